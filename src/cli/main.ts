@@ -1,0 +1,42 @@
+/**
+ * `enigma` command-line entry. Each command lives in its own file under src/cli/commands/ and is
+ * registered here. Errors are one clear line on stderr and a non-zero exit; no stack traces unless
+ * ENIGMA_DEBUG=1.
+ */
+import { isEnigmaError } from '../common/errors.ts'
+
+export interface Command {
+  readonly name: string
+  readonly summary: string
+  run(args: string[]): Promise<number>
+}
+
+const commands: Command[] = []
+
+export function usage(): string {
+  const lines = ['Usage: enigma <command> [options]', '', 'Commands:']
+  for (const c of commands) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`)
+  lines.push('', 'Run `enigma <command> --help` for a command\'s options.')
+  return lines.join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage())
+    return name === undefined ? 1 : 0
+  }
+  const command = commands.find((c) => c.name === name)
+  if (!command) {
+    console.error(`enigma: unknown command '${name}'. Run \`enigma --help\` for the list.`)
+    return 2
+  }
+  try {
+    return await command.run(rest)
+  } catch (e) {
+    if (process.env.ENIGMA_DEBUG === '1') console.error(e)
+    else if (isEnigmaError(e)) console.error(`enigma ${name}: ${e.toLine()}`)
+    else console.error(`enigma ${name}: ${e instanceof Error ? e.message : String(e)}`)
+    return 1
+  }
+}

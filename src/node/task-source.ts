@@ -1,0 +1,80 @@
+/**
+ * Where a secret node learns about tasks (DESIGN.md §5: `node` does not import `chain`). The node layer
+ * ships a local file-backed source; the chain layer implements the same interface by watching the
+ * controller contract's events, and the CLI wires one in. Both layers build against this file: change
+ * it only in a backward-compatible way.
+ */
+export type Hex = `0x${string}`
+export type SecurityMode = 'semi-honest' | 'malicious'
+
+export interface CommitteeMember {
+  /** Party index in the MPC, 0-based; share i goes to member i (evaluation point i + 1). */
+  readonly index: number
+  /** libp2p peer id (base58btc string). */
+  readonly peerId: string
+  /** X25519 public key (32 bytes, hex) that clients encrypt this member's input shares to. */
+  readonly encryptionKey: Hex
+  /** Ethereum account of the node: signs attestations, receives fees. */
+  readonly account: Hex
+  /** Where to reach the node (libp2p multiaddrs). */
+  readonly multiaddrs: readonly string[]
+}
+
+export interface InputSlot {
+  /** Declared input name of the secret contract (e.g. "bids") or an element of it (e.g. "bids[3]"). */
+  readonly name: string
+  /** Account allowed to fill the slot. */
+  readonly owner: Hex
+  /** Hash of the encrypted share bundle, once the owner committed it (on chain for the chain source). */
+  readonly commitment?: Hex
+}
+
+/** The EIP-712-like domain an attestation is signed under, so a receipt cannot be replayed elsewhere. */
+export interface ReceiptDomain {
+  readonly chainId: number
+  readonly verifyingContract: Hex
+}
+
+export interface TaskSpec {
+  readonly taskId: Hex
+  /** Code hash of the compiled secret contract (keccak-256 of its canonical encoding). */
+  readonly codeHash: Hex
+  /** Public parameters fixed when the task was made. */
+  readonly params: Readonly<Record<string, number>>
+  readonly paramsHash: Hex
+  readonly n: number
+  readonly t: number
+  readonly security: SecurityMode
+  readonly committee: readonly CommitteeMember[]
+  readonly inputSlots: readonly InputSlot[]
+  /** Unix seconds after which the task can no longer complete. */
+  readonly deadline: number
+  readonly domain?: ReceiptDomain
+}
+
+/** A committee member's signed statement of a task's result (secp256k1 over task id + output hash). */
+export interface Attestation {
+  readonly taskId: Hex
+  readonly outputHash: Hex
+  /** ABI-encoded public outputs that the receipt carries on chain. */
+  readonly publicOutputs: Hex
+  readonly signer: Hex
+  readonly signature: Hex
+}
+
+export type TaskEvent =
+  | { readonly kind: 'created'; readonly task: TaskSpec }
+  | { readonly kind: 'input'; readonly taskId: Hex; readonly slot: string; readonly commitment: Hex }
+  | { readonly kind: 'completed'; readonly taskId: Hex }
+  | { readonly kind: 'cancelled'; readonly taskId: Hex; readonly reason: string }
+
+export interface TaskSource {
+  start(options?: { signal?: AbortSignal }): Promise<void>
+  stop(): Promise<void>
+  /** Subscribe to task events; returns an unsubscribe function. Events for one task arrive in order. */
+  subscribe(handler: (event: TaskEvent) => void): () => void
+  /** Tasks that are open now (for a node that starts late or restarts). */
+  openTasks(): Promise<TaskSpec[]>
+  /** Hand a member's attestation to whoever turns attestations into a receipt (optional). */
+  publishAttestation?(attestation: Attestation): Promise<void>
+}
