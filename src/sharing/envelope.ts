@@ -1,0 +1,162 @@
+/**
+ * Input-share envelopes (DESIGN.md §3, "Client I/O"): a client encrypts share i of an input to
+ * committee member i's X25519 key. Browser-safe on purpose (the SDK uses it in browsers): only
+ * @noble/* here, no node:* imports. The node layer has a node:crypto twin with the identical format
+ * (src/node/envelope-native.ts) for speed; a test keeps the two byte-identical.
+ *
+ * Wire format v1 (all fixed-size fields, so parsing never allocates from attacker-chosen lengths):
+ *   [0]      version = 1
+ *   [1]      suite   = 1 (X25519 / HKDF-SHA256 / ChaCha20-Poly1305)
+ *   [2..34)  client's ephemeral X25519 public key
+ *   [34..46) 12-byte nonce
+ *   [46..)   ciphertext || 16-byte Poly1305 tag
+ *
+ * key = HKDF-SHA256(ikm = X25519(eph, recipient), salt = "enigma/envelope/v1",
+ *                   info = ephPub || recipientPub, 32 bytes)
+ * The recipient key in `info` binds the ciphertext to the intended node even if a low-order point
+ * made two shared secrets collide. Associated data = the 46-byte header || context (task id, input
+ * name, node index), so an envelope cannot be replayed into another task, slot or node, and the
+ * header cannot be swapped.
+ */
+import { x25519 } from '@noble/curves/ed25519.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { EnigmaError, check } from '../common/errors.ts'
+import { Secret } from '../common/secret.ts'
+
+export const ENVELOPE_VERSION = 1
+export const ENVELOPE_SUITE_X25519_HKDF_CHACHA = 1
+export const ENVELOPE_HEADER_BYTES = 46
+export const ENVELOPE_TAG_BYTES = 16
+export const ENVELOPE_OVERHEAD = ENVELOPE_HEADER_BYTES + ENVELOPE_TAG_BYTES
+export const ENVELOPE_HKDF_SALT = new TextEncoder().encode('enigma/envelope/v1')
+const AD_PREFIX = new TextEncoder().encode('enigma/input/v1')
+
+/** What an envelope is bound to: opening it under any other context fails. */
+export interface EnvelopeContext {
+  /** Task id as 0x-prefixed hex (32 bytes on chain; any even length accepted). */
+  readonly taskId: string
+  /** Input slot name, e.g. "bids[3]" (UTF-8, at most 255 bytes). */
+  readonly input: string
+  /** Committee member index of the recipient, 0-based. */
+  readonly nodeIndex: number
+}
+
+export interface EncryptionKeyPair {
+  readonly publicKey: Uint8Array
+  readonly secretKey: Secret<Uint8Array>
+}
+
+export class EnvelopeError extends EnigmaError {
+  override name = 'EnvelopeError'
+  constructor(code: 'ENVELOPE_MALFORMED' | 'ENVELOPE_DECRYPT_FAILED', message: string) {
+    super(code, message)
+  }
+}
+
+export function generateEncryptionKeyPair(): EncryptionKeyPair {
+  const sk = x25519.utils.randomSecretKey()
+  return { publicKey: x25519.getPublicKey(sk), secretKey: new Secret(sk, 'x25519 secret key') }
+}
+
+export function encryptionPublicKey(secretKey: Secret<Uint8Array>): Uint8Array {
+  return x25519.getPublicKey(secretKey.expose())
+}
+
+function hexToBytes(fn: string, hex: string): Uint8Array {
+  check(/^0x([0-9a-fA-F]{2})*$/.test(hex), fn, `taskId must be 0x-prefixed even-length hex, got '${hex.slice(0, 80)}'`)
+  const out = new Uint8Array((hex.length - 2) / 2)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 + 2 * i, 4 + 2 * i), 16)
+  return out
+}
+
+/** The context part of the associated data (length-prefixed so no two contexts encode alike). */
+export function envelopeContextBytes(ctx: EnvelopeContext): Uint8Array {
+  const task = hexToBytes('envelopeContextBytes', ctx.taskId)
+  const name = new TextEncoder().encode(ctx.input)
+  check(task.length <= 255, 'envelopeContextBytes', `taskId too long (${task.length} bytes)`)
+  check(name.length <= 255, 'envelopeContextBytes', `input name too long (${name.length} bytes)`)
+  check(Number.isInteger(ctx.nodeIndex) && ctx.nodeIndex >= 0 && ctx.nodeIndex < 2 ** 32,
+    'envelopeContextBytes', `nodeIndex must be a uint32, got ${ctx.nodeIndex}`)
+  const out = new Uint8Array(AD_PREFIX.length + 1 + task.length + 1 + name.length + 4)
+  let o = 0
+  out.set(AD_PREFIX, o); o += AD_PREFIX.length
+  out[o++] = task.length; out.set(task, o); o += task.length
+  out[o++] = name.length; out.set(name, o); o += name.length
+  new DataView(out.buffer).setUint32(o, ctx.nodeIndex, false)
+  return out
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let len = 0
+  for (const p of parts) len += p.length
+  const out = new Uint8Array(len)
+  let o = 0
+  for (const p of parts) { out.set(p, o); o += p.length }
+  return out
+}
+
+/** HKDF step shared by both implementations (exported so the node:crypto twin can be checked). */
+export function deriveEnvelopeKey(shared: Uint8Array, ephPub: Uint8Array, recipientPub: Uint8Array): Uint8Array {
+  return hkdf(sha256, shared, ENVELOPE_HKDF_SALT, concat([ephPub, recipientPub]), 32)
+}
+
+export interface SealOptions {
+  /** Deterministic ephemeral key and nonce, for known-answer tests only. */
+  readonly ephemeralSecretKey?: Uint8Array
+  readonly nonce?: Uint8Array
+}
+
+export function sealEnvelope(recipientPublicKey: Uint8Array, plaintext: Uint8Array, ctx: EnvelopeContext,
+  options: SealOptions = {}): Uint8Array {
+  check(recipientPublicKey.length === 32, 'sealEnvelope', `recipient key must be 32 bytes, got ${recipientPublicKey.length}`)
+  const ephSk = options.ephemeralSecretKey ?? x25519.utils.randomSecretKey()
+  const nonce = options.nonce ?? crypto.getRandomValues(new Uint8Array(12))
+  check(nonce.length === 12, 'sealEnvelope', `nonce must be 12 bytes, got ${nonce.length}`)
+  const ephPub = x25519.getPublicKey(ephSk)
+  let shared: Uint8Array
+  try {
+    shared = x25519.getSharedSecret(ephSk, recipientPublicKey)
+  } catch (e) {
+    throw new EnigmaError('INVALID_ARGUMENT', 'sealEnvelope: recipient key is not a usable X25519 key', { cause: e })
+  }
+  const key = deriveEnvelopeKey(shared, ephPub, recipientPublicKey)
+  const header = concat([Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_SUITE_X25519_HKDF_CHACHA), ephPub, nonce])
+  const ad = concat([header, envelopeContextBytes(ctx)])
+  const sealed = chacha20poly1305(key, nonce, ad).encrypt(plaintext)
+  return concat([header, sealed])
+}
+
+/** Parsed fixed header; throws ENVELOPE_MALFORMED for a wrong version, suite or size. */
+export function parseEnvelopeHeader(envelope: Uint8Array): { header: Uint8Array; ephPub: Uint8Array; nonce: Uint8Array; body: Uint8Array } {
+  if (envelope.length < ENVELOPE_OVERHEAD) throw new EnvelopeError('ENVELOPE_MALFORMED', `envelope too short (${envelope.length} bytes)`)
+  if (envelope[0] !== ENVELOPE_VERSION) throw new EnvelopeError('ENVELOPE_MALFORMED', `unsupported envelope version ${envelope[0]}`)
+  if (envelope[1] !== ENVELOPE_SUITE_X25519_HKDF_CHACHA) throw new EnvelopeError('ENVELOPE_MALFORMED', `unsupported envelope suite ${envelope[1]}`)
+  return {
+    header: envelope.subarray(0, ENVELOPE_HEADER_BYTES),
+    ephPub: envelope.subarray(2, 34),
+    nonce: envelope.subarray(34, 46),
+    body: envelope.subarray(ENVELOPE_HEADER_BYTES),
+  }
+}
+
+/** Decrypt and authenticate; any tampering (body, header, context, key) → ENVELOPE_DECRYPT_FAILED. */
+export function openEnvelope(recipientSecretKey: Secret<Uint8Array>, envelope: Uint8Array, ctx: EnvelopeContext): Secret<Uint8Array> {
+  const { header, ephPub, nonce, body } = parseEnvelopeHeader(envelope)
+  const sk = recipientSecretKey.expose()
+  let shared: Uint8Array
+  try {
+    shared = x25519.getSharedSecret(sk, ephPub)
+  } catch {
+    // noble rejects low-order points (all-zero shared secret): treat as a failed decryption.
+    throw new EnvelopeError('ENVELOPE_DECRYPT_FAILED', 'envelope ephemeral key is invalid')
+  }
+  const key = deriveEnvelopeKey(shared, ephPub, x25519.getPublicKey(sk))
+  const ad = concat([header, envelopeContextBytes(ctx)])
+  try {
+    return new Secret(chacha20poly1305(key, nonce, ad).decrypt(body), 'input share')
+  } catch {
+    throw new EnvelopeError('ENVELOPE_DECRYPT_FAILED', 'envelope does not authenticate (wrong key, context or tampered bytes)')
+  }
+}
