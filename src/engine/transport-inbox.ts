@@ -1,0 +1,154 @@
+/**
+ * The receiving half every transport shares: frames buffered per (from, label) until someone asks for
+ * them, receivers waiting per (from, label) until the frame arrives, with the contract's timeout,
+ * abort, close and peer-failure rules (src/protocols/transport.ts). Keeping this in one place makes
+ * the in-memory and TCP transports behave identically above the wire.
+ *
+ * A peer that sends the same label twice gets both frames delivered in order to two receives (FIFO),
+ * rather than an error: the contract forbids receiving a pair twice, and a duplicate frame is then
+ * simply never consumed.
+ */
+import type { ReceiveOptions, TransportStats } from '../protocols/transport.ts'
+import { MpcTimeoutError, TransportClosedError } from '../protocols/transport.ts'
+
+interface Waiter {
+  resolve(payload: Uint8Array): void
+  reject(error: unknown): void
+  timer: ReturnType<typeof setTimeout> | undefined
+  signal: AbortSignal | undefined
+  onAbort: (() => void) | undefined
+}
+
+/** Builds the error a receive from a failed peer rejects with; gets the label it was waiting for. */
+export type PeerFailure = (label: string) => Error
+
+export class Inbox {
+  readonly stats: TransportStats = { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0 }
+  readonly #frames: Map<string, Uint8Array[]>[] = []
+  readonly #waiters: Map<string, Waiter[]>[] = []
+  readonly #failures: (PeerFailure | undefined)[] = []
+  readonly #defaultTimeoutMs: number
+  #closedReason: string | undefined
+
+  constructor(n: number, defaultTimeoutMs: number) {
+    for (let i = 0; i < n; i++) {
+      this.#frames.push(new Map())
+      this.#waiters.push(new Map())
+      this.#failures.push(undefined)
+    }
+    this.#defaultTimeoutMs = defaultTimeoutMs
+  }
+
+  get closed(): boolean {
+    return this.#closedReason !== undefined
+  }
+
+  /** A frame arrived from `from`. Frames arriving after close are dropped. */
+  deliver(from: number, label: string, payload: Uint8Array): void {
+    if (this.#closedReason !== undefined) return
+    this.stats.framesReceived++
+    this.stats.bytesReceived += payload.byteLength
+    const waiters = this.#waiters[from]!
+    const queue = waiters.get(label)
+    if (queue !== undefined) {
+      const w = queue.shift()!
+      if (queue.length === 0) waiters.delete(label)
+      settle(w)
+      w.resolve(payload)
+      return
+    }
+    const frames = this.#frames[from]!
+    const buffered = frames.get(label)
+    if (buffered === undefined) frames.set(label, [payload])
+    else buffered.push(payload)
+  }
+
+  receive(from: number, label: string, options: ReceiveOptions = {}): Promise<Uint8Array> {
+    if (this.#closedReason !== undefined) return Promise.reject(new TransportClosedError(this.#closedReason))
+    const { signal } = options
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    const frames = this.#frames[from]!
+    const buffered = frames.get(label)
+    if (buffered !== undefined) {
+      const payload = buffered.shift()!
+      if (buffered.length === 0) frames.delete(label)
+      return Promise.resolve(payload)
+    }
+    const failure = this.#failures[from]
+    if (failure !== undefined) return Promise.reject(failure(label))
+
+    const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, timer: undefined, signal, onAbort: undefined }
+      const waiters = this.#waiters[from]!
+      const drop = (): void => {
+        const queue = waiters.get(label)
+        if (queue === undefined) return
+        const i = queue.indexOf(w)
+        if (i >= 0) queue.splice(i, 1)
+        if (queue.length === 0) waiters.delete(label)
+      }
+      w.timer = setTimeout(() => {
+        drop()
+        settle(w)
+        reject(new MpcTimeoutError(from, label, timeoutMs))
+      }, timeoutMs)
+      if (signal !== undefined) {
+        w.onAbort = () => {
+          drop()
+          settle(w)
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', w.onAbort, { once: true })
+      }
+      const queue = waiters.get(label)
+      if (queue === undefined) waiters.set(label, [w])
+      else queue.push(w)
+    })
+  }
+
+  /**
+   * `from` will send nothing more: pending and later receives from it reject with `failure(label)`,
+   * except for frames it already delivered, which stay receivable. The first failure wins.
+   */
+  failPeer(from: number, failure: PeerFailure): void {
+    if (this.#closedReason !== undefined || this.#failures[from] !== undefined) return
+    this.#failures[from] = failure
+    const waiters = this.#waiters[from]!
+    for (const [label, queue] of waiters) {
+      for (const w of queue) {
+        settle(w)
+        w.reject(failure(label))
+      }
+    }
+    waiters.clear()
+  }
+
+  /** Rejects pending and later receives with MPC_TRANSPORT_CLOSED and frees buffered frames. */
+  close(reason = 'transport closed'): void {
+    if (this.#closedReason !== undefined) return
+    this.#closedReason = reason
+    for (const waiters of this.#waiters) {
+      for (const queue of waiters.values()) {
+        for (const w of queue) {
+          settle(w)
+          w.reject(new TransportClosedError(reason))
+        }
+      }
+      waiters.clear()
+    }
+    for (const frames of this.#frames) frames.clear()
+  }
+
+  /** Number of frames received but not yet consumed (for tests and leak checks). */
+  get buffered(): number {
+    let count = 0
+    for (const frames of this.#frames) for (const q of frames.values()) count += q.length
+    return count
+  }
+}
+
+function settle(w: Waiter): void {
+  if (w.timer !== undefined) clearTimeout(w.timer)
+  if (w.onAbort !== undefined) w.signal!.removeEventListener('abort', w.onAbort)
+}
