@@ -1,0 +1,235 @@
+/**
+ * Smart constructors for the circuit IR (o1js habit, DESIGN.md §6): every gate is built through a
+ * method that first tries to fold it.
+ *
+ * Folding rules (each has a test in builder.test.ts):
+ * - constants: any gate whose arguments are all `const` becomes one `const`;
+ * - identities: x + 0 = x, x · 1 = x, x · 0 = 0, x − x = 0, x == x is 1, x < x is 0,
+ *   b · b = b when b ∈ {0,1}, nested `addc`/`mulc` chains collapse to one gate;
+ * - public × secret is `mulc` (local, free), public + secret is `addc`;
+ * - comparisons the bounds already decide (a.hi < b.lo ⇒ a < b is 1) become constants;
+ * - divisions by 1, and a mod d with a < d, disappear;
+ * - common subexpressions: a gate equal to an earlier one (same op, arguments, attributes; commutative
+ *   operands sorted) is that earlier gate (hash-consing).
+ * Dead gates are removed later (`finalize.ts`), so folding may leave unused gates behind.
+ */
+import { CircuitInvalidError, CircuitOverflowError } from './errors.ts'
+import { bitsOf, floorDiv, floorShift, magnitudeBits, mulRange, type Range } from './range.ts'
+import { MAX_PROTOCOL_BITS, MAX_VALUE_BITS } from './limits.ts'
+import type { Gate, Op } from './types.ts'
+
+export type Wire = number
+
+export class CircuitBuilder {
+  readonly gates: Gate[] = []
+  readonly #cse = new Map<string, Wire>()
+
+  range(w: Wire): Range {
+    return this.#gate(w)
+  }
+
+  /** The value of a wire if it is a public constant. */
+  constValue(w: Wire): bigint | undefined {
+    const g = this.#gate(w)
+    return g.op === 'const' ? g.attrs[0] : undefined
+  }
+
+  constant(v: bigint): Wire {
+    return this.#emit('const', [], [v], { lo: v, hi: v })
+  }
+
+  /** A secret input element with declared bounds (no CSE: every slot is its own gate). */
+  input(slot: number, r: Range): Wire {
+    return this.#emit('input', [], [BigInt(slot)], r)
+  }
+
+  add(a: Wire, b: Wire): Wire {
+    const ca = this.constValue(a)
+    const cb = this.constValue(b)
+    if (cb !== undefined) return this.addc(a, cb)
+    if (ca !== undefined) return this.addc(b, ca)
+    const [x, y] = a <= b ? [a, b] : [b, a]
+    const rx = this.range(x)
+    const ry = this.range(y)
+    return this.#emit('add', [x, y], [], { lo: rx.lo + ry.lo, hi: rx.hi + ry.hi })
+  }
+
+  sub(a: Wire, b: Wire): Wire {
+    if (a === b) return this.constant(0n)
+    const cb = this.constValue(b)
+    if (cb !== undefined) return this.addc(a, -cb)
+    const ca = this.constValue(a)
+    if (ca !== undefined) return this.addc(this.neg(b), ca)
+    const ra = this.range(a)
+    const rb = this.range(b)
+    return this.#emit('sub', [a, b], [], { lo: ra.lo - rb.hi, hi: ra.hi - rb.lo })
+  }
+
+  neg(a: Wire): Wire {
+    return this.mulc(a, -1n)
+  }
+
+  addc(a: Wire, c: bigint): Wire {
+    if (c === 0n) return a
+    const g = this.#gate(a)
+    if (g.op === 'const') return this.constant(g.attrs[0]! + c)
+    if (g.op === 'addc') return this.addc(g.args[0]!, g.attrs[0]! + c)
+    return this.#emit('addc', [a], [c], { lo: g.lo + c, hi: g.hi + c })
+  }
+
+  mulc(a: Wire, c: bigint): Wire {
+    if (c === 0n) return this.constant(0n)
+    if (c === 1n) return a
+    const g = this.#gate(a)
+    if (g.op === 'const') return this.constant(g.attrs[0]! * c)
+    if (g.op === 'mulc') return this.mulc(g.args[0]!, g.attrs[0]! * c)
+    return this.#emit('mulc', [a], [c], mulRange(g, { lo: c, hi: c }))
+  }
+
+  mul(a: Wire, b: Wire): Wire {
+    const ca = this.constValue(a)
+    const cb = this.constValue(b)
+    if (cb !== undefined) return this.mulc(a, cb)
+    if (ca !== undefined) return this.mulc(b, ca)
+    const ra = this.range(a)
+    if (a === b && ra.lo >= 0n && ra.hi <= 1n) return a // a bit squared is itself
+    const [x, y] = a <= b ? [a, b] : [b, a]
+    return this.#emit('mul', [x, y], [], mulRange(ra, this.range(b)))
+  }
+
+  /** a < b as 0/1. */
+  lt(a: Wire, b: Wire): Wire {
+    if (a === b) return this.constant(0n)
+    const ra = this.range(a)
+    const rb = this.range(b)
+    if (ra.hi < rb.lo) return this.constant(1n)
+    if (ra.lo >= rb.hi) return this.constant(0n)
+    const { bits, signed } = this.#compareBits('lt', ra, rb)
+    return this.#emit('lt', [a, b], [BigInt(bits), signed ? 1n : 0n], { lo: 0n, hi: 1n })
+  }
+
+  /** a == b as 0/1. */
+  eq(a: Wire, b: Wire): Wire {
+    if (a === b) return this.constant(1n)
+    const ra = this.range(a)
+    const rb = this.range(b)
+    if (ra.hi < rb.lo || rb.hi < ra.lo) return this.constant(0n)
+    if (ra.lo === ra.hi && rb.lo === rb.hi) return this.constant(ra.lo === rb.lo ? 1n : 0n)
+    const [x, y] = a <= b ? [a, b] : [b, a]
+    const { bits, signed } = this.#compareBits('eq', ra, rb)
+    return this.#emit('eq', [x, y], [BigInt(bits), signed ? 1n : 0n], { lo: 0n, hi: 1n })
+  }
+
+  /** 1 − a for a 0/1 wire. */
+  not(a: Wire): Wire {
+    return this.addc(this.neg(a), 1n)
+  }
+
+  /**
+   * ⌊a / 2^shift⌋, possibly + 1 (probabilistic truncation, Catrina–Saxena 2010): the fixed-point
+   * rescale after a multiplication. The reference interpreter takes the floor.
+   */
+  truncpr(a: Wire, shift: number): Wire {
+    if (shift === 0) return a
+    const s = BigInt(shift)
+    const g = this.#gate(a)
+    if (g.op === 'const') return this.constant(floorShift(g.attrs[0]!, s))
+    const { bits } = bitsOf(g)
+    this.#checkProtocolBits('truncpr', bits)
+    return this.#emit('truncpr', [a], [BigInt(bits), s], { lo: floorShift(g.lo, s), hi: floorShift(g.hi, s) + 1n })
+  }
+
+  /** ⌊a / d⌋ for a public d ≥ 1 and a ≥ 0. */
+  divc(a: Wire, d: bigint): Wire {
+    const g = this.#unsignedOperand('divc', a)
+    if (d < 1n) throw new CircuitInvalidError(`divc: divisor must be ≥ 1, got ${d}`)
+    if (d === 1n) return a
+    if (g.op === 'const') return this.constant(g.attrs[0]! / d)
+    if (g.hi < d) return this.constant(0n)
+    const { bits } = bitsOf(g)
+    this.#checkProtocolBits('divc', bits)
+    return this.#emit('divc', [a], [BigInt(bits), d], { lo: g.lo / d, hi: g.hi / d })
+  }
+
+  /** a mod d for a public d ≥ 1 and a ≥ 0. */
+  modc(a: Wire, d: bigint): Wire {
+    const g = this.#unsignedOperand('modc', a)
+    if (d < 1n) throw new CircuitInvalidError(`modc: divisor must be ≥ 1, got ${d}`)
+    if (d === 1n) return this.constant(0n)
+    if (g.op === 'const') return this.constant(g.attrs[0]! % d)
+    if (g.hi < d) return a
+    const { bits } = bitsOf(g)
+    this.#checkProtocolBits('modc', bits)
+    return this.#emit('modc', [a], [BigInt(bits), d], { lo: 0n, hi: d - 1n })
+  }
+
+  /**
+   * ⌊a / b⌋ for secret a, b ≥ 0. Division by zero yields 0 (and `mods` yields a): the reference
+   * convention; the protocols must match it or the contract must rule b = 0 out.
+   */
+  divs(a: Wire, b: Wire): Wire {
+    const cb = this.constValue(b)
+    if (cb !== undefined && cb >= 1n) return this.divc(a, cb)
+    const ga = this.#unsignedOperand('divs', a)
+    const gb = this.#unsignedOperand('divs', b)
+    if (ga.op === 'const' && ga.attrs[0] === 0n) return a
+    if (gb.hi === 0n) return this.constant(0n)
+    const { bits } = this.#compareBits('divs', ga, gb)
+    const lo = gb.lo >= 1n ? ga.lo / gb.hi : 0n
+    const hi = gb.lo >= 1n ? ga.hi / gb.lo : ga.hi
+    return this.#emit('divs', [a, b], [BigInt(bits)], { lo, hi })
+  }
+
+  mods(a: Wire, b: Wire): Wire {
+    const cb = this.constValue(b)
+    if (cb !== undefined && cb >= 1n) return this.modc(a, cb)
+    const ga = this.#unsignedOperand('mods', a)
+    const gb = this.#unsignedOperand('mods', b)
+    if (ga.op === 'const' && ga.attrs[0] === 0n) return a
+    if (gb.hi === 0n) return a
+    const { bits } = this.#compareBits('mods', ga, gb)
+    const hi = gb.lo >= 1n && gb.hi - 1n < ga.hi ? gb.hi - 1n : ga.hi
+    return this.#emit('mods', [a, b], [BigInt(bits)], { lo: 0n, hi })
+  }
+
+  #gate(w: Wire): Gate {
+    const g = this.gates[w]
+    if (g === undefined) throw new CircuitInvalidError(`wire ${w} does not exist`)
+    return g
+  }
+
+  #unsignedOperand(op: string, w: Wire): Gate {
+    const g = this.#gate(w)
+    if (g.lo < 0n) throw new CircuitInvalidError(`${op}: operand may be negative (lower bound ${g.lo}); take the absolute value first`)
+    return g
+  }
+
+  #compareBits(op: string, a: Range, b: Range): { bits: number; signed: boolean } {
+    const r = bitsOf({ lo: a.lo < b.lo ? a.lo : b.lo, hi: a.hi > b.hi ? a.hi : b.hi })
+    this.#checkProtocolBits(op, r.bits)
+    return r
+  }
+
+  #checkProtocolBits(op: string, bits: number): void {
+    if (bits > MAX_PROTOCOL_BITS) {
+      throw new CircuitOverflowError(`${op}: operands need ${bits} bits, the protocols handle at most ${MAX_PROTOCOL_BITS}`, {
+        details: 'Narrow the values first: wrap(bits) reduces an integer modulo 2^bits, division shrinks it.',
+      })
+    }
+  }
+
+  #emit(op: Op, args: Wire[], attrs: bigint[], r: Range): Wire {
+    const key = `${op}|${args.join(',')}|${attrs.join(',')}`
+    const hit = op === 'input' ? undefined : this.#cse.get(key)
+    if (hit !== undefined) return hit
+    if (magnitudeBits(r) > MAX_VALUE_BITS) {
+      throw new CircuitOverflowError(`${op}: the result may reach ${magnitudeBits(r)} bits, more than any field holds exactly (${MAX_VALUE_BITS})`, {
+        details: 'Integers are exact and widen automatically (uint32 · uint32 is a 64-bit value); use wrap(bits) to reduce modulo 2^bits.',
+      })
+    }
+    const id = this.gates.length
+    this.gates.push({ op, args, attrs, lo: r.lo, hi: r.hi })
+    this.#cse.set(key, id)
+    return id
+  }
+}

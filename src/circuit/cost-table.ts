@@ -1,0 +1,69 @@
+/**
+ * Cost of each interactive gate, per element, in ONE place so it can be updated when the protocols
+ * are measured (bench/). Numbers follow the lead's protocol notes (mul 1 round, open 1 round, lt/eq on
+ * k bits ≈ 8–10 rounds, truncPr 2 rounds, secret division many rounds) and the usual constructions:
+ * - lt: Catrina–de Hoogh 2010 (k random bits, a prefix-OR carry of ≈ 2k multiplications in
+ *   ⌈log2 k⌉ rounds, plus masking, opening and the final bit): ⌈log2 k⌉ + 4 rounds;
+ * - eq: Nishide–Ohta 2007 zero test (k random bits, an AND-tree of k multiplications): ⌈log2 k⌉ + 3;
+ * - truncpr: Catrina–Saxena 2010 (shift random bits, one masked opening): 2 rounds, no multiplication;
+ * - divc/modc: exact division by a public value = a masked opening plus one comparison;
+ * - divs/mods: Goldschmidt/Newton iterations on fixed-point reciprocals (≈ log2 k iterations of
+ *   2 multiplications + a truncation) followed by a correction comparison.
+ * Everything here is an estimate, labelled as such in the cost report.
+ */
+import type { Op } from './types.ts'
+
+export interface GateCost {
+  readonly rounds: number
+  /** Secure multiplications (degree reductions), including those inside the protocol. */
+  readonly muls: number
+  /** Random bits consumed (shared bits from the preprocessing). */
+  readonly randomBits: number
+  /** Values opened (each party sends its share once). */
+  readonly opens: number
+}
+
+const log2 = (k: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, k))))
+
+export function gateCost(op: Op, attrs: readonly bigint[]): GateCost {
+  const k = Number(attrs[0] ?? 0n)
+  switch (op) {
+    case 'mul':
+      return { rounds: 1, muls: 1, randomBits: 0, opens: 0 }
+    case 'lt':
+      return { rounds: log2(k) + 4, muls: 2 * k, randomBits: k + 1, opens: 1 }
+    case 'eq':
+      return { rounds: log2(k) + 3, muls: k, randomBits: k, opens: 1 }
+    case 'truncpr':
+      return { rounds: 2, muls: 0, randomBits: Number(attrs[1]), opens: 1 }
+    case 'divc':
+    case 'modc':
+      return { rounds: log2(k) + 6, muls: 2 * k, randomBits: 2 * k + 1, opens: 2 }
+    case 'divs':
+    case 'mods':
+      return { rounds: 3 * log2(k) * 3 + log2(k) + 6, muls: 6 * log2(k) + 2 * k + 2, randomBits: 3 * log2(k) * 2 * k + k + 1, opens: 3 * log2(k) + 1 }
+    default:
+      return { rounds: 0, muls: 0, randomBits: 0, opens: 0 }
+  }
+}
+
+/** Rounds to deal the inputs (one sharing round; malicious adds a consistency check round). */
+export const INPUT_ROUNDS = { 'semi-honest': 1, malicious: 2 } as const
+/** Rounds to deliver the outputs (one opening; malicious verifies the MACs first, Chida et al. 2018). */
+export const OUTPUT_ROUNDS = { 'semi-honest': 1, malicious: 3 } as const
+
+/**
+ * Field elements one party sends, on average, per unit of work, for a committee of n with threshold t:
+ * - a multiplication (DN07 with a rotating king): 1 share to the king + the king's n − 1 amortised
+ *   over n parties, plus generating one double random sharing (each party deals 2 sharings per
+ *   n − t extracted, hyper-invertible matrices): 2(n − 1)/n + 2(n − 1)/(n − t);
+ * - an opening (king reconstructs and broadcasts): 2(n − 1)/n;
+ * - a random bit (a random sharing, one multiplication to square it, one opening): (n − 1)/(n − t) + mul + open.
+ * Malicious mode doubles the multiplications ([x] and [r·x], Chida et al.).
+ */
+export function elementsPerParty(n: number, t: number, security: 'semi-honest' | 'malicious') {
+  const mul = (2 * (n - 1)) / n + (2 * (n - 1)) / (n - t)
+  const open = (2 * (n - 1)) / n
+  const f = security === 'malicious' ? 2 : 1
+  return { mul: f * mul, open, randomBit: (n - 1) / (n - t) + f * mul + open, input: (n - 1) / n }
+}

@@ -1,0 +1,89 @@
+/**
+ * The cost report of a circuit: what a task will cost before anyone pays for it (DESIGN.md §1).
+ * Counts are exact (gates); rounds and bytes use the estimates of `cost-table.ts`.
+ */
+import { elementsPerParty, gateCost, INPUT_ROUNDS, OUTPUT_ROUNDS } from './cost-table.ts'
+import { scheduleCircuit, type Schedule } from './schedule.ts'
+import type { Circuit } from './types.ts'
+
+export interface CostOptions {
+  readonly nodes?: number
+  readonly threshold?: number
+  readonly security?: 'semi-honest' | 'malicious'
+}
+
+export interface CostReport {
+  readonly contract: string
+  readonly params: Readonly<Record<string, number>>
+  readonly field: string
+  readonly codeHash?: string
+  readonly gates: number
+  readonly inputs: number
+  readonly outputs: number
+  /** Secret × secret multiplication gates. */
+  readonly multiplications: number
+  /** lt and eq gates. */
+  readonly comparisons: number
+  readonly truncations: number
+  readonly divisions: number
+  /** Multiplications including those inside comparisons, truncations and divisions (estimate). */
+  readonly totalMultiplications: number
+  readonly randomBits: number
+  /** Interactive levels (batches of independent protocol calls). */
+  readonly levels: number
+  readonly rounds: number
+  readonly nodes: number
+  readonly threshold: number
+  readonly security: 'semi-honest' | 'malicious'
+  readonly bytesPerParty: number
+}
+
+export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = scheduleCircuit(c)): CostReport {
+  const nodes = opts.nodes ?? 5
+  const threshold = opts.threshold ?? Math.floor((nodes - 1) / 2)
+  const security = opts.security ?? 'semi-honest'
+  let multiplications = 0
+  let comparisons = 0
+  let truncations = 0
+  let divisions = 0
+  let totalMuls = 0
+  let randomBits = 0
+  let opens = 0
+  for (const g of c.gates) {
+    if (g.op === 'mul') multiplications++
+    else if (g.op === 'lt' || g.op === 'eq') comparisons++
+    else if (g.op === 'truncpr') truncations++
+    else if (g.op === 'divc' || g.op === 'modc' || g.op === 'divs' || g.op === 'mods') divisions++
+    const k = gateCost(g.op, g.attrs)
+    totalMuls += k.muls
+    randomBits += k.randomBits
+    opens += k.opens
+  }
+  let rounds = INPUT_ROUNDS[security] + OUTPUT_ROUNDS[security]
+  for (const level of schedule.levels) rounds += Math.max(...level.map((b) => gateCost(b.op, b.attrs).rounds))
+  const inputs = c.inputs.reduce((s, i) => s + i.wires.length, 0)
+  const outputs = c.outputs.reduce((s, o) => s + o.wires.length, 0)
+  const e = elementsPerParty(nodes, threshold, security)
+  const fieldBytes = c.field === 'p61' ? 8 : 16
+  const elements = totalMuls * e.mul + opens * e.open + randomBits * e.randomBit + inputs * e.input + outputs * e.open
+  return {
+    contract: c.name,
+    params: c.params,
+    field: c.field,
+    gates: c.gates.length,
+    inputs,
+    outputs,
+    multiplications,
+    comparisons,
+    truncations,
+    divisions,
+    totalMultiplications: totalMuls,
+    randomBits,
+    levels: schedule.levels.length,
+    rounds,
+    nodes,
+    threshold,
+    security,
+    bytesPerParty: Math.round(elements * fieldBytes),
+  }
+}
