@@ -162,8 +162,9 @@ export function transportContractSuite(name: string, make: NetworkFactory): void
     try {
       const pending = ts[0]!.receive(1, 'never-sent')
       ts[1]!.send(0, 'last-words', enc.encode('bye'))
+      const rejected = assert.rejects(pending, hasCode('MPC_PEER_DISCONNECTED', (e) => assert.equal(e.meta.party, 1)))
       await ts[1]!.close()
-      await assert.rejects(pending, hasCode('MPC_PEER_DISCONNECTED', (e) => assert.equal(e.meta.party, 1)))
+      await rejected
       assert.equal(dec.decode(await ts[0]!.receive(1, 'last-words')), 'bye')
       await assert.rejects(ts[0]!.receive(1, 'later'), hasCode('MPC_PEER_DISCONNECTED'))
       // The other link is unaffected.

@@ -1,0 +1,141 @@
+/**
+ * One handshaken TCP connection to one peer: frames out with back-pressure, frames in through the
+ * decoder, and one `onClose` call when the connection ends for any reason other than our own close.
+ *
+ * Sending never blocks: frames go to `socket.write` while it accepts more, then wait in our own
+ * queue until 'drain' (the Writable's buffer stays bounded; our queue is the backlog). Writes made
+ * in one tick are corked together so a round of small frames leaves as one writev syscall, which
+ * matters with TCP_NODELAY on.
+ */
+import type { Socket } from 'node:net'
+import { FrameDecoder, type FrameHandler } from './frame-codec.ts'
+
+export interface PeerLinkEvents {
+  onFrame: FrameHandler
+  /** The connection ended without our `end()`/`destroy()`: `why` says how, for error messages. */
+  onClose(why: string): void
+}
+
+export class PeerLink {
+  readonly peer: number
+  readonly #socket: Socket
+  readonly #decoder: FrameDecoder
+  readonly #events: PeerLinkEvents
+  #queue: Buffer[] = []
+  #queueHead = 0
+  #blocked = false
+  #corked = false
+  #ending = false
+  #localClose = false
+  #error: Error | undefined
+  #receivedAny = false
+  readonly #closed: Promise<void>
+
+  constructor(peer: number, socket: Socket, leftover: Buffer, events: PeerLinkEvents, maxPayloadBytes: number) {
+    this.peer = peer
+    this.#socket = socket
+    this.#events = events
+    this.#decoder = new FrameDecoder(events.onFrame, maxPayloadBytes)
+    socket.setNoDelay(true)
+    this.#closed = new Promise((resolve) => socket.once('close', () => resolve()))
+    socket.on('error', (e) => { this.#error ??= e })
+    socket.on('drain', this.#onDrain)
+    socket.once('close', this.#onClose)
+    socket.on('data', this.#onData)
+    if (leftover.length > 0) this.#onData(leftover)
+    socket.resume()
+  }
+
+  /** True once any byte arrived after the handshake. */
+  get receivedAny(): boolean {
+    return this.#receivedAny
+  }
+
+  /** Bytes queued in our backlog or the socket's buffer, not yet handed to the kernel. */
+  get backlogBytes(): number {
+    let b = this.#socket.writableLength
+    for (let i = this.#queueHead; i < this.#queue.length; i++) b += this.#queue[i]!.byteLength
+    return b
+  }
+
+  send(frame: Buffer): void {
+    if (this.#ending || this.#socket.destroyed) return // the failure surfaces on the next receive
+    if (this.#blocked) {
+      this.#queue.push(frame)
+      return
+    }
+    this.#write(frame)
+  }
+
+  #write(frame: Buffer): void {
+    if (!this.#corked) {
+      this.#corked = true
+      this.#socket.cork()
+      process.nextTick(this.#uncork)
+    }
+    if (!this.#socket.write(frame)) this.#blocked = true
+  }
+
+  readonly #uncork = (): void => {
+    this.#corked = false
+    this.#socket.uncork()
+  }
+
+  readonly #onDrain = (): void => {
+    this.#blocked = false
+    while (!this.#blocked && this.#queueHead < this.#queue.length) {
+      const frame = this.#queue[this.#queueHead]!
+      this.#queue[this.#queueHead++] = undefined as unknown as Buffer
+      this.#write(frame)
+    }
+    if (this.#queueHead === this.#queue.length) {
+      this.#queue = []
+      this.#queueHead = 0
+      if (this.#ending) this.#socket.end()
+    }
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#receivedAny = true
+    try {
+      this.#decoder.push(chunk)
+    } catch (e) {
+      this.#error = e as Error
+      this.#socket.destroy()
+    }
+  }
+
+  readonly #onClose = (): void => {
+    if (this.#localClose) return
+    let why: string
+    if (this.#error !== undefined) {
+      const code = (this.#error as { code?: string }).code
+      why = code === undefined ? this.#error.message : `${this.#error.message} (${code})`
+    } else {
+      why = this.#decoder.pendingBytes > 0 ? 'its connection closed in the middle of a frame' : 'it closed its connection'
+    }
+    this.#events.onClose(why)
+  }
+
+  /**
+   * Flushes everything queued, then closes our side; resolves when the socket is closed or after
+   * `timeoutMs`, when it is destroyed (a peer that stops reading must not hang our close).
+   */
+  async end(timeoutMs: number): Promise<void> {
+    this.#localClose = true
+    if (!this.#ending) {
+      this.#ending = true
+      if (this.#queueHead === this.#queue.length) this.#socket.end()
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([this.#closed, new Promise<void>((r) => { timer = setTimeout(r, timeoutMs) })])
+    clearTimeout(timer)
+    this.#socket.destroy()
+  }
+
+  /** Drops the connection now, without telling `onClose` (used when we close or abandon it). */
+  destroy(): void {
+    this.#localClose = true
+    this.#socket.destroy()
+  }
+}

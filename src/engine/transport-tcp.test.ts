@@ -1,0 +1,107 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { connect } from 'node:net'
+import { listenTcp, createTcpTransport, type TcpListener } from './transport-tcp.ts'
+import { transportContractSuite } from './transport-contract-suite.ts'
+import { isEnigmaError } from '../common/errors.ts'
+import type { Transport } from '../protocols/transport.ts'
+
+/** n parties over loopback TCP inside this process: listen on free ports, then connect all. */
+async function tcpNetwork(n: number, options: { timeoutMs?: number; sessionId?: string } = {}): Promise<Transport[]> {
+  const sessionId = options.sessionId ?? `test-${process.pid}-${Math.random()}`
+  const listeners: TcpListener[] = []
+  for (let i = 0; i < n; i++) {
+    listeners.push(await listenTcp({ self: i, n, sessionId, ...(options.timeoutMs ? { receiveTimeoutMs: options.timeoutMs } : {}) }))
+  }
+  const peers = listeners.map((l) => ({ host: l.host, port: l.port }))
+  return Promise.all(listeners.map((l) => l.connect(peers, { connectTimeoutMs: 5000 })))
+}
+
+transportContractSuite('tcp', (n, options) => tcpNetwork(n, options))
+
+test('tcp: a wrong session id is refused in the handshake', async () => {
+  const a = await listenTcp({ self: 1, n: 2, sessionId: 'task-A' })
+  const b = await listenTcp({ self: 0, n: 2, sessionId: 'task-B' })
+  const peers = [{ host: b.host, port: b.port }, { host: a.host, port: a.port }]
+  const started = Date.now()
+  await assert.rejects(b.connect(peers, { connectTimeoutMs: 3000 }), (e) => {
+    assert.ok(isEnigmaError(e, 'MPC_HANDSHAKE_REFUSED'), String(e))
+    assert.equal(e.meta.party, 1)
+    assert.match(e.message, /another session/)
+    return true
+  })
+  assert.ok(Date.now() - started < 1000, 'refusal is immediate, not a timeout')
+  // The acceptor keeps waiting for the right peer and times out naming it.
+  await assert.rejects(a.connect(peers, { connectTimeoutMs: 200 }), (e) => isEnigmaError(e, 'MPC_CONNECT_TIMEOUT') && String(e.meta.missing) === '0')
+  await Promise.all([a.close(), b.close()])
+})
+
+test('tcp: a stray connection speaking another protocol does not disturb the session', async () => {
+  const a = await listenTcp({ self: 1, n: 2, sessionId: 's' })
+  const stray = connect({ host: a.host, port: a.port })
+  await new Promise((r) => stray.once('connect', r))
+  stray.write('GET / HTTP/1.1\r\n\r\n')
+  const strayClosed = new Promise((r) => stray.once('close', r))
+  stray.on('error', () => {})
+  await strayClosed
+  const b = await listenTcp({ self: 0, n: 2, sessionId: 's' })
+  const peers = [{ host: b.host, port: b.port }, { host: a.host, port: a.port }]
+  const [tb, ta] = await Promise.all([b.connect(peers), a.connect(peers)])
+  tb.send(1, 'x', Uint8Array.of(1))
+  assert.deepEqual(await ta.receive(0, 'x'), Uint8Array.of(1))
+  await Promise.all([ta.close(), tb.close()])
+})
+
+test('tcp: dialers retry until a late peer starts listening', async () => {
+  // Reserve a port for party 1 by listening, note it, close, and start party 1 there later.
+  const probe = await listenTcp({ self: 1, n: 2, sessionId: 'late' })
+  const port1 = probe.port
+  await probe.close()
+  const b = await listenTcp({ self: 0, n: 2, sessionId: 'late' })
+  const peers = [{ host: '127.0.0.1', port: b.port }, { host: '127.0.0.1', port: port1 }]
+  const dialing = b.connect(peers, { connectTimeoutMs: 5000 })
+  await new Promise((r) => setTimeout(r, 300))
+  const ta = await createTcpTransport({ self: 1, n: 2, sessionId: 'late', peers })
+  const tb = await dialing
+  ta.send(0, 'hi', Uint8Array.of(2))
+  assert.deepEqual(await tb.receive(1, 'hi'), Uint8Array.of(2))
+  await Promise.all([ta.close(), tb.close()])
+})
+
+test('tcp: connect gives up at its timeout naming the missing party', async () => {
+  const b = await listenTcp({ self: 0, n: 3, sessionId: 'lonely' })
+  const peers = [{ host: '127.0.0.1', port: b.port }, { host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 1 }]
+  await assert.rejects(b.connect(peers, { connectTimeoutMs: 300 }), (e) => {
+    assert.ok(isEnigmaError(e, 'MPC_CONNECT_TIMEOUT'), String(e))
+    assert.deepEqual(e.meta.missing, [1, 2])
+    return true
+  })
+})
+
+test('tcp: frames sent before the receiver called connect() are kept', async () => {
+  const ls = await Promise.all([0, 1].map((i) => listenTcp({ self: i, n: 2, sessionId: 'early' })))
+  const peers = ls.map((l) => ({ host: l.host, port: l.port }))
+  // Party 0 dials; party 1's listener accepts before party 1 itself calls connect().
+  const t0 = await ls[0]!.connect(peers)
+  t0.send(1, 'early', Uint8Array.of(3))
+  await new Promise((r) => setTimeout(r, 50))
+  const t1 = await ls[1]!.connect(peers)
+  assert.deepEqual(await t1.receive(0, 'early'), Uint8Array.of(3))
+  await Promise.all([t0.close(), t1.close()])
+})
+
+test('tcp: back-pressure queues 64 MB without blocking send, and it all arrives', async () => {
+  const [a, b] = await tcpNetwork(2) as [Transport & { backlogBytes(p: number): number }, Transport]
+  const frame = new Uint8Array(1 << 20)
+  const t0 = performance.now()
+  for (let i = 0; i < 64; i++) {
+    frame[0] = i
+    a.send(1, `f${i}`, frame)
+  }
+  const sendMs = performance.now() - t0
+  assert.ok(a.backlogBytes(1) > 0, 'some bytes are still queued right after send')
+  for (let i = 0; i < 64; i++) assert.equal((await b.receive(0, `f${i}`))[0], i)
+  assert.equal(a.backlogBytes(1), 0)
+  assert.ok(sendMs < 2000, `send loop took ${sendMs} ms`)
+  await Promise.all([a.close(), b.close()])
+})

@@ -1,0 +1,293 @@
+/**
+ * Transport between OS processes over TCP (loopback by default): one connection per pair of
+ * parties, full mesh. Party i dials every j > i and accepts from every j < i, so each pair agrees
+ * on who dials without negotiating.
+ *
+ * Two steps, so a parent can hand out addresses before anyone dials:
+ *
+ *     const listener = await listenTcp({ self, n, sessionId })   // binds (port 0 = any free port)
+ *     // ...tell the others listener.port, learn theirs...
+ *     const transport = await listener.connect(peers)            // peers[j] = { host, port }
+ *
+ * or `createTcpTransport({ self, n, sessionId, peers })` when ports are known in advance. Frames from
+ * peers that connect before our own `connect()` are buffered, not lost.
+ *
+ * Semantics follow src/protocols/transport.ts; additionally a peer whose connection ends makes the
+ * receives from it that have no frame buffered reject with MPC_PEER_DISCONNECTED naming it. Sends to
+ * a peer that is gone are dropped (the protocol learns of it on its next receive from that peer).
+ * `stats` count payload bytes, as the in-memory transport does.
+ */
+import { createServer, type Server, type Socket } from 'node:net'
+import type { ReceiveOptions, Transport, TransportStats } from '../protocols/transport.ts'
+import { TransportClosedError } from '../protocols/transport.ts'
+import { InvalidArgumentError } from '../common/errors.ts'
+import { Inbox } from './transport-inbox.ts'
+import { PeerLink } from './transport-tcp-link.ts'
+import { DEFAULT_MAX_PAYLOAD_BYTES, encodeFrame } from './frame-codec.ts'
+import { checkLabel, checkPartyCount, checkPayload, checkPeer, checkTimeout } from './transport-checks.ts'
+import { ConnectTimeoutError, HandshakeError, PeerDisconnectedError } from './transport-errors.ts'
+import { dialPeer, encodeReply, HandshakeStatus, parseHello, readHandshake } from './transport-tcp-handshake.ts'
+
+export interface TcpPeerAddress {
+  readonly host: string
+  readonly port: number
+}
+
+export interface ListenTcpOptions {
+  readonly self: number
+  readonly n: number
+  /** Names the task/session; a peer with another id is refused in the handshake. */
+  readonly sessionId: string
+  /** Address to bind; loopback by default (the transport is not authenticated). */
+  readonly host?: string
+  /** Port to bind; 0 (default) lets the OS pick a free one, read it back from `listener.port`. */
+  readonly port?: number
+  /** Default receive timeout in ms (30 000). */
+  readonly receiveTimeoutMs?: number
+  /** Largest payload accepted from a peer (1 GiB); a bigger frame cuts that peer off. */
+  readonly maxPayloadBytes?: number
+  /** How long `close()` waits for queued frames to flush before cutting connections (10 000 ms). */
+  readonly closeTimeoutMs?: number
+}
+
+export interface ConnectTcpOptions {
+  readonly signal?: AbortSignal
+  /** Time for all peers to be up and handshaken (15 000 ms). */
+  readonly connectTimeoutMs?: number
+}
+
+export interface TcpListener {
+  readonly host: string
+  readonly port: number
+  /** Completes the mesh; `peers[j]` is party j's listening address (`peers[self]` is ignored). */
+  connect(peers: readonly TcpPeerAddress[], options?: ConnectTcpOptions): Promise<TcpTransport>
+  /** Gives up before or after connecting; closes the transport. */
+  close(): Promise<void>
+}
+
+export interface TcpTransport extends Transport {
+  /** Bytes queued for each peer and not yet handed to the kernel (back-pressure visibility). */
+  backlogBytes(peer: number): number
+}
+
+export const DEFAULT_TCP_RECEIVE_TIMEOUT_MS = 30_000
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000
+export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000
+
+export async function listenTcp(options: ListenTcpOptions): Promise<TcpListener> {
+  const fn = 'listenTcp'
+  checkPartyCount(fn, options.n, options.self)
+  if (typeof options.sessionId !== 'string' || Buffer.byteLength(options.sessionId) > 255) {
+    throw new InvalidArgumentError(fn, 'sessionId must be a string of at most 255 UTF-8 bytes')
+  }
+  const session = new TcpSession(options)
+  await session.listen(options.host ?? '127.0.0.1', options.port ?? 0)
+  return session
+}
+
+export async function createTcpTransport(options: ListenTcpOptions & ConnectTcpOptions & { readonly peers: readonly TcpPeerAddress[] }): Promise<TcpTransport> {
+  const own = options.peers[options.self]
+  const listener = await listenTcp({ ...options, host: options.host ?? own?.host, port: options.port ?? own?.port })
+  return listener.connect(options.peers, options)
+}
+
+class TcpSession implements TcpListener, TcpTransport {
+  readonly self: number
+  readonly n: number
+  readonly #sessionId: string
+  readonly #inbox: Inbox
+  readonly #links: (PeerLink | undefined)[]
+  readonly #pending = new Set<Socket>()
+  readonly #maxPayloadBytes: number
+  readonly #closeTimeoutMs: number
+  #server: Server | undefined
+  #host = ''
+  #port = 0
+  #connected = false
+  #closing: Promise<void> | undefined
+  /** Wakes `connect()` when a link comes up or a dial fails. */
+  #onChange: (() => void) | undefined
+
+  constructor(o: ListenTcpOptions) {
+    this.self = o.self
+    this.n = o.n
+    this.#sessionId = o.sessionId
+    const receiveTimeoutMs = o.receiveTimeoutMs ?? DEFAULT_TCP_RECEIVE_TIMEOUT_MS
+    checkTimeout('listenTcp', 'receiveTimeoutMs', receiveTimeoutMs)
+    this.#inbox = new Inbox(o.n, receiveTimeoutMs)
+    this.#links = new Array<PeerLink | undefined>(o.n).fill(undefined)
+    this.#maxPayloadBytes = o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES
+    this.#closeTimeoutMs = o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS
+  }
+
+  get host(): string { return this.#host }
+  get port(): number { return this.#port }
+  get stats(): TransportStats { return this.#inbox.stats }
+
+  async listen(host: string, port: number): Promise<void> {
+    const server = createServer({ noDelay: true }, (socket) => this.#accept(socket))
+    this.#server = server
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen({ host, port }, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    // A stray error after listening (e.g. EMFILE on accept) must not crash the process.
+    server.on('error', () => {})
+    const addr = server.address()
+    this.#host = host
+    this.#port = typeof addr === 'object' && addr !== null ? addr.port : port
+  }
+
+  async #accept(socket: Socket): Promise<void> {
+    if (this.#closing !== undefined) {
+      socket.destroy()
+      return
+    }
+    this.#pending.add(socket)
+    socket.on('error', () => {}) // reported through readHandshake / the link
+    try {
+      const { value: hello, leftover } = await readHandshake(socket, parseHello, DEFAULT_CONNECT_TIMEOUT_MS)
+      let status: number = HandshakeStatus.ok
+      if (hello.version !== 1) status = HandshakeStatus.badVersion
+      else if (hello.sessionId !== this.#sessionId) status = HandshakeStatus.wrongSession
+      else if (hello.n !== this.n) status = HandshakeStatus.wrongN
+      else if (hello.to !== this.self || hello.from >= this.self) status = HandshakeStatus.wrongParty
+      else if (this.#links[hello.from] !== undefined) status = HandshakeStatus.duplicate
+      if (this.#closing !== undefined) status = HandshakeStatus.wrongSession
+      socket.write(encodeReply(status))
+      if (status !== HandshakeStatus.ok) {
+        socket.end()
+        setTimeout(() => socket.destroy(), 1000).unref()
+        return
+      }
+      this.#addLink(hello.from, socket, leftover)
+    } catch {
+      socket.destroy()
+    } finally {
+      this.#pending.delete(socket)
+    }
+  }
+
+  #addLink(peer: number, socket: Socket, leftover: Buffer): void {
+    const link = new PeerLink(peer, socket, leftover, {
+      onFrame: (label, payload) => this.#inbox.deliver(peer, label, payload),
+      onClose: (why) => {
+        // A link that dies during the connect phase before carrying anything may be redialed;
+        // after that, a closed link means the peer is gone for this session.
+        if (!this.#connected && !link.receivedAny && this.#links[peer] === link) {
+          this.#links[peer] = undefined
+          return
+        }
+        this.#inbox.failPeer(peer, (label) => new PeerDisconnectedError(peer, label, why))
+      },
+    }, this.#maxPayloadBytes)
+    this.#links[peer] = link
+    this.#onChange?.()
+  }
+
+  connect(peers: readonly TcpPeerAddress[], options: ConnectTcpOptions = {}): Promise<TcpTransport> {
+    const fn = 'TcpListener.connect'
+    if (!Array.isArray(peers) || peers.length !== this.n) {
+      return Promise.reject(new InvalidArgumentError(fn, `peers must list ${this.n} addresses, one per party`))
+    }
+    if (this.#closing !== undefined) return Promise.reject(new TransportClosedError())
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+    checkTimeout(fn, 'connectTimeoutMs', timeoutMs)
+    const deadline = Date.now() + timeoutMs
+    const { signal } = options
+
+    return new Promise<TcpTransport>((resolve, reject) => {
+      let settled = false
+      const dialErrors = new Map<number, unknown>()
+      const finish = (err: unknown): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.#onChange = undefined
+        if (err === undefined) {
+          this.#connected = true
+          resolve(this)
+        } else {
+          void this.close()
+          reject(err)
+        }
+      }
+      const missing = (): number[] => {
+        const m: number[] = []
+        for (let j = 0; j < this.n; j++) if (j !== this.self && this.#links[j] === undefined) m.push(j)
+        return m
+      }
+      this.#onChange = () => {
+        if (missing().length === 0) finish(undefined)
+      }
+      const onAbort = (): void => finish(signal!.reason)
+      const timer = setTimeout(() => {
+        const m = missing()
+        finish(new ConnectTimeoutError(this.self, m, timeoutMs, dialErrors.get(m[0]!)))
+      }, timeoutMs)
+      if (signal?.aborted) return finish(signal.reason)
+      signal?.addEventListener('abort', onAbort, { once: true })
+
+      const dialControl = new AbortController()
+      signal?.addEventListener('abort', () => dialControl.abort(signal.reason), { once: true })
+      for (let j = this.self + 1; j < this.n; j++) {
+        const addr = peers[j]
+        if (addr === undefined || typeof addr.host !== 'string' || !Number.isInteger(addr.port)) {
+          return finish(new InvalidArgumentError(fn, `peers[${j}] must be { host, port }`))
+        }
+        dialPeer({ host: addr.host, port: addr.port, deadline, signal: dialControl.signal, hello: { n: this.n, from: this.self, to: j, sessionId: this.#sessionId } })
+          .then(({ socket, leftover }) => {
+            if (settled && !this.#connected) socket.destroy()
+            else this.#addLink(j, socket, leftover)
+          }, (e: unknown) => {
+            dialErrors.set(j, e)
+            if (e instanceof HandshakeError) finish(e)
+          })
+      }
+      this.#onChange()
+    })
+  }
+
+  send(to: number, label: string, payload: Uint8Array): void {
+    checkPeer('TcpTransport.send', this.n, this.self, to)
+    checkLabel('TcpTransport.send', label)
+    checkPayload('TcpTransport.send', payload)
+    if (this.#closing !== undefined) throw new TransportClosedError()
+    const stats = this.#inbox.stats
+    stats.framesSent++
+    stats.bytesSent += payload.byteLength
+    this.#links[to]?.send(encodeFrame(label, payload))
+  }
+
+  receive(from: number, label: string, options?: ReceiveOptions): Promise<Uint8Array> {
+    try {
+      checkPeer('TcpTransport.receive', this.n, this.self, from)
+      checkLabel('TcpTransport.receive', label)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    return this.#inbox.receive(from, label, options)
+  }
+
+  backlogBytes(peer: number): number {
+    return this.#links[peer]?.backlogBytes ?? 0
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
+    this.#inbox.close()
+    for (const s of this.#pending) s.destroy()
+    const server = this.#server
+    const serverClosed = server === undefined ? Promise.resolve() : new Promise<void>((r) => server.close(() => r()))
+    await Promise.all(this.#links.map((l) => l?.end(this.#closeTimeoutMs)))
+    await serverClosed
+  }
+}
