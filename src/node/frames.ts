@@ -4,7 +4,7 @@
  *
  *   u32 BE  length of what follows
  *   u8      session id length S, then S bytes (UTF-8)
- *   u8      label length L, then L bytes (ASCII)
+ *   u8      label length L, then L bytes (ASCII); L = 0 marks a control frame (payload[0] = kind)
  *   rest    payload
  *
  * A round's frames to one peer are concatenated and handed to the stream in one `send` (batching);
@@ -49,6 +49,8 @@ export function encodeFrame(session: string, label: string, payload: Uint8Array)
   return out
 }
 
+export const CONTROL_SESSION_CLOSED = 1
+
 export function checkedName(what: string, value: string): Uint8Array {
   const b = enc.encode(value)
   if (b.length === 0 || b.length > 255) throw new NodeError('NODE_FRAME_INVALID', `${what} must be 1..255 bytes, got ${b.length}`)
@@ -73,6 +75,8 @@ export class FrameDecoder {
   }
 
   push(chunk: Uint8Array): Frame[] {
+    // libp2p hands out Buffers; consumers expect plain Uint8Array views (deepEqual, subclass quirks).
+    if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     if (chunk.length > 0) { this.#chunks.push(chunk); this.#buffered += chunk.length }
     const frames: Frame[] = []
     for (;;) {
@@ -130,7 +134,8 @@ function parseBody(b: Uint8Array): Frame {
   try {
     session = dec.decode(b.subarray(o, o + sl)); o += sl
     const ll = b[o++]!
-    if (ll === 0 || o + ll > b.length) throw new NodeError('NODE_FRAME_INVALID', 'bad label length')
+    // ll = 0 marks a control frame (e.g. "I closed this session"); user labels are never empty.
+    if (o + ll > b.length) throw new NodeError('NODE_FRAME_INVALID', 'bad label length')
     label = dec.decode(b.subarray(o, o + ll)); o += ll
   } catch (e) {
     if (e instanceof NodeError) throw e

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { createHost, type NodeHost } from './host.ts'
 import { MpcNetwork, type MpcMember, type MpcNetworkEvent } from './mpc-network.ts'
+import { transportContractSuite } from '../engine/transport-contract-suite.ts'
 
 const hosts: NodeHost[] = []
 const nets: MpcNetwork[] = []
@@ -91,4 +92,12 @@ test('frames that arrive before the session is opened wait for it', async () => 
   const b = nodes[3]!.net.openSession({ session: s, committee })
   assert.deepEqual([...(await b.receive(2, 'x'))], [42])
   await a.close(); await b.close()
+})
+
+// The engine's Transport contract suite, run against libp2p sessions among the hosts above.
+let sessionCounter = 0
+transportContractSuite('libp2p', async (n, options) => {
+  const session = `contract-${sessionCounter++}`
+  const members = committee.slice(0, n)
+  return nodes.slice(0, n).map((nd) => nd.net.openSession({ session, committee: members, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }))
 })

@@ -21,7 +21,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { EnigmaError, InvalidArgumentError } from '../common/errors.ts'
 import { MpcTimeoutError, TransportClosedError, type ReceiveOptions, type Transport, type TransportStats } from '../protocols/transport.ts'
-import { checkedName, encodedFrameLength, writeFrame, FrameDecoder, DEFAULT_MAX_FRAME_BYTES, type Frame } from './frames.ts'
+import { PeerDisconnectedError } from '../engine/transport-errors.ts'
+import { checkLabel, checkPayload, checkPeer, checkTimeout } from '../engine/transport-checks.ts'
+import { checkedName, encodedFrameLength, writeFrame, FrameDecoder, DEFAULT_MAX_FRAME_BYTES, CONTROL_SESSION_CLOSED, type Frame } from './frames.ts'
 import type { NodeHost } from './host.ts'
 
 export const MPC_PROTOCOL = '/enigma/mpc/1.0.0'
@@ -76,6 +78,10 @@ class SessionState {
   readonly waiters = new Map<string, Waiter>()
   readonly stats: TransportStats = { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0 }
   closed: TransportClosedError | undefined
+  /** Parties that closed the session or whose every stream went away: their later receives fail. */
+  readonly gone = new Map<number, string>()
+  /** Whether this node opened its transport (only then does a lost peer fail receives). */
+  opened = false
 
   constructor(id: string, members: readonly MpcMember[]) {
     this.id = id
@@ -91,6 +97,18 @@ class SessionState {
     const key = `${from}\u0000${label}`
     const w = this.waiters.get(key)
     if (w) { this.waiters.delete(key); w.resolve(payload) } else this.mailbox.set(key, payload)
+  }
+
+  markGone(party: number, why: string): void {
+    if (this.closed || this.gone.has(party)) return
+    this.gone.set(party, why)
+    const prefix = `${party}\u0000`
+    for (const [key, w] of this.waiters) {
+      if (key.startsWith(prefix)) {
+        this.waiters.delete(key)
+        w.reject(new PeerDisconnectedError(party, key.slice(prefix.length), why))
+      }
+    }
   }
 
   close(err: TransportClosedError): void {
@@ -200,28 +218,43 @@ export class MpcNetwork {
     this.expect(options.session, options.committee)
     const state = this.#sessions.get(options.session)!
     const self = state.indexOf.get(this.#self)!
+    state.opened = true
+    // A peer whose streams are all gone right now is not yet "gone": it may still dial us.
     for (const m of state.members) {
       if (m.peerId !== this.#self && this.#self < m.peerId) this.#ensureStream(this.#link(m.peerId))
     }
     return new Libp2pSessionTransport(this, state, self, options.timeoutMs ?? this.#init.defaultTimeoutMs)
   }
 
-  /** Forget a session (after the task ended); pending receives fail with MPC_TRANSPORT_CLOSED. */
+  /**
+   * Forget a session (after the task ended); pending receives fail with MPC_TRANSPORT_CLOSED, and the
+   * other members are told (a control frame), so their receives from us fail fast instead of waiting
+   * for the deadline.
+   */
   closeSession(session: string, reason = 'session closed'): void {
     const s = this.#sessions.get(session)
     if (!s) return
+    if (s.opened && !s.closed) {
+      for (const m of s.members) {
+        if (m.peerId !== this.#self) this.#enqueueRaw(m.peerId, s.idBytes, new Uint8Array(0), Uint8Array.of(CONTROL_SESSION_CLOSED))
+      }
+    }
     s.close(new TransportClosedError(reason))
     this.#sessions.delete(session)
   }
 
   /** @internal used by the session transport */
   enqueue(state: SessionState, to: number, label: string, payload: Uint8Array): void {
-    const peer = state.members[to]!.peerId
-    const labelBytes = checkedName('label', label)
-    const frame = new Uint8Array(encodedFrameLength(state.idBytes, labelBytes, payload))
-    writeFrame(frame, 0, state.idBytes, labelBytes, payload)
+    const labelBytes = new TextEncoder().encode(label)
     state.stats.framesSent++
     state.stats.bytesSent += payload.length
+    this.#enqueueRaw(state.members[to]!.peerId, state.idBytes, labelBytes, payload)
+  }
+
+  #enqueueRaw(peer: string, sessionBytes: Uint8Array, labelBytes: Uint8Array, payload: Uint8Array): void {
+    // Copy now: the caller may reuse its buffer right after send (Transport contract).
+    const frame = new Uint8Array(encodedFrameLength(sessionBytes, labelBytes, payload))
+    writeFrame(frame, 0, sessionBytes, labelBytes, payload)
     const link = this.#link(peer)
     link.queue.push(frame)
     link.queuedBytes += frame.length
@@ -262,6 +295,14 @@ export class MpcNetwork {
     stream.addEventListener('close', () => {
       link.streams = link.streams.filter((s) => s !== stream)
       this.#init.onEvent?.({ kind: 'stream-closed', peer })
+      if (link.streams.length === 0 && this.#started) {
+        // The peer crashed or stopped: fail its receives now rather than at the deadline. Sessions
+        // opened later start afresh (the peer may come back).
+        for (const st of this.#sessions.values()) {
+          const idx = st.indexOf.get(peer)
+          if (st.opened && idx !== undefined && peer !== this.#self) st.markGone(idx, 'connection closed')
+        }
+      }
     })
     if (link.queue.length > 0 && !link.flushing) {
       link.flushing = true
@@ -291,6 +332,10 @@ export class MpcNetwork {
       this.#refuse(peer, stream, frame.session, 'peer is not in the committee of this session')
       return
     }
+    if (frame.label === '') {
+      if (frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, 'closed the session')
+      return
+    }
     state.deliver(from, frame.label, frame.payload)
   }
 
@@ -300,6 +345,10 @@ export class MpcNetwork {
       const state = this.#sessions.get(x.frame.session)
       if (!state) { keep.push(x); continue }
       const from = state.indexOf.get(link.peer)
+      if (from !== undefined && x.frame.label === '') {
+        if (x.frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, 'closed the session')
+        continue
+      }
       if (from === undefined) {
         this.totals.refused++
         this.#init.onEvent?.({ kind: 'refused', peer: link.peer, session: x.frame.session, reason: 'peer is not in the committee of this session' })
@@ -391,8 +440,10 @@ export class MpcNetwork {
     const key = `${from}\u0000${label}`
     const ready = state.mailbox.get(key)
     if (ready) { state.mailbox.delete(key); return Promise.resolve(ready) }
+    const gone = state.gone.get(from)
+    if (gone !== undefined) return Promise.reject(new PeerDisconnectedError(from, label, gone))
     if (state.waiters.has(key)) return Promise.reject(new InvalidArgumentError('receive', `already waiting for party ${from} '${label}'`))
-    signal?.throwIfAborted()
+    if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise<Uint8Array>((resolve, reject) => {
       const cleanup = () => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort) }
       const timer = setTimeout(() => {
@@ -464,16 +515,21 @@ export class Libp2pSessionTransport implements Transport {
   }
 
   send(to: number, label: string, payload: Uint8Array): void {
+    checkPeer('send', this.n, this.self, to)
+    checkLabel('send', label)
+    if (label.length === 0) throw new InvalidArgumentError('send', 'label must not be empty')
+    checkPayload('send', payload)
     if (this.#state.closed) throw this.#state.closed
-    if (!Number.isInteger(to) || to < 0 || to >= this.n || to === this.self) {
-      throw new InvalidArgumentError('send', `bad destination party ${to} (n = ${this.n}, self = ${this.self})`)
-    }
     this.#net.enqueue(this.#state, to, label, payload)
   }
 
   receive(from: number, label: string, options: ReceiveOptions = {}): Promise<Uint8Array> {
-    if (!Number.isInteger(from) || from < 0 || from >= this.n || from === this.self) {
-      return Promise.reject(new InvalidArgumentError('receive', `bad source party ${from} (n = ${this.n}, self = ${this.self})`))
+    try {
+      checkPeer('receive', this.n, this.self, from)
+      checkLabel('receive', label)
+      if (options.timeoutMs !== undefined) checkTimeout('receive', 'timeoutMs', options.timeoutMs)
+    } catch (e) {
+      return Promise.reject(e)
     }
     return this.#net.receiveFrom(this.#state, from, label, options.timeoutMs ?? this.#timeoutMs, options.signal)
   }
