@@ -1,0 +1,33 @@
+import type { Address, Hex } from 'viem'
+import type { ChainRequestError, ControllerRevertError } from '../errors.ts'
+import { readController, type ReadOptions } from '../internal/read.ts'
+import type { ControllerReadClient } from '../internal/write.ts'
+
+export interface GetNodeParameters extends ReadOptions {
+  readonly node: Address
+}
+export interface NodeInfo {
+  readonly registered: boolean
+  readonly active: boolean
+  readonly slashed: boolean
+  readonly peerId: string
+  readonly encryptionKey: Hex
+  readonly multiaddrs: readonly string[]
+  readonly stake: bigint
+  /** Unix seconds when the node last went inactive (0 if never). */
+  readonly inactiveSince: bigint
+}
+export type GetNodeReturnType = NodeInfo
+export type GetNodeErrorType = ControllerRevertError | ChainRequestError
+
+/** A node's registry entry (an unregistered account reads as `registered: false`). */
+export async function getNode(client: ControllerReadClient, params: GetNodeParameters): Promise<GetNodeReturnType> {
+  const n = await readController<{
+    peerId: string; encryptionKey: Hex; multiaddrs: readonly string[]; stake: bigint; inactiveSince: bigint
+    registered: boolean; active: boolean; slashed: boolean
+  }>('getNode', client, params, 'getNode', [params.node])
+  return {
+    registered: n.registered, active: n.active, slashed: n.slashed, peerId: n.peerId, encryptionKey: n.encryptionKey,
+    multiaddrs: n.multiaddrs, stake: n.stake, inactiveSince: BigInt(n.inactiveSince),
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Shared plumbing of the write actions: send a controller call from the client's account, wait for
+ * the receipt, and turn failures into chain-layer errors. Internal: actions are the public surface.
+ */
+import type { Account, Address, Chain, Client, Hex, TransactionReceipt, Transport } from 'viem'
+import { waitForTransactionReceipt, writeContract } from 'viem/actions'
+import { enigmaControllerAbi } from '../generated/EnigmaController.ts'
+import { ChainRequestError, toChainError } from '../errors.ts'
+
+/** A viem client with an account that signs (local or JSON-RPC). */
+export type ControllerWalletClient = Client<Transport, Chain | undefined, Account>
+/** Any viem client; reads need no account. */
+export type ControllerReadClient = Client<Transport, Chain | undefined, Account | undefined>
+
+/** What every write action returns. */
+export interface ControllerWriteResult {
+  readonly hash: Hex
+  readonly receipt: TransactionReceipt
+  readonly gasUsed: bigint
+}
+
+export interface WriteOptions {
+  /** Controller address. */
+  readonly address: Address
+  readonly value?: bigint
+}
+
+export async function writeController(
+  fn: string,
+  client: ControllerWalletClient,
+  options: WriteOptions,
+  functionName: string,
+  args: readonly unknown[],
+): Promise<ControllerWriteResult> {
+  let hash: Hex
+  try {
+    hash = await writeContract(client, {
+      address: options.address,
+      abi: enigmaControllerAbi,
+      functionName,
+      args,
+      value: options.value,
+      account: client.account,
+      chain: client.chain ?? null,
+    } as unknown as Parameters<typeof writeContract>[1])
+  } catch (e) {
+    throw toChainError(fn, e)
+  }
+  let receipt: TransactionReceipt
+  try {
+    receipt = await waitForTransactionReceipt(client, { hash })
+  } catch (e) {
+    throw toChainError(fn, e)
+  }
+  if (receipt.status !== 'success') throw new ChainRequestError(fn, `transaction ${hash} reverted`)
+  return { hash, receipt, gasUsed: receipt.gasUsed }
+}
