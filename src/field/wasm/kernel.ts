@@ -1,0 +1,199 @@
+/**
+ * JS glue for the WebAssembly kernels: instantiates the committed module bytes synchronously (so
+ * field instances exist at import time) and streams the caller's vectors through the module's
+ * memory in chunks. Vectors live in ordinary BigUint64Arrays outside wasm memory (views into a
+ * growable wasm memory would be detached by growth), so each chunk is copied in and out with typed
+ * array `set` (a memcpy); chunks of 32 KiB per operand keep all operands in L1/L2 while the kernel
+ * runs, and amortise the JS→wasm call.
+ */
+import type { FieldName, FieldVector, RandomSource } from '../types.ts'
+import type { VectorKernel } from '../kernel.ts'
+import { P61_WASM_BASE64, P127_WASM_BASE64 } from './kernels.generated.ts'
+
+type Ptr = number
+interface KernelExports {
+  memory: WebAssembly.Memory
+  add(a: Ptr, b: Ptr, o: Ptr, n: number): void
+  sub(a: Ptr, b: Ptr, o: Ptr, n: number): void
+  neg(a: Ptr, o: Ptr, n: number): void
+  mul(a: Ptr, b: Ptr, o: Ptr, n: number): void
+  muladd(a: Ptr, b: Ptr, c: Ptr, o: Ptr, n: number): void
+  scale(a: Ptr, ...rest: (bigint | number)[]): void
+  addScalar(a: Ptr, ...rest: (bigint | number)[]): void
+  axpy(...args: (bigint | number)[]): void
+  dot(a: Ptr, b: Ptr, n: number): bigint | undefined
+  sum(a: Ptr, n: number): bigint | undefined
+  inv(a: Ptr, o: Ptr, t: Ptr, n: number): number
+  sample(a: Ptr, o: Ptr, n: number): number
+  firstInvalid(a: Ptr, n: number): number
+}
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+export function wasmBytes(name: FieldName): Uint8Array<ArrayBuffer> {
+  return decodeBase64(name === 'p61' ? P61_WASM_BASE64 : P127_WASM_BASE64)
+}
+
+/** True when this JS engine can run the kernels (WebAssembly with BigInt↔i64 integration). */
+export function wasmAvailable(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.Module === 'function'
+}
+
+const MASK64 = (1n << 64n) - 1n
+/** Bytes per operand buffer in wasm memory. */
+const BUF_BYTES = 32 * 1024
+
+export function createWasmKernel(name: FieldName): VectorKernel {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(name)), {})
+  const x = instance.exports as unknown as KernelExports
+  const W = name === 'p61' ? 1 : 2 // 64-bit words per element
+  const CH = BUF_BYTES / (8 * W) // elements per chunk
+  const CW = CH * W // words per chunk
+  // Byte offsets of the operand buffers; bytes [0, 1024) hold results (p127 dot/sum).
+  const A = 1024
+  const B = A + BUF_BYTES
+  const C = B + BUF_BYTES
+  const O = C + BUF_BYTES
+  const T = O + BUF_BYTES
+  // The memory never grows (fixed size in the module), so these views stay valid.
+  const mem = new BigUint64Array(x.memory.buffer)
+  const memBytes = new Uint8Array(x.memory.buffer)
+  const wA = A / 8, wB = B / 8, wC = C / 8, wO = O / 8
+
+  /** Scalar as wasm arguments: one i64, or (lo, hi). */
+  const sc = (s: bigint): bigint[] => (W === 1 ? [s] : [s & MASK64, s >> 64n])
+  const result = (r: bigint | undefined): bigint =>
+    W === 1 ? BigInt.asUintN(64, r!) : mem[0]! | (mem[1]! << 64n)
+
+  const each = (len: number, f: (lo: number, hi: number, m: number) => void): void => {
+    for (let off = 0; off < len; off += CW) {
+      const hi = Math.min(len, off + CW)
+      f(off, hi, (hi - off) / W)
+    }
+  }
+  const put = (v: FieldVector, lo: number, hi: number, at: number): void => mem.set(v.subarray(lo, hi), at)
+  const take = (o: FieldVector, lo: number, hi: number): void => o.set(mem.subarray(wO, wO + hi - lo), lo)
+
+  const binary = (f: (a: Ptr, b: Ptr, o: Ptr, n: number) => void) => (a: FieldVector, b: FieldVector, o: FieldVector): void =>
+    each(a.length, (lo, hi, m) => {
+      put(a, lo, hi, wA)
+      put(b, lo, hi, wB)
+      f(A, B, O, m)
+      take(o, lo, hi)
+    })
+
+  const fieldAdd = (u: bigint, v: bigint, p: bigint): bigint => (u + v) % p
+  const P = W === 1 ? (1n << 61n) - 1n : (1n << 127n) - 1n
+
+  return {
+    kind: 'wasm',
+    add: binary(x.add),
+    sub: binary(x.sub),
+    mul: binary(x.mul),
+    neg: (a, o) =>
+      each(a.length, (lo, hi, m) => {
+        put(a, lo, hi, wA)
+        x.neg(A, O, m)
+        take(o, lo, hi)
+      }),
+    muladd: (a, b, c, o) =>
+      each(a.length, (lo, hi, m) => {
+        put(a, lo, hi, wA)
+        put(b, lo, hi, wB)
+        put(c, lo, hi, wC)
+        x.muladd(A, B, C, O, m)
+        take(o, lo, hi)
+      }),
+    scale: (a, s, o) => {
+      const args = sc(s)
+      each(a.length, (lo, hi, m) => {
+        put(a, lo, hi, wA)
+        x.scale(A, ...args, O, m)
+        take(o, lo, hi)
+      })
+    },
+    addScalar: (a, s, o) => {
+      const args = sc(s)
+      each(a.length, (lo, hi, m) => {
+        put(a, lo, hi, wA)
+        x.addScalar(A, ...args, O, m)
+        take(o, lo, hi)
+      })
+    },
+    axpy: (s, xv, y) => {
+      const args = sc(s)
+      each(xv.length, (lo, hi, m) => {
+        put(xv, lo, hi, wA)
+        put(y, lo, hi, wO)
+        x.axpy(...args, A, O, m)
+        take(y, lo, hi)
+      })
+    },
+    lincomb: (coeffs, vs, o) => {
+      const args = coeffs.map(sc)
+      each(o.length, (lo, hi, m) => {
+        mem.fill(0n, wO, wO + hi - lo)
+        for (let j = 0; j < vs.length; j++) {
+          put(vs[j]!, lo, hi, wA)
+          x.axpy(...args[j]!, A, O, m)
+        }
+        take(o, lo, hi)
+      })
+    },
+    dot: (a, b) => {
+      let acc = 0n
+      each(a.length, (lo, hi, m) => {
+        put(a, lo, hi, wA)
+        put(b, lo, hi, wB)
+        acc = fieldAdd(acc, result(x.dot(A, B, m)), P)
+      })
+      return acc
+    },
+    sum: (a) => {
+      let acc = 0n
+      each(a.length, (lo, hi, m) => {
+        put(a, lo, hi, wA)
+        acc = fieldAdd(acc, result(x.sum(A, m)), P)
+      })
+      return acc
+    },
+    inv: (a, o) => {
+      let ok = true
+      each(a.length, (lo, hi, m) => {
+        if (!ok) return
+        put(a, lo, hi, wA)
+        if (x.inv(A, O, T, m) === 0) ok = false
+        else take(o, lo, hi)
+      })
+      return ok
+    },
+    random: (n: number, source: RandomSource) => {
+      const out = new BigUint64Array(n * W)
+      let filled = 0
+      while (filled < n) {
+        const want = Math.min(CH, n - filled)
+        // The source writes straight into wasm memory; sample() masks, rejects and compacts in place.
+        source(memBytes.subarray(A, A + want * W * 8))
+        const kept = x.sample(A, A, want)
+        out.set(mem.subarray(wA, wA + kept * W), filled * W)
+        filled += kept
+      }
+      return out
+    },
+    firstInvalid: (a) => {
+      let found = -1
+      each(a.length, (lo, hi, m) => {
+        if (found >= 0) return
+        put(a, lo, hi, wA)
+        const i = x.firstInvalid(A, m)
+        if (i >= 0) found = lo / W + i
+      })
+      return found
+    },
+  }
+}
