@@ -3,7 +3,8 @@
  * `ControllerRevertError` whose `errorName` is the Solidity error's name (e.g. "InsufficientFee") and
  * whose `args` are its decoded arguments; the code `CHAIN_REVERTED` is stable.
  */
-import { BaseError, ContractFunctionRevertedError } from 'viem'
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from 'viem'
+import { enigmaControllerAbi } from './generated/EnigmaController.ts'
 import { EnigmaError } from '../common/errors.ts'
 
 export class ControllerRevertError extends EnigmaError {
@@ -48,7 +49,31 @@ export function toChainError(fn: string, error: unknown): ControllerRevertError 
       const name = revert.data?.errorName ?? 'Unknown'
       return new ControllerRevertError(fn, name, (revert.data?.args ?? []) as readonly unknown[], error)
     }
+    // Reverts outside a contract call (a deployment's constructor) are not decoded by viem: find the
+    // revert data in the cause chain and decode it with the controller's ABI ourselves.
+    const data = revertDataOf(error)
+    if (data) {
+      try {
+        const decoded = decodeErrorResult({ abi: enigmaControllerAbi, data })
+        return new ControllerRevertError(fn, decoded.errorName, (decoded.args ?? []) as readonly unknown[], error)
+      } catch {
+        // not one of ours: fall through
+      }
+    }
     return new ChainRequestError(fn, error.shortMessage, error)
   }
   return new ChainRequestError(fn, error instanceof Error ? error.message : String(error), error)
+}
+
+function revertDataOf(error: unknown): Hex | undefined {
+  for (let e = error as { data?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 10; e = e.cause as typeof e, depth++) {
+    const d = e.data as unknown
+    if (typeof d === 'string' && /^0x[0-9a-f]{8,}$/i.test(d)) return d as Hex
+    if (d && typeof d === 'object' && typeof (d as { data?: unknown }).data === 'string' && /^0x[0-9a-f]{8,}$/i.test((d as { data: string }).data)) {
+      return (d as { data: Hex }).data
+    }
+    const m = typeof e.message === 'string' ? /return data: (0x[0-9a-fA-F]{8,})/.exec(e.message) : null
+    if (m) return m[1] as Hex
+  }
+  return undefined
 }

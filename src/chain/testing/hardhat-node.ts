@@ -85,7 +85,7 @@ export function hardhatAccount(index: number): HDAccount {
   let account = accountCache.get(index)
   if (!account) {
     // The mnemonic's seed costs ~0.2 s of PBKDF2: derive the master key once (path "m"), then each account.
-    masterKey ??= mnemonicToAccount(HARDHAT_MNEMONIC, { path: 'm' }).getHdKey()
+    masterKey ??= mnemonicToAccount(HARDHAT_MNEMONIC, { path: 'm' as `m/44'/60'/${string}` }).getHdKey()
     account = hdKeyToAccount(masterKey, { addressIndex: index })
     accountCache.set(index, account)
   }
