@@ -50,6 +50,12 @@ export interface TaskSpec {
   /** Unix seconds after which the task can no longer complete. */
   readonly deadline: number
   readonly domain?: ReceiptDomain
+  /**
+   * X25519 public keys (32 bytes, hex) of the recipients named by the contract's `revealTo(name, x)`
+   * outputs: each node encrypts its share of such an output to this key. Optional: a task whose
+   * contract only has public outputs needs none.
+   */
+  readonly recipients?: Readonly<Record<string, Hex>>
 }
 
 /** A committee member's signed statement of a task's result (secp256k1 over task id + output hash). */
