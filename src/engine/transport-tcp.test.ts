@@ -105,3 +105,32 @@ test('tcp: back-pressure queues 64 MB without blocking send, and it all arrives'
   assert.ok(sendMs < 2000, `send loop took ${sendMs} ms`)
   await Promise.all([a.close(), b.close()])
 })
+
+test('tcp: a peer process killed mid-run makes pending receives reject with MPC_PEER_DISCONNECTED', async () => {
+  const { spawn } = await import('node:child_process')
+  const { fileURLToPath } = await import('node:url')
+  const script = fileURLToPath(new URL('./transport-fixture-killed-peer.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, 'kill-test'], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = new Promise((r) => child.once('exit', (code, sig) => r(sig ?? code)))
+  try {
+    const port1 = await new Promise<number>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
+      child.once('exit', () => reject(new Error('peer script died before listening')))
+    })
+    const l0 = await listenTcp({ self: 0, n: 2, sessionId: 'kill-test', receiveTimeoutMs: 20_000 })
+    child.stdin.write(`${l0.port}\n`)
+    const t0 = await l0.connect([{ host: '127.0.0.1', port: l0.port }, { host: '127.0.0.1', port: port1 }])
+    assert.deepEqual(await t0.receive(1, 'hello'), Uint8Array.of(1))
+    const started = Date.now()
+    await assert.rejects(t0.receive(1, 'never'), (e) => {
+      assert.ok(isEnigmaError(e, 'MPC_PEER_DISCONNECTED'), String(e))
+      assert.equal(e.meta.party, 1)
+      return true
+    })
+    assert.ok(Date.now() - started < 5000, 'a disconnect, not the 20 s timeout')
+    assert.equal(await exited, 'SIGKILL')
+    await t0.close()
+  } finally {
+    child.kill('SIGKILL')
+  }
+})
