@@ -134,8 +134,8 @@ export class CircuitBuilder {
     const s = BigInt(shift)
     const g = this.#gate(a)
     if (g.op === 'const') return this.constant(floorShift(g.attrs[0]!, s))
+    // No 64-bit cap here: truncation masks its operand (bits + κ must fit the field, field-choice.ts).
     const { bits } = bitsOf(g)
-    this.#checkProtocolBits('truncpr', bits)
     return this.#emit('truncpr', [a], [BigInt(bits), s], { lo: floorShift(g.lo, s), hi: floorShift(g.hi, s) + 1n })
   }
 

@@ -39,9 +39,10 @@ export interface Gate {
 /** Types of values at the circuit boundary (inputs and outputs). */
 export type ScalarType =
   | { readonly kind: 'bool' }
-  | { readonly kind: 'int'; readonly signed: boolean; readonly bits: number }
-  /** Fixed point: the integer round(x · 2^frac); |x| < 2^intBits. */
-  | { readonly kind: 'fixed'; readonly frac: number; readonly intBits: number }
+  /** Optional min/max narrow the declared range of an input (and so every width derived from it). */
+  | { readonly kind: 'int'; readonly signed: boolean; readonly bits: number; readonly min?: string; readonly max?: string }
+  /** Fixed point: the integer round(x · 2^frac); |x| < 2^intBits, or within [min, max] when given. */
+  | { readonly kind: 'fixed'; readonly frac: number; readonly intBits: number; readonly min?: number; readonly max?: number }
 
 export type ValueType =
   | ScalarType

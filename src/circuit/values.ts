@@ -11,13 +11,16 @@ export function typeRange(t: ScalarType): Range {
   switch (t.kind) {
     case 'bool':
       return { lo: 0n, hi: 1n }
-    case 'int':
-      return t.signed
+    case 'int': {
+      const r = t.signed
         ? { lo: -(1n << BigInt(t.bits - 1)), hi: (1n << BigInt(t.bits - 1)) - 1n }
         : { lo: 0n, hi: (1n << BigInt(t.bits)) - 1n }
+      return { lo: t.min !== undefined ? BigInt(t.min) : r.lo, hi: t.max !== undefined ? BigInt(t.max) : r.hi }
+    }
     case 'fixed': {
       const m = (1n << BigInt(t.intBits + t.frac)) - 1n
-      return { lo: -m, hi: m }
+      const s = 2 ** t.frac
+      return { lo: t.min !== undefined ? BigInt(Math.round(t.min * s)) : -m, hi: t.max !== undefined ? BigInt(Math.round(t.max * s)) : m }
     }
   }
 }
@@ -27,9 +30,9 @@ export function typeName(t: ValueType): string {
     case 'bool':
       return 'sbool'
     case 'int':
-      return `${t.signed ? 'int' : 'uint'}${t.bits}`
+      return `${t.signed ? 'int' : 'uint'}${t.bits}${t.min !== undefined || t.max !== undefined ? ` in ${typeRange(t).lo}…${typeRange(t).hi}` : ''}`
     case 'fixed':
-      return `fixed(${t.frac} fractional bits, |x| < 2^${t.intBits})`
+      return t.min !== undefined || t.max !== undefined ? `fixed in ${t.min ?? '…'}…${t.max ?? '…'}` : `fixed (|x| < 2^${t.intBits})`
     case 'array':
       return `${typeName(t.of)}[${t.length}]`
     case 'object':
@@ -76,8 +79,11 @@ function encodeScalar(t: ScalarType, v: unknown, where: string): bigint {
   } else {
     if (typeof v === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(v)) v = Number(v)
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputInvalidError(where, `expected a decimal number, got ${show(v)}`)
-    if (Math.abs(v) >= 2 ** t.intBits) throw new InputInvalidError(where, `${v} is out of range for fixed point (|x| < ${2 ** t.intBits})`)
+    if (Math.abs(v) >= 2 ** t.intBits) throw new InputInvalidError(where, `${v} is out of range for ${typeName(t)}`)
     x = BigInt(Math.round(v * 2 ** t.frac))
+    const r = typeRange(t)
+    if (x < r.lo || x > r.hi) throw new InputInvalidError(where, `${v} is out of range for ${typeName(t)}`)
+    return x
   }
   const r = typeRange(t)
   if (x < r.lo || x > r.hi) throw new InputInvalidError(where, `${show(v)} is out of range for ${typeName(t)} (${r.lo} … ${r.hi})`)

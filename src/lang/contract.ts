@@ -1,0 +1,80 @@
+/**
+ * `defineContract({ name, params, inputs, compute })` and the outputs `reveal` / `revealTo`.
+ *
+ * - `params`: public integers fixed when a task is made, each with an inclusive range
+ *   (`{ bidders: { min: 2, max: 1000 } }`); they size arrays and loops.
+ * - `inputs`: the secret inputs' types, or a function of the params returning them.
+ * - `compute(inputs, params)`: receives secret values shaped like the declarations and returns an
+ *   object of outputs, each `reveal(x)` (public result) or `revealTo(recipient, x)`.
+ */
+import { ContractInvalidError } from './errors.ts'
+import type { SBool, SFixed, SInt, Value } from './secret.ts'
+import type { ArraySpec, BoolSpec, FixedSpec, IntSpec, ObjectSpec, TypeSpec } from './types.ts'
+
+export interface ParamSpec {
+  readonly min: number
+  readonly max: number
+  readonly default?: number
+  readonly description?: string
+}
+
+export type ParamValues<P> = { readonly [K in keyof P]: number }
+
+/** The secret value type of a type spec. */
+export type SecretOf<T> = T extends BoolSpec ? SBool
+  : T extends IntSpec ? SInt
+  : T extends FixedSpec ? SFixed
+  : T extends ArraySpec<infer U> ? SecretOf<U>[]
+  : T extends ObjectSpec ? { [K in keyof T]: SecretOf<T[K]> }
+  : never
+
+const OUTPUT = Symbol('enigma.output')
+
+export interface Output {
+  readonly [OUTPUT]: true
+  readonly recipient: string | null
+  readonly value: Value
+}
+
+export function isOutput(v: unknown): v is Output {
+  return v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[OUTPUT] === true
+}
+
+/** Publish x to everyone. */
+export function reveal(value: Value): Output {
+  return { [OUTPUT]: true, recipient: null, value }
+}
+
+/** Deliver x only to `recipient` (a name the task maps to a key; in `enigma run`, party 0). */
+export function revealTo(recipient: string, value: Value): Output {
+  if (typeof recipient !== 'string' || recipient.length === 0) throw new ContractInvalidError('revealTo(recipient, x): recipient must be a non-empty string')
+  return { [OUTPUT]: true, recipient, value }
+}
+
+export interface ContractDefinition<P extends Record<string, ParamSpec>, I extends Record<string, TypeSpec>> {
+  readonly name: string
+  readonly description?: string
+  readonly params?: P
+  readonly inputs: I | ((params: ParamValues<P>) => I)
+  readonly compute: (inputs: { [K in keyof I]: SecretOf<I[K]> }, params: ParamValues<P>) => Record<string, Output>
+}
+
+export interface Contract<P extends Record<string, ParamSpec> = Record<string, ParamSpec>, I extends Record<string, TypeSpec> = Record<string, TypeSpec>>
+  extends ContractDefinition<P, I> {
+  readonly kind: 'enigma-contract'
+}
+
+export function defineContract<P extends Record<string, ParamSpec> = {}, I extends Record<string, TypeSpec> = Record<string, TypeSpec>>(
+  def: ContractDefinition<P, I>,
+): Contract<P, I> {
+  if (typeof def?.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(def.name)) {
+    throw new ContractInvalidError('defineContract: name must be 1–64 letters, digits, _ . -')
+  }
+  if (typeof def.compute !== 'function') throw new ContractInvalidError(`defineContract(${def.name}): compute must be a function`)
+  for (const [k, p] of Object.entries(def.params ?? {})) {
+    if (!Number.isSafeInteger(p.min) || !Number.isSafeInteger(p.max) || p.min > p.max) {
+      throw new ContractInvalidError(`defineContract(${def.name}): param ${k} needs integer min ≤ max`)
+    }
+  }
+  return { ...def, kind: 'enigma-contract' }
+}

@@ -1,0 +1,14 @@
+/**
+ * The secret-contract language. A contract module does:
+ *
+ *   import { defineContract, uint32, reveal } from '../src/lang/index.ts'
+ *   export default defineContract({ name, params, inputs, compute })
+ */
+export * from './types.ts'
+export * from './errors.ts'
+export { SecretValue, SBool, SInt, SFixed, select, type Value, type Scalar, type BoolLike, type IntLike, type FixedLike } from './secret.ts'
+export { min, max, argmax, argmin, sum, dot, readAt, writeAt } from './ops.ts'
+export { sort, sortBy, sortingNetwork } from './sort.ts'
+export { sigmoid } from './sigmoid.ts'
+export { defineContract, reveal, revealTo, isOutput, type Contract, type ContractDefinition, type Output, type ParamSpec, type SecretOf } from './contract.ts'
+export { compileContract, traceContract, resolveParams, type Compiled, type CompileOptions } from './compile.ts'
