@@ -1,0 +1,246 @@
+/**
+ * The chain's implementation of the node layer's `TaskSource` (src/node/task-source.ts): polls the
+ * controller's events with viem and turns them into TaskSpecs and TaskEvents, and aggregates
+ * committee attestations into a receipt.
+ *
+ * Aggregation and gas: every member's source collects attestations (the node layer passes each one
+ * it receives to `publishAttestation`). Once t+1 distinct members attested the same (outputHash,
+ * publicOutputs), the designated aggregator — committee member `uint(taskId) mod n` — submits the
+ * receipt at once and pays its gas; any other member with a `submitter` account submits only if the
+ * task is still open `fallbackDelayMs` later (the aggregator may be the one that is down). The
+ * controller gives the fee's indivisible remainder to the submitter; gas is not otherwise refunded.
+ */
+import { hexToBigInt, keccak256, type Address, type Hex, type Log } from 'viem'
+import { getBlock, getBlockNumber, getChainId, getContractEvents } from 'viem/actions'
+import type { Attestation, CommitteeMember, ReceiptDomain, TaskEvent, TaskSource, TaskSpec } from '../node/task-source.ts'
+import { verifyAttestation } from '../node/attestation.ts'
+import { EnigmaError } from '../common/errors.ts'
+import { enigmaControllerAbi } from './generated/EnigmaController.ts'
+import { ChainDataError, ControllerRevertError } from './errors.ts'
+import { decodeTaskParams } from './params.ts'
+import { getCommitteeMembers } from './actions/getCommitteeMembers.ts'
+import { getTask } from './actions/getTask.ts'
+import { submitReceipt } from './actions/submitReceipt.ts'
+import type { ControllerReadClient, ControllerWalletClient } from './internal/write.ts'
+
+export class InvalidAttestationError extends EnigmaError {
+  override name = 'InvalidAttestationError'
+  constructor(what: string) {
+    super('CHAIN_INVALID_ATTESTATION', `publishAttestation: ${what}`)
+  }
+}
+
+export interface ChainTaskSourceOptions {
+  /** Reads events and state. */
+  readonly client: ControllerReadClient
+  readonly address: Address
+  /** First block to scan (default 0: the whole history, so a late node learns of open tasks). */
+  readonly fromBlock?: bigint
+  readonly pollingIntervalMs?: number
+  /** This node's account; without it the source only collects attestations and never submits. */
+  readonly submitter?: ControllerWalletClient
+  /** How long a non-designated member waits before submitting in the aggregator's place. */
+  readonly fallbackDelayMs?: number
+  /** Called with errors of the polling loop (default: ignored; the next poll retries). */
+  readonly onError?: (error: unknown) => void
+}
+
+interface TaskState {
+  spec: TaskSpec
+  open: boolean
+  /** result key (outputHash + publicOutputs) → signer (lower-case) → attestation */
+  votes: Map<string, Map<string, Attestation>>
+  submitting: boolean
+  fallbackTimer?: ReturnType<typeof setTimeout>
+}
+
+export class ChainTaskSource implements TaskSource {
+  readonly #options: ChainTaskSourceOptions
+  readonly #handlers = new Set<(event: TaskEvent) => void>()
+  readonly #tasks = new Map<Hex, TaskState>()
+  #domain: ReceiptDomain | undefined
+  #cursor: bigint
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #polling: Promise<void> | undefined
+  #running = false
+
+  constructor(options: ChainTaskSourceOptions) {
+    this.#options = options
+    this.#cursor = (options.fromBlock ?? 0n) - 1n
+  }
+
+  get domain(): ReceiptDomain | undefined {
+    return this.#domain
+  }
+
+  async start(options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.#running) return
+    this.#domain = { chainId: await getChainId(this.#options.client), verifyingContract: this.#options.address }
+    this.#running = true
+    options.signal?.addEventListener('abort', () => void this.stop(), { once: true })
+    await this.poll()
+    this.#schedule()
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    if (this.#timer) clearTimeout(this.#timer)
+    for (const t of this.#tasks.values()) if (t.fallbackTimer) clearTimeout(t.fallbackTimer)
+    await this.#polling?.catch(() => undefined)
+  }
+
+  subscribe(handler: (event: TaskEvent) => void): () => void {
+    this.#handlers.add(handler)
+    return () => this.#handlers.delete(handler)
+  }
+
+  async openTasks(): Promise<TaskSpec[]> {
+    await this.poll()
+    return [...this.#tasks.values()].filter((t) => t.open).map((t) => t.spec)
+  }
+
+  /** Reads new controller events up to the latest block (also run by the polling loop). Serialized. */
+  poll(): Promise<void> {
+    const run = (this.#polling ?? Promise.resolve()).catch(() => undefined).then(() => this.#pollOnce())
+    this.#polling = run
+    return run
+  }
+
+  #schedule(): void {
+    if (!this.#running) return
+    this.#timer = setTimeout(() => {
+      this.poll().catch((e) => this.#options.onError?.(e)).finally(() => this.#schedule())
+    }, this.#options.pollingIntervalMs ?? 500)
+  }
+
+  async #pollOnce(): Promise<void> {
+    const { client, address } = this.#options
+    this.#domain ??= { chainId: await getChainId(client), verifyingContract: address }
+    const latest = await getBlockNumber(client, { cacheTime: 0 })
+    if (latest > this.#cursor) {
+      const logs = await getContractEvents(client, { address, abi: enigmaControllerAbi, fromBlock: this.#cursor + 1n, toBlock: latest })
+      for (const log of logs) await this.#onLog(log as unknown as DecodedLog)
+      this.#cursor = latest
+    }
+    // Open tasks whose deadline passed can no longer complete: tell the node now, not at refund time.
+    const now = (await getBlock(client, { blockNumber: latest })).timestamp
+    for (const t of this.#tasks.values()) {
+      if (t.open && BigInt(t.spec.deadline) < now) this.#close(t, { kind: 'cancelled', taskId: t.spec.taskId, reason: 'deadline passed' })
+    }
+  }
+
+  async #onLog(log: DecodedLog): Promise<void> {
+    switch (log.eventName) {
+      case 'TaskCreated': {
+        const a = log.args as TaskCreatedArgs
+        if (keccak256(a.params) !== a.paramsHash) throw new ChainDataError('ChainTaskSource', `params of task ${a.taskId} do not match its paramsHash`)
+        const committee: CommitteeMember[] = await getCommitteeMembers(this.#options.client, {
+          address: this.#options.address, committee: a.committee, blockNumber: log.blockNumber ?? undefined,
+        })
+        const spec: TaskSpec = {
+          taskId: a.taskId, codeHash: a.codeHash, params: decodeTaskParams(a.params), paramsHash: a.paramsHash,
+          n: a.n, t: a.t, security: a.securityMode === 1 ? 'malicious' : 'semi-honest', committee,
+          inputSlots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })), deadline: Number(a.deadline), domain: this.#domain,
+        }
+        this.#tasks.set(a.taskId, { spec, open: true, votes: new Map(), submitting: false })
+        this.#emit({ kind: 'created', task: spec })
+        break
+      }
+      case 'InputCommitted': {
+        const a = log.args as { taskId: Hex; slot: bigint; commitment: Hex }
+        const t = this.#tasks.get(a.taskId)
+        if (!t) break
+        const slots = t.spec.inputSlots.map((s, i) => (BigInt(i) === a.slot ? { ...s, commitment: a.commitment } : s))
+        t.spec = { ...t.spec, inputSlots: slots }
+        this.#emit({ kind: 'input', taskId: a.taskId, slot: slots[Number(a.slot)]!.name, commitment: a.commitment })
+        break
+      }
+      case 'TaskCompleted': {
+        const t = this.#tasks.get((log.args as { taskId: Hex }).taskId)
+        if (t) this.#close(t, { kind: 'completed', taskId: t.spec.taskId })
+        break
+      }
+      case 'TaskRefunded': {
+        const t = this.#tasks.get((log.args as { taskId: Hex }).taskId)
+        if (t) this.#close(t, { kind: 'cancelled', taskId: t.spec.taskId, reason: 'refunded' })
+        break
+      }
+    }
+  }
+
+  /**
+   * Emits a task's closing event once. A poll handles its logs before its deadline check, and the
+   * controller refuses receipts after the deadline, so a 'completed' never follows a 'cancelled'.
+   */
+  #close(t: TaskState, event: TaskEvent): void {
+    if (!t.open) return
+    t.open = false
+    if (t.fallbackTimer) clearTimeout(t.fallbackTimer)
+    this.#emit(event)
+  }
+
+  #emit(event: TaskEvent): void {
+    for (const h of this.#handlers) {
+      try {
+        h(event)
+      } catch (e) {
+        this.#options.onError?.(e)
+      }
+    }
+  }
+
+  async publishAttestation(attestation: Attestation): Promise<void> {
+    let t = this.#tasks.get(attestation.taskId)
+    if (!t) {
+      await this.poll()
+      t = this.#tasks.get(attestation.taskId)
+    }
+    if (!t) throw new InvalidAttestationError(`unknown task ${attestation.taskId}`)
+    const member = t.spec.committee.find((m) => m.account.toLowerCase() === attestation.signer.toLowerCase())
+    if (!member) throw new InvalidAttestationError(`${attestation.signer} is not on the committee of ${attestation.taskId}`)
+    if (!(await verifyAttestation(this.#domain!, attestation))) throw new InvalidAttestationError(`bad signature by ${attestation.signer}`)
+    const key = `${attestation.outputHash}:${attestation.publicOutputs}`
+    let votes = t.votes.get(key)
+    if (!votes) t.votes.set(key, (votes = new Map()))
+    votes.set(attestation.signer.toLowerCase(), attestation)
+    if (t.open && votes.size >= t.spec.t + 1) await this.#maybeSubmit(t, [...votes.values()])
+  }
+
+  async #maybeSubmit(t: TaskState, attestations: Attestation[]): Promise<void> {
+    const submitter = this.#options.submitter
+    if (!submitter || t.submitting) return
+    const me = t.spec.committee.findIndex((m) => m.account.toLowerCase() === submitter.account.address.toLowerCase())
+    if (me < 0) return
+    const designated = Number(hexToBigInt(t.spec.taskId) % BigInt(t.spec.n))
+    if (me === designated) return this.#submit(t, attestations)
+    t.fallbackTimer ??= setTimeout(() => {
+      const current = [...(t.votes.get(`${attestations[0]!.outputHash}:${attestations[0]!.publicOutputs}`)?.values() ?? attestations)]
+      getTask(this.#options.client, { address: this.#options.address, taskId: t.spec.taskId })
+        .then((onChain) => (onChain.status === 'open' ? this.#submit(t, current) : undefined))
+        .catch((e) => this.#options.onError?.(e))
+    }, this.#options.fallbackDelayMs ?? 10_000)
+  }
+
+  async #submit(t: TaskState, attestations: Attestation[]): Promise<void> {
+    if (t.submitting) return
+    t.submitting = true
+    const first = attestations[0]!
+    try {
+      await submitReceipt(this.#options.submitter!, {
+        address: this.#options.address, taskId: t.spec.taskId, outputHash: first.outputHash, publicOutputs: first.publicOutputs,
+        signatures: attestations.map((a) => a.signature),
+      })
+    } catch (e) {
+      // Someone else's receipt landed first: the task is done, which is all we wanted.
+      if (e instanceof ControllerRevertError && e.errorName === 'TaskNotOpen') return
+      t.submitting = false
+      throw e
+    }
+  }
+}
+
+type DecodedLog = Log & { eventName: string; args: unknown }
+interface TaskCreatedArgs {
+  taskId: Hex; codeHash: Hex; creator: Address; paramsHash: Hex; params: Hex; n: number; t: number; securityMode: number
+  deadline: bigint; fee: bigint; seed: Hex; committee: readonly Address[]; inputSlots: readonly { name: string; owner: Address }[]
+}
