@@ -72,9 +72,30 @@ for (const [F, R] of fields) {
       zs.push(e[(xs.length * 7) % e.length]!)
     }
     checkAllOps(F, R, R.fromBigInts(xs), R.fromBigInts(ys), R.fromBigInts(zs), 'edge values')
+    // muladd and axpy on every triple of edge values (the addend meets every product)
+    const tx: bigint[] = [], ty: bigint[] = [], tz: bigint[] = []
+    for (const x of e) for (const y of e) for (const z of e) {
+      tx.push(x)
+      ty.push(y)
+      tz.push(z)
+    }
+    const [A3, B3, C3] = [R.fromBigInts(tx), R.fromBigInts(ty), R.fromBigInts(tz)]
+    assert.ok(R.equal(F.muladd(A3, B3, C3), R.muladd(A3, B3, C3)), 'muladd on edge triples')
+    for (const s of e) assert.ok(R.equal(F.axpy(s, B3, C3.slice()), R.axpy(s, B3, C3.slice())), `axpy ${s} on edge pairs`)
     // products of all ones: the largest intermediate values
     const big = R.fill(ch + 5, F.p - 1n)
     checkAllOps(F, R, big, big, big, 'all p − 1')
+  })
+
+  test(`${tag}: products plus large addends (c = p − 1, p − 2^32) match the reference`, () => {
+    // Hits the widest intermediate sums of the limb code (a carry of 2 out of the low word in JS).
+    const n = 20_000
+    const a = R.random(n, seededRandom(seed(20))), b = R.random(n, seededRandom(seed(21)))
+    for (const cv of [F.p - 1n, F.p - (1n << 32n), (1n << 32n) - 1n]) {
+      const c = R.fill(n, cv)
+      assert.ok(R.equal(F.muladd(a, b, c), R.muladd(a, b, c)), `muladd c = ${cv}`)
+      assert.ok(R.equal(F.axpy(R.get(b, 0), a, c.slice()), R.axpy(R.get(b, 0), a, c.slice())), `axpy y = ${cv}`)
+    }
   })
 
   test(`${tag}: out may alias an input`, () => {

@@ -16,23 +16,31 @@ const P = (1n << 61n) - 1n
 const TWO21 = 2097152
 const TWO19 = 524288
 const M32 = 0xffffffff
+const TWO32 = 4294967296
 
-// Results of mul/add helpers (module-level so the helpers return two words without allocating).
-let rl = 0
-let rh = 0
-
-/** (rl, rh) := v mod p for v = hi·2^32 + lo, lo < 2^33, hi < 2^30, v < 2^62 − 1. */
-function canon(lo: number, hi: number): void {
+/**
+ * O[i], O[i+1] := v mod p for v = hi·2^32 + lo, lo < 2^35, hi < 2^30, v < 2^62 − 1.
+ * Helpers write into a typed array rather than returning two numbers: module-level number variables
+ * would box every non-Smi store as a heap number.
+ */
+function canon(lo: number, hi: number, O: Uint32Array, i: number): void {
   const l = lo >>> 0
-  const h = hi + (lo > M32 ? 1 : 0)
+  const h = hi + ((lo / TWO32) >>> 0)
   const c = (h + (l === M32 ? 1 : 0)) >>> 29
   const l2 = l + c
-  rl = l2 >>> 0
-  rh = (h + (l2 > M32 ? 1 : 0)) & 0x1fffffff
+  O[i] = l2
+  O[i + 1] = (h + (l2 > M32 ? 1 : 0)) & 0x1fffffff
 }
 
-/** (rl, rh) := x·y mod p for x = (xl, xh), y = (yl, yh). */
-function mul(xl: number, xh: number, yl: number, yh: number): void {
+/** As `canon`, for any v < 2^62 (a product plus an addend can exceed 2p): fold 2^61 ≡ 1 first. */
+function canonWide(lo: number, hi: number, O: Uint32Array, i: number): void {
+  const h = hi + ((lo / TWO32) >>> 0)
+  const l = (lo >>> 0) + (h >>> 29)
+  canon(l, h & 0x1fffffff, O, i) // canon carries l ≥ 2^32 into hi
+}
+
+/** O[i], O[i+1] := (x·y + (zl, zh)) mod p for x = (xl, xh), y = (yl, yh), z canonical (or 0). */
+function mulAdd(xl: number, xh: number, yl: number, yh: number, zl: number, zh: number, O: Uint32Array, i: number): void {
   const x0 = xl & 0x1fffff, x1 = (xl >>> 21) | ((xh & 0x3ff) << 11), x2 = xh >>> 10
   const y0 = yl & 0x1fffff, y1 = (yl >>> 21) | ((yh & 0x3ff) << 11), y2 = yh >>> 10
   const c0 = x0 * y0 + 4 * (x1 * y2 + x2 * y1)
@@ -46,63 +54,46 @@ function mul(xl: number, xh: number, yl: number, yh: number): void {
   c2 += q
   q = Math.floor(c2 / TWO19)
   const r2 = c2 - q * TWO19
-  // v = (r0 + q) + r1·2^21 + r2·2^42 < 2^61 + 2^27
-  const low = r0 + q + (r1 & 0x7ff) * TWO21
-  canon(low, (r1 >>> 11) + r2 * 1024)
+  // v = (r0 + q) + r1·2^21 + r2·2^42 < 2^61 + 2^27, plus z < 2^61: below 2^62
+  canonWide(r0 + q + (r1 & 0x7ff) * TWO21 + zl, (r1 >>> 11) + r2 * 1024 + zh, O, i)
 }
 
 export function createJsP61Kernel(): VectorKernel {
-  const binary = (f: (al: number, ah: number, bl: number, bh: number) => void) => (a: FieldVector, b: FieldVector, o: FieldVector): void => {
-    const A = words32(a), B = words32(b), O = words32(o)
-    for (let i = 0; i < A.length; i += 2) {
-      f(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!)
-      O[i] = rl
-      O[i + 1] = rh
-    }
-  }
-  const addW = (al: number, ah: number, bl: number, bh: number): void => canon(al + bl, ah + bh)
-  const subW = (al: number, ah: number, bl: number, bh: number): void => canon(al + (M32 - bl), ah + (0x1fffffff - bh))
   const lohi = (s: bigint): [number, number] => [Number(s & 0xffffffffn), Number(s >> 32n)]
+  const toBig = (W: Uint32Array): bigint => (BigInt(W[1]!) << 32n) | BigInt(W[0]!)
 
   return {
     kind: 'js',
-    add: binary(addW),
-    sub: binary(subW),
-    mul: binary(mul),
+    add: (a, b, o) => {
+      const A = words32(a), B = words32(b), O = words32(o)
+      for (let i = 0; i < A.length; i += 2) canon(A[i]! + B[i]!, A[i + 1]! + B[i + 1]!, O, i)
+    },
+    sub: (a, b, o) => {
+      // a + (p − b)
+      const A = words32(a), B = words32(b), O = words32(o)
+      for (let i = 0; i < A.length; i += 2) canon(A[i]! + (M32 - B[i]!), A[i + 1]! + (0x1fffffff - B[i + 1]!), O, i)
+    },
     neg: (a, o) => {
       const A = words32(a), O = words32(o)
-      for (let i = 0; i < A.length; i += 2) {
-        subW(0, 0, A[i]!, A[i + 1]!)
-        O[i] = rl
-        O[i + 1] = rh
-      }
+      for (let i = 0; i < A.length; i += 2) canon(M32 - A[i]!, 0x1fffffff - A[i + 1]!, O, i)
+    },
+    mul: (a, b, o) => {
+      const A = words32(a), B = words32(b), O = words32(o)
+      for (let i = 0; i < A.length; i += 2) mulAdd(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!, 0, 0, O, i)
     },
     muladd: (a, b, c, o) => {
       const A = words32(a), B = words32(b), Cw = words32(c), O = words32(o)
-      for (let i = 0; i < A.length; i += 2) {
-        mul(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!)
-        canon(rl + Cw[i]!, rh + Cw[i + 1]!)
-        O[i] = rl
-        O[i + 1] = rh
-      }
+      for (let i = 0; i < A.length; i += 2) mulAdd(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!, Cw[i]!, Cw[i + 1]!, O, i)
     },
     scale: (a, s, o) => {
       const [sl, sh] = lohi(s)
       const A = words32(a), O = words32(o)
-      for (let i = 0; i < A.length; i += 2) {
-        mul(A[i]!, A[i + 1]!, sl, sh)
-        O[i] = rl
-        O[i + 1] = rh
-      }
+      for (let i = 0; i < A.length; i += 2) mulAdd(A[i]!, A[i + 1]!, sl, sh, 0, 0, O, i)
     },
     addScalar: (a, s, o) => {
       const [sl, sh] = lohi(s)
       const A = words32(a), O = words32(o)
-      for (let i = 0; i < A.length; i += 2) {
-        canon(A[i]! + sl, A[i + 1]! + sh)
-        O[i] = rl
-        O[i + 1] = rh
-      }
+      for (let i = 0; i < A.length; i += 2) canon(A[i]! + sl, A[i + 1]! + sh, O, i)
     },
     axpy: (s, x, y) => axpy(lohi(s), words32(x), words32(y)),
     lincomb: (coeffs, vs, o) => {
@@ -112,25 +103,14 @@ export function createJsP61Kernel(): VectorKernel {
       words32(o).set(acc)
     },
     dot: (a, b) => {
-      const A = words32(a), B = words32(b)
-      let al = 0, ah = 0
-      for (let i = 0; i < A.length; i += 2) {
-        mul(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!)
-        canon(al + rl, ah + rh)
-        al = rl
-        ah = rh
-      }
-      return (BigInt(ah) << 32n) | BigInt(al)
+      const A = words32(a), B = words32(b), acc = new Uint32Array(2)
+      for (let i = 0; i < A.length; i += 2) mulAdd(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!, acc[0]!, acc[1]!, acc, 0)
+      return toBig(acc)
     },
     sum: (a) => {
-      const A = words32(a)
-      let al = 0, ah = 0
-      for (let i = 0; i < A.length; i += 2) {
-        canon(al + A[i]!, ah + A[i + 1]!)
-        al = rl
-        ah = rh
-      }
-      return (BigInt(ah) << 32n) | BigInt(al)
+      const A = words32(a), acc = new Uint32Array(2)
+      for (let i = 0; i < A.length; i += 2) canon(acc[0]! + A[i]!, acc[1]! + A[i + 1]!, acc, 0)
+      return toBig(acc)
     },
     inv: (a, o) => {
       const A = words32(a), O = words32(o)
@@ -138,26 +118,20 @@ export function createJsP61Kernel(): VectorKernel {
       if (n === 0) return true
       // Montgomery's trick: prefix products, one scalar inversion, then a backward pass.
       const pre = new Uint32Array(n)
-      let pl = 1, ph = 0
+      const acc = Uint32Array.of(1, 0)
       for (let i = 0; i < n; i += 2) {
-        pre[i] = pl
-        pre[i + 1] = ph
-        mul(pl, ph, A[i]!, A[i + 1]!)
-        pl = rl
-        ph = rh
+        pre[i] = acc[0]!
+        pre[i + 1] = acc[1]!
+        mulAdd(acc[0]!, acc[1]!, A[i]!, A[i + 1]!, 0, 0, acc, 0)
       }
-      if (pl === 0 && ph === 0) return false
-      const total = (BigInt(ph) << 32n) | BigInt(pl)
-      let [il, ih] = lohi(powP(total, P - 2n))
+      if (acc[0] === 0 && acc[1] === 0) return false
+      const [il, ih] = lohi(powP(toBig(acc), P - 2n))
+      const inv = Uint32Array.of(il, ih), t = new Uint32Array(2)
       for (let i = n - 2; i >= 0; i -= 2) {
-        const xl = A[i]!, xh = A[i + 1]!
-        mul(il, ih, pre[i]!, pre[i + 1]!)
-        const ol = rl, oh = rh
-        mul(il, ih, xl, xh)
-        il = rl
-        ih = rh
-        O[i] = ol
-        O[i + 1] = oh
+        mulAdd(inv[0]!, inv[1]!, pre[i]!, pre[i + 1]!, 0, 0, t, 0)
+        mulAdd(inv[0]!, inv[1]!, A[i]!, A[i + 1]!, 0, 0, inv, 0)
+        O[i] = t[0]!
+        O[i + 1] = t[1]!
       }
       return true
     },
@@ -174,12 +148,7 @@ export function createJsP61Kernel(): VectorKernel {
 }
 
 function axpy([sl, sh]: [number, number], X: Uint32Array, Y: Uint32Array): void {
-  for (let i = 0; i < X.length; i += 2) {
-    mul(X[i]!, X[i + 1]!, sl, sh)
-    canon(rl + Y[i]!, rh + Y[i + 1]!)
-    Y[i] = rl
-    Y[i + 1] = rh
-  }
+  for (let i = 0; i < X.length; i += 2) mulAdd(X[i]!, X[i + 1]!, sl, sh, Y[i]!, Y[i + 1]!, Y, i)
 }
 
 function powP(b: bigint, e: bigint): bigint {
