@@ -6,7 +6,7 @@
  * Merging two halves: the right half wins only if strictly higher (ties go to the lower index); the
  * new second best is max(the loser's best, the winner's second) — and since the loser's second is no
  * larger than the loser's best, max(min(bestL, bestR), max(secondL, secondR)) is the same thing, with
- * the inner max independent of the first comparison, so both comparisons of a level share a round.
+ * the inner max independent of the first comparison, so it shares that comparison's round.
  */
 import { array, defineContract, reveal, select, uint32, type SInt } from '../src/lang/index.ts'
 
@@ -24,7 +24,7 @@ export default defineContract({
         const r = layer[i + 1]!
         const rightWins = r.best.gt(l.best)
         const best = select(rightWins, r.best, l.best)
-        const loser = l.best.add(r.best).sub(best) // min(bestL, bestR), free
+        const loser = select(rightWins, l.best, r.best) // min(bestL, bestR): same round as `best`
         const seconds = maxOf(l.second, r.second)
         next.push({ best, second: loser.max(seconds), index: select(rightWins, r.index, l.index) })
       }

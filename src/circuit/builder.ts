@@ -14,7 +14,7 @@
  * Dead gates are removed later (`finalize.ts`), so folding may leave unused gates behind.
  */
 import { CircuitInvalidError, CircuitOverflowError } from './errors.ts'
-import { bitsOf, floorDiv, floorShift, magnitudeBits, mulRange, type Range } from './range.ts'
+import { bitsOf, floorShift, magnitudeBits, mulRange, union, type Range } from './range.ts'
 import { MAX_PROTOCOL_BITS, MAX_VALUE_BITS } from './limits.ts'
 import type { Gate, Op } from './types.ts'
 
@@ -25,7 +25,8 @@ export class CircuitBuilder {
   readonly #cse = new Map<string, Wire>()
 
   range(w: Wire): Range {
-    return this.#gate(w)
+    const g = this.#gate(w)
+    return { lo: g.lo, hi: g.hi }
   }
 
   /** The value of a wire if it is a public constant. */
@@ -118,6 +119,41 @@ export class CircuitBuilder {
     const [x, y] = a <= b ? [a, b] : [b, a]
     const { bits, signed } = this.#compareBits('eq', ra, rb)
     return this.#emit('eq', [x, y], [BigInt(bits), signed ? 1n : 0n], { lo: 0n, hi: 1n })
+  }
+
+  /**
+   * c ? a : b for a 0/1 wire c, as b + c·(a − b): one multiplication. Its range is the union of a's and
+   * b's (interval arithmetic on the formula alone would widen it at every step of a sort or tournament).
+   */
+  select(c: Wire, a: Wire, b: Wire): Wire {
+    const cc = this.constValue(c)
+    if (cc !== undefined) return cc === 0n ? b : a
+    if (a === b) return a
+    return this.narrow(this.add(b, this.mul(c, this.sub(a, b))), union(this.range(a), this.range(b)))
+  }
+
+  /** |a|: one comparison and one multiplication; range [0, max |a|]. */
+  abs(a: Wire): Wire {
+    const r = this.range(a)
+    if (r.lo >= 0n) return a
+    if (r.hi <= 0n) return this.neg(a)
+    const s = this.lt(a, this.constant(0n))
+    const m = -r.lo > r.hi ? -r.lo : r.hi
+    return this.narrow(this.sub(a, this.mulc(this.mul(s, a), 2n)), { lo: 0n, hi: m })
+  }
+
+  /**
+   * Record that wire w always lies in r (intersected with what is known). Sound only when the caller
+   * proves it (select, abs, min/max of a pair): the plaintext interpreter's `checkRanges` tests every
+   * such claim. Narrowing a shared gate is fine: the claim is about the value, wherever it is used.
+   */
+  narrow(w: Wire, r: Range): Wire {
+    const g = this.#gate(w)
+    const lo = r.lo > g.lo ? r.lo : g.lo
+    const hi = r.hi < g.hi ? r.hi : g.hi
+    if (lo > hi) throw new CircuitInvalidError(`narrow: wire ${w} range [${g.lo}, ${g.hi}] does not meet [${r.lo}, ${r.hi}]`)
+    if (lo !== g.lo || hi !== g.hi) this.gates[w] = { ...g, lo, hi }
+    return w
   }
 
   /** 1 − a for a 0/1 wire. */

@@ -1,14 +1,16 @@
 /**
  * Cost of each interactive gate, per element, in ONE place so it can be updated when the protocols
- * are measured (bench/). Numbers follow the lead's protocol notes (mul 1 round, open 1 round, lt/eq on
- * k bits ≈ 8–10 rounds, truncPr 2 rounds, secret division many rounds) and the usual constructions:
- * - lt: Catrina–de Hoogh 2010 (k random bits, a prefix-OR carry of ≈ 2k multiplications in
- *   ⌈log2 k⌉ rounds, plus masking, opening and the final bit): ⌈log2 k⌉ + 4 rounds;
- * - eq: Nishide–Ohta 2007 zero test (k random bits, an AND-tree of k multiplications): ⌈log2 k⌉ + 3;
- * - truncpr: Catrina–Saxena 2010 (shift random bits, one masked opening): 2 rounds, no multiplication;
- * - divc/modc: exact division by a public value = a masked opening plus one comparison;
+ * are measured (bench/). L is the field's bit length (61 or 127).
+ * - lt / eq: the protocols' comparisons (src/protocols/compare.ts) mask with L random bits whatever
+ *   the operand width: lt = least significant bit of 2(a − b) (Nishide–Ohta 2007): preprocessing 1,
+ *   random bits 1, opening 1, carry tree ⌈log2 L⌉, final XOR 1 round; ≈ 2L + 1 multiplications.
+ *   eq = zero test by bitwise agreement of c = a − b + r with r (Damgård et al. 2006): 3 + ⌈log2 L⌉
+ *   rounds, ≈ L multiplications.
+ * - truncpr: Catrina–Saxena 2010 (shift + κ random bits, one masked opening): 2 rounds.
+ * - divc/modc: exact division by a public value = a masked opening plus one comparison.
  * - divs/mods: Goldschmidt/Newton iterations on fixed-point reciprocals (≈ log2 k iterations of
- *   2 multiplications + a truncation) followed by a correction comparison.
+ *   2 multiplications + a truncation) followed by a correction comparison (estimate, the protocol
+ *   is not measured yet).
  * Everything here is an estimate, labelled as such in the cost report.
  */
 import type { Op } from './types.ts'
@@ -25,23 +27,27 @@ export interface GateCost {
 
 const log2 = (k: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, k))))
 
-export function gateCost(op: Op, attrs: readonly bigint[]): GateCost {
+export function gateCost(op: Op, attrs: readonly bigint[], fieldBits = 61): GateCost {
   const k = Number(attrs[0] ?? 0n)
+  const L = fieldBits
+  const lt = { rounds: 4 + log2(L), muls: 2 * L + 1, randomBits: L, opens: 1 }
   switch (op) {
     case 'mul':
       return { rounds: 1, muls: 1, randomBits: 0, opens: 0 }
     case 'lt':
-      return { rounds: log2(k) + 4, muls: 2 * k, randomBits: k + 1, opens: 1 }
+      return lt
     case 'eq':
-      return { rounds: log2(k) + 3, muls: k, randomBits: k, opens: 1 }
+      return { rounds: 3 + log2(L), muls: L, randomBits: L, opens: 1 }
     case 'truncpr':
       return { rounds: 2, muls: 0, randomBits: Number(attrs[1]), opens: 1 }
     case 'divc':
     case 'modc':
-      return { rounds: log2(k) + 6, muls: 2 * k, randomBits: 2 * k + 1, opens: 2 }
+      return { rounds: lt.rounds + 2, muls: lt.muls + 1, randomBits: lt.randomBits + k, opens: 2 }
     case 'divs':
-    case 'mods':
-      return { rounds: 3 * log2(k) * 3 + log2(k) + 6, muls: 6 * log2(k) + 2 * k + 2, randomBits: 3 * log2(k) * 2 * k + k + 1, opens: 3 * log2(k) + 1 }
+    case 'mods': {
+      const it = log2(k)
+      return { rounds: it * 5 + 2 * lt.rounds, muls: it * 4 + 2 * lt.muls, randomBits: it * (k + 40) + 2 * L, opens: it + 2 }
+    }
     default:
       return { rounds: 0, muls: 0, randomBits: 0, opens: 0 }
   }

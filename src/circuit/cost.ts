@@ -42,6 +42,7 @@ export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = 
   const nodes = opts.nodes ?? 5
   const threshold = opts.threshold ?? Math.floor((nodes - 1) / 2)
   const security = opts.security ?? 'semi-honest'
+  const fieldBits = c.field === 'p61' ? 61 : 127
   let multiplications = 0
   let comparisons = 0
   let truncations = 0
@@ -54,13 +55,19 @@ export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = 
     else if (g.op === 'lt' || g.op === 'eq') comparisons++
     else if (g.op === 'truncpr') truncations++
     else if (g.op === 'divc' || g.op === 'modc' || g.op === 'divs' || g.op === 'mods') divisions++
-    const k = gateCost(g.op, g.attrs)
+    const k = gateCost(g.op, g.attrs, fieldBits)
     totalMuls += k.muls
     randomBits += k.randomBits
     opens += k.opens
   }
   let rounds = INPUT_ROUNDS[security] + OUTPUT_ROUNDS[security]
-  for (const level of schedule.levels) rounds += Math.max(...level.map((b) => gateCost(b.op, b.attrs).rounds))
+  // The runner merges a level's batches of one op into one call and runs the ops of a level one after
+  // the other (the protocols label messages by call order, so calls cannot interleave).
+  for (const level of schedule.levels) {
+    const perOp = new Map<string, number>()
+    for (const b of level) perOp.set(b.op, Math.max(perOp.get(b.op) ?? 0, gateCost(b.op, b.attrs, fieldBits).rounds))
+    for (const r of perOp.values()) rounds += r
+  }
   const inputs = c.inputs.reduce((s, i) => s + i.wires.length, 0)
   const outputs = c.outputs.reduce((s, o) => s + o.wires.length, 0)
   const e = elementsPerParty(nodes, threshold, security)

@@ -4,8 +4,8 @@
  * Each interactive gate gets a level: 1 + the highest level among its arguments (local gates take
  * the highest level of their arguments, constants and inputs 0). Gates of one level never depend on
  * each other, so they run together: the runner makes one vectorised protocol call per batch (gates
- * of the same op and attributes, in gate order) and runs the batches of a level concurrently. The
- * circuit's round count is Σ over levels of the slowest batch of the level (`cost.ts`).
+ * of the same op and attributes, in gate order; it may merge batches of one op whose attributes are
+ * compatible, e.g. comparisons of different widths) and runs the ops of a level one after the other.
  */
 import { LOCAL_OPS, type Circuit, type Op } from './types.ts'
 

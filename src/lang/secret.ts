@@ -140,11 +140,7 @@ export class SInt extends SecretValue {
     return new SBool(this.builder, this.builder.lt(this.wire, this.builder.constant(0n)))
   }
   abs(): SInt {
-    const b = this.builder
-    if (b.range(this.wire).lo >= 0n) return this
-    const s = this.isNeg()
-    // x − 2·s·x: one multiplication.
-    return this.#wrap(b.sub(this.wire, b.mulc(b.mul(s.wire, this.wire), 2n)))
+    return this.#wrap(this.builder.abs(this.wire))
   }
   /** Quotient truncated toward zero; a secret divisor of 0 gives 0. */
   div(o: IntLike): SInt {
@@ -274,7 +270,7 @@ export class SFixed extends SecretValue {
     return this.eq(o).not()
   }
   abs(): SFixed {
-    return select(this.lt(0), this.neg(), this)
+    return this.#wrap(this.builder.abs(this.wire))
   }
   scalarType(): ScalarType {
     const r = this.builder.range(this.wire)
@@ -289,11 +285,11 @@ function divmod(b: CircuitBuilder, a: Wire, d: Wire, which: 'div' | 'mod'): Wire
   if (cd === 0n) throw new LangTypeError(`${which}: division by the public constant 0`)
   const ra = b.range(a)
   const rd = b.range(d)
-  const absOf = (w: Wire, neg: Wire): Wire => b.sub(w, b.mulc(b.mul(neg, w), 2n))
+  // b.abs makes the same comparison gate as sa / sd (CSE), so the signs cost nothing extra.
   const sa = ra.lo < 0n ? b.lt(a, b.constant(0n)) : b.constant(0n)
   const sd = rd.lo < 0n ? b.lt(d, b.constant(0n)) : b.constant(0n)
-  const ua = absOf(a, sa)
-  const ud = absOf(d, sd)
+  const ua = b.abs(a)
+  const ud = b.abs(d)
   if (which === 'div') {
     const q = b.divs(ua, ud)
     const s = b.sub(b.add(sa, sd), b.mulc(b.mul(sa, sd), 2n)) // sa xor sd
@@ -332,7 +328,7 @@ export function select(c: BoolLike, a: Value, b: Value): Value {
   const kind = scalarKind(a, b)
   const wa = scalarWire(bld, a, kind)
   const wb = scalarWire(bld, b, kind)
-  const w = bld.add(wb, bld.mul(c.wire, bld.sub(wa, wb)))
+  const w = bld.select(c.wire, wa, wb)
   return kind === 'bool' ? new SBool(bld, w) : kind === 'fixed' ? new SFixed(bld, w) : new SInt(bld, w)
 }
 

@@ -5,6 +5,7 @@
  * the next power is used with comparators touching positions ≥ n dropped: padding with +∞ at the
  * end never moves (a comparator keeps the minimum at its lower position), so dropping is exact.
  */
+import { union } from '../circuit/range.ts'
 import { LangTypeError } from './errors.ts'
 import { SFixed, SInt, select, type Value } from './secret.ts'
 
@@ -36,9 +37,11 @@ export function sort<T extends Num>(xs: readonly T[], opts: { descending?: boole
     const y = a[j]!
     const swap = opts.descending ? x.lt(y as never) : x.gt(y as never)
     const lo = select(swap, y, x) as Num
-    // The other one is x + y − lo: free.
+    // The other one is x + y − lo: free, and within the same range as x and y.
+    const b = x.builder
+    const hi = b.narrow(b.sub(b.add(x.wire, y.wire), lo.wire), union(b.range(x.wire), b.range(y.wire)))
     a[i] = lo
-    a[j] = (x instanceof SFixed ? x.add(y).sub(lo) : (x as SInt).add(y as SInt).sub(lo as SInt)) as Num
+    a[j] = x instanceof SFixed ? new SFixed(b, hi) : new SInt(b, hi)
   }
   return a as T[]
 }
