@@ -160,3 +160,14 @@ export function openEnvelope(recipientSecretKey: Secret<Uint8Array>, envelope: U
     throw new EnvelopeError('ENVELOPE_DECRYPT_FAILED', 'envelope does not authenticate (wrong key, context or tampered bytes)')
   }
 }
+
+/**
+ * The text a slot owner signs (EIP-191 personal_sign with its account key) when handing an envelope
+ * to a node, so nobody else can fill (and squat) the owner's slot. Binds the context and the exact
+ * envelope bytes (by SHA-256). Defined here so the SDK and the node build the same string.
+ */
+export function inputSubmissionMessage(ctx: EnvelopeContext, envelope: Uint8Array): string {
+  envelopeContextBytes(ctx) // validates the context
+  const digest = Array.from(sha256(envelope), (b) => b.toString(16).padStart(2, '0')).join('')
+  return `enigma input share v1\ntask: ${ctx.taskId.toLowerCase()}\nslot: ${ctx.input}\nnode: ${ctx.nodeIndex}\nenvelope-sha256: ${digest}`
+}

@@ -1,0 +1,188 @@
+/**
+ * Compiled circuits by code hash (issue #4): from this node's LevelDB, from circuit files on disk, or
+ * from another node found through the DHT (`provide`/`findProviders` on a CID made of the code
+ * hash) over `/enigma/circuit/1.0.0`. Whatever the source, bytes are accepted only if their SHA-256
+ * equals the code hash (the circuit's canonical-encoding hash, src/circuit/encode.ts) and they decode:
+ * a peer cannot feed us a different program.
+ */
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Stream } from '@libp2p/interface'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import { decodeCircuit, type Circuit } from '../circuit/index.ts'
+import { NodeError } from './errors.ts'
+import type { NodeHost } from './host.ts'
+import type { NodeStore } from './store.ts'
+import type { Hex } from './task-source.ts'
+import { silentLogger, type Logger } from './log.ts'
+
+export const CIRCUIT_PROTOCOL = '/enigma/circuit/1.0.0'
+const MAX_CIRCUIT_BYTES = 64 * 1024 * 1024
+const RAW_CODEC = 0x55
+const SHA256_CODE = 0x12
+
+export function sha256Hex(bytes: Uint8Array): Hex {
+  return `0x${createHash('sha256').update(bytes).digest('hex')}`
+}
+
+export function circuitCid(codeHash: Hex): CID {
+  return CID.createV1(RAW_CODEC, Digest.create(SHA256_CODE, Buffer.from(codeHash.slice(2), 'hex')))
+}
+
+export interface CircuitProviderInit {
+  /** Folders holding compiled circuits (`*.json` canonical encodings), scanned on demand. */
+  readonly dirs?: readonly string[]
+  readonly log?: Logger
+  readonly fetchTimeoutMs?: number
+}
+
+export class CircuitProvider {
+  readonly #host: NodeHost
+  readonly #store: NodeStore
+  readonly #init: CircuitProviderInit
+  readonly #cache = new Map<Hex, { bytes: Uint8Array; circuit: Circuit }>()
+  readonly #log: Logger
+
+  constructor(host: NodeHost, store: NodeStore, init: CircuitProviderInit = {}) {
+    this.#host = host
+    this.#store = store
+    this.#init = init
+    this.#log = init.log ?? silentLogger
+  }
+
+  async start(): Promise<void> {
+    await this.#host.handle(CIRCUIT_PROTOCOL, (stream) => { void this.#serve(stream) }, { maxInboundStreams: 16 })
+  }
+
+  async stop(): Promise<void> {
+    await this.#host.unhandle(CIRCUIT_PROTOCOL).catch(() => {})
+  }
+
+  /** Verify and keep a circuit, then announce it on the DHT (best effort). */
+  async add(bytes: Uint8Array, expected?: Hex): Promise<{ codeHash: Hex; circuit: Circuit }> {
+    const codeHash = sha256Hex(bytes)
+    if (expected && codeHash !== expected.toLowerCase()) {
+      throw new NodeError('NODE_CIRCUIT_MISMATCH', `circuit bytes hash to ${codeHash}, expected ${expected}`)
+    }
+    let circuit: Circuit
+    try {
+      circuit = decodeCircuit(bytes)
+    } catch (e) {
+      throw new NodeError('NODE_CIRCUIT_MISMATCH', `circuit ${codeHash} does not decode`, { cause: e })
+    }
+    this.#cache.set(codeHash, { bytes, circuit })
+    await this.#store.putCircuit(codeHash, bytes)
+    this.#announce(codeHash)
+    return { codeHash, circuit }
+  }
+
+  #announce(codeHash: Hex): void {
+    const signal = AbortSignal.timeout(30_000)
+    this.#host.contentRouting.provide(circuitCid(codeHash), { signal })
+      .catch((e: unknown) => this.#log.debug('dht provide failed', { codeHash, err: e }))
+  }
+
+  /** Local lookup only: memory, LevelDB, circuit folders. */
+  async local(codeHash: Hex): Promise<Circuit | undefined> {
+    const key = codeHash.toLowerCase() as Hex
+    const hit = this.#cache.get(key)
+    if (hit) return hit.circuit
+    const stored = await this.#store.getCircuit(key)
+    if (stored) return (await this.add(stored, key)).circuit
+    for (const dir of this.#init.dirs ?? []) {
+      let names: string[]
+      try { names = await readdir(dir) } catch { continue }
+      for (const name of names) {
+        if (!name.endsWith('.json')) continue
+        const bytes = new Uint8Array(await readFile(join(dir, name)))
+        if (sha256Hex(bytes) === key) return (await this.add(bytes, key)).circuit
+      }
+    }
+    return undefined
+  }
+
+  /** Local first, then the providers the DHT knows, each checked against the hash. */
+  async get(codeHash: Hex, options: { signal?: AbortSignal } = {}): Promise<Circuit> {
+    const key = codeHash.toLowerCase() as Hex
+    const found = await this.local(key)
+    if (found) return found
+    const signal = AbortSignal.any([AbortSignal.timeout(this.#init.fetchTimeoutMs ?? 20_000), ...(options.signal ? [options.signal] : [])])
+    const tried = new Set<string>()
+    const tryPeer = async (peer: string, pid: Parameters<NodeHost['dialProtocol']>[0]): Promise<Circuit | undefined> => {
+      if (tried.has(peer) || peer === this.#host.peerId.toString()) return undefined
+      tried.add(peer)
+      try {
+        const bytes = await this.#fetchFrom(pid, key, signal)
+        if (bytes) return (await this.add(bytes, key)).circuit
+      } catch (e) {
+        this.#log.debug('circuit fetch failed', { peer, codeHash: key, err: e })
+      }
+      return undefined
+    }
+    try {
+      for await (const prov of this.#host.contentRouting.findProviders(circuitCid(key), { signal })) {
+        const c = await tryPeer(prov.id.toString(), prov.id)
+        if (c) return c
+      }
+    } catch (e) {
+      this.#log.debug('dht findProviders ended', { codeHash: key, err: e })
+    }
+    // A tiny devnet's DHT may not have propagated the record yet: ask connected peers directly.
+    for (const conn of this.#host.getConnections()) {
+      if (signal.aborted) break
+      const c = await tryPeer(conn.remotePeer.toString(), conn.remotePeer)
+      if (c) return c
+    }
+    throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `no source has circuit ${key} (tried ${tried.size} peers)`)
+  }
+
+  async #fetchFrom(peer: Parameters<NodeHost['dialProtocol']>[0], codeHash: Hex, signal: AbortSignal): Promise<Uint8Array | undefined> {
+    const stream = await this.#host.dialProtocol(peer, CIRCUIT_PROTOCOL, { signal })
+    try {
+      stream.send(Buffer.from(codeHash.slice(2), 'hex'))
+      const chunks: Uint8Array[] = []
+      let have = 0
+      let need = -1
+      for await (const c of stream) {
+        const u = c instanceof Uint8Array ? c : c.subarray()
+        chunks.push(u); have += u.length
+        if (need < 0 && have >= 4) {
+          const head = Buffer.concat(chunks)
+          need = head.readUInt32BE(0)
+          if (need > MAX_CIRCUIT_BYTES) throw new NodeError('NODE_CIRCUIT_MISMATCH', `peer offered a ${need}-byte circuit`)
+        }
+        if (need >= 0 && have >= 4 + need) break
+      }
+      if (need <= 0) return undefined
+      const all = Buffer.concat(chunks)
+      return new Uint8Array(all.subarray(4, 4 + need))
+    } finally {
+      stream.abort(new Error('done'))
+    }
+  }
+
+  async #serve(stream: Stream): Promise<void> {
+    try {
+      const chunks: Uint8Array[] = []
+      let have = 0
+      for await (const c of stream) {
+        const u = c instanceof Uint8Array ? c : c.subarray()
+        chunks.push(u); have += u.length
+        if (have >= 32) break
+      }
+      if (have < 32) { stream.abort(new Error('short request')); return }
+      const key = `0x${Buffer.concat(chunks).subarray(0, 32).toString('hex')}` as Hex
+      await this.local(key)
+      const hit = this.#cache.get(key)
+      const head = Buffer.alloc(4)
+      head.writeUInt32BE(hit ? hit.bytes.length : 0)
+      if (!stream.send(head)) await stream.onDrain()
+      if (hit && !stream.send(hit.bytes)) await stream.onDrain()
+      await stream.close({ signal: AbortSignal.timeout(10_000) })
+    } catch (e) {
+      stream.abort(e instanceof Error ? e : new Error(String(e)))
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * A secret node, wired (issue #4): identity → LevelDB → libp2p host → MPC transport, circuit
+ * provider → task source → task runner → client API. Start order is bottom-up and stop order the
+ * reverse, so nothing runs on a closed store. After start, `<dataDir>/node-info.json` tells local
+ * tools (tests, the devnet, `enigma node info`) the peer id, addresses and API port.
+ */
+import { writeFile, rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createHost, dialBootstrap, type NodeHost } from './host.ts'
+import { MpcNetwork } from './mpc-network.ts'
+import { CircuitProvider } from './circuits.ts'
+import { NodeStore } from './store.ts'
+import { TaskRunner } from './task-runner.ts'
+import { ApiServer } from './api.ts'
+import { FileTaskSource } from './task-source-file.ts'
+import { loadOrCreateIdentity, publicIdentity, type NodeIdentity } from './identity.ts'
+import { nodeMetrics, type NodeMetrics } from './metrics.ts'
+import { createLogger, type Logger } from './log.ts'
+import type { NodeConfig } from './config.ts'
+import type { ComputeFn } from './compute.ts'
+import type { TaskSource, TaskSpec } from './task-source.ts'
+import type { TaskState } from './store.ts'
+
+export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
+
+/** A source that never has tasks (a node waiting for the chain source to be wired in). */
+const emptySource: TaskSource = {
+  async start() {}, async stop() {}, subscribe: () => () => {}, async openTasks(): Promise<TaskSpec[]> { return [] },
+}
+
+export interface SecretNodeOptions {
+  readonly compute?: ComputeFn
+  readonly source?: TaskSource
+  readonly log?: Logger
+}
+
+export class SecretNode {
+  readonly config: NodeConfig
+  readonly log: Logger
+  readonly metrics: NodeMetrics
+  #options: SecretNodeOptions
+  identity!: NodeIdentity
+  store!: NodeStore
+  host!: NodeHost
+  net!: MpcNetwork
+  circuits!: CircuitProvider
+  runner!: TaskRunner
+  api!: ApiServer
+  source!: TaskSource
+  #started = false
+
+  constructor(config: NodeConfig, options: SecretNodeOptions = {}) {
+    this.config = config
+    this.#options = options
+    this.log = options.log ?? createLogger({ base: { service: 'enigma-node' } })
+    this.metrics = nodeMetrics()
+  }
+
+  async start(): Promise<void> {
+    const cfg = this.config
+    const { identity, created } = await loadOrCreateIdentity(cfg.dataDir)
+    this.identity = identity
+    this.log.info(created ? 'identity created' : 'identity loaded', { peerId: identity.peerId, account: identity.account.address })
+    this.store = new NodeStore(cfg.dataDir, { durable: cfg.durable })
+    await this.store.open()
+    this.host = await createHost({ privateKey: identity.libp2pKey, listen: cfg.listen, announce: cfg.announce, allowPrivateAddresses: cfg.allowPrivateAddresses })
+    await this.host.start()
+    this.net = new MpcNetwork(this.host, {
+      defaultTimeoutMs: cfg.mpcTimeoutMs,
+      onEvent: (e) => {
+        if (e.kind === 'refused') { this.metrics.refusedPeers.inc(); this.log.warn('peer refused', { peer: e.peer, session: e.session, reason: e.reason }) }
+        else if (e.kind === 'dial-failed') this.log.debug('mpc dial failed', { peer: e.peer, error: e.error })
+      },
+    })
+    await this.net.start()
+    this.circuits = new CircuitProvider(this.host, this.store, { dirs: cfg.circuitDirs, log: this.log })
+    await this.circuits.start()
+    this.#registerGauges()
+    if (cfg.bootstrap.length > 0) {
+      const r = await dialBootstrap(this.host, cfg.bootstrap)
+      this.log.info('bootstrap', { ok: r.ok.length, failed: r.failed })
+    }
+    this.host.services.pubsub.subscribe(ANNOUNCE_TOPIC)
+    this.host.services.pubsub.addEventListener('message', (evt) => {
+      if (evt.detail.topic !== ANNOUNCE_TOPIC || evt.detail.data.length > 4096) return
+      try {
+        const m = JSON.parse(new TextDecoder().decode(evt.detail.data)) as Record<string, unknown>
+        this.log.debug('announcement', { taskId: m.taskId, state: m.state, from: m.peerId })
+      } catch { /* not ours to crash on */ }
+    })
+    this.source = this.#options.source ?? (cfg.tasksFile ? new FileTaskSource({ path: cfg.tasksFile, log: this.log }) : emptySource)
+    await this.source.start()
+    this.runner = new TaskRunner({
+      identity, store: this.store, net: this.net, circuits: this.circuits, source: this.source,
+      compute: this.#options.compute, log: this.log, metrics: this.metrics,
+      mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs,
+      onTaskEnd: (taskId, state, reason) => this.#announce(taskId, state, reason),
+    })
+    await this.runner.start()
+    this.api = new ApiServer({
+      runner: this.runner, info: () => this.info(), metrics: this.metrics, log: this.log,
+      host: cfg.apiHost, port: cfg.apiPort, maxBodyBytes: cfg.maxBodyBytes, ratePerSecond: cfg.ratePerSecond, burst: cfg.ratePerSecond * 2,
+    })
+    await this.api.start()
+    this.#started = true
+    await this.#writeInfo()
+    this.log.info('node started', { peerId: identity.peerId, multiaddrs: this.multiaddrs(), apiPort: this.api.port })
+  }
+
+  multiaddrs(): string[] {
+    return this.host.getMultiaddrs().map(String)
+  }
+
+  info(): Record<string, unknown> {
+    return {
+      ...publicIdentity(this.identity),
+      multiaddrs: this.multiaddrs(),
+      api: this.#started ? `http://${this.config.apiHost}:${this.api.port}` : undefined,
+      apiPort: this.#started ? this.api.port : undefined,
+    }
+  }
+
+  async #writeInfo(): Promise<void> {
+    const path = join(this.config.dataDir, 'node-info.json')
+    await writeFile(`${path}.tmp`, JSON.stringify(this.info(), null, 2) + '\n')
+    await rename(`${path}.tmp`, path)
+  }
+
+  #announce(taskId: string, state: TaskState, reason?: string): void {
+    const msg = new TextEncoder().encode(JSON.stringify({ taskId, state, reason, peerId: this.identity.peerId }))
+    this.host.services.pubsub.publish(ANNOUNCE_TOPIC, msg).catch(() => { /* no peers in the mesh yet */ })
+  }
+
+  #registerGauges(): void {
+    this.metrics.peers(() => [[{}, this.host.getPeers().length]])
+    this.metrics.mpcBytes(() => [[{ direction: 'sent' }, this.net.totals.bytesSent], [{ direction: 'received' }, this.net.totals.bytesReceived]])
+    this.metrics.mpcFrames(() => [[{ direction: 'sent' }, this.net.totals.framesSent], [{ direction: 'received' }, this.net.totals.framesReceived]])
+    const counts = new Map<string, number>()
+    let refreshing = false
+    this.metrics.tasksByState(() => {
+      // Gauges are read synchronously; refresh from LevelDB in the background for the next scrape.
+      if (!refreshing && this.#started) {
+        refreshing = true
+        void this.store.listTasks().then((ts) => {
+          counts.clear()
+          for (const s of ['waiting-inputs', 'computing', 'completed', 'failed', 'cancelled']) counts.set(s, 0)
+          for (const t of ts) counts.set(t.state, (counts.get(t.state) ?? 0) + 1)
+        }).catch(() => {}).finally(() => { refreshing = false })
+      }
+      return [...counts].map(([state, v]) => [{ state }, v] as [Record<string, string>, number])
+    })
+  }
+
+  async stop(): Promise<void> {
+    const steps: [string, () => Promise<void>][] = [
+      ['api', async () => { if (this.api) await this.api.stop() }],
+      ['runner', async () => { if (this.runner) await this.runner.stop() }],
+      ['source', async () => { if (this.source) await this.source.stop() }],
+      ['circuits', async () => { if (this.circuits) await this.circuits.stop() }],
+      ['mpc', async () => { if (this.net) await this.net.stop() }],
+      ['host', async () => { if (this.host) await this.host.stop() }],
+      ['store', async () => { if (this.store) await this.store.close() }],
+    ]
+    this.#started = false
+    for (const [name, fn] of steps) {
+      try { await fn() } catch (e) { this.log.warn('stop step failed', { step: name, err: e }) }
+    }
+  }
+}
