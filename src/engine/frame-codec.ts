@@ -29,6 +29,16 @@ export function encodeFrame(label: string, payload: Uint8Array): Buffer {
   return frame
 }
 
+/** Just the header, for sending a large payload without copying it (written right after). */
+export function encodeFrameHeader(label: string, payloadBytes: number): Buffer {
+  const labelLen = label.length
+  const header = Buffer.allocUnsafe(FRAME_HEADER_FIXED_BYTES + labelLen)
+  header[0] = labelLen
+  header.write(label, 1, labelLen, 'latin1')
+  header.writeUInt32BE(payloadBytes, 1 + labelLen)
+  return header
+}
+
 export type FrameHandler = (label: string, payload: Uint8Array) => void
 
 /**
@@ -96,7 +106,7 @@ export class FrameDecoder {
         continue
       }
       // Not all there yet: allocate the payload once and fill it as chunks come.
-      const target = new Uint8Array(payloadLen)
+      const target = allocPayload(payloadLen)
       this.#filled = 0
       while (this.#chunks.length > 0) {
         const c = this.#chunks.shift()!
@@ -158,7 +168,7 @@ export class FrameDecoder {
       this.#skip(len)
       return out
     }
-    const out = new Uint8Array(len)
+    const out = allocPayload(len)
     let filled = 0
     while (filled < len) {
       const c = this.#chunks[0]!
@@ -170,4 +180,14 @@ export class FrameDecoder {
     }
     return out
   }
+}
+
+/**
+ * A plain Uint8Array (not a Buffer: Buffer#slice shares memory, a trap for protocol code) over
+ * uninitialised memory: every byte is overwritten before the payload is handed out, so skipping the
+ * zero-fill is safe and saves a pass over large frames.
+ */
+function allocPayload(len: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(len)
+  return new Uint8Array(b.buffer, b.byteOffset, len)
 }

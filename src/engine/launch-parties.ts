@@ -43,6 +43,8 @@ export interface LaunchOptions {
   readonly receiveTimeoutMs?: number
   /** Time for the mesh to form once everyone listens (15 000 ms). */
   readonly connectTimeoutMs?: number
+  /** Passed to each party's TCP transport (listenTcp's `copyOnSend`, default true). */
+  readonly copyOnSend?: boolean
   /** 'capture' (default) keeps the tail of each child's output for error reports; 'inherit' also shows it. */
   readonly output?: 'capture' | 'inherit'
   /** Extra Node flags for the children (e.g. ['--max-old-space-size=4096']). */
@@ -203,6 +205,7 @@ export function launchParties<R = unknown>(options: LaunchOptions): Promise<R[]>
         type: 'init', self: i, n, sessionId, module: moduleUrl, args: options.args, host: '127.0.0.1',
         receiveTimeoutMs: options.receiveTimeoutMs ?? DEFAULT_TCP_RECEIVE_TIMEOUT_MS,
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        copyOnSend: options.copyOnSend ?? true,
       })
     }
   })

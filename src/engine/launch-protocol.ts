@@ -22,6 +22,7 @@ export interface InitMessage {
   readonly host: string
   readonly receiveTimeoutMs: number
   readonly connectTimeoutMs: number
+  readonly copyOnSend: boolean
 }
 
 export interface PeersMessage {

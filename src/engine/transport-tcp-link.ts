@@ -10,6 +10,9 @@
 import type { Socket } from 'node:net'
 import { FrameDecoder, type FrameHandler } from './frame-codec.ts'
 
+/** Called once the bytes of a frame left our hands (reached the kernel, or the socket died). */
+export type WriteDone = () => void
+
 export interface PeerLinkEvents {
   onFrame: FrameHandler
   /** The connection ended without our `end()`/`destroy()`: `why` says how, for error messages. */
@@ -22,6 +25,7 @@ export class PeerLink {
   readonly #decoder: FrameDecoder
   readonly #events: PeerLinkEvents
   #queue: Buffer[] = []
+  #queueDone: (WriteDone | undefined)[] = []
   #queueHead = 0
   #blocked = false
   #corked = false
@@ -58,22 +62,23 @@ export class PeerLink {
     return b
   }
 
-  send(frame: Buffer): void {
+  send(frame: Buffer, done?: WriteDone): void {
     if (this.#ending || this.#socket.destroyed) return // the failure surfaces on the next receive
     if (this.#blocked) {
       this.#queue.push(frame)
+      this.#queueDone.push(done)
       return
     }
-    this.#write(frame)
+    this.#write(frame, done)
   }
 
-  #write(frame: Buffer): void {
+  #write(frame: Buffer, done: WriteDone | undefined): void {
     if (!this.#corked) {
       this.#corked = true
       this.#socket.cork()
       process.nextTick(this.#uncork)
     }
-    if (!this.#socket.write(frame)) this.#blocked = true
+    if (!(done === undefined ? this.#socket.write(frame) : this.#socket.write(frame, () => done()))) this.#blocked = true
   }
 
   readonly #uncork = (): void => {
@@ -85,11 +90,14 @@ export class PeerLink {
     this.#blocked = false
     while (!this.#blocked && this.#queueHead < this.#queue.length) {
       const frame = this.#queue[this.#queueHead]!
-      this.#queue[this.#queueHead++] = undefined as unknown as Buffer
-      this.#write(frame)
+      const done = this.#queueDone[this.#queueHead]
+      this.#queue[this.#queueHead] = undefined as unknown as Buffer
+      this.#queueDone[this.#queueHead++] = undefined
+      this.#write(frame, done)
     }
     if (this.#queueHead === this.#queue.length) {
       this.#queue = []
+      this.#queueDone = []
       this.#queueHead = 0
       if (this.#ending) this.#socket.end()
     }

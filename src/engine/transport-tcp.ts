@@ -23,7 +23,8 @@ import { TransportClosedError } from '../protocols/transport.ts'
 import { InvalidArgumentError } from '../common/errors.ts'
 import { Inbox } from './transport-inbox.ts'
 import { PeerLink } from './transport-tcp-link.ts'
-import { DEFAULT_MAX_PAYLOAD_BYTES, encodeFrame } from './frame-codec.ts'
+import { FramePool } from './frame-pool.ts'
+import { DEFAULT_MAX_PAYLOAD_BYTES, encodeFrame, encodeFrameHeader } from './frame-codec.ts'
 import { checkLabel, checkPartyCount, checkPayload, checkPeer, checkTimeout } from './transport-checks.ts'
 import { ConnectTimeoutError, HandshakeError, PeerDisconnectedError } from './transport-errors.ts'
 import { dialPeer, encodeReply, HandshakeStatus, parseHello, readHandshake } from './transport-tcp-handshake.ts'
@@ -46,6 +47,13 @@ export interface ListenTcpOptions {
   readonly receiveTimeoutMs?: number
   /** Largest payload accepted from a peer (1 GiB); a bigger frame cuts that peer off. */
   readonly maxPayloadBytes?: number
+  /**
+   * Copy each payload in `send` (default true), so the caller may reuse its buffer at once (large
+   * payloads are copied into pooled buffers, see frame-pool.ts). With false, payloads of 64 KiB and
+   * more are written from the caller's memory, which must then not be modified until the transport
+   * is closed or the peer has answered: one copy less per frame (see bench/transport.bench.ts).
+   */
+  readonly copyOnSend?: boolean
   /** How long `close()` waits for queued frames to flush before cutting connections (10 000 ms). */
   readonly closeTimeoutMs?: number
 }
@@ -100,6 +108,8 @@ class TcpSession implements TcpListener, TcpTransport {
   readonly #pending = new Set<Socket>()
   readonly #maxPayloadBytes: number
   readonly #closeTimeoutMs: number
+  readonly #copyOnSend: boolean
+  readonly #pool = new FramePool(128 * 1024 * 1024)
   #server: Server | undefined
   #host = ''
   #port = 0
@@ -118,6 +128,7 @@ class TcpSession implements TcpListener, TcpTransport {
     this.#links = new Array<PeerLink | undefined>(o.n).fill(undefined)
     this.#maxPayloadBytes = o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES
     this.#closeTimeoutMs = o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS
+    this.#copyOnSend = o.copyOnSend ?? true
   }
 
   get host(): string { return this.#host }
@@ -260,7 +271,23 @@ class TcpSession implements TcpListener, TcpTransport {
     const stats = this.#inbox.stats
     stats.framesSent++
     stats.bytesSent += payload.byteLength
-    this.#links[to]?.send(encodeFrame(label, payload))
+    const link = this.#links[to]
+    if (link === undefined) return
+    if (payload.byteLength < FramePool.minBytes) {
+      link.send(encodeFrame(label, payload))
+      return
+    }
+    // Large payload: header and payload as two buffers that leave in one writev (the link corks
+    // the writes of a tick together); the payload is either the caller's memory or a pooled copy.
+    link.send(encodeFrameHeader(label, payload.byteLength))
+    if (!this.#copyOnSend) {
+      link.send(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))
+      return
+    }
+    const pool = this.#pool
+    const backing = pool.acquire(payload.byteLength)
+    backing.set(payload)
+    link.send(backing.byteLength === payload.byteLength ? backing : backing.subarray(0, payload.byteLength), () => pool.release(backing))
   }
 
   receive(from: number, label: string, options?: ReceiveOptions): Promise<Uint8Array> {

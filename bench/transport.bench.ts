@@ -1,0 +1,152 @@
+/**
+ * TCP transport between two processes (launched with launchParties): ping-pong round-trip time and
+ * streaming throughput at 8 B, 1 MB and 16 MB frames, plus small-frame rate and a bidirectional run
+ * (the MPC pattern: both parties send a round's batch, then both receive).
+ *
+ *   node --import tsx --import ./src/common/polyfill.mjs bench/transport.bench.ts [--quick]
+ *
+ * Writes bench/results/transport.json and prints a table. This file is also the party module.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { loadavg } from 'node:os'
+import type { Transport } from '../src/protocols/transport.ts'
+import type { PartyContext } from '../src/engine/launch-protocol.ts'
+
+interface Row {
+  readonly name: string
+  readonly frameBytes: number
+  readonly frames: number
+  readonly ms: number
+  readonly mbPerSec?: number
+  readonly rttUs?: { mean: number; p50: number; p99: number }
+  readonly framesPerSec?: number
+  readonly cpuMs?: number
+}
+
+const MB = 1024 * 1024
+
+async function pingPong(t: Transport, name: string, size: number, rounds: number, warmup: number): Promise<Row | undefined> {
+  const peer = 1 - t.self
+  const payload = new Uint8Array(size)
+  const times: number[] = []
+  for (let i = 0; i < warmup + rounds; i++) {
+    const label = `${name}-${i}`
+    const t0 = performance.now()
+    if (t.self === 0) {
+      t.send(peer, label, payload)
+      await t.receive(peer, label)
+    } else {
+      const got = await t.receive(peer, label)
+      t.send(peer, label, got)
+    }
+    if (i >= warmup) times.push(performance.now() - t0)
+  }
+  if (t.self !== 0) return undefined
+  times.sort((a, b) => a - b)
+  const total = times.reduce((a, b) => a + b, 0)
+  const us = (ms: number): number => Math.round(ms * 1000 * 10) / 10
+  return {
+    name, frameBytes: size, frames: rounds, ms: Math.round(total),
+    rttUs: { mean: us(total / rounds), p50: us(times[Math.floor(rounds / 2)]!), p99: us(times[Math.floor(rounds * 0.99)]!) },
+    // Both directions carry `size` bytes per round trip.
+    ...(size >= 1024 ? { mbPerSec: round((2 * size * rounds) / MB / (total / 1000)) } : {}),
+  }
+}
+
+/** Party 0 streams `frames` frames to party 1, which acknowledges the last one. */
+async function stream(t: Transport, name: string, size: number, frames: number): Promise<Row | undefined> {
+  const peer = 1 - t.self
+  await barrier(t, `${name}-start`)
+  const t0 = performance.now()
+  if (t.self === 0) {
+    const payload = new Uint8Array(size)
+    for (let i = 0; i < frames; i++) t.send(peer, `${name}-${i}`, payload)
+    await t.receive(peer, `${name}-ack`)
+  } else {
+    for (let i = 0; i < frames; i++) await t.receive(peer, `${name}-${i}`)
+    t.send(peer, `${name}-ack`, new Uint8Array(0))
+    return undefined
+  }
+  const ms = performance.now() - t0
+  return { name, frameBytes: size, frames, ms: round(ms), mbPerSec: round((size * frames) / MB / (ms / 1000)), framesPerSec: Math.round(frames / (ms / 1000)) }
+}
+
+/** Both parties send `frames` frames to each other at once, then receive all of them. */
+async function bidirectional(t: Transport, name: string, size: number, frames: number): Promise<Row | undefined> {
+  const peer = 1 - t.self
+  await barrier(t, `${name}-start`)
+  const t0 = performance.now()
+  const payload = new Uint8Array(size)
+  for (let i = 0; i < frames; i++) t.send(peer, `${name}-${i}`, payload)
+  for (let i = 0; i < frames; i++) await t.receive(peer, `${name}-${i}`)
+  await barrier(t, `${name}-end`)
+  const ms = performance.now() - t0
+  if (t.self !== 0) return undefined
+  return { name, frameBytes: size, frames, ms: round(ms), mbPerSec: round((size * frames) / MB / (ms / 1000)) }
+}
+
+async function barrier(t: Transport, label: string): Promise<void> {
+  t.send(1 - t.self, label, new Uint8Array(0))
+  await t.receive(1 - t.self, label)
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10
+}
+
+/** Runs a case on both parties; party 0 measures time, both measure their own CPU time. */
+async function measured(t: Transport, run: () => Promise<Row | undefined>, name: string): Promise<Row | { name: string; cpuMs: number }> {
+  const c0 = process.cpuUsage()
+  const row = await run()
+  const c = process.cpuUsage(c0)
+  const cpuMs = round((c.user + c.system) / 1000)
+  return row === undefined ? { name, cpuMs } : { ...row, cpuMs }
+}
+
+export async function party({ transport: t, args }: PartyContext<{ quick: boolean }>): Promise<(Row | { name: string; cpuMs: number })[]> {
+  const q = args.quick ? 0.2 : 1
+  const k = (x: number): number => Math.max(2, Math.round(x * q))
+  const cases: [string, () => Promise<Row | undefined>][] = [
+    ['ping-pong 8 B', () => pingPong(t, 'ping-pong 8 B', 8, k(5000), 500)],
+    ['ping-pong 1 MB', () => pingPong(t, 'ping-pong 1 MB', MB, k(100), 5)],
+    ['ping-pong 16 MB', () => pingPong(t, 'ping-pong 16 MB', 16 * MB, k(10), 1)],
+    ['stream 64 B', () => stream(t, 'stream 64 B', 64, k(200_000))],
+    ['stream 1 MB', () => stream(t, 'stream 1 MB', MB, k(512))],
+    ['stream 16 MB', () => stream(t, 'stream 16 MB', 16 * MB, k(32))],
+    ['both ways 1 MB', () => bidirectional(t, 'both ways 1 MB', MB, k(256))],
+    ['both ways 16 MB', () => bidirectional(t, 'both ways 16 MB', 16 * MB, k(16))],
+  ]
+  const out: (Row | { name: string; cpuMs: number })[] = []
+  for (const [name, run] of cases) out.push(await measured(t, run, name))
+  return out
+}
+
+async function main(): Promise<void> {
+  const { launchParties } = await import('../src/engine/launch-parties.ts')
+  const quick = process.argv.includes('--quick')
+  const variants: Record<string, unknown> = {}
+  for (const copyOnSend of [true, false]) {
+    const name = copyOnSend ? 'copyOnSend' : 'zeroCopySend'
+    const [rows0, rows1] = await launchParties<Row[]>({ n: 2, module: import.meta.url, args: { quick }, copyOnSend, timeoutMs: 600_000, output: 'inherit' })
+    // CPU time per MB moved is the load-independent figure (this machine is shared; wall-clock
+    // rates swing with everyone else's work): 1000 / cpu-ms-per-MB is the rate one core sustains.
+    const rows = rows0!.map((r, i) => {
+      const moved = ((r.frameBytes * r.frames) / MB) * (r.name.startsWith('ping-pong') || r.name.startsWith('both') ? 2 : 1)
+      const cpu1 = rows1![i]!.cpuMs ?? 0
+      return { ...r, cpuMsPeer: cpu1, cpuMsPerMB: moved >= 1 ? round(Math.max(r.cpuMs ?? 0, cpu1) / moved) : undefined }
+    })
+    variants[name] = rows
+    console.log(`\nTCP transport, 2 processes on loopback, ${name}${quick ? ' (quick)' : ''}, load average ${loadavg()[0]!.toFixed(1)}`)
+    console.table(rows.map((r) => ({
+      case: r.name, frames: r.frames, 'MB/s': r.mbPerSec ?? '', 'frames/s': r.framesPerSec ?? '',
+      'RTT mean µs': r.rttUs?.mean ?? '', 'RTT p50 µs': r.rttUs?.p50 ?? '', 'RTT p99 µs': r.rttUs?.p99 ?? '',
+      'CPU ms p0/p1': `${r.cpuMs}/${r.cpuMsPeer}`, 'CPU ms/MB': r.cpuMsPerMB ?? '',
+    })))
+  }
+  const result = { bench: 'transport-tcp', node: process.version, when: new Date().toISOString(), quick, loadavg: loadavg(), variants }
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+  writeFileSync(new URL('./results/transport.json', import.meta.url), JSON.stringify(result, null, 2) + '\n')
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main()
