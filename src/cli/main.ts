@@ -12,6 +12,7 @@ export interface Command {
 }
 
 const commands: Command[] = []
+commands.push((await import('./commands/node.ts')).nodeCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']
