@@ -17,9 +17,24 @@ export interface ComputeRequest {
   readonly n: number
   readonly t: number
   readonly security: SecurityMode
-  /** This party's shares of each circuit input, all wires of the input in the circuit's order. */
-  readonly inputs: ReadonlyMap<string, FieldVector>
+  /**
+   * This party's shares of each input slot as the client dealt them: the slot's wires in circuit
+   * order, then one random pad element for the batch degree-t check (protocols `acceptDealt`).
+   */
+  readonly slots: readonly DealtSlot[]
   readonly signal: AbortSignal
+  /** Receive deadline for each protocol message (ms). */
+  readonly timeoutMs: number
+}
+
+export interface DealtSlot {
+  readonly slot: string
+  /** Circuit input the slot belongs to, and where its wires sit inside that input's wires. */
+  readonly input: string
+  readonly offset: number
+  readonly length: number
+  /** `length + 1` elements: the shares, then the pad. */
+  readonly shares: FieldVector
 }
 
 export interface ComputeResult {

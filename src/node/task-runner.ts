@@ -19,7 +19,7 @@ import type { Attestation, Hex, ReceiptDomain, TaskEvent, TaskSource, TaskSpec }
 import type { NodeStore, ResultRecord, TaskRecord, TaskState } from './store.ts'
 import type { MpcNetwork, Libp2pSessionTransport } from './mpc-network.ts'
 import type { CircuitProvider } from './circuits.ts'
-import type { ComputeFn } from './compute.ts'
+import type { ComputeFn, DealtSlot } from './compute.ts'
 import type { NodeIdentity } from './identity.ts'
 import type { Logger } from './log.ts'
 import type { NodeMetrics } from './metrics.ts'
@@ -228,7 +228,7 @@ export class TaskRunner {
       if (!circuit) throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `circuit ${spec.codeHash} vanished`)
       const field = getField(circuit.field)
       const self = this.#myIndex(spec)
-      const inputs = await this.#gatherInputs(spec, circuit, field, self)
+      const slots = await this.#gatherInputs(spec, circuit, field, self)
       log.info('computation starting', { self, gates: circuit.gates.length })
       transport = this.#init.net.openSession({
         session: spec.taskId,
@@ -238,7 +238,9 @@ export class TaskRunner {
       const untilDeadline = spec.deadline * 1000 - Date.now()
       const limit = Math.max(1, Math.min(this.#init.computeTimeoutMs ?? 600_000, untilDeadline))
       const signal = AbortSignal.any([ac.signal, AbortSignal.timeout(limit)])
-      const out = await this.#init.compute({ circuit, field, transport, n: spec.n, t: spec.t, security: spec.security, inputs, signal })
+      const out = await this.#init.compute({
+        circuit, field, transport, n: spec.n, t: spec.t, security: spec.security, slots, signal, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000,
+      })
       const result = await this.#deliver(spec, circuit, field, self, out.publicOutputs, out.privateShares)
       await this.#withLock(spec.taskId, async () => {
         const now = await this.#init.store.getTask(spec.taskId)
@@ -278,18 +280,16 @@ export class TaskRunner {
     return `error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`
   }
 
-  async #gatherInputs(spec: TaskSpec, circuit: Circuit, field: Field, self: number): Promise<Map<string, FieldVector>> {
-    const inputs = new Map<string, FieldVector>()
-    for (const inp of circuit.inputs) inputs.set(inp.name, field.zeros(inp.wires.length))
+  async #gatherInputs(spec: TaskSpec, circuit: Circuit, field: Field, self: number): Promise<DealtSlot[]> {
+    const slots: DealtSlot[] = []
     for (const slot of spec.inputSlots) {
       const share = await this.#init.store.getShare(spec.taskId, slot.name)
       if (!share) throw new NodeError('NODE_TASK_STATE', `share for slot '${slot.name}' missing`)
       const ctx = { taskId: spec.taskId, input: slot.name, nodeIndex: self }
-      const vec = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'))
-      const layout = slotLayout(circuit, slot.name)
-      inputs.get(layout.input)!.set(vec, layout.offset * field.limbs)
+      const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'))
+      slots.push({ ...slotLayout(circuit, slot.name), shares })
     }
-    return inputs
+    return slots
   }
 
   async #deliver(spec: TaskSpec, circuit: Circuit, field: Field, self: number,
@@ -338,7 +338,11 @@ export class TaskRunner {
   }
 }
 
-/** Decrypt one slot's envelope and check it holds exactly the slot's canonical field elements. */
+/**
+ * Decrypt one slot's envelope and check it holds exactly the slot's canonical field elements plus
+ * the pad element of the degree-t check (the check itself needs every member's share: it runs in
+ * the computation, protocols `acceptDealt`).
+ */
 export function decodeSlotShare(identity: NodeIdentity, field: Field, circuit: Circuit,
   ctx: { taskId: Hex; input: string; nodeIndex: number }, envelope: Uint8Array): FieldVector {
   const layout = slotLayout(circuit, ctx.input)
@@ -349,8 +353,8 @@ export function decodeSlotShare(identity: NodeIdentity, field: Field, circuit: C
     if (e instanceof EnvelopeError) throw new NodeError('NODE_SHARE_INVALID', `share for '${ctx.input}' rejected: ${e.shortMessage}`, { meta: { reason: e.code } })
     throw e
   }
-  if (plain.length !== layout.length * field.bytes) {
-    throw new NodeError('NODE_SHARE_INVALID', `share for '${ctx.input}' holds ${plain.length} bytes, expected ${layout.length} elements of ${field.bytes} bytes`)
+  if (plain.length !== (layout.length + 1) * field.bytes) {
+    throw new NodeError('NODE_SHARE_INVALID', `share for '${ctx.input}' holds ${plain.length} bytes, expected ${layout.length} + 1 (pad) elements of ${field.bytes} bytes`)
   }
   try {
     return field.decode(plain)
