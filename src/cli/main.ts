@@ -13,6 +13,7 @@ export interface Command {
 
 const commands: Command[] = []
 commands.push((await import('./commands/node.ts')).nodeCommand)
+commands.push((await import('./commands/compile.ts')).compileCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']

@@ -1,0 +1,147 @@
+/**
+ * `enigma compile <contract.ts> [--param k=v]... [--json]`: compile a secret contract and print its
+ * cost report (a public interface: flag names and JSON shape are stable). Also exports the argument
+ * parsing and contract loading shared with `enigma run`.
+ */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { existsSync } from 'node:fs'
+import type { Command } from '../main.ts'
+import { EnigmaError, isEnigmaError } from '../../common/errors.ts'
+import type { CostReport } from '../../circuit/cost.ts'
+import { compileContract, type Compiled, type Contract } from '../../lang/index.ts'
+
+export const COMPILE_USAGE = `Usage: enigma compile <contract.ts> [--param k=v]... [--nodes N] [--threshold T] [--security semi-honest|malicious] [--json]
+
+Compiles a secret contract with the given params and prints its cost: gates, multiplications,
+comparisons, random bits, rounds and estimated bytes per party for a committee of N nodes (default 5).`
+
+export class CliUsageError extends EnigmaError {
+  override name = 'CliUsageError'
+  constructor(what: string, usage?: string) {
+    super('CLI_USAGE', what, usage ? { details: usage } : {})
+  }
+}
+
+export interface ContractArgs {
+  file: string | undefined
+  params: Record<string, string>
+  json: boolean
+  help: boolean
+  nodes: number
+  threshold: number | undefined
+  security: 'semi-honest' | 'malicious'
+  /** Flags a caller accepts beyond the common ones: name → value (last wins). */
+  extra: Record<string, string>
+}
+
+/** Parse the flags common to compile and run; `extraFlags` lists flags with a value the caller owns. */
+export function parseContractArgs(args: readonly string[], usage: string, extraFlags: readonly string[] = []): ContractArgs {
+  const out: ContractArgs = { file: undefined, params: {}, json: false, help: false, nodes: 5, threshold: undefined, security: 'semi-honest', extra: {} }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1
+    const flag = eq > 0 ? a.slice(0, eq) : a
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined
+    const value = (): string => {
+      const v = inline ?? args[++i]
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new CliUsageError(`${flag} needs a value`, usage)
+      return v
+    }
+    if (flag === '--help' || flag === '-h') out.help = true
+    else if (flag === '--json') out.json = true
+    else if (flag === '--param' || flag === '-p') {
+      const kv = value()
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(kv)
+      if (!m) throw new CliUsageError(`--param expects name=value, got '${kv}'`, usage)
+      out.params[m[1]!] = m[2]!
+    } else if (flag === '--nodes') out.nodes = intFlag('--nodes', value(), 1)
+    else if (flag === '--threshold') out.threshold = intFlag('--threshold', value(), 1)
+    else if (flag === '--security') {
+      const v = value()
+      if (v !== 'semi-honest' && v !== 'malicious') throw new CliUsageError(`--security must be semi-honest or malicious, got '${v}'`, usage)
+      out.security = v
+    } else if (extraFlags.includes(flag)) out.extra[flag] = value()
+    else if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${flag}`, usage)
+    else if (out.file === undefined) out.file = a
+    else throw new CliUsageError(`unexpected argument '${a}'`, usage)
+  }
+  if (!out.help && out.file === undefined) throw new CliUsageError('missing <contract.ts>', usage)
+  return out
+}
+
+function intFlag(flag: string, v: string, min: number): number {
+  if (!/^[0-9]+$/.test(v) || Number(v) < min) throw new CliUsageError(`${flag} must be an integer ≥ ${min}, got '${v}'`)
+  return Number(v)
+}
+
+/** Check committee parameters: honest majority needs t < n/2 (and n ≥ 3, t ≥ 1). */
+export function committee(a: ContractArgs): { nodes: number; threshold: number } {
+  const nodes = a.nodes
+  const threshold = a.threshold ?? Math.floor((nodes - 1) / 2)
+  if (nodes < 3) throw new CliUsageError(`--nodes must be at least 3, got ${nodes}`)
+  if (threshold < 1 || 2 * threshold >= nodes) {
+    throw new CliUsageError(`--threshold must satisfy 1 ≤ t < nodes/2 (honest majority), got t=${threshold} with ${nodes} nodes`)
+  }
+  return { nodes, threshold }
+}
+
+/** Import a contract module (default export, or the only export made with defineContract). */
+export async function loadContract(file: string): Promise<Contract<any, any>> {
+  const path = resolve(file)
+  if (!existsSync(path)) throw new CliUsageError(`contract file not found: ${file}`)
+  let mod: Record<string, unknown>
+  try {
+    mod = await import(pathToFileURL(path).href)
+  } catch (e) {
+    if (isEnigmaError(e)) throw e
+    const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]
+    throw new EnigmaError('CONTRACT_LOAD_FAILED', `cannot load ${file}: ${first}`, { cause: e })
+  }
+  const candidates = [mod.default, ...Object.values(mod)].filter((v) => (v as { kind?: unknown } | null)?.kind === 'enigma-contract')
+  if (candidates.length === 0) throw new EnigmaError('CONTRACT_LOAD_FAILED', `${file} exports no contract; write \`export default defineContract({ ... })\``)
+  return candidates[0] as Contract<any, any>
+}
+
+export async function compileFromArgs(a: ContractArgs): Promise<Compiled> {
+  const contract = await loadContract(a.file!)
+  const { nodes, threshold } = committee(a)
+  return compileContract(contract, a.params, { nodes, threshold, security: a.security })
+}
+
+export function formatCost(c: CostReport): string {
+  const params = Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' ')
+  const rows: [string, string | number][] = [
+    ['contract', `${c.contract}${params ? ` (${params})` : ''}`],
+    ['code hash', c.codeHash ?? ''],
+    ['field', c.field],
+    ['inputs / outputs', `${c.inputs} / ${c.outputs} values`],
+    ['gates', c.gates],
+    ['multiplications', c.multiplications],
+    ['comparisons', c.comparisons],
+    ['truncations', c.truncations],
+    ['divisions', c.divisions],
+    ['mults incl. protocols', c.totalMultiplications],
+    ['random bits', c.randomBits],
+    ['interactive levels', c.levels],
+    ['rounds (estimate)', c.rounds],
+    [`bytes per party (n=${c.nodes}, t=${c.threshold}, ${c.security})`, c.bytesPerParty],
+  ]
+  const w = Math.max(...rows.map(([k]) => k.length))
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')
+}
+
+export const compileCommand: Command = {
+  name: 'compile',
+  summary: 'compile a secret contract and print its cost',
+  async run(args) {
+    const a = parseContractArgs(args, COMPILE_USAGE)
+    if (a.help) {
+      console.log(COMPILE_USAGE)
+      return 0
+    }
+    const compiled = await compileFromArgs(a)
+    console.log(a.json ? JSON.stringify(compiled.cost) : formatCost(compiled.cost))
+    return 0
+  },
+}
