@@ -69,15 +69,6 @@ test('launch: a party process killed mid-run is reported, not a hang', async () 
   assert.ok(Date.now() - started < 10_000, 'well before the 20 s receive timeout')
 })
 
-test('launch: a party that exits early is reported with its exit code', async () => {
-  await assert.rejects(launch(2, { mode: 'exit', culprit: 0 }), (e) => {
-    assert.ok(e instanceof PartyFailedError, String(e))
-    assert.equal(e.party, 0)
-    assert.match(e.message, /exited with code 3/)
-    return true
-  })
-})
-
 test('launch: a silent party makes the others time out naming it', async () => {
   await assert.rejects(launch(2, { mode: 'hang', culprit: 1 }, { receiveTimeoutMs: 500 }), (e) => {
     assert.ok(e instanceof PartyFailedError, String(e))
@@ -89,13 +80,13 @@ test('launch: a silent party makes the others time out naming it', async () => {
 })
 
 test('launch: the overall timeout and the caller signal kill every child', async () => {
-  await assert.rejects(launch(2, { mode: 'hang', culprit: 0 }, { timeoutMs: 4000 }), (e) => {
+  await assert.rejects(launch(2, { mode: 'hang', culprit: 0 }, { timeoutMs: 2500 }), (e) => {
     assert.ok(isEnigmaError(e, 'ENGINE_LAUNCH_TIMEOUT'), String(e))
     assert.deepEqual(e.meta.pending, [0, 1])
     return true
   })
   const ac = new AbortController()
-  setTimeout(() => ac.abort(new Error('user pressed ctrl-c')), 2000)
+  setTimeout(() => ac.abort(new Error('user pressed ctrl-c')), 1000)
   await assert.rejects(launch(2, { mode: 'hang', culprit: 0 }, { signal: ac.signal }), /ctrl-c/)
 })
 
