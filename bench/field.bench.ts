@@ -1,12 +1,17 @@
 /**
  * Field kernel throughput: M elements/s of each vector operation over 1M-element vectors, for both
  * fields and both kernels (median of several runs, after a warm-up). Writes
- * bench/results/field.json as [{ field, kernel, op, n, mOpsPerSec }] and prints a table.
+ * bench/results/field.json as [{ field, kernel, op, n, mOpsPerSec, cpuMOpsPerSec }] and prints a table.
+ * `mOpsPerSec` is from wall-clock time; `cpuMOpsPerSec` from this process's CPU time, which is the
+ * steadier number on a shared machine (other processes stretch wall time, not CPU time).
+ * random/encode/decode allocate their result, so they include first-touch page faults of a fresh
+ * 8–16 MB buffer.
  *
  *   npm run bench:field            (or: node --import tsx --import ./src/common/polyfill.mjs bench/field.bench.ts)
  *   FIELD_BENCH_N=100000 FIELD_BENCH_RUNS=3 npm run bench:field     (quicker)
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createField, referenceP61, referenceP127, seededRandom, type Field } from '../src/field/index.ts'
@@ -14,7 +19,7 @@ import { createField, referenceP61, referenceP127, seededRandom, type Field } fr
 const N = Number(process.env.FIELD_BENCH_N ?? 1_000_000)
 const RUNS = Number(process.env.FIELD_BENCH_RUNS ?? 7)
 
-interface BenchRecord { field: string; kernel: string; op: string; n: number; mOpsPerSec: number }
+interface BenchRecord { field: string; kernel: string; op: string; n: number; mOpsPerSec: number; cpuMOpsPerSec?: number }
 const records: BenchRecord[] = []
 
 function median(xs: number[]): number {
@@ -22,22 +27,35 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!
 }
 
-/** Median seconds of `runs` calls of f, after one warm-up call. */
-function time(f: () => void, runs = RUNS): number {
-  f()
-  const ts: number[] = []
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now()
-    f()
-    ts.push((performance.now() - t0) / 1000)
-  }
-  return median(ts)
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
 }
 
-function record(field: string, kernel: string, op: string, n: number, seconds: number): void {
-  const mOpsPerSec = Math.round((n / seconds / 1e6) * 10) / 10
-  records.push({ field, kernel, op, n, mOpsPerSec })
-  console.log(`${field.padEnd(5)} ${kernel.padEnd(9)} ${op.padEnd(14)} ${String(n).padStart(8)}  ${mOpsPerSec.toFixed(1).padStart(8)} M/s`)
+/**
+ * Median wall-clock and CPU seconds of `runs` calls of f, after three warm-up calls (V8 first runs
+ * wasm with its baseline compiler and tiers hot functions up to TurboFan in the background).
+ */
+function time(f: () => void, runs = RUNS): { wall: number; cpu: number } {
+  for (let w = 0; w < 3; w++) f()
+  const wall: number[] = [], cpu: number[] = []
+  for (let r = 0; r < runs; r++) {
+    const c0 = cpuSeconds()
+    const t0 = performance.now()
+    f()
+    wall.push((performance.now() - t0) / 1000)
+    cpu.push(cpuSeconds() - c0)
+  }
+  return { wall: median(wall), cpu: median(cpu) }
+}
+
+const rate = (n: number, s: number): number => Math.round((n / s / 1e6) * 10) / 10
+
+function record(field: string, kernel: string, op: string, n: number, t: { wall: number; cpu: number }, per = 1): void {
+  const mOpsPerSec = rate(n * per, t.wall)
+  const cpuMOpsPerSec = rate(n * per, t.cpu)
+  records.push({ field, kernel, op, n, mOpsPerSec, cpuMOpsPerSec })
+  console.log(`${field.padEnd(5)} ${kernel.padEnd(9)} ${op.padEnd(14)} ${String(n).padStart(8)}  ${mOpsPerSec.toFixed(1).padStart(8)}  ${cpuMOpsPerSec.toFixed(1).padStart(8)}`)
 }
 
 function benchField(F: Field, n: number, runs = RUNS): void {
@@ -66,11 +84,12 @@ function benchField(F: Field, n: number, runs = RUNS): void {
   ]
   for (const [op, f] of ops) {
     // lincomb(4) counts element-coefficient products (4 per output element)
-    record(F.name, k, op, n, time(f, runs) / (op === 'lincomb(4)' ? 4 : 1))
+    record(F.name, k, op, n, time(f, runs), op === 'lincomb(4)' ? 4 : 1)
   }
 }
 
-console.log(`field kernels, n = ${N}, median of ${RUNS} runs (M elements/s)`)
+console.log(`field kernels, n = ${N}, median of ${RUNS} runs; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`)
+console.log('field kernel    op                    n  wall M/s   cpu M/s')
 for (const name of ['p61', 'p127'] as const) {
   for (const kernel of ['wasm', 'js'] as const) benchField(createField(name, { kernel }), N)
 }
@@ -83,10 +102,10 @@ for (const ref of [referenceP61, referenceP127]) {
 }
 {
   const bytes = new Uint8Array(16 << 20)
-  const sec = time(() => seededRandom(new Uint8Array(32))(bytes), 5)
-  const mbps = Math.round(bytes.length / sec / 1e6)
-  records.push({ field: '-', kernel: 'js', op: 'seededRandom MB/s', n: bytes.length, mOpsPerSec: mbps })
-  console.log(`seededRandom (ChaCha20, pure JS): ${mbps} MB/s`)
+  const t = time(() => seededRandom(new Uint8Array(32))(bytes), 5)
+  const mbps = Math.round(bytes.length / t.wall / 1e6), cpuMbps = Math.round(bytes.length / t.cpu / 1e6)
+  records.push({ field: '-', kernel: 'js', op: 'seededRandom MB/s', n: bytes.length, mOpsPerSec: mbps, cpuMOpsPerSec: cpuMbps })
+  console.log(`seededRandom (ChaCha20, pure JS): ${mbps} MB/s wall, ${cpuMbps} MB/s cpu`)
 }
 
 const outPath = join(dirname(fileURLToPath(import.meta.url)), 'results', 'field.json')

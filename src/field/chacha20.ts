@@ -9,7 +9,8 @@
  * batches; large aligned reads are written in place without the intermediate copy.
  * Assumes a little-endian host (as the whole field layer does).
  */
-import { check, EnigmaError } from '../common/errors.ts'
+import { check } from '../common/errors.ts'
+import { PrgExhaustedError } from './errors.ts'
 import type { RandomSource } from './types.ts'
 
 const BATCH_BLOCKS = 64
@@ -31,7 +32,7 @@ export function seededRandom(seed: Uint8Array, nonce: Uint8Array = new Uint8Arra
   let pos = batchBytes.length
 
   const blocks = (out: Uint32Array, count: number): void => {
-    if (count > blocksLeft) throw new EnigmaError('FIELD_PRG_EXHAUSTED', 'seededRandom: the 256 GiB ChaCha20 keystream of this seed is used up')
+    if (count > blocksLeft) throw new PrgExhaustedError('seededRandom')
     blocksLeft -= count
     for (let b = 0; b < count; b++) {
       chachaBlock(st, out, 16 * b)

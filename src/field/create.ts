@@ -1,5 +1,6 @@
 /** Field instances: `createField` picks a kernel, `getField` returns the shared default instance. */
-import { check, EnigmaError } from '../common/errors.ts'
+import { check } from '../common/errors.ts'
+import { FieldUnsupportedPlatformError } from './errors.ts'
 import type { Field, FieldName } from './types.ts'
 import type { VectorKernel } from './kernel.ts'
 import { createFastField } from './fast-field.ts'
@@ -23,9 +24,9 @@ export function createField(name: FieldName, options: CreateFieldOptions = {}): 
   check(name === 'p61' || name === 'p127', 'createField', `unknown field ${JSON.stringify(name)}; expected 'p61' or 'p127'`)
   const kind = options.kernel ?? (wasmAvailable() ? 'wasm' : 'js')
   check(kind === 'wasm' || kind === 'js', 'createField', `kernel must be 'wasm' or 'js', got ${JSON.stringify(kind)}`)
-  if (!littleEndian) throw new EnigmaError('FIELD_UNSUPPORTED_PLATFORM', 'createField: the field layer needs a little-endian host')
+  if (!littleEndian) throw new FieldUnsupportedPlatformError('createField', 'the field layer needs a little-endian host')
   if (kind === 'wasm' && !wasmAvailable()) {
-    throw new EnigmaError('FIELD_UNSUPPORTED_PLATFORM', "createField: kernel 'wasm' requested but WebAssembly is not available; use kernel 'js'")
+    throw new FieldUnsupportedPlatformError('createField', "kernel 'wasm' requested but WebAssembly is not available; use kernel 'js'")
   }
   let kernel: VectorKernel
   if (kind === 'wasm') kernel = createWasmKernel(name)

@@ -36,7 +36,7 @@
  * expanding a shared coin.
  */
 export type { Field, FieldName, FieldVector, RandomSource } from './types.ts'
-export { FieldDivisionByZeroError, FieldEncodingError } from './errors.ts'
+export { FieldDivisionByZeroError, FieldEncodingError, FieldUnsupportedPlatformError, PrgExhaustedError } from './errors.ts'
 export { referenceP61, referenceP127, createReferenceField, defaultRandomSource, P61, P127 } from './reference.ts'
 export { createField, getField } from './create.ts'
 export type { CreateFieldOptions } from './create.ts'
