@@ -1,0 +1,228 @@
+/**
+ * Runs a compiled circuit for ONE party over an MPC session (DESIGN.md §5: the engine runs a program
+ * for one party over a transport). Every party runs the same code on the same circuit (SPMD); the
+ * protocols label messages by call order, so the order of protocol calls below is deterministic.
+ *
+ * Schedule (circuit/schedule.ts): inputs are dealt in one round (`inputMany`), then level by level
+ * every interactive gate of the level runs in ONE vectorised protocol call per op (operands
+ * concatenated, the result split back): comparisons of different widths share a call at the widest
+ * width, since the protocols' cost does not depend on it. Local gates run between levels. Outputs are
+ * delivered at the end: `output` for public ones, `outputTo` per recipient, after the malicious-mode
+ * MAC check that these functions run.
+ */
+import * as P from '../protocols/index.ts'
+import type { MpcSession, Shared } from '../protocols/index.ts'
+import { LOCAL_OPS, type Circuit, type Gate } from '../circuit/types.ts'
+import { scheduleCircuit, type Batch } from '../circuit/schedule.ts'
+import { decodeValue, toSigned, type OutputJson } from '../circuit/values.ts'
+import { fieldPrime } from '../circuit/evaluate-plain.ts'
+import { EnigmaError } from '../common/errors.ts'
+
+export interface RunCircuitOptions {
+  /**
+   * Encoded input values (circuit/values.ts encodeInputs: one bigint array per declared input). Each
+   * party passes the values of the inputs it deals and may pass null for the others.
+   */
+  readonly inputs: readonly (readonly bigint[] | null)[]
+  /** Who deals input i (default: party i mod n, so e.g. alice and bob are different parties). */
+  readonly dealers?: readonly number[]
+  /** Party that receives the outputs of each `revealTo` recipient name (default: party 0). */
+  readonly recipients?: Readonly<Record<string, number>>
+}
+
+export interface RunCircuitResult {
+  /** Outputs this party learned: all public ones, plus private ones addressed to it. */
+  readonly outputs: Record<string, OutputJson>
+  readonly rounds: number
+}
+
+export class CircuitRunError extends EnigmaError {
+  override name = 'CircuitRunError'
+  constructor(what: string) {
+    super('ENGINE_CIRCUIT_RUN', what)
+  }
+}
+
+type Val = Shared | bigint
+
+export function defaultDealers(c: Circuit, n: number): number[] {
+  return c.inputs.map((_, i) => i % n)
+}
+
+export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOptions): Promise<RunCircuitResult> {
+  const f = s.field
+  if (f.name !== c.field) throw new CircuitRunError(`circuit needs field ${c.field}, the session has ${f.name}`)
+  if (fieldPrime(c.field) !== f.p) throw new CircuitRunError(`field ${f.name} has an unexpected prime`)
+  await P.ensureMacKey(s)
+  const roundsBefore = s.stats.rounds
+  const vals: (Val | undefined)[] = new Array(c.gates.length)
+  const red = (x: bigint): bigint => f.reduce(x)
+
+  // --- inputs: one round for all dealers ---
+  const dealers = opts.dealers ?? defaultDealers(c, s.n)
+  const entries = c.inputs.map((inp, i) => {
+    const dealer = dealers[i]!
+    const mine = dealer === s.self
+    const xs = opts.inputs[i]
+    if (mine && (!xs || xs.length !== inp.wires.length)) throw new CircuitRunError(`party ${s.self} deals input ${inp.name} but has no values for it`)
+    return { dealer, values: mine ? f.fromBigInts(xs!.map(red)) : null, length: inp.wires.length }
+  })
+  const shared = await P.inputMany(s, entries)
+  c.inputs.forEach((inp, i) => inp.wires.forEach((w, j) => (vals[w] = P.slice(s, shared[i]!, j, j + 1))))
+
+  // --- local gates bucketed by level; interactive ones by the schedule ---
+  const sched = scheduleCircuit(c)
+  const localByLevel: number[][] = Array.from({ length: sched.levels.length + 1 }, () => [])
+  c.gates.forEach((g, i) => {
+    if (LOCAL_OPS.has(g.op) && g.op !== 'input') localByLevel[sched.level[i]!]!.push(i)
+  })
+  const get = (w: number): Val => {
+    const v = vals[w]
+    if (v === undefined) throw new CircuitRunError(`gate ${w} used before it was computed`)
+    return v
+  }
+  const shareOf = (w: number): Shared => {
+    const v = get(w)
+    return typeof v === 'bigint' ? P.constant(s, f.fill(1, v)) : v
+  }
+  const runLocal = (i: number): void => {
+    const g = c.gates[i]!
+    vals[i] = localGate(s, g, g.args.map(get), red)
+  }
+  localByLevel[0]!.forEach(runLocal)
+  for (let L = 1; L <= sched.levels.length; L++) {
+    for (const group of mergeBatches(sched.levels[L - 1]!)) {
+      const results = await runGroup(s, c, group, shareOf)
+      group.gates.forEach((g, k) => (vals[g] = results[k]!))
+    }
+    localByLevel[L]!.forEach(runLocal)
+  }
+
+  // --- outputs: public ones in one call, then one call per recipient party ---
+  const p = f.p
+  const recipients = opts.recipients ?? {}
+  const partyOf = (r: string | null): number | null => (r === null ? null : recipients[r] ?? 0)
+  const outputs: Record<string, OutputJson> = {}
+  const groups = new Map<number | null, number[]>()
+  c.outputs.forEach((o, i) => {
+    const k = partyOf(o.recipient)
+    groups.set(k, [...(groups.get(k) ?? []), i])
+  })
+  const order = [...groups.keys()].sort((a, b) => (a === null ? -1 : b === null ? 1 : a - b))
+  for (const party of order) {
+    const idx = groups.get(party)!
+    const wires = idx.flatMap((i) => c.outputs[i]!.wires)
+    const secretWires = wires.filter((w) => typeof get(w) !== 'bigint')
+    let opened: bigint[] | null = []
+    if (secretWires.length > 0) {
+      const all = P.concat(s, secretWires.map((w) => get(w) as Shared))
+      const v = party === null ? await P.output(s, all) : await P.outputTo(s, party, all)
+      opened = v === null ? null : f.toBigInts(v)
+    }
+    if (opened === null) continue
+    const byWire = new Map<number, bigint>()
+    secretWires.forEach((w, k) => byWire.set(w, opened![k]!))
+    for (const i of idx) {
+      const o = c.outputs[i]!
+      outputs[o.name] = decodeValue(o.type, o.wires.map((w) => {
+        const v = get(w)
+        return toSigned(typeof v === 'bigint' ? v : byWire.get(w)!, p)
+      }))
+    }
+  }
+  return { outputs, rounds: s.stats.rounds - roundsBefore }
+}
+
+function localGate(s: MpcSession, g: Gate, a: Val[], red: (x: bigint) => bigint): Val {
+  const [x, y] = a
+  const pub = (v: Val | undefined): v is bigint => typeof v === 'bigint'
+  switch (g.op) {
+    case 'const':
+      return red(g.attrs[0]!)
+    case 'add':
+      if (pub(x) && pub(y)) return red(x + y)
+      if (pub(x)) return P.addPublic(s, y as Shared, x)
+      if (pub(y)) return P.addPublic(s, x as Shared, y)
+      return P.add(s, x as Shared, y as Shared)
+    case 'sub':
+      if (pub(x) && pub(y)) return red(x - y)
+      if (pub(y)) return P.addPublic(s, x as Shared, red(-y))
+      if (pub(x)) return P.publicSub(s, x, y as Shared)
+      return P.sub(s, x as Shared, y as Shared)
+    case 'addc':
+      return pub(x) ? red(x + g.attrs[0]!) : P.addPublic(s, x as Shared, red(g.attrs[0]!))
+    case 'mulc':
+      return pub(x) ? red(x * g.attrs[0]!) : P.mulPublic(s, x as Shared, red(g.attrs[0]!))
+    default:
+      throw new CircuitRunError(`gate op ${g.op} is not local`)
+  }
+}
+
+interface Group {
+  readonly op: Batch['op']
+  readonly attrs: readonly bigint[]
+  readonly gates: readonly number[]
+}
+
+/**
+ * One protocol call per op and level where possible: lt / eq batches of different widths merge at
+ * the widest (signed if any is; an unsigned k-bit operand needs k + 1 bits as signed).
+ */
+export function mergeBatches(level: readonly Batch[]): Group[] {
+  const out: Group[] = []
+  for (const op of ['lt', 'eq'] as const) {
+    const bs = level.filter((b) => b.op === op)
+    if (bs.length === 0) continue
+    const signed = bs.some((b) => b.attrs[1] === 1n)
+    const bits = Math.max(...bs.map((b) => Number(b.attrs[0]) + (signed && b.attrs[1] === 0n ? 1 : 0)))
+    out.push({ op, attrs: [BigInt(bits), signed ? 1n : 0n], gates: bs.flatMap((b) => b.gates).sort((a, b) => a - b) })
+  }
+  for (const b of level) if (b.op !== 'lt' && b.op !== 'eq') out.push(b)
+  return out
+}
+
+type Fn = (...args: any[]) => Promise<Shared>
+
+function protocol(name: string): Fn {
+  const fn = (P as unknown as Record<string, unknown>)[name]
+  if (typeof fn !== 'function') {
+    throw new CircuitRunError(`this circuit needs the protocol ${name}, which src/protocols does not provide yet`)
+  }
+  return fn as Fn
+}
+
+async function runGroup(s: MpcSession, c: Circuit, g: Group, shareOf: (w: number) => Shared): Promise<Shared[]> {
+  const gates = g.gates.map((i) => c.gates[i]!)
+  const arg = (k: number) => P.concat(s, gates.map((x) => shareOf(x.args[k]!)))
+  const bits = Number(g.attrs[0])
+  let r: Shared
+  switch (g.op) {
+    case 'mul':
+      r = await P.mul(s, arg(0), arg(1))
+      break
+    case 'lt':
+      r = await P.lt(s, arg(0), arg(1), { bits, signed: g.attrs[1] === 1n })
+      break
+    case 'eq':
+      r = await P.eq(s, arg(0), arg(1), { bits, signed: g.attrs[1] === 1n })
+      break
+    case 'truncpr':
+      r = await protocol('truncPr')(s, arg(0), { bits, shift: Number(g.attrs[1]) })
+      break
+    case 'divc':
+      r = await protocol('divPublic')(s, arg(0), g.attrs[1]!, { bits })
+      break
+    case 'modc':
+      r = await protocol('modPublic')(s, arg(0), g.attrs[1]!, { bits })
+      break
+    case 'divs':
+      r = await protocol('divSecret')(s, arg(0), arg(1), { bits })
+      break
+    case 'mods':
+      r = await protocol('modSecret')(s, arg(0), arg(1), { bits })
+      break
+    default:
+      throw new CircuitRunError(`unexpected interactive op ${g.op}`)
+  }
+  return gates.map((_, k) => P.slice(s, r, k, k + 1))
+}
