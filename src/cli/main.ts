@@ -14,6 +14,7 @@ export interface Command {
 const commands: Command[] = []
 commands.push((await import('./commands/node.ts')).nodeCommand)
 commands.push((await import('./commands/compile.ts')).compileCommand)
+commands.push((await import('./commands/run.ts')).runCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']
