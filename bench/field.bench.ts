@@ -9,6 +9,7 @@
  *
  *   npm run bench:field            (or: node --import tsx --import ./src/common/polyfill.mjs bench/field.bench.ts)
  *   FIELD_BENCH_N=100000 FIELD_BENCH_RUNS=3 npm run bench:field     (quicker)
+ *   FIELD_BENCH_FIELDS=p61 FIELD_BENCH_KERNELS=wasm npm run bench:field (a subset)
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
@@ -90,8 +91,17 @@ function benchField(F: Field, n: number, runs = RUNS): void {
 
 console.log(`field kernels, n = ${N}, median of ${RUNS} runs; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`)
 console.log('field kernel    op                    n  wall M/s   cpu M/s')
-for (const name of ['p61', 'p127'] as const) {
-  for (const kernel of ['wasm', 'js'] as const) benchField(createField(name, { kernel }), N)
+const FIELDS = (process.env.FIELD_BENCH_FIELDS ?? 'p61,p127').split(',') as ('p61' | 'p127')[]
+const KERNELS = (process.env.FIELD_BENCH_KERNELS ?? 'wasm,js').split(',') as ('wasm' | 'js')[]
+// Allocation warm-up: the first few frees of large buffers raise the C allocator's mmap threshold,
+// after which big results are recycled instead of page-faulted in; without this, whichever kernel
+// runs first pays for fresh pages in random/encode and looks several times slower.
+for (let i = 0; i < 20; i++) {
+  const F = createField('p127', { kernel: 'js' })
+  F.decode(F.encode(F.random(N)))
+}
+for (const name of FIELDS) {
+  for (const kernel of KERNELS) benchField(createField(name, { kernel }), N)
 }
 // The BigInt reference as a baseline (fewer elements and runs: it is slow).
 for (const ref of [referenceP61, referenceP127]) {
