@@ -1,0 +1,130 @@
+/**
+ * Shared random bits and bit-level circuits, in bit-major layout: a "bit matrix" of width L over N
+ * values is one shared vector of L·N elements where bit i of value j sits at i·N + j. Every level of
+ * a circuit is one vectorised multiplication, so N values cost the rounds of one.
+ */
+import type { Field, FieldVector } from '../field/types.ts'
+import { takeRandom } from './pools.ts'
+import { openRaw } from './open.ts'
+import { authenticate, mul } from './mul.ts'
+import { ensureMacKey } from './mac.ts'
+import { keyVector, concat, slice, mulPublic, addPublic } from './linear.ts'
+import type { MpcSession, Shared } from './session.ts'
+
+/** x^e element-wise by square-and-multiply (e public). */
+export function powVector(f: Field, x: FieldVector, e: bigint): FieldVector {
+  let result: FieldVector | undefined
+  let base = f.slice(x, 0)
+  for (let k = e; k > 0n; k >>= 1n) {
+    if (k & 1n) result = result ? f.mul(result, base, result) : f.slice(base, 0)
+    if (k > 1n) base = f.mul(base, base, base)
+  }
+  return result ?? f.fill(f.len(x), 1n)
+}
+
+/**
+ * `count` shared uniformly random bits (Damgård, Fitzi, Kiltz, Nielsen, Toft 2006, "Unconditionally
+ * Secure Constant-Rounds MPC for Equality, Comparison, Bits and Exponentiation", §3): take a random
+ * [a], open a², and set b = (a/√(a²) + 1)/2, which is 0 or 1 with probability ½ each since √(a²) is
+ * ±a. Needs p ≡ 3 mod 4 (√y = y^((p+1)/4)), true for both Mersenne fields. Semi-honest: a² is opened
+ * from the local degree-2t product in one round. Malicious: [a²] is a logged multiplication and the
+ * opening is checked.
+ */
+export async function randomBits(s: MpcSession, count: number): Promise<Shared> {
+  const f = s.field
+  await ensureMacKey(s)
+  const raw = f.slice(await takeRandom(s, count), 0)
+  let a: Shared
+  let squares: FieldVector
+  if (!s.malicious) {
+    a = { v: raw, m: undefined }
+    squares = await openRaw(s, f.mul(raw, raw), 2 * s.t, 'bits')
+  } else {
+    a = await authenticate(s, raw)
+    squares = await openRaw(s, (await mul(s, a, a)).v, s.t, 'bits')
+  }
+  // A zero square (probability count/p) would make the inverse throw FIELD_DIVISION_BY_ZERO; with
+  // p ≥ 2^61 that is negligible, and failing loudly beats a biased bit.
+  const roots = powVector(f, squares, (f.p + 1n) / 4n)
+  const half = f.invS(2n)
+  const coef = f.scale(f.inv(roots), half)
+  s.stats.randomBits += count
+  return {
+    v: f.muladd(a.v, coef, f.fill(count, half)),
+    m: a.m ? f.muladd(a.m, coef, f.scale(keyVector(s, count), half)) : undefined,
+  }
+}
+
+/**
+ * Bits of public values: bits[i·N + j] = bit i of c[j], as 0/1 bytes, for i < L. Reads the vector's
+ * 32-bit words directly (no per-element BigInt).
+ */
+export function publicBits(f: Field, c: FieldVector, L: number): Uint8Array {
+  const n = f.len(c)
+  const words = new Uint32Array(c.buffer, c.byteOffset, c.length * 2)
+  const per = f.limbs * 2
+  const out = new Uint8Array(L * n)
+  for (let i = 0; i < L; i++) {
+    const w = i >>> 5
+    const sh = i & 31
+    const row = i * n
+    for (let j = 0; j < n; j++) out[row + j] = (words[j * per + w]! >>> sh) & 1
+  }
+  return out
+}
+
+/** 0/1 bytes as a field vector. */
+export function bitsToField(f: Field, bits: Uint8Array): FieldVector {
+  return f.fromUint32(new Uint32Array(bits))
+}
+
+/**
+ * [c < r] for public values c and shared bits r (width L, bit-major), by a carry-lookahead tree
+ * (Catrina–de Hoogh 2010, "Improved Primitives for Secure Multiparty Integer Computation", §4.3):
+ * leaves g_i = (1−c_i)·r_i ("r is larger at bit i") and e_i = [c_i = r_i], both linear in r_i since c
+ * is public; siblings combine as (g, e) = (g_hi + e_hi·g_lo, e_hi·e_lo). ⌈log₂ L⌉ rounds, about 2L
+ * multiplications per value.
+ */
+export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared, L: number, N: number): Promise<Shared> {
+  const f = s.field
+  const cf = bitsToField(f, c)
+  const oneMinusC = f.sub(f.fill(L * N, 1n), cf)
+  const g = mulPublic(s, r, oneMinusC)
+  // e = c ? r : 1 − r  =  r·(2c − 1) + (1 − c)
+  const e = addPublic(s, mulPublic(s, r, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), oneMinusC)
+  let nodes = Array.from({ length: L }, (_, i) => ({ g: slice(s, g, i * N, (i + 1) * N), e: slice(s, e, i * N, (i + 1) * N) }))
+  while (nodes.length > 1) {
+    const pairs = Math.floor(nodes.length / 2)
+    const last = nodes.length === 2
+    const lo = Array.from({ length: pairs }, (_, j) => nodes[2 * j]!)
+    const hi = Array.from({ length: pairs }, (_, j) => nodes[2 * j + 1]!)
+    const left = concat(s, last ? hi.map((h) => h.e) : [...hi.map((h) => h.e), ...hi.map((h) => h.e)])
+    const right = concat(s, last ? lo.map((l) => l.g) : [...lo.map((l) => l.g), ...lo.map((l) => l.e)])
+    const prod = await mul(s, left, right)
+    const next = hi.map((h, j) => ({
+      g: addShared(s, h.g, slice(s, prod, j * N, (j + 1) * N)),
+      e: last ? h.e : slice(s, prod, (pairs + j) * N, (pairs + j + 1) * N),
+    }))
+    if (nodes.length % 2 === 1) next.push(nodes[nodes.length - 1]!)
+    nodes = next
+  }
+  return nodes[0]!.g
+}
+
+function addShared(s: MpcSession, a: Shared, b: Shared): Shared {
+  const f = s.field
+  return { v: f.add(a.v, b.v), m: a.m && b.m ? f.add(a.m, b.m) : undefined }
+}
+
+/** Π_i x_i over L shared vectors of N elements (bit-major), by a balanced tree: ⌈log₂ L⌉ rounds. */
+export async function productTree(s: MpcSession, x: Shared, L: number, N: number): Promise<Shared> {
+  let nodes = Array.from({ length: L }, (_, i) => slice(s, x, i * N, (i + 1) * N))
+  while (nodes.length > 1) {
+    const pairs = Math.floor(nodes.length / 2)
+    const prod = await mul(s, concat(s, nodes.slice(0, pairs)), concat(s, nodes.slice(pairs, 2 * pairs)))
+    const next = Array.from({ length: pairs }, (_, j) => slice(s, prod, j * N, (j + 1) * N))
+    if (nodes.length % 2 === 1) next.push(nodes[nodes.length - 1]!)
+    nodes = next
+  }
+  return nodes[0]!
+}

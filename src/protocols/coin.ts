@@ -1,0 +1,28 @@
+/**
+ * Public random coins: open a preprocessed random sharing (checked in malicious mode). With an honest
+ * majority nobody can bias it or learn it before it is opened, and t parties learn nothing before.
+ * The opened value seeds an AES-256-CTR stream from which protocols draw public random field elements
+ * (check coefficients).
+ */
+import { createCipheriv, createHash } from 'node:crypto'
+import type { RandomSource } from '../field/types.ts'
+import { takeRandom } from './pools.ts'
+import { openRaw } from './open.ts'
+import type { MpcSession } from './session.ts'
+
+/** A fresh public 32-byte seed all parties agree on. Costs one round (plus preprocessing). */
+export async function publicCoin(s: MpcSession, tag = 'coin'): Promise<Uint8Array> {
+  const r = s.field.slice(await takeRandom(s, 2), 0)
+  const opened = await openRaw(s, r, s.t, tag)
+  return new Uint8Array(createHash('sha256').update('enigma-coin-v1').update(s.field.encode(opened)).digest())
+}
+
+/** A deterministic random source expanding a 32-byte seed (AES-256-CTR keystream). */
+export function coinStream(seed: Uint8Array): RandomSource {
+  const cipher = createCipheriv('aes-256-ctr', seed.subarray(0, 32), new Uint8Array(16))
+  return (bytes) => {
+    bytes.fill(0)
+    const out = cipher.update(bytes)
+    bytes.set(out)
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Comparisons and equality, with perfect (not statistical) masking, for any operand width k with
+ * 2^k < p/2 (k ≤ 59 in p61, k ≤ 125 in p127).
+ *
+ * The core is the least significant bit of a field element (Nishide–Ohta 2007, "Multiparty
+ * Computation for Interval, Equality, and Comparison Without Bit-Decomposition Protocol", §4): with
+ * r uniformly random and known bitwise, open c = y + r; as integers y + r = c + w·p with
+ * w = [c < r], and since p is odd lsb(y) = c₀ ⊕ r₀ ⊕ w. Then for |x| < p/2, [x < 0] = lsb(2x mod p):
+ * a non-negative x doubles to an even number below p, a negative one wraps to an odd one.
+ * Because p = 2^L − 1 is a Mersenne prime, L random bits give r uniform on [0, p] (r = p, i.e. 0,
+ * with probability 2^−L, where the formula still holds), so c reveals nothing.
+ *
+ * Rounds (semi-honest, one value): preprocessing 1, random bits 1, open c 1, carry tree ⌈log₂ L⌉ (6
+ * for p61), final XOR 1: 10 in all. Multiplications per value: about 2L + 1; random bits: L.
+ */
+import { check } from '../common/errors.ts'
+import { UnsupportedOperationError } from './errors.ts'
+import { randomBits, bitLessThanPublic, publicBits, productTree, bitsToField } from './bits.ts'
+import { preprocess } from './pools.ts'
+import { open } from './open.ts'
+import { mul } from './mul.ts'
+import { ensureMacKey } from './mac.ts'
+import { add, addPublic, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
+import type { MpcSession, Shared } from './session.ts'
+
+export interface CompareOptions {
+  /** Operand width k: inputs are k-bit integers (two's-complement range if signed). */
+  readonly bits: number
+  readonly signed?: boolean
+}
+
+function checkWidth(s: MpcSession, fn: string, opts: CompareOptions): void {
+  check(Number.isInteger(opts.bits) && opts.bits >= 1 && opts.bits <= 64, fn, `bits must be an integer from 1 to 64, got ${opts.bits}`)
+  // Differences of k-bit operands lie in (−2^k, 2^k) (one more bit if signed and unsigned mix: we
+  // allow one spare bit) and must stay below p/2.
+  if (opts.bits + 2 > s.field.bits) {
+    throw new UnsupportedOperationError(fn, `${opts.bits}-bit comparison needs a field of more than ${opts.bits + 2} bits; ${s.field.name} has ${s.field.bits} (use p127)`)
+  }
+}
+
+/** Request preprocessing for `values` comparisons in one round (random sharings and double sharings). */
+async function preprocessFor(s: MpcSession, values: number, L: number): Promise<void> {
+  const macFactor = s.malicious ? 2 : 1
+  const doubles = macFactor * (2 * L + 2) * values + (s.malicious ? 4 * L * values : 0)
+  await preprocess(s, { randoms: L * values + 3, doubles })
+}
+
+/** Shared bits r (bit-major, width L) and r = Σ 2^i r_i. */
+async function maskWithBits(s: MpcSession, N: number): Promise<{ bits: Shared; r: Shared; L: number }> {
+  const f = s.field
+  const L = f.bits
+  await ensureMacKey(s)
+  await preprocessFor(s, N, L)
+  const bits = await randomBits(s, L * N)
+  const parts = Array.from({ length: L }, (_, i) => slice(s, bits, i * N, (i + 1) * N))
+  const r = lincomb(s, parts.map((_, i) => f.powS(2n, BigInt(i))), parts)
+  return { bits, r, L }
+}
+
+/** [lsb(y)] for shared field elements y. */
+export async function lsb(s: MpcSession, y: Shared): Promise<Shared> {
+  const f = s.field
+  const N = length(s, y)
+  if (N === 0) return y
+  const { bits, r, L } = await maskWithBits(s, N)
+  const c = await open(s, add(s, y, r))
+  const cBits = publicBits(f, c, L)
+  const w = await bitLessThanPublic(s, cBits, bits, L, N)
+  const r0 = slice(s, bits, 0, N)
+  // x = r0 ⊕ w = r0 + w − 2·r0·w
+  const r0w = await mul(s, r0, w)
+  const x = sub(s, add(s, r0, w), mulPublic(s, r0w, 2n))
+  // result = c0 ⊕ x = c0 + x − 2·c0·x  (c0 public)
+  const c0 = bitsToField(f, cBits.subarray(0, N))
+  const oneMinus2c0 = f.sub(f.fill(N, 1n), f.add(c0, c0))
+  return addPublic(s, mulPublic(s, x, oneMinus2c0), c0)
+}
+
+/** [a < 0] for signed k-bit a. */
+export async function ltz(s: MpcSession, a: Shared, opts: CompareOptions): Promise<Shared> {
+  checkWidth(s, 'ltz', opts)
+  return lsb(s, mulPublic(s, a, 2n))
+}
+
+/** [a < b] for k-bit integers (signed or unsigned; embedded as p + x when negative). */
+export async function lt(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
+  checkWidth(s, 'lt', opts)
+  return lsb(s, mulPublic(s, sub(s, a, b), 2n))
+}
+
+export function gt(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
+  return lt(s, b, a, opts)
+}
+
+export async function le(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
+  return publicSub(s, 1n, await lt(s, b, a, opts))
+}
+
+export async function ge(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
+  return publicSub(s, 1n, await lt(s, a, b, opts))
+}
+
+/**
+ * [a = 0]: open c = a + r with r known bitwise; a = 0 exactly when c and r agree on every bit, so the
+ * result is the product of the L bit-equalities (Damgård et al. 2006, §5; a tree of ⌈log₂ L⌉ rounds).
+ * Wrong only if r = p (all ones), probability 2^−L.
+ */
+export async function eqz(s: MpcSession, a: Shared, opts: CompareOptions): Promise<Shared> {
+  checkWidth(s, 'eqz', opts)
+  const f = s.field
+  const N = length(s, a)
+  if (N === 0) return a
+  const { bits, r, L } = await maskWithBits(s, N)
+  const c = await open(s, add(s, a, r))
+  const cf = bitsToField(f, publicBits(f, c, L))
+  // [c_i = r_i] = c_i ? r_i : 1 − r_i
+  const same = addPublic(s, mulPublic(s, bits, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), f.sub(f.fill(L * N, 1n), cf))
+  return productTree(s, same, L, N)
+}
+
+export async function eq(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
+  return eqz(s, sub(s, a, b), opts)
+}
+
+export async function ne(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
+  return publicSub(s, 1n, await eq(s, a, b, opts))
+}

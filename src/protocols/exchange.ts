@@ -1,0 +1,46 @@
+/**
+ * One communication round: send field vectors to some parties and receive field vectors from others
+ * under one label. Received bytes are decoded with validation (every element < p), so a malicious
+ * party cannot smuggle non-canonical values into the kernels.
+ */
+import { CheatingDetectedError } from './errors.ts'
+import type { FieldVector } from '../field/types.ts'
+import type { MpcSession } from './session.ts'
+
+function bytesOf(v: FieldVector): Uint8Array {
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+}
+
+export interface RoundPlan {
+  /** Vectors to send, by recipient. */
+  readonly send: ReadonlyMap<number, FieldVector>
+  /** Expected number of elements from each sender. */
+  readonly receive: ReadonlyMap<number, number>
+}
+
+/** Runs one round under a fresh label; returns the decoded vectors by sender. */
+export async function exchange(s: MpcSession, tag: string, plan: RoundPlan): Promise<Map<number, FieldVector>> {
+  const label = s.nextLabel(tag)
+  s.stats.rounds++
+  for (const [to, v] of plan.send) s.transport.send(to, label, bytesOf(v))
+  const entries = await Promise.all(
+    [...plan.receive].map(async ([from, len]) => {
+      const bytes = await s.transport.receive(from, label, { timeoutMs: s.timeoutMs, signal: s.signal })
+      if (bytes.length !== len * s.field.bytes) {
+        throw new CheatingDetectedError(label, `party ${from} sent ${bytes.length} bytes, expected ${len * s.field.bytes}`, [from])
+      }
+      try {
+        return [from, s.field.decode(bytes)] as const
+      } catch {
+        throw new CheatingDetectedError(label, `party ${from} sent a non-canonical field element`, [from])
+      }
+    }),
+  )
+  return new Map(entries)
+}
+
+/** Send the same vector to every other party and receive one of `len` elements from each. */
+export function broadcastPlan(s: MpcSession, v: FieldVector, len: number): RoundPlan {
+  const others = s.others()
+  return { send: new Map(others.map((p) => [p, v])), receive: new Map(others.map((p) => [p, len])) }
+}

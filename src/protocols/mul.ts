@@ -1,0 +1,94 @@
+/**
+ * Secure multiplication by degree reduction with double random sharings (Damgård–Nielsen 2007, §5):
+ * each party computes d = x·y + r (its degree-2t share of xy + r, with ([r]_t, [r]_2t) from
+ * preprocessing), the value xy + r is opened, and [xy]_t = (xy + r) − [r]_t.
+ *
+ * Two ways to open d:
+ * - rotating king (DN07): the vector is cut into n chunks, chunk k is opened to party k (the king),
+ *   who reconstructs it from 2t+1 shares and sends the values back to all. Two rounds; per party
+ *   ≈ 2(n−1)/n elements per multiplication, constant in n, and the load is balanced.
+ * - all-to-all: every party sends d to every other: one round, n−1 elements each. Used for short
+ *   vectors, where rounds matter more than bytes (comparisons are round-bound).
+ *
+ * Semi-honest security: the opened xy + r is uniformly masked. Malicious security: DN07 is secure up
+ * to an additive attack (Genkin et al. 2014; Chida et al. 2018, §3), which the MAC check catches;
+ * see mac.ts.
+ */
+import { check } from '../common/errors.ts'
+import type { FieldVector } from '../field/types.ts'
+import { reconstruct } from '../sharing/shamir.ts'
+import { exchange } from './exchange.ts'
+import { takeDoubles } from './pools.ts'
+import { recordForCheck } from './mac.ts'
+import type { MpcSession, Shared } from './session.ts'
+import { keyVector } from './linear.ts'
+
+function chunkBounds(len: number, n: number, k: number): [number, number] {
+  return [Math.floor((k * len) / n), Math.floor(((k + 1) * len) / n)]
+}
+
+/** Multiply raw share vectors (degree t each) into a degree-t sharing of the product. */
+export async function mulRaw(s: MpcSession, x: FieldVector, y: FieldVector): Promise<FieldVector> {
+  const f = s.field
+  check(x.length === y.length, 'mul', `vector lengths differ: ${f.len(x)} and ${f.len(y)}`)
+  const len = f.len(x)
+  if (len === 0) return f.zeros(0)
+  const r = await takeDoubles(s, len)
+  const d = f.muladd(x, y, r.t2)
+  const deg = 2 * s.t
+  let opened: FieldVector
+  if (len < s.kingThreshold) {
+    const others = s.others()
+    const got = await exchange(s, 'mul', { send: new Map(others.map((p) => [p, d])), receive: new Map(others.map((p) => [p, len])) })
+    got.set(s.self, d)
+    const parties = [...got.keys()].sort((a, b) => a - b).slice(0, deg + 1)
+    opened = reconstruct(f, parties.map((p) => got.get(p)!), parties, deg)
+  } else {
+    const others = s.others()
+    const [myStart, myEnd] = chunkBounds(len, s.n, s.self)
+    const toKing = await exchange(s, 'mul-king', {
+      send: new Map(others.map((k) => { const [a, b] = chunkBounds(len, s.n, k); return [k, f.view(d, a, b)] })),
+      receive: new Map(others.map((p) => [p, myEnd - myStart])),
+    })
+    toKing.set(s.self, f.view(d, myStart, myEnd))
+    const parties = [...toKing.keys()].sort((a, b) => a - b).slice(0, deg + 1)
+    const mine = reconstruct(f, parties.map((p) => toKing.get(p)!), parties, deg)
+    const fromKings = await exchange(s, 'mul-back', {
+      send: new Map(others.map((p) => [p, mine])),
+      receive: new Map(others.map((k) => { const [a, b] = chunkBounds(len, s.n, k); return [k, b - a] })),
+    })
+    fromKings.set(s.self, mine)
+    opened = f.concat(Array.from({ length: s.n }, (_, k) => fromKings.get(k)!))
+  }
+  s.stats.multiplications += len
+  return f.sub(opened, r.t, opened)
+}
+
+/**
+ * [x·y] for shared vectors. In malicious mode the same degree reduction also computes
+ * [r·x·y] = [r·x]·[y] in the same rounds, and logs the pair for the final check.
+ */
+export async function mul(s: MpcSession, a: Shared, b: Shared): Promise<Shared> {
+  const f = s.field
+  if (!s.malicious) return { v: await mulRaw(s, a.v, b.v), m: undefined }
+  check(a.m !== undefined && b.m !== undefined, 'mul', 'malicious mode needs MAC shares on both operands')
+  const len = f.len(a.v)
+  const both = await mulRaw(s, f.concat([a.v, a.m]), f.concat([b.v, b.v]))
+  const out = { v: f.slice(both, 0, len), m: f.slice(both, len) }
+  recordForCheck(s, out)
+  return out
+}
+
+/** Square: [x²] (one multiplication). */
+export function square(s: MpcSession, a: Shared): Promise<Shared> {
+  return mul(s, a, a)
+}
+
+/** MAC shares for raw degree-t share vectors: [r·x] = [r]·[x]; logs the pair (malicious mode only). */
+export async function authenticate(s: MpcSession, v: FieldVector): Promise<Shared> {
+  if (!s.malicious) return { v, m: undefined }
+  const m = await mulRaw(s, keyVector(s, s.field.len(v)), v)
+  const out = { v, m }
+  recordForCheck(s, out)
+  return out
+}
