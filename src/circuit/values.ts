@@ -117,12 +117,12 @@ export function encodeInputs(inputs: readonly { name: string; type: ValueType }[
   const rec = values as Record<string, unknown>
   const names = inputs.map((i) => i.name)
   for (const k of Object.keys(rec)) {
-    if (!names.includes(k)) throw new InputInvalidError(`${source}.${k}`, `unknown input; the contract's inputs are ${names.join(', ')}`)
+    if (!names.includes(k)) throw new InputInvalidError(`${source}: ${k}`, `unknown input; the contract's inputs are ${names.join(', ')}`)
   }
   return inputs.map((i) => {
-    if (!(i.name in rec)) throw new InputInvalidError(`${source}.${i.name}`, `missing input (${typeName(i.type)})`)
+    if (!(i.name in rec)) throw new InputInvalidError(`${source}: ${i.name}`, `missing input (${typeName(i.type)})`)
     const out: bigint[] = []
-    encodeValue(i.type, rec[i.name], `${source}.${i.name}`, out)
+    encodeValue(i.type, rec[i.name], `${source}: ${i.name}`, out)
     return out
   })
 }
