@@ -28,9 +28,19 @@ export function createField(name: FieldName, options: CreateFieldOptions = {}): 
   if (kind === 'wasm' && !wasmAvailable()) {
     throw new FieldUnsupportedPlatformError('createField', "kernel 'wasm' requested but WebAssembly is not available; use kernel 'js'")
   }
+  const jsKernel = (): VectorKernel => (name === 'p61' ? createJsP61Kernel() : createJsP127Kernel())
   let kernel: VectorKernel
-  if (kind === 'wasm') kernel = createWasmKernel(name)
-  else kernel = name === 'p61' ? createJsP61Kernel() : createJsP127Kernel()
+  if (kind === 'js') kernel = jsKernel()
+  else if (options.kernel === 'wasm') kernel = createWasmKernel(name)
+  else {
+    // Default choice: compiling can still fail where WebAssembly exists, e.g. under a browser
+    // Content-Security-Policy without 'wasm-unsafe-eval'; fall back to plain JS there.
+    try {
+      kernel = createWasmKernel(name)
+    } catch {
+      kernel = jsKernel()
+    }
+  }
   return createFastField(name, PRIMES[name], kernel)
 }
 

@@ -189,3 +189,16 @@ test('p61 and p127 instances exist at import and default to the wasm kernel', as
   assert.equal(p127.bytes, 16)
   assert.throws(() => createField('p31' as 'p61'), (e: unknown) => isEnigmaError(e, 'INVALID_ARGUMENT'))
 })
+
+test('without WebAssembly the default kernel is plain JS, and asking for wasm fails clearly', () => {
+  const saved = globalThis.WebAssembly
+  try {
+    ;(globalThis as { WebAssembly?: unknown }).WebAssembly = undefined
+    const F = createField('p127')
+    assert.equal(F.kernel, 'js')
+    assert.equal(F.get(F.mul(F.fromBigInts([P127 - 1n]), F.fromBigInts([P127 - 1n])), 0), 1n)
+    assert.throws(() => createField('p61', { kernel: 'wasm' }), (e: unknown) => isEnigmaError(e, 'FIELD_UNSUPPORTED_PLATFORM'))
+  } finally {
+    globalThis.WebAssembly = saved
+  }
+})

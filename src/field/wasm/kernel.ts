@@ -39,7 +39,7 @@ export function wasmBytes(name: FieldName): Uint8Array<ArrayBuffer> {
   return decodeBase64(name === 'p61' ? P61_WASM_BASE64 : P127_WASM_BASE64)
 }
 
-/** True when this JS engine can run the kernels (WebAssembly with BigInt↔i64 integration). */
+/** True when this JS engine has WebAssembly (compiling may still be refused, e.g. by a CSP). */
 export function wasmAvailable(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.Module === 'function'
 }
