@@ -1,0 +1,147 @@
+/**
+ * Node processes for multi-process tests and benchmarks: each node is `enigma node start` in its own
+ * process with its own data dir, all on 127.0.0.1, sharing one task file and one circuit folder.
+ * `stop()` kills every process it started (also the ones a test left running), so a failing test
+ * never leaves a node behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, writeFile, rename, open } from 'node:fs/promises'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { NodeInfo } from './client.ts'
+import type { TaskSpec } from '../task-source.ts'
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+
+export interface ClusterNode {
+  readonly index: number
+  readonly dir: string
+  proc: ChildProcess | undefined
+  info: NodeInfo
+}
+
+export interface ClusterOptions {
+  readonly root: string
+  readonly size: number
+  /** Extra node.json keys for every node (e.g. mpcTimeoutMs). */
+  readonly config?: Record<string, unknown>
+  readonly startTimeoutMs?: number
+}
+
+export class Cluster {
+  readonly nodes: ClusterNode[] = []
+  readonly tasksFile: string
+  readonly circuitsDir: string
+  readonly #opts: ClusterOptions
+  #tasks: TaskSpec[] = []
+  #cancelled: { taskId: string; reason: string }[] = []
+
+  private constructor(opts: ClusterOptions) {
+    this.#opts = opts
+    this.tasksFile = join(opts.root, 'tasks.json')
+    this.circuitsDir = join(opts.root, 'circuits')
+  }
+
+  static async start(opts: ClusterOptions): Promise<Cluster> {
+    const c = new Cluster(opts)
+    await mkdir(c.circuitsDir, { recursive: true })
+    await c.#writeTasks()
+    try {
+      // The first node is the bootstrap peer of the others.
+      // (#spawn records each node in `nodes` by index.)
+      const first = await c.#spawn(0, [])
+      await Promise.all(Array.from({ length: opts.size - 1 }, (_, k) => c.#spawn(k + 1, [first.info.multiaddrs[0]!])))
+    } catch (e) {
+      await c.stop()
+      throw e
+    }
+    return c
+  }
+
+  get apis(): string[] {
+    return this.nodes.map((n) => n.info.api)
+  }
+
+  async #spawn(index: number, bootstrap: string[], dir = join(this.#opts.root, `node${index}`)): Promise<ClusterNode> {
+    await mkdir(dir, { recursive: true })
+    const cfgPath = join(dir, 'node.json')
+    await writeFile(cfgPath, JSON.stringify({
+      dataDir: dir, tasksFile: this.tasksFile, circuitDirs: [this.circuitsDir, join(dir, 'circuits')], bootstrap, apiPort: 0, ...this.#opts.config,
+    }))
+    const log = await open(join(dir, 'node.log'), 'a')
+    const proc = spawn(process.execPath, [join(repoRoot, 'bin/enigma.mjs'), 'node', 'start', '--config', cfgPath], {
+      cwd: repoRoot, stdio: ['ignore', 'pipe', log.fd], env: { ...process.env, ENIGMA_LOG_LEVEL: process.env.ENIGMA_LOG_LEVEL ?? 'info' },
+    })
+    void log.close().catch(() => {})
+    const node: ClusterNode = { index, dir, proc, info: undefined as unknown as NodeInfo }
+    this.nodes[index] = node
+    node.info = await new Promise<NodeInfo>((resolveInfo, reject) => {
+      let out = ''
+      const timer = setTimeout(() => reject(new Error(`node ${index} did not start in time (see ${dir}/node.log)`)), this.#opts.startTimeoutMs ?? 60_000)
+      proc.stdout!.on('data', (c: Buffer) => {
+        out += c.toString('utf8')
+        const nl = out.indexOf('\n')
+        if (nl >= 0) { clearTimeout(timer); try { resolveInfo(JSON.parse(out.slice(0, nl)) as NodeInfo) } catch (e) { reject(e) } }
+      })
+      proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`node ${index} exited with ${code} (see ${dir}/node.log)`)) })
+    })
+    proc.removeAllListeners('exit')
+    return node
+  }
+
+  /** Kill a node (SIGKILL by default: a crash, no clean shutdown). */
+  async kill(index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const node = this.nodes[index]!
+    const p = node.proc
+    if (!p || p.exitCode !== null || p.signalCode !== null) return
+    const exited = new Promise<void>((r) => p.once('exit', () => r()))
+    p.kill(signal)
+    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await exited
+    if (signal !== 'SIGSTOP' && signal !== 'SIGCONT') node.proc = undefined
+  }
+
+  /** Start a stopped node again from its data dir (same keys, same LevelDB). */
+  async restart(index: number): Promise<void> {
+    const node = this.nodes[index]!
+    const others = this.nodes.filter((n) => n.index !== index && n.proc).map((n) => n.info.multiaddrs[0]!)
+    const again = await this.#spawn(index, others.slice(0, 1), node.dir)
+    this.nodes[index] = again
+  }
+
+  async addTask(spec: TaskSpec): Promise<void> {
+    this.#tasks.push(spec)
+    await this.#writeTasks()
+  }
+
+  async cancelTask(taskId: string, reason: string): Promise<void> {
+    this.#cancelled.push({ taskId, reason })
+    await this.#writeTasks()
+  }
+
+  /** Put a compiled circuit where every node finds it, or only where node `only` does. */
+  async addCircuit(name: string, encoding: Uint8Array, only?: number): Promise<void> {
+    const dir = only === undefined ? this.circuitsDir : join(this.nodes[only]!.dir, 'circuits')
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, `${name}.json`), encoding)
+  }
+
+  async #writeTasks(): Promise<void> {
+    const tmp = `${this.tasksFile}.tmp`
+    await writeFile(tmp, JSON.stringify({ tasks: this.#tasks, cancelled: this.#cancelled }))
+    await rename(tmp, this.tasksFile)
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map(async (n) => {
+      const p = n?.proc
+      if (!p || p.exitCode !== null || p.signalCode !== null) return
+      const exited = new Promise<void>((r) => p.once('exit', () => r()))
+      p.kill('SIGCONT')
+      p.kill('SIGTERM')
+      const t = setTimeout(() => p.kill('SIGKILL'), 5_000)
+      await exited
+      clearTimeout(t)
+      n.proc = undefined
+    }))
+  }
+}
