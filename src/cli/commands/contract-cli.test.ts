@@ -1,0 +1,81 @@
+/**
+ * `enigma compile` and `enigma run` as a user runs them (the bin, a child process): output shapes,
+ * and one clear line with a non-zero exit for every kind of wrong input.
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseContractArgs, committee } from './compile.ts'
+
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'enigma-cli-'))
+test.after(() => rmSync(dir, { recursive: true, force: true }))
+
+function enigma(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/enigma.mjs', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+function file(name: string, text: string): string {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+
+test('compile --json prints the cost report', () => {
+  const r = enigma('compile', 'examples/vickrey-auction.ts', '--param', 'bidders=8', '--json')
+  assert.equal(r.code, 0, r.err)
+  const cost = JSON.parse(r.out)
+  assert.equal(cost.contract, 'vickrey-auction')
+  assert.deepEqual(cost.params, { bidders: 8 })
+  assert.equal(cost.field, 'p61')
+  for (const k of ['multiplications', 'comparisons', 'randomBits', 'rounds', 'bytesPerParty']) assert.equal(typeof cost[k], 'number', k)
+  assert.match(cost.codeHash, /^0x[0-9a-f]{64}$/)
+})
+
+test('run --json prints {outputs, cost, stats}', () => {
+  const inputs = file('m.json', JSON.stringify({ alice: 4294967295, bob: 7 }))
+  const r = enigma('run', 'examples/millionaires.ts', '--inputs', inputs, '--json', '--security', 'malicious', '--nodes', '3', '--threshold', '1')
+  assert.equal(r.code, 0, r.err)
+  const o = JSON.parse(r.out)
+  assert.deepEqual(o.outputs, { aliceRicher: true, equal: false })
+  assert.equal(o.cost.contract, 'millionaires')
+  assert.deepEqual(Object.keys(o.stats).sort(), ['bytesPerParty', 'rounds', 'wallMs'])
+})
+
+test('wrong input: one clear line naming what and where, non-zero exit, no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['run', 'examples/millionaires.ts', '--inputs', file('neg.json', '{"alice": -1, "bob": 2}')], /neg\.json: alice: -1 is out of range for uint32/],
+    [['run', 'examples/millionaires.ts', '--inputs', file('big.json', '{"alice": 4294967296, "bob": 2}')], /alice: 4294967296 is out of range for uint32/],
+    [['run', 'examples/millionaires.ts', '--inputs', file('unk.json', '{"alice": 1, "bob": 2, "eve": 3}')], /eve: unknown input/],
+    [['run', 'examples/millionaires.ts', '--inputs', file('miss.json', '{"alice": 1}')], /bob: missing input/],
+    [['run', 'examples/millionaires.ts', '--inputs', file('nan.json', '{"alice": "lots", "bob": 1}')], /alice: expected an integer/],
+    [['run', 'examples/millionaires.ts', '--inputs', file('bad.json', '{"alice": 1,')], /bad\.json: malformed JSON/],
+    [['run', 'examples/vickrey-auction.ts', '-p', 'bidders=3', '--inputs', file('len.json', '{"bids": [1, 2]}')], /bids: expected an array of length 3, got length 2/],
+    [['run', 'examples/vickrey-auction.ts', '--inputs', file('v.json', '{"bids": [1, 2]}')], /param bidders: missing/],
+    [['run', 'examples/vickrey-auction.ts', '-p', 'bidders=1', '--inputs', file('v1.json', '{"bids": [1]}')], /param bidders=1: out of range 2…1000/],
+    [['compile', 'examples/nope.ts'], /contract file not found/],
+  ]
+  for (const [args, re] of cases) {
+    const r = enigma(...args)
+    assert.notEqual(r.code, 0, args.join(' '))
+    assert.match(r.err, re, args.join(' '))
+    assert.equal(r.err.trim().split('\n').length, 1, `one line: ${r.err}`)
+    assert.doesNotMatch(r.err, /\n\s+at /)
+  }
+})
+
+test('flag checks (in process): threshold, security, transport, params', () => {
+  assert.throws(() => committee(parseContractArgs(['x.ts', '--nodes', '4', '--threshold', '2'], '')), /1 ≤ t < nodes\/2/)
+  assert.throws(() => committee(parseContractArgs(['x.ts', '--nodes', '2'], '')), /at least 3/)
+  assert.throws(() => parseContractArgs(['x.ts', '--security', 'paranoid'], ''), /semi-honest or malicious/)
+  assert.throws(() => parseContractArgs(['x.ts', '--param', 'oops'], ''), /name=value/)
+  assert.throws(() => parseContractArgs(['x.ts', '--bogus'], ''), /unknown option --bogus/)
+  assert.throws(() => parseContractArgs([], ''), /missing <contract.ts>/)
+  const a = parseContractArgs(['x.ts', '-p', 'n=3', '--param=m=4', '--nodes=7', '--inputs', 'i.json'], '', ['--inputs'])
+  assert.deepEqual([a.params, a.nodes, a.extra], [{ n: '3', m: '4' }, 7, { '--inputs': 'i.json' }])
+  assert.deepEqual(committee(a), { nodes: 7, threshold: 3 })
+})
