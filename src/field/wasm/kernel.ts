@@ -6,6 +6,7 @@
  * array `set` (a memcpy); chunks of 32 KiB per operand keep all operands in L1/L2 while the kernel
  * runs, and amortise the JS→wasm call.
  */
+import { EnigmaError } from '../../common/errors.ts'
 import type { FieldName, FieldVector, RandomSource } from '../types.ts'
 import type { VectorKernel } from '../kernel.ts'
 import { P61_WASM_BASE64, P127_WASM_BASE64 } from './kernels.generated.ts'
@@ -60,6 +61,9 @@ export function createWasmKernel(name: FieldName): VectorKernel {
   const C = B + BUF_BYTES
   const O = C + BUF_BYTES
   const T = O + BUF_BYTES
+  if (x.memory.buffer.byteLength < T + BUF_BYTES) {
+    throw new EnigmaError('FIELD_INTERNAL', `createWasmKernel: the ${name} module's memory is smaller than its buffers (a build bug)`)
+  }
   // The memory never grows (fixed size in the module), so these views stay valid.
   const mem = new BigUint64Array(x.memory.buffer)
   const memBytes = new Uint8Array(x.memory.buffer)
@@ -87,8 +91,9 @@ export function createWasmKernel(name: FieldName): VectorKernel {
       take(o, lo, hi)
     })
 
-  const fieldAdd = (u: bigint, v: bigint, p: bigint): bigint => (u + v) % p
+  // Per-chunk results of dot and sum are canonical; chunks combine with one bigint addition each.
   const P = W === 1 ? (1n << 61n) - 1n : (1n << 127n) - 1n
+  const addMod = (u: bigint, v: bigint): bigint => (u + v) % P
 
   return {
     kind: 'wasm',
@@ -150,7 +155,7 @@ export function createWasmKernel(name: FieldName): VectorKernel {
       each(a.length, (lo, hi, m) => {
         put(a, lo, hi, wA)
         put(b, lo, hi, wB)
-        acc = fieldAdd(acc, result(x.dot(A, B, m)), P)
+        acc = addMod(acc, result(x.dot(A, B, m)))
       })
       return acc
     },
@@ -158,7 +163,7 @@ export function createWasmKernel(name: FieldName): VectorKernel {
       let acc = 0n
       each(a.length, (lo, hi, m) => {
         put(a, lo, hi, wA)
-        acc = fieldAdd(acc, result(x.sum(A, m)), P)
+        acc = addMod(acc, result(x.sum(A, m)))
       })
       return acc
     },
