@@ -140,13 +140,14 @@ export class TaskRunner {
       await this.#maybeCompute(spec.taskId)
       return circuit
     } catch (e) {
+      if (this.#stopped) return undefined
       this.#log.warn('circuit not ready', { taskId: spec.taskId, codeHash: spec.codeHash, err: e })
       await this.#withLock(spec.taskId, async () => {
         const rec = await this.#init.store.getTask(spec.taskId)
         if (rec && rec.state === 'waiting-inputs' && isEnigmaError(e) && (e.code === 'NODE_CIRCUIT_MISMATCH' || e.code === 'NODE_SLOT_UNKNOWN')) {
           await this.#end(rec, 'failed', `bad task: ${(e as NodeError).shortMessage}`)
         }
-      })
+      }).catch((err: unknown) => this.#log.warn('marking a bad task failed did not work', { err }))
       return undefined
     }
   }
@@ -199,7 +200,9 @@ export class TaskRunner {
       this.#init.metrics.sharesReceived.inc({ outcome: isEnigmaError(e) ? e.code : 'error' })
       throw e
     })
-    if (result.received === result.expected) void this.#maybeCompute(taskId)
+    if (result.received === result.expected) {
+      this.#maybeCompute(taskId).catch((err: unknown) => { if (!this.#stopped) this.#log.error('starting the computation failed', { taskId, err }) })
+    }
     return result
   }
 
@@ -260,7 +263,7 @@ export class TaskRunner {
       await this.#withLock(spec.taskId, async () => {
         const now = await this.#init.store.getTask(spec.taskId)
         if (now && now.state === 'computing') await this.#end(now, 'failed', reason)
-      })
+      }).catch((err: unknown) => { if (!this.#stopped) this.#log.error('recording the failure failed', { err }) })
     } finally {
       this.#running.delete(spec.taskId)
       this.#init.net.closeSession(spec.taskId)
