@@ -36,8 +36,8 @@ const eights = (): string => [1, 2, 3, 4].map((i) => s(`s${i}`, `(i64.shl ${g(`b
 const prod = (x: string, y: string): string => `(i64.mul ${g(x)} ${g(y)})`
 const sumOf = (terms: string[]): string => terms.reduce((acc, t) => `(i64.add ${acc} ${t})`)
 
-/** (lo, hi) := a·b mod p from limbs a0..a4, b0..b4 and s1..s4 = 8·b1..8·b4. */
-function mulLimbs(lo: string, hi: string): string {
+/** e0..e4 := the folded product columns of a0..a4 and b0..b4 (s1..s4 = 8·b1..8·b4); each < 2^58. */
+function columns(): string {
   const e: string[] = []
   for (let col = 0; col < 5; col++) {
     const terms: string[] = []
@@ -47,16 +47,28 @@ function mulLimbs(lo: string, hi: string): string {
     }
     e.push(s(`e${col}`, sumOf(terms)))
   }
+  return e.join('\n      ')
+}
+
+/**
+ * (lo, hi) := Σ e_k·2^(26k) mod p for e_k < 2^63: one carry pass (the top carry has weight
+ * 2^127 ≡ 1 and returns to e0, which stays < 2^38), pack into two words, `canon`.
+ */
+function reduceColumns(lo: string, hi: string): string {
   const carry = (from: number, to: number, bits: number, mask: string): string =>
     `${s('c', `(i64.shr_u ${g(`e${from}`)} ${i64c(bits)})`)} ${s(`e${from}`, `(i64.and ${g(`e${from}`)} ${mask})`)} ${s(`e${to}`, `(i64.add ${g(`e${to}`)} ${g('c')})`)}`
   return `
-      ${e.join('\n      ')}
       ${carry(0, 1, 26, M26)} ${carry(1, 2, 26, M26)} ${carry(2, 3, 26, M26)} ${carry(3, 4, 26, M26)} ${carry(4, 0, 23, M23)}
       ${s('c', `(i64.shl ${g('e2')} ${i64c(52)})`)}
       ${s(lo, `(i64.add (i64.add ${g('e0')} (i64.shl ${g('e1')} ${i64c(26)})) ${g('c')})`)}
       ${s(hi, sumOf([`(i64.shr_u ${g('e2')} ${i64c(12)})`, `(i64.shl ${g('e3')} ${i64c(14)})`, `(i64.shl ${g('e4')} ${i64c(40)})`, `(i64.extend_i32_u (i64.lt_u ${g(lo)} ${g('c')}))`]))}
       ${canon(lo, hi)}`
 }
+
+/** (lo, hi) := a·b mod p from limbs a0..a4, b0..b4 and s1..s4 = 8·b1..8·b4. */
+const mulLimbs = (lo: string, hi: string): string => `
+      ${columns()}
+      ${reduceColumns(lo, hi)}`
 
 /** (lo, hi) := V mod p for V = hi·2^64 + lo ≤ 2^128 − 2, branch-free. */
 function canon(lo: string, hi: string): string {
@@ -73,6 +85,13 @@ const addInto = (lo: string, hi: string, xl: string, xh: string, yl: string, yh:
       ${s(hi, `(i64.add (i64.add ${g(xh)} ${g(yh)}) (i64.extend_i32_u (i64.lt_u ${g('tl')} ${g(xl)})))`)}
       ${s(lo, g('tl'))}
       ${canon(lo, hi)}`
+
+/** acc += (f0..f4 reduced), f := 0 (used by dot). */
+const flushColumns = (): string => `
+      ${[0, 1, 2, 3, 4].map((k) => s(`e${k}`, g(`f${k}`))).join(' ')}
+      ${reduceColumns('lo', 'hi')}
+      ${addInto('accl', 'acch', 'accl', 'acch', 'lo', 'hi')}
+      ${[0, 1, 2, 3, 4].map((k) => s(`f${k}`, i64c(0))).join(' ')}`
 
 const L64 = locals('i64', [
   'alo', 'ahi', 'blo', 'bhi', 'clo', 'chi', 'lo', 'hi', 'tl', 'th', 'c', 'accl', 'acch',
@@ -154,10 +173,17 @@ export function p127Wat(): string {
       ${mulLimbs('alo', 'ahi')} ${load('o', 'clo', 'chi')}
       ${addInto('lo', 'hi', 'alo', 'ahi', 'clo', 'chi')} ${st('o', 'lo', 'hi')}`)})
 
+  ;; Σ a[i]·b[i]: the unreduced columns of 32 products are summed (each < 2^58, so the sums stay
+  ;; < 2^63) and reduced once per block, saving the carry pass, packing and canon per element.
   (func (export "dot") (param $a i32) (param $b i32) (param $n i32) ${L64} ${L32}
+    (local $f0 i64) (local $f1 i64) (local $f2 i64) (local $f3 i64) (local $f4 i64) (local $cnt i32)
     ${loop(['a', 'b'], 16, `${load('a', 'alo', 'ahi')} ${load('b', 'blo', 'bhi')}
       ${unpack('a', 'alo', 'ahi')} ${unpack('b', 'blo', 'bhi')} ${eights()}
-      ${mulLimbs('lo', 'hi')} ${addInto('accl', 'acch', 'accl', 'acch', 'lo', 'hi')}`)}
+      ${columns()}
+      ${[0, 1, 2, 3, 4].map((k) => s(`f${k}`, `(i64.add ${g(`f${k}`)} ${g(`e${k}`)})`)).join(' ')}
+      ${s('cnt', `(i32.add ${g('cnt')} (i32.const 1))`)}
+      (if (i32.eq ${g('cnt')} (i32.const 32)) (then ${flushColumns()} ${s('cnt', '(i32.const 0)')}))`)}
+    ${flushColumns()}
     (i64.store (i32.const 0) ${g('accl')}) (i64.store (i32.const 8) ${g('acch')}))
 
   (func (export "sum") (param $a i32) (param $n i32) ${L64} ${L32}
