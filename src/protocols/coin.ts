@@ -4,9 +4,10 @@
  * The opened value seeds an AES-256-CTR stream from which protocols draw public random field elements
  * (check coefficients).
  */
-import { createCipheriv, createHash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { RandomSource } from '../field/types.ts'
 import { takeRandom } from './pools.ts'
+import { aesCtrStream } from './prg.ts'
 import { openRaw } from './open.ts'
 import type { MpcSession } from './session.ts'
 
@@ -17,12 +18,7 @@ export async function publicCoin(s: MpcSession, tag = 'coin'): Promise<Uint8Arra
   return new Uint8Array(createHash('sha256').update('enigma-coin-v1').update(s.field.encode(opened)).digest())
 }
 
-/** A deterministic random source expanding a 32-byte seed (AES-256-CTR keystream). */
+/** The public random stream a coin seeds (AES-256-CTR keystream). */
 export function coinStream(seed: Uint8Array): RandomSource {
-  const cipher = createCipheriv('aes-256-ctr', seed.subarray(0, 32), new Uint8Array(16))
-  return (bytes) => {
-    bytes.fill(0)
-    const out = cipher.update(bytes)
-    bytes.set(out)
-  }
+  return aesCtrStream(seed)
 }

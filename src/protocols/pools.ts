@@ -12,7 +12,7 @@ import { exchange } from './exchange.ts'
 import type { MpcSession } from './session.ts'
 
 /** Minimum refill, so that many small requests do not each cost a round. */
-const MIN_REFILL = 1024
+const MIN_REFILL = 64
 
 export interface PreprocessRequest {
   readonly randoms?: number

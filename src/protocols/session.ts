@@ -9,9 +9,9 @@
  */
 import { check } from '../common/errors.ts'
 import type { Field, FieldVector, RandomSource } from '../field/types.ts'
-import { defaultRandomSource } from '../field/reference.ts'
 import { checkCommitteeParams } from '../sharing/params.ts'
 import type { Transport } from './transport.ts'
+import { freshRandomStream } from './prg.ts'
 
 export type SecurityMode = 'semi-honest' | 'malicious'
 
@@ -24,7 +24,7 @@ export interface SessionOptions {
   /** Per-receive deadline in ms (a silent party ends the run with MPC_TIMEOUT). Default 30 000. */
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
-  /** Local randomness (polynomial coefficients, masks). Default: crypto.getRandomValues. */
+  /** Local randomness (polynomial coefficients, masks). Default: an AES-CTR stream seeded from the OS. */
   readonly random?: RandomSource
   /**
    * Multiplications of vectors shorter than this open the masked product to all parties in one round
@@ -32,6 +32,11 @@ export interface SessionOptions {
    * constant in n). Default 2048.
    */
   readonly kingThreshold?: number
+  /**
+   * Prefix of every message label, so several sessions can share one transport one after the other
+   * (e.g. one per task over a node's long-lived streams). Parties must use the same prefix.
+   */
+  readonly labelPrefix?: string
 }
 
 export interface SessionStats {
@@ -65,6 +70,7 @@ export class MpcSession {
   readonly stats: SessionStats = { rounds: 0, multiplications: 0, randomBits: 0, opened: 0 }
 
   #pc = 0
+  readonly #labelPrefix: string
   /** Preprocessed shares of random values (degree t), and MACs in malicious mode. */
   randomPool: { v: FieldVector; m: FieldVector | undefined; used: number } | undefined
   /** Preprocessed double sharings ([r]_t, [r]_2t) for DN07 multiplication. */
@@ -88,17 +94,18 @@ export class MpcSession {
     this.security = options.security
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.signal = options.signal
-    this.random = options.random ?? defaultRandomSource
+    this.random = options.random ?? freshRandomStream()
     this.kingThreshold = options.kingThreshold ?? 2048
+    this.#labelPrefix = options.labelPrefix ?? ''
   }
 
   get malicious(): boolean {
     return this.security === 'malicious'
   }
 
-  /** The next deterministic message label: `<tag>#<program counter>`. */
+  /** The next deterministic message label: `<prefix><tag>#<program counter>`. */
   nextLabel(tag: string): string {
-    return `${tag}#${this.#pc++}`
+    return `${this.#labelPrefix}${tag}#${this.#pc++}`
   }
 
   /** Parties other than this one. */

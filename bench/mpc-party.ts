@@ -1,0 +1,88 @@
+/**
+ * One party of `npm run bench:mpc`, run as its own OS process by the engine's launcher over loopback
+ * TCP. For each requested measurement it opens a fresh session (labels prefixed, so sessions can follow
+ * each other on one transport), deals random inputs, and times the operation including the generation
+ * of the random sharings it consumes (reported separately as `prepMs`) and, in malicious mode, the final
+ * MAC check (the cost an output would pay).
+ */
+import { randomFillSync } from 'node:crypto'
+import type { PartyContext } from '../src/engine/launch-parties.ts'
+import { getField } from '../src/field/index.ts'
+import type { FieldName } from '../src/field/types.ts'
+import { createSession, inputMany, lt, mul, preprocess, verify, type MpcSession, type SecurityMode } from '../src/protocols/index.ts'
+
+export interface BenchCase {
+  readonly op: 'mul' | 'lt32' | 'lt64' | 'mul1' | 'lt32x1'
+  readonly batch: number
+  readonly field: FieldName
+  /** Repetitions (latency cases use more to get a stable median). */
+  readonly reps: number
+}
+
+export interface BenchArgs {
+  readonly t: number
+  readonly security: SecurityMode
+  readonly cases: readonly BenchCase[]
+}
+
+export interface CaseTiming {
+  readonly op: string
+  readonly batch: number
+  readonly field: FieldName
+  /** One entry per repetition. */
+  readonly totalMs: number[]
+  readonly prepMs: number[]
+  readonly rounds: number[]
+  readonly bytesSent: number[]
+}
+
+function randomBounded(s: MpcSession, n: number, bits: number) {
+  const f = s.field
+  const words = new Uint32Array(n)
+  randomFillSync(words)
+  if (bits < 32) for (let i = 0; i < n; i++) words[i] = words[i]! >>> (32 - bits)
+  return f.fromUint32(words)
+}
+
+async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number): Promise<{ totalMs: number; prepMs: number; rounds: number; bytesSent: number }> {
+  const { transport, n, args } = ctx
+  const s = createSession({ field: getField(c.field), n, t: args.t, transport, security: args.security, labelPrefix: `${c.op}-${c.batch}-${rep}/`, timeoutMs: 600_000 })
+  const N = c.batch
+  const bits = c.op === 'lt64' ? 32 : 31 // random operands well inside the width; the protocol runs at the declared width
+  const [x, y] = await inputMany(s, [
+    { dealer: 0, values: s.self === 0 ? randomBounded(s, N, bits) : null, length: N },
+    { dealer: 1, values: s.self === 1 ? randomBounded(s, N, bits) : null, length: N },
+  ])
+  const rounds0 = s.stats.rounds
+  const bytes0 = transport.stats.bytesSent
+  const t0 = performance.now()
+  const isMul = c.op === 'mul' || c.op === 'mul1'
+  const width = c.op === 'lt64' ? 64 : 32
+  const L = s.field.bits
+  // Preprocessing the operation consumes, in one round (its own time is reported as prepMs).
+  const mac = s.malicious ? 2 : 1
+  if (isMul) await preprocess(s, { doubles: mac * N })
+  else await preprocess(s, { randoms: L * N + 8, doubles: mac * (2 * L + 2) * N + (s.malicious ? 4 * L * N : 0) })
+  const t1 = performance.now()
+  if (isMul) await mul(s, x!, y!)
+  else await lt(s, x!, y!, { bits: width })
+  await verify(s)
+  const t2 = performance.now()
+  return { totalMs: t2 - t0, prepMs: t1 - t0, rounds: s.stats.rounds - rounds0, bytesSent: transport.stats.bytesSent - bytes0 }
+}
+
+export async function party(ctx: PartyContext<BenchArgs>): Promise<CaseTiming[]> {
+  const out: CaseTiming[] = []
+  for (const c of ctx.args.cases) {
+    const timing: CaseTiming = { op: c.op, batch: c.batch, field: c.field, totalMs: [], prepMs: [], rounds: [], bytesSent: [] }
+    for (let rep = 0; rep < c.reps; rep++) {
+      const r = await runCase(ctx, c, rep)
+      timing.totalMs.push(r.totalMs)
+      timing.prepMs.push(r.prepMs)
+      timing.rounds.push(r.rounds)
+      timing.bytesSent.push(r.bytesSent)
+    }
+    out.push(timing)
+  }
+  return out
+}

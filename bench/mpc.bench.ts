@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:mpc`: secure multiplications and comparisons with the parties as separate OS
+ * processes over loopback TCP, n ∈ {3, 5, 7}, both security modes. Writes bench/results/mpc.json (one
+ * record per measurement) and prints a table. Options:
+ *   --parties 3,5,7   --security semi-honest,malicious   --ops mul,lt32,lt64,mul1,lt32x1   --quick
+ * Each throughput figure is the median of 3 runs; latency figures the median of 15.
+ * Preprocessing (the random sharings an operation consumes) is included in opsPerSec and reported
+ * on its own as prepMs. In malicious mode the time includes the final MAC check.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { launchParties } from '../src/engine/launch-parties.ts'
+import type { BenchArgs, BenchCase, CaseTiming } from './mpc-party.ts'
+import type { SecurityMode } from '../src/protocols/session.ts'
+
+interface Record {
+  parties: number
+  threshold: number
+  security: SecurityMode
+  field: string
+  op: string
+  batch: number
+  opsPerSec: number
+  latencyMs: number
+  prepMs: number
+  rounds: number
+  bytesPerPartyPerOp: number
+  runs: number
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+const quick = process.argv.includes('--quick')
+const partiesList = (arg('parties') ?? '3,5,7').split(',').map(Number)
+const modes = (arg('security') ?? 'semi-honest,malicious').split(',') as SecurityMode[]
+const ops = (arg('ops') ?? 'mul,lt32,lt64,mul1,lt32x1').split(',')
+
+function casesFor(): BenchCase[] {
+  const reps = quick ? 1 : 3
+  const all: BenchCase[] = [
+    { op: 'mul', batch: quick ? 100_000 : 1_000_000, field: 'p61', reps },
+    { op: 'mul', batch: 100_000, field: 'p61', reps },
+    { op: 'lt32', batch: quick ? 10_000 : 100_000, field: 'p61', reps },
+    { op: 'lt64', batch: quick ? 2_000 : 100_000, field: 'p127', reps },
+    { op: 'mul1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
+    { op: 'lt32x1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
+  ]
+  const seen = new Set<string>()
+  return all.filter((c) => ops.includes(c.op)).filter((c) => {
+    const k = `${c.op}/${c.batch}`
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+const records: Record[] = []
+const partyModule = fileURLToPath(new URL('./mpc-party.ts', import.meta.url))
+for (const n of partiesList) {
+  const t = Math.floor((n - 1) / 2)
+  for (const security of modes) {
+    const args: BenchArgs = { t, security, cases: casesFor() }
+    const started = performance.now()
+    const results = await launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'] })
+    console.error(`n=${n} ${security}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    results[0]!.forEach((c, k) => {
+      // The slowest party decides when the result exists: take the max over parties per run.
+      const runs = c.totalMs.length
+      const total = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.totalMs[r]!)))
+      const prep = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.prepMs[r]!)))
+      const bytes = Array.from({ length: runs }, (_, r) => results.reduce((a, p) => a + p[k]!.bytesSent[r]!, 0) / n)
+      const ms = median(total)
+      records.push({
+        parties: n, threshold: t, security, field: c.field, op: c.op, batch: c.batch,
+        opsPerSec: Math.round((c.batch / ms) * 1000), latencyMs: Number(ms.toFixed(3)), prepMs: Number(median(prep).toFixed(3)),
+        rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / c.batch).toFixed(1)), runs,
+      })
+    })
+  }
+}
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+const out = new URL(quick ? './results/mpc.quick.json' : './results/mpc.json', import.meta.url)
+writeFileSync(out, JSON.stringify(records, null, 2) + '\n')
+const header = ['parties', 'security', 'field', 'op', 'batch', 'ops/s', 'latency ms', 'prep ms', 'rounds', 'B/party/op']
+const rows = records.map((r) => [r.parties, r.security, r.field, r.op, r.batch, r.opsPerSec, r.latencyMs, r.prepMs, r.rounds, r.bytesPerPartyPerOp].map(String))
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+console.log(header.map((h, i) => h.padStart(widths[i]!)).join('  '))
+for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i]!)).join('  '))
+console.log(`\nwritten ${fileURLToPath(out)}`)

@@ -1,0 +1,242 @@
+/**
+ * Exact integer division and remainder by a public or a secret divisor.
+ *
+ * Conventions: unsigned operands are 0 ≤ a < 2^k. Signed operands are −2^(k−1) ≤ a < 2^(k−1) (stored
+ * as p + a) and the quotient truncates toward zero like JS BigInt `/` and C; the remainder has the
+ * dividend's sign (BigInt `%`): a = q·d + rem, |rem| < |d|. MIN / −1 gives 2^(k−1) (exact, not wrapped).
+ *
+ * divPublic / modPublic (public d ≥ 1), unsigned core:
+ * - d = 1, d a power of two 2^j (exact trunc/mod2m of trunc.ts), d ≥ 2^k (q = 0): special cases.
+ * - Otherwise multiply by the public M = ⌈2^ℓ / d⌉ (free) and truncate exactly: q0 = ⌊a·M / 2^ℓ⌋
+ *   (Granlund–Montgomery 1994, "Division by Invariant Integers using Multiplication", §4: with
+ *   ℓ = k + ⌈log₂ d⌉, q0 = ⌊a/d⌋ for every a < 2^k). a·M must fit the exact truncation
+ *   (bitlen((2^k − 1)·M) + 2 ≤ field bits), so in a narrow field ℓ is lowered; then
+ *   q0 − ⌊a/d⌋ ∈ [0, δ] with δ = ⌊((d − 1)·2^ℓ + (2^k − 1)·e) / (d·2^ℓ)⌋, e = M·d − 2^ℓ, and the
+ *   remainder candidates rem0 + j·d (j < δ) are sign-tested in one vectorised comparison
+ *   (Nishide–Ohta 2007 §4 lsb trick): q = q0 − #{j : rem0 + j·d < 0}.
+ * - Guaranteed range: 2k + 3 ≤ field bits (k ≤ 29 in p61, k ≤ 62 in p127) needs no correction; up to
+ *   k + 4 ≤ field bits most divisors work with δ ≤ 16 corrections (e.g. 64-bit in p127); beyond,
+ *   MPC_UNSUPPORTED names the limit.
+ * - Signed: s = [a < 0] (lsb trick), |a| = a·(1 − 2s), q = q_u·(1 − 2s), rem = a − q·d.
+ * - Rounds (semi-honest, p61, no correction): one exact truncation, ≈ 10; a correction adds ≈ 9,
+ *   signed adds ≈ 10. Multiplications per value ≈ 2L (+ 2L per correction round).
+ *
+ * divSecret / modSecret (secret b), restoring long division (textbook; as an MPC protocol e.g.
+ * Catrina–Dragulescu / Veugen; exact by construction):
+ * - bits a_{k−1..0} of a by bitDecompose (bit-decompose.ts); [b = 0] by a zero test (Damgård et al.
+ *   2006 §5); k·L random bits drawn at once.
+ * - k sequential steps: R ← 2R + a_i; t = [R < b] = lsb(2(R − b)) with the perfect Mersenne mask
+ *   (Nishide–Ohta 2007 §4); the carry tree also computes r_0·b so that one last round gives both t
+ *   and t·b; q_i = 1 − t; R ← R − b + t·b. 0 ≤ R < 2b, so |R − b| < 2^k and k + 3 ≤ field bits.
+ * - Division by a secret zero (never throws, nothing leaks): quotient 0, remainder a (the circuit
+ *   reference, circuit/evaluate-plain.ts: `divs` by 0 gives 0, `mods` gives a). Long division yields
+ *   q = 2^k − 1 and R = a; the quotient is multiplied by 1 − [b = 0].
+ * - Rounds (semi-honest, p61): bitDecompose ≈ 10 + zero test ≈ 9 + k·(1 opening + ⌈log₂ L⌉ + 1)
+ *   = k·8 + ≈ 20 (k·9 in p127); signed adds ≈ 11. Multiplications per value ≈ k·(2L + 3) + bit
+ *   decomposition; random bits ≈ (k + 2)·L.
+ */
+import { check } from '../common/errors.ts'
+import { UnsupportedOperationError } from './errors.ts'
+import { open } from './open.ts'
+import { mul } from './mul.ts'
+import { randomBits, publicBits, productTree, bitsToField } from './bits.ts'
+import { add, addPublic, concat, length, lincomb, mulPublic, publicSub, slice, sub } from './linear.ts'
+import { bitDecompose } from './bit-decompose.ts'
+import { truncMod } from './trunc.ts'
+import {
+  checkBits, compareLeaves, maskBits, mulMany, parallel, product, reduceTree, reserve, runCircuit, weighted,
+  type Circuit,
+} from './prefix.ts'
+import type { MpcSession, Shared } from './session.ts'
+
+export interface DivisionOptions {
+  /** k: operand width. */
+  readonly bits: number
+  /** Two's-complement operands, quotient truncated toward zero. Default false. */
+  readonly signed?: boolean
+}
+
+export interface DivMod {
+  readonly quotient: Shared
+  readonly remainder: Shared
+}
+
+/** Largest number of remainder candidates divPublic tests when the field is too narrow for exactness. */
+const MAX_CORRECTIONS = 16
+
+const bitlen = (x: bigint): number => x.toString(2).length
+
+function* done<T>(v: T): Circuit<T> {
+  return v
+}
+
+/**
+ * Given the opened c = v + r (bits cBits) and the bits of r: [lsb(v)], and [lsb(v)·y] when y is given.
+ * ⌈log₂ L⌉ + 1 rounds.
+ */
+function* lsbCircuit(s: MpcSession, cBits: Uint8Array, bits: Shared, N: number, y: Shared | undefined): Circuit<{ z: Shared; zy: Shared | undefined }> {
+  const f = s.field
+  const L = f.bits
+  const leaves = compareLeaves(s, cBits, bits, L, N)
+  const r0 = slice(s, bits, 0, N)
+  const [root, r0y] = yield* parallel(reduceTree(s, leaves, false), y ? product(r0, y) : done(undefined))
+  const w = root.g
+  const reqs: [Shared, Shared][] = [[r0, w]]
+  if (y) reqs.push([w, sub(s, y, mulPublic(s, r0y!, 2n))])
+  const prod = yield reqs
+  // x = r0 ⊕ w, lsb = c0 ⊕ x = c0 + (1 − 2c0)·x
+  const x = lincomb(s, [1n, 1n, f.negS(2n)], [r0, w, prod[0]!])
+  const c0 = bitsToField(f, cBits.subarray(0, N))
+  const oneMinus2c0 = f.sub(f.fill(N, 1n), f.add(c0, c0))
+  const z = addPublic(s, mulPublic(s, x, oneMinus2c0), c0)
+  if (!y) return { z, zy: undefined }
+  const xy = add(s, r0y!, prod[1]!) // x·y = r0·y + w·(y − 2·r0·y)
+  return { z, zy: add(s, mulPublic(s, y, c0), mulPublic(s, xy, oneMinus2c0)) }
+}
+
+/** [lsb(v)] (and [lsb(v)·y]) with the given mask bits (or fresh ones). */
+async function lsbTimes(s: MpcSession, v: Shared, y?: Shared, mask?: { bits: Shared; r: Shared }): Promise<{ z: Shared; zy: Shared | undefined }> {
+  const f = s.field
+  const N = length(s, v)
+  const { bits, r } = mask ?? (await maskBits(s, N))
+  const c = await open(s, add(s, v, r))
+  return runCircuit(s, lsbCircuit(s, publicBits(f, c, f.bits), bits, N, y))
+}
+
+/** [x < 0] for |x| < p/4 (lsb of 2x). */
+async function isNegative(s: MpcSession, x: Shared): Promise<Shared> {
+  return (await lsbTimes(s, mulPublic(s, x, 2n))).z
+}
+
+/** [x = 0] (Damgård et al. 2006 §5): c = x + r agrees with r on every bit. Wrong with probability 2^−L. */
+async function isZero(s: MpcSession, x: Shared): Promise<Shared> {
+  const f = s.field
+  const N = length(s, x)
+  const L = f.bits
+  const { bits, r } = await maskBits(s, N)
+  const c = await open(s, add(s, x, r))
+  const cf = bitsToField(f, publicBits(f, c, L))
+  const same = addPublic(s, mulPublic(s, bits, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), f.sub(f.fill(L * N, 1n), cf))
+  return productTree(s, same, L, N)
+}
+
+function zerosLike(s: MpcSession, a: Shared): Shared {
+  return mulPublic(s, a, 0n)
+}
+
+async function divModPublicUnsigned(s: MpcSession, a: Shared, d: bigint, k: number, fn: string): Promise<DivMod> {
+  const f = s.field
+  const L = f.bits
+  if (d === 1n) return { quotient: a, remainder: zerosLike(s, a) }
+  if (d >= 1n << BigInt(k)) return { quotient: zerosLike(s, a), remainder: a }
+  if ((d & (d - 1n)) === 0n) return truncMod(s, a, { bits: k, m: bitlen(d) - 1 }, fn)
+  const lambda = bitlen(d)
+  const amax = (1n << BigInt(k)) - 1n
+  let ell = k + lambda
+  let M = 0n
+  let K = 0
+  for (; ell >= 1; ell--) {
+    M = ((1n << BigInt(ell)) + d - 1n) / d
+    K = bitlen(amax * M)
+    if (K + 2 <= L) break
+  }
+  const deltaBig = ell >= 1 ? ((d - 1n) * (1n << BigInt(ell)) + amax * (M * d - (1n << BigInt(ell)))) / (d << BigInt(ell)) : -1n
+  const delta = Number(deltaBig)
+  const bound = deltaBig * d > 1n << BigInt(k) ? deltaBig * d : 1n << BigInt(k)
+  if (ell < 1 || ell >= K || delta > MAX_CORRECTIONS || 4n * bound >= f.p) {
+    throw new UnsupportedOperationError(fn, `exact division of ${k}-bit values by ${d} does not fit ${f.name} (${L} bits): the product a·⌈2^ℓ/d⌉ must stay below 2^${L - 2}; 2k + 3 ≤ field bits always works${L < 127 ? ' (use p127)' : ''}`)
+  }
+  const q0 = (await truncMod(s, mulPublic(s, a, M), { bits: K, m: ell }, fn)).quotient
+  const rem0 = sub(s, a, mulPublic(s, q0, d))
+  if (delta === 0) return { quotient: q0, remainder: rem0 }
+  const N = length(s, a)
+  const cands = concat(s, Array.from({ length: delta }, (_, j) => addPublic(s, rem0, f.reduce(BigInt(j) * d))))
+  const negs = await isNegative(s, cands)
+  const parts = Array.from({ length: delta }, (_, j) => slice(s, negs, j * N, (j + 1) * N))
+  const t = lincomb(s, parts.map(() => 1n), parts)
+  return { quotient: sub(s, q0, t), remainder: add(s, rem0, mulPublic(s, t, d)) }
+}
+
+/** Exact quotient and remainder of k-bit a by a public d ≥ 1 (see the file header for conventions). */
+export async function divModPublic(s: MpcSession, a: Shared, d: bigint, opts: DivisionOptions, fn = 'divModPublic'): Promise<DivMod> {
+  check(typeof d === 'bigint' && d >= 1n, fn, `the divisor must be a bigint ≥ 1, got ${String(d)}`)
+  const k = opts.bits
+  checkBits(s, fn, k, 3, 'a + 2^k and the remainder tests must stay below p/4')
+  const N = length(s, a)
+  if (N === 0) return { quotient: a, remainder: a }
+  const f = s.field
+  await reserve(s, 2 * f.bits * N, 4 * f.bits * N)
+  if (!opts.signed) return divModPublicUnsigned(s, a, d, k, fn)
+  const neg = await isNegative(s, a)
+  const sign = publicSub(s, 1n, mulPublic(s, neg, 2n))
+  const abs = await mul(s, a, sign)
+  const u = await divModPublicUnsigned(s, abs, d, k, fn)
+  const quotient = await mul(s, u.quotient, sign)
+  return { quotient, remainder: sub(s, a, mulPublic(s, quotient, f.reduce(d))) }
+}
+
+/** Exact a / d (unsigned: floor; signed: toward zero). */
+export async function divPublic(s: MpcSession, a: Shared, d: bigint, opts: DivisionOptions): Promise<Shared> {
+  return (await divModPublic(s, a, d, opts, 'divPublic')).quotient
+}
+
+/** Exact a mod d (unsigned: in [0, d); signed: the dividend's sign, like BigInt %). */
+export async function modPublic(s: MpcSession, a: Shared, d: bigint, opts: DivisionOptions): Promise<Shared> {
+  return (await divModPublic(s, a, d, opts, 'modPublic')).remainder
+}
+
+async function divModSecretUnsigned(s: MpcSession, a: Shared, b: Shared, k: number): Promise<DivMod> {
+  const f = s.field
+  const L = f.bits
+  const N = length(s, a)
+  const aBits = await bitDecompose(s, a, { bits: k })
+  const bZero = await isZero(s, b)
+  await reserve(s, k * L * N, k * (2 * L + 4) * N)
+  const allBits = await randomBits(s, k * L * N)
+  let R = zerosLike(s, a)
+  const qBits: Shared[] = new Array(k)
+  for (let j = 0; j < k; j++) {
+    const i = k - 1 - j
+    R = add(s, mulPublic(s, R, 2n), slice(s, aBits, i * N, (i + 1) * N))
+    const bits = slice(s, allBits, j * L * N, (j + 1) * L * N)
+    const { z: lt, zy: ltB } = await lsbTimes(s, mulPublic(s, sub(s, R, b), 2n), b, { bits, r: weighted(s, bits, 0, L, N) })
+    qBits[i] = publicSub(s, 1n, lt)
+    R = add(s, sub(s, R, b), ltB!)
+  }
+  const q = lincomb(s, qBits.map((_, i) => f.powS(2n, BigInt(i))), qBits)
+  return { quotient: await mul(s, q, publicSub(s, 1n, bZero)), remainder: R }
+}
+
+/**
+ * Exact quotient and remainder of k-bit a by a secret k-bit b (see the file header). Division by zero
+ * gives quotient 0 and remainder a.
+ */
+export async function divModSecret(s: MpcSession, a: Shared, b: Shared, opts: DivisionOptions, fn = 'divModSecret'): Promise<DivMod> {
+  const k = opts.bits
+  checkBits(s, fn, k, 3, 'the partial remainders R − b must stay below p/4')
+  check(a.v.length === b.v.length, fn, `vector lengths differ: ${length(s, a)} and ${length(s, b)}`)
+  const N = length(s, a)
+  if (N === 0) return { quotient: a, remainder: a }
+  if (!opts.signed) return divModSecretUnsigned(s, a, b, k)
+  const negs = await isNegative(s, concat(s, [a, b]))
+  const sa = slice(s, negs, 0, N)
+  const sb = slice(s, negs, N, 2 * N)
+  const signA = publicSub(s, 1n, mulPublic(s, sa, 2n))
+  const signB = publicSub(s, 1n, mulPublic(s, sb, 2n))
+  const [absA, absB, sab] = await mulMany(s, [[a, signA], [b, signB], [sa, sb]])
+  const u = await divModSecretUnsigned(s, absA!, absB!, k)
+  // sign of the quotient: sa ⊕ sb
+  const signQ = publicSub(s, 1n, mulPublic(s, lincomb(s, [1n, 1n, s.field.negS(2n)], [sa, sb, sab!]), 2n))
+  const [quotient, remainder] = await mulMany(s, [[u.quotient, signQ], [u.remainder, signA]])
+  return { quotient: quotient!, remainder: remainder! }
+}
+
+/** Exact a / b for secret b (unsigned: floor; signed: toward zero); b = 0 gives 0. */
+export async function divSecret(s: MpcSession, a: Shared, b: Shared, opts: DivisionOptions): Promise<Shared> {
+  return (await divModSecret(s, a, b, opts, 'divSecret')).quotient
+}
+
+/** Exact a mod b for secret b (unsigned: in [0, b); signed: the dividend's sign); b = 0 gives a. */
+export async function modSecret(s: MpcSession, a: Shared, b: Shared, opts: DivisionOptions): Promise<Shared> {
+  return (await divModSecret(s, a, b, opts, 'modSecret')).remainder
+}
