@@ -39,3 +39,14 @@ export class ContractInvalidError extends EnigmaError {
     super('LANG_CONTRACT_INVALID', what, { docsPath: 'contracts.md', ...options })
   }
 }
+
+/** A secret used as a JavaScript condition (found by the source check, lint.ts). Code: LANG_SECRET_CONDITION. */
+export class SecretConditionError extends EnigmaError {
+  override name = 'SecretConditionError'
+  constructor(where: string, what: string, more: number) {
+    super('LANG_SECRET_CONDITION', `${where}: ${what}${more > 0 ? ` (and ${more} more)` : ''}`, {
+      details: HINT,
+      docsPath: 'contracts.md#secrets-and-control-flow',
+    })
+  }
+}

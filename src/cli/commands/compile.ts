@@ -5,16 +5,18 @@
  */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from '../main.ts'
 import { EnigmaError, isEnigmaError } from '../../common/errors.ts'
 import type { CostReport } from '../../circuit/cost.ts'
-import { compileContract, type Compiled, type Contract } from '../../lang/index.ts'
+import { compileContract, lintContractSource, SecretConditionError, type Compiled, type Contract } from '../../lang/index.ts'
 
-export const COMPILE_USAGE = `Usage: enigma compile <contract.ts> [--param k=v]... [--nodes N] [--threshold T] [--security semi-honest|malicious] [--json]
+export const COMPILE_USAGE = `Usage: enigma compile <contract.ts> [--param k=v]... [--nodes N] [--threshold T] [--security semi-honest|malicious] [--json] [--no-lint]
 
 Compiles a secret contract with the given params and prints its cost: gates, multiplications,
-comparisons, random bits, rounds and estimated bytes per party for a committee of N nodes (default 5).`
+comparisons, random bits, rounds and estimated bytes per party for a committee of N nodes (default 5).
+It also checks the source for secrets used as JavaScript conditions (if, while, ?:, !, &&, ||);
+--no-lint skips that check.`
 
 export class CliUsageError extends EnigmaError {
   override name = 'CliUsageError'
@@ -28,6 +30,8 @@ export interface ContractArgs {
   params: Record<string, string>
   json: boolean
   help: boolean
+  /** Skip the source check for secrets used as conditions (lint.ts). */
+  noLint: boolean
   nodes: number
   threshold: number | undefined
   security: 'semi-honest' | 'malicious'
@@ -37,7 +41,7 @@ export interface ContractArgs {
 
 /** Parse the flags common to compile and run; `extraFlags` lists flags with a value the caller owns. */
 export function parseContractArgs(args: readonly string[], usage: string, extraFlags: readonly string[] = []): ContractArgs {
-  const out: ContractArgs = { file: undefined, params: {}, json: false, help: false, nodes: 5, threshold: undefined, security: 'semi-honest', extra: {} }
+  const out: ContractArgs = { file: undefined, params: {}, json: false, help: false, noLint: false, nodes: 5, threshold: undefined, security: 'semi-honest', extra: {} }
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!
     const eq = a.startsWith('--') ? a.indexOf('=') : -1
@@ -50,6 +54,7 @@ export function parseContractArgs(args: readonly string[], usage: string, extraF
     }
     if (flag === '--help' || flag === '-h') out.help = true
     else if (flag === '--json') out.json = true
+    else if (flag === '--no-lint') out.noLint = true
     else if (flag === '--param' || flag === '-p') {
       const kv = value()
       const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(kv)
@@ -109,6 +114,19 @@ export async function compileFromArgs(a: ContractArgs): Promise<Compiled> {
   return compileContract(contract, a.params, { nodes, threshold, security: a.security })
 }
 
+/**
+ * The source check (lang/lint.ts): `if (secret)` and friends cannot be caught while tracing, so
+ * they are found in the contract's source with the type checker. Throws LANG_SECRET_CONDITION.
+ */
+export async function lintContractFile(file: string): Promise<void> {
+  const diags = await lintContractSource(resolve(file), {
+    readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
+    fileExists: existsSync,
+  })
+  const d = diags[0]
+  if (d) throw new SecretConditionError(`${file}:${d.line}:${d.column}`, d.message, diags.length - 1)
+}
+
 export function formatCost(c: CostReport): string {
   const params = Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' ')
   const rows: [string, string | number][] = [
@@ -141,6 +159,7 @@ export const compileCommand: Command = {
       return 0
     }
     const compiled = await compileFromArgs(a)
+    if (!a.noLint) await lintContractFile(a.file!)
     console.log(a.json ? JSON.stringify(compiled.cost) : formatCost(compiled.cost))
     return 0
   },

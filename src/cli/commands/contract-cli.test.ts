@@ -46,6 +46,22 @@ test('run --json prints {outputs, cost, stats}', () => {
   assert.deepEqual(Object.keys(o.stats).sort(), ['bytesPerParty', 'rounds', 'wallMs'])
 })
 
+function badContract(): string {
+  // A module directory (type: module) so the contract loads as ESM from the temp dir.
+  file('package.json', '{"type":"module"}')
+  const lang = join(root, 'src/lang/index.ts')
+  return file('bad.ts', `import { defineContract, reveal, uint32 } from ${JSON.stringify(lang)}
+export default defineContract({
+  name: 'bad', inputs: { a: uint32, b: uint32 },
+  compute: ({ a, b }) => {
+    let x = a
+    if (a.gt(b)) x = b
+    return { x: reveal(x) }
+  },
+})
+`)
+}
+
 test('wrong input: one clear line naming what and where, non-zero exit, no stack trace', () => {
   const cases: [string[], RegExp][] = [
     [['run', 'examples/millionaires.ts', '--inputs', file('neg.json', '{"alice": -1, "bob": 2}')], /neg\.json: alice: -1 is out of range for uint32/],
@@ -58,6 +74,7 @@ test('wrong input: one clear line naming what and where, non-zero exit, no stack
     [['run', 'examples/vickrey-auction.ts', '--inputs', file('v.json', '{"bids": [1, 2]}')], /param bidders: missing/],
     [['run', 'examples/vickrey-auction.ts', '-p', 'bidders=1', '--inputs', file('v1.json', '{"bids": [1]}')], /param bidders=1: out of range 2…1000/],
     [['compile', 'examples/nope.ts'], /contract file not found/],
+    [['compile', badContract()], /LANG_SECRET_CONDITION: .*bad\.ts:6:\d+: `if \(a\.gt\(b\)\)` tests a secret sbool.*select\(c, a, b\)/],
   ]
   for (const [args, re] of cases) {
     const r = enigma(...args)

@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from '../main.ts'
 import { EnigmaError } from '../../common/errors.ts'
 import { encodeInputs } from '../../circuit/values.ts'
-import { CliUsageError, committee, compileFromArgs, parseContractArgs } from './compile.ts'
+import { CliUsageError, committee, compileFromArgs, lintContractFile, parseContractArgs } from './compile.ts'
 
 export const RUN_USAGE = `Usage: enigma run <contract.ts> --inputs <inputs.json> [--param k=v]... [--nodes 5] [--threshold 2]
-                  [--security semi-honest|malicious] [--transport memory|tcp] [--json]
+                  [--security semi-honest|malicious] [--transport memory|tcp] [--json] [--no-lint]
 
 Runs all parties of the contract on this machine (in one process over memory, or one process per
 party over TCP) and prints the outputs. inputs.json maps each input name to its value.`
@@ -51,6 +51,7 @@ export const runCommand: Command = {
     const values = await readInputsFile(inputsPath)
     // Check inputs before starting any party, so a bad value is one clear line.
     encodeInputs(compiled.circuit.inputs, values, inputsPath)
+    if (!a.noLint) await lintContractFile(a.file!)
     const { runCircuitLocal } = await import('../../engine/run-circuit-local.ts')
     const r = await runCircuitLocal({
       circuit: compiled.circuit, inputs: values, inputsSource: inputsPath, nodes, threshold, security: a.security, transport,
