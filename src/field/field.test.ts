@@ -98,6 +98,15 @@ for (const [F, R] of fields) {
     }
   })
 
+  test(`${tag}: lincomb of many vectors (more than one 32-vector block) matches the reference`, () => {
+    for (const [k, n] of [[31, ch + 1], [32, 5], [33, ch + 1], [70, 3]] as const) {
+      const vs = Array.from({ length: k }, (_, j) => j % 5 === 0 ? R.fill(n, F.p - 1n) : R.random(n, seededRandom(seed(100 + j))))
+      const cs = Array.from({ length: k }, (_, j) => (j % 3 === 0 ? F.p - 1n : R.random(1, seededRandom(seed(200 + j)))[0]!))
+      if (F.limbs === 2) for (let j = 1; j < k; j += 3) cs[j] = R.get(R.random(1, seededRandom(seed(300 + j))), 0)
+      assert.ok(R.equal(F.lincomb(cs, vs), R.lincomb(cs, vs)), `lincomb of ${k} vectors, n = ${n}`)
+    }
+  })
+
   test(`${tag}: out may alias an input`, () => {
     const n = ch + 3
     const a0 = R.random(n, seededRandom(seed(40))), b0 = R.random(n, seededRandom(seed(41))), c0 = R.random(n, seededRandom(seed(42)))

@@ -27,6 +27,9 @@ interface KernelExports {
   inv(a: Ptr, o: Ptr, t: Ptr, n: number): number
   sample(a: Ptr, o: Ptr, n: number): number
   firstInvalid(a: Ptr, n: number): number
+  /** p127 only: lazy linear-combination columns (see p127.wat.ts). */
+  colAxpy?(sl: bigint, sh: bigint, a: Ptr, f: Ptr, n: number): void
+  colFlush?(f: Ptr, o: Ptr, n: number, acc: number): void
 }
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
@@ -61,7 +64,9 @@ export function createWasmKernel(name: FieldName): VectorKernel {
   const C = B + BUF_BYTES
   const O = C + BUF_BYTES
   const T = O + BUF_BYTES
-  if (x.memory.buffer.byteLength < T + BUF_BYTES) {
+  const F = T + BUF_BYTES // p127 lincomb columns: 40 bytes per element
+  const memNeeded = x.colAxpy ? F + CH * 40 : F
+  if (x.memory.buffer.byteLength < memNeeded) {
     throw new EnigmaError('FIELD_INTERNAL', `createWasmKernel: the ${name} module's memory is smaller than its buffers (a build bug)`)
   }
   // The memory never grows (fixed size in the module), so these views stay valid.
@@ -141,6 +146,27 @@ export function createWasmKernel(name: FieldName): VectorKernel {
     },
     lincomb: (coeffs, vs, o) => {
       const args = coeffs.map(sc)
+      const { colAxpy, colFlush } = x
+      if (colAxpy && colFlush) {
+        // p127: sum unreduced product columns of up to 32 vectors, reduce each element once.
+        each(o.length, (lo, hi, m) => {
+          mem.fill(0n, F / 8, F / 8 + 5 * m)
+          let pending = 0
+          let flushed = 0
+          for (let j = 0; j < vs.length; j++) {
+            put(vs[j]!, lo, hi, wA)
+            colAxpy(args[j]![0]!, args[j]![1]!, A, F, m)
+            if (++pending === 32 && j + 1 < vs.length) {
+              colFlush(F, O, m, flushed)
+              flushed = 1
+              pending = 0
+            }
+          }
+          colFlush(F, O, m, flushed)
+          take(o, lo, hi)
+        })
+        return
+      }
       each(o.length, (lo, hi, m) => {
         mem.fill(0n, wO, wO + hi - lo)
         for (let j = 0; j < vs.length; j++) {

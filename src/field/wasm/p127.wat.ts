@@ -186,6 +186,22 @@ export function p127Wat(): string {
     ${flushColumns()}
     (i64.store (i32.const 0) ${g('accl')}) (i64.store (i32.const 8) ${g('acch')}))
 
+  ;; Lazy linear combinations: f[i] (five i64 columns, 40 bytes) += columns(c·a[i]). Up to 32 calls
+  ;; keep every column < 2^63; colFlush then reduces each element once.
+  (func (export "colAxpy") (param $yl i64) (param $yh i64) (param $a i32) (param $f i32) (param $n i32) ${L64} ${L32}
+    ${unpack('b', 'yl', 'yh')} ${eights()}
+    ${loop(['a', ['f', 40]], 16, `${load('a', 'alo', 'ahi')} ${unpack('a', 'alo', 'ahi')}
+      ${columns()}
+      ${[0, 1, 2, 3, 4].map((k) => `(i64.store offset=${8 * k} ${g('f')} (i64.add ${ld('f', 8 * k)} ${g(`e${k}`)}))`).join(' ')}`)})
+
+  ;; o[i] := reduce(f[i]) (+ o[i] when $acc ≠ 0), and f[i] := 0.
+  (func (export "colFlush") (param $f i32) (param $o i32) (param $n i32) (param $acc i32) ${L64} ${L32}
+    ${loop([['f', 40], 'o'], 16, `
+      ${[0, 1, 2, 3, 4].map((k) => `${s(`e${k}`, ld('f', 8 * k))} (i64.store offset=${8 * k} ${g('f')} ${i64c(0)})`).join(' ')}
+      ${reduceColumns('alo', 'ahi')}
+      ${s('clo', `(select ${ld('o')} ${i64c(0)} ${g('acc')})`)} ${s('chi', `(select ${ld('o', 8)} ${i64c(0)} ${g('acc')})`)}
+      ${addInto('lo', 'hi', 'alo', 'ahi', 'clo', 'chi')} ${st('o', 'lo', 'hi')}`)})
+
   (func (export "sum") (param $a i32) (param $n i32) ${L64} ${L32}
     ${loop(['a'], 16, `${load('a', 'lo', 'hi')} ${addInto('accl', 'acch', 'accl', 'acch', 'lo', 'hi')}`)}
     (i64.store (i32.const 0) ${g('accl')}) (i64.store (i32.const 8) ${g('acch')}))

@@ -19,16 +19,18 @@ export const locals = (type: 'i32' | 'i64', names: readonly string[]): string =>
   names.map((n) => `(local $${n} ${type})`).join(' ')
 
 /**
- * A pointer loop over `n` elements: `ptrs` advance by `stride` bytes per element, the first one
- * bounds the loop. Needs locals `$n` (i32 param) and `$end` (i32).
+ * A pointer loop over `n` elements: `ptrs` advance by `stride` bytes per element (or by their own
+ * stride, given as [name, stride]); the first one bounds the loop. Needs locals `$n` (i32 param)
+ * and `$end` (i32).
  */
-export function loop(ptrs: readonly string[], stride: number, body: string): string {
-  const first = ptrs[0]!
+export function loop(ptrs: readonly (string | readonly [string, number])[], stride: number, body: string): string {
+  const ps = ptrs.map((p) => (typeof p === 'string' ? ([p, stride] as const) : p))
+  const [first, firstStride] = ps[0]!
   return `
-    ${s('end', `(i32.add ${g(first)} (i32.mul ${g('n')} (i32.const ${stride})))`)}
+    ${s('end', `(i32.add ${g(first)} (i32.mul ${g('n')} (i32.const ${firstStride})))`)}
     (block $done (loop $next
       (br_if $done (i32.ge_u ${g(first)} ${g('end')}))
       ${body}
-      ${ptrs.map((p) => s(p, `(i32.add ${g(p)} (i32.const ${stride}))`)).join('\n      ')}
+      ${ps.map(([p, st]) => s(p, `(i32.add ${g(p)} (i32.const ${st}))`)).join('\n      ')}
       (br $next)))`
 }
