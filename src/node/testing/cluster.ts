@@ -62,11 +62,16 @@ export class Cluster {
     return this.nodes.map((n) => n.info.api)
   }
 
-  async #spawn(index: number, bootstrap: string[], dir = join(this.#opts.root, `node${index}`)): Promise<ClusterNode> {
+  async #spawn(index: number, bootstrap: string[], dir = join(this.#opts.root, `node${index}`), reuse?: NodeInfo): Promise<ClusterNode> {
     await mkdir(dir, { recursive: true })
     const cfgPath = join(dir, 'node.json')
+    // A restarted node keeps its ports, as an operator's node would: peers and clients find it again.
+    const ports = reuse ? {
+      listen: [reuse.multiaddrs[0]!.replace(/\/p2p\/.*$/, '')],
+      apiPort: Number(new URL(reuse.api).port),
+    } : { apiPort: 0 }
     await writeFile(cfgPath, JSON.stringify({
-      dataDir: dir, tasksFile: this.tasksFile, circuitDirs: [this.circuitsDir, join(dir, 'circuits')], bootstrap, apiPort: 0, ...this.#opts.config,
+      dataDir: dir, tasksFile: this.tasksFile, circuitDirs: [this.circuitsDir, join(dir, 'circuits')], bootstrap, ...this.#opts.config, ...ports,
     }))
     const log = await open(join(dir, 'node.log'), 'a')
     const proc = spawn(process.execPath, [join(repoRoot, 'bin/enigma.mjs'), 'node', 'start', '--config', cfgPath], {
@@ -104,7 +109,7 @@ export class Cluster {
   async restart(index: number): Promise<void> {
     const node = this.nodes[index]!
     const others = this.nodes.filter((n) => n.index !== index && n.proc).map((n) => n.info.multiaddrs[0]!)
-    const again = await this.#spawn(index, others.slice(0, 1), node.dir)
+    const again = await this.#spawn(index, others.slice(0, 1), node.dir, node.info)
     this.nodes[index] = again
   }
 

@@ -1,0 +1,115 @@
+/**
+ * Faults with real node processes: kill -9 during input collection (acknowledged shares survive the
+ * restart and the task completes), kill -9 during the computation (the others end `failed` naming the
+ * dead peer instead of hanging; the restarted node ends it `failed` too), a silent committee member
+ * (deadline → `failed: timeout` naming it), and a node outside the committee (ignores the task).
+ */
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { getField } from '../field/index.ts'
+import { compileContract } from '../lang/index.ts'
+import millionaires from '../../examples/millionaires.ts'
+import vickrey from '../../examples/vickrey-auction.ts'
+import { Cluster } from './testing/cluster.ts'
+import { committeeOf, makeTaskSpec, newOwner, slotSubmissions, post, waitForTask, getJson, type NodeInfo } from './testing/client.ts'
+import { loadOrCreateIdentity, publicIdentity } from './identity.ts'
+import type { TaskSpec } from './task-source.ts'
+
+let root: string
+let cluster: Cluster
+const mill = compileContract(millionaires, {})
+const auction = compileContract(vickrey, { bidders: 32 })
+const field = getField(mill.circuit.field)
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'enigma-faults-'))
+  cluster = await Cluster.start({ root, size: 5, config: { mpcTimeoutMs: 4_000 } })
+  await cluster.addCircuit('millionaires', mill.encoding)
+  await cluster.addCircuit('vickrey-32', auction.encoding)
+})
+
+after(async () => {
+  await cluster?.stop()
+  await rm(root, { recursive: true, force: true })
+})
+
+const ended = (s: any) => s.state === 'completed' || s.state === 'failed'
+
+async function newTask(infos: readonly NodeInfo[], codeHash: `0x${string}`, slots: string[], t = 2) {
+  const owner = newOwner()
+  const spec = makeTaskSpec({ codeHash, committee: committeeOf(infos), t, security: 'semi-honest', slots: slots.map((name) => ({ name, owner: owner.address })) })
+  await cluster.addTask(spec)
+  return { spec, owner }
+}
+
+async function submit(spec: TaskSpec, owner: ReturnType<typeof newOwner>, slot: string, values: bigint[], apis: string[]) {
+  for (const s of await slotSubmissions(field, spec, slot, values, owner, apis)) {
+    const r = await post(s)
+    assert.equal(r.status, 200, JSON.stringify(r.json))
+  }
+}
+
+test('kill -9 during input collection: acknowledged shares survive the restart and the task completes', async () => {
+  const { spec, owner } = await newTask(cluster.nodes.map((n) => n.info), mill.codeHash, ['alice', 'bob'])
+  await Promise.all(cluster.apis.map((api) => waitForTask(api, spec.taskId, () => true, 20_000)))
+  await submit(spec, owner, 'alice', [10n], cluster.apis)
+  await cluster.kill(2, 'SIGKILL')
+  await cluster.restart(2)
+  const st = await waitForTask(cluster.apis[2]!, spec.taskId, () => true, 20_000)
+  assert.deepEqual([st.state, st.inputs.received], ['waiting-inputs', 1])
+  await submit(spec, owner, 'bob', [20n], cluster.apis)
+  const finals = await Promise.all(cluster.apis.map((api) => waitForTask(api, spec.taskId, ended, 60_000)))
+  for (const f of finals) assert.deepEqual([f.state, f.result?.public], ['completed', { aliceRicher: ['0'], equal: ['0'] }], JSON.stringify(f))
+})
+
+test('kill -9 during the computation: the others fail naming the dead peer; the restarted node fails the task too', async () => {
+  const victim = 4
+  const { spec, owner } = await newTask(cluster.nodes.map((n) => n.info), auction.codeHash, ['bids'])
+  await Promise.all(cluster.apis.map((api) => waitForTask(api, spec.taskId, () => true, 20_000)))
+  await submit(spec, owner, 'bids', Array.from({ length: 32 }, (_, i) => BigInt((i * 7919) % 1000)), cluster.apis)
+  await waitForTask(cluster.apis[victim]!, spec.taskId, (s) => s.state === 'computing', 30_000, 5)
+  await cluster.kill(victim, 'SIGKILL')
+  const others = cluster.apis.filter((_, i) => i !== victim)
+  const finals = await Promise.all(others.map((api) => waitForTask(api, spec.taskId, ended, 30_000)))
+  const victimPeer = cluster.nodes[victim]!.info.peerId
+  for (const f of finals) {
+    assert.equal(f.state, 'failed', JSON.stringify(f))
+    assert.match(f.reason, /peer disconnected|timeout/)
+    assert.ok(f.reason.includes(victimPeer) || f.reason.includes(`party ${victim}`), f.reason)
+  }
+  await cluster.restart(victim)
+  const v = await waitForTask(cluster.apis[victim]!, spec.taskId, ended, 20_000)
+  assert.equal(v.state, 'failed')
+  assert.match(v.reason, /interrupted/)
+})
+
+test('a silent committee member: the deadline ends the task as failed: timeout, naming it', async () => {
+  const ghost = publicIdentity((await loadOrCreateIdentity(join(root, 'ghost'))).identity)
+  const ghostInfo: NodeInfo = { ...ghost, multiaddrs: ['/ip4/127.0.0.1/tcp/9/p2p/' + ghost.peerId], api: 'http://127.0.0.1:9' }
+  const infos = [...cluster.nodes.slice(0, 4).map((n) => n.info), ghostInfo]
+  const { spec, owner } = await newTask(infos, mill.codeHash, ['alice', 'bob'])
+  const live = cluster.apis.slice(0, 4)
+  await Promise.all(live.map((api) => waitForTask(api, spec.taskId, () => true, 20_000)))
+  for (const [slot, v] of [['alice', 1n], ['bob', 2n]] as const) {
+    for (const s of (await slotSubmissions(field, spec, slot, [v], owner, [...live, ghostInfo.api])).slice(0, 4)) {
+      assert.equal((await post(s)).status, 200)
+    }
+  }
+  const finals = await Promise.all(live.map((api) => waitForTask(api, spec.taskId, ended, 30_000)))
+  for (const f of finals) {
+    assert.equal(f.state, 'failed')
+    assert.match(f.reason, /^timeout: party 4 sent nothing/)
+    assert.ok(f.reason.includes(ghost.peerId), f.reason)
+  }
+})
+
+test('a node outside the committee ignores the task', async () => {
+  const { spec } = await newTask(cluster.nodes.slice(0, 3).map((n) => n.info), mill.codeHash, ['alice', 'bob'], 1)
+  await waitForTask(cluster.apis[0]!, spec.taskId, () => true, 20_000)
+  await new Promise((r) => setTimeout(r, 500))
+  const r = await getJson(`${cluster.apis[3]}/v1/tasks/${spec.taskId}`)
+  assert.equal(r.status, 404)
+})
