@@ -15,6 +15,7 @@ const commands: Command[] = []
 commands.push((await import('./commands/node.ts')).nodeCommand)
 commands.push((await import('./commands/compile.ts')).compileCommand)
 commands.push((await import('./commands/run.ts')).runCommand)
+commands.push((await import('./commands/demo.ts')).demoCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']
