@@ -27,8 +27,9 @@
  * operation streams them through in 32 KiB chunks (wasm/kernel.ts). Batch inversion (Montgomery's
  * trick, one exponentiation per chunk), dot, sum, lincomb and rejection sampling run inside wasm.
  * For p127, dot and lincomb add up the unreduced 26-bit-limb product columns of up to 32 terms and
- * reduce once. (Wasm SIMD was not used: without a 32×32→64 lane multiply on packed limbs, V8's
- * `extmul` lowering costs about as much per product as scalar `i64.mul`.)
+ * reduce once. (Wasm SIMD is not used yet; not measured, but by instruction count it looks like a
+ * small gain at best: `i64x2.extmul_*_i32x4_u` needs a shuffle per operand to reach the lanes it
+ * multiplies, so a product costs about as much as a scalar `i64.mul`, plus transposes.)
  * `createField(name, { kernel: 'js' })` gives the plain-JS kernel, the default where WebAssembly is
  * missing. Both kernels and the BigInt reference agree bit for bit, including `random` under a
  * seeded source.
