@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly security: SecurityMode
   readonly tamper?: TamperHook
   readonly timeoutMs?: number
+  /** Parties whose every frame is dropped (crashed or withholding). */
+  readonly silent?: readonly number[]
 }
 
 /** Runs `program` for every party; resolves with each party's result or rejects with the first error. */
@@ -32,7 +34,7 @@ export async function runParties<T>(opts: RunOptions, program: (s: MpcSession) =
 
 /** Like runParties, but collects each party's outcome (value or error) instead of failing fast. */
 export async function runPartiesSettled<T>(opts: RunOptions, program: (s: MpcSession) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
-  const transports = createMemoryNetwork(opts.n, { tamper: opts.tamper, timeoutMs: opts.timeoutMs ?? 3_000 })
+  const transports = createMemoryNetwork(opts.n, { tamper: opts.tamper, timeoutMs: opts.timeoutMs ?? 3_000, silent: opts.silent ?? [] })
   const sessions = transports.map((transport) =>
     createSession({ field: opts.field, n: opts.n, t: opts.t, transport, security: opts.security, timeoutMs: opts.timeoutMs ?? 3_000 }))
   const results = await Promise.allSettled(sessions.map(async (s) => {
