@@ -171,7 +171,9 @@ export class CircuitBuilder {
     const g = this.#gate(a)
     if (g.op === 'const') return this.constant(floorShift(g.attrs[0]!, s))
     // No 64-bit cap here: truncation masks its operand (bits + κ must fit the field, field-choice.ts).
-    const { bits } = bitsOf(g)
+    // The protocol takes a signed width (an unsigned k-bit value is a (k+1)-bit signed one) > shift.
+    const r = bitsOf(g)
+    const bits = Math.max(r.signed ? r.bits : r.bits + 1, shift + 1)
     return this.#emit('truncpr', [a], [BigInt(bits), s], { lo: floorShift(g.lo, s), hi: floorShift(g.hi, s) + 1n })
   }
 

@@ -6,11 +6,13 @@
  *   random bits 1, opening 1, carry tree ⌈log2 L⌉, final XOR 1 round; ≈ 2L + 1 multiplications.
  *   eq = zero test by bitwise agreement of c = a − b + r with r (Damgård et al. 2006): 3 + ⌈log2 L⌉
  *   rounds, ≈ L multiplications.
- * - truncpr: Catrina–Saxena 2010 (shift + κ random bits, one masked opening): 2 rounds.
- * - divc/modc: exact division by a public value = a masked opening plus one comparison.
- * - divs/mods: Goldschmidt/Newton iterations on fixed-point reciprocals (≈ log2 k iterations of
- *   2 multiplications + a truncation) followed by a correction comparison (estimate, the protocol
- *   is not measured yet).
+ * - truncpr: Catrina–Saxena 2010 (k + κ random bits, one masked opening, no multiplication):
+ *   preprocessing 1 + random bits 1 + 1 online round (src/protocols/trunc.ts).
+ * - divc/modc: multiplication by ⌈2^ℓ/d⌉ and an exact truncation (≈ 10 rounds, ≈ 2L
+ *   multiplications), plus a correction comparison when the field is narrow (src/protocols/division.ts).
+ * - divs/mods: restoring long division, k sequential steps of one comparison each after a bit
+ *   decomposition and a zero test: ≈ 8k + 20 rounds (9k in p127), ≈ k(2L + 3) multiplications,
+ *   ≈ (k + 2)·L random bits.
  * Everything here is an estimate, labelled as such in the cost report.
  */
 import type { Op } from './types.ts'
@@ -39,15 +41,13 @@ export function gateCost(op: Op, attrs: readonly bigint[], fieldBits = 61): Gate
     case 'eq':
       return { rounds: 3 + log2(L), muls: L, randomBits: L, opens: 1 }
     case 'truncpr':
-      return { rounds: 2, muls: 0, randomBits: Number(attrs[1]), opens: 1 }
+      return { rounds: 3, muls: 0, randomBits: k + 40, opens: 1 }
     case 'divc':
     case 'modc':
-      return { rounds: lt.rounds + 2, muls: lt.muls + 1, randomBits: lt.randomBits + k, opens: 2 }
+      return { rounds: lt.rounds, muls: 2 * L + 2, randomBits: L, opens: 1 }
     case 'divs':
-    case 'mods': {
-      const it = log2(k)
-      return { rounds: it * 5 + 2 * lt.rounds, muls: it * 4 + 2 * lt.muls, randomBits: it * (k + 40) + 2 * L, opens: it + 2 }
-    }
+    case 'mods':
+      return { rounds: (L > 64 ? 9 : 8) * k + 20, muls: k * (2 * L + 3) + 2 * L, randomBits: (k + 2) * L, opens: k + 2 }
     default:
       return { rounds: 0, muls: 0, randomBits: 0, opens: 0 }
   }

@@ -20,15 +20,32 @@ export function fieldBitsNeeded(g: Gate): number {
       need = Math.max(need, bits + 2 + (COMPARE_NEEDS_MASK ? KAPPA : 0))
       break
     case 'truncpr':
+      // Catrina–Saxena: k + κ + 1 < field bits (src/protocols/trunc.ts).
+      need = Math.max(need, bits + KAPPA + 2)
+      break
     case 'divc':
     case 'modc':
+      need = Math.max(need, divPublicBits(bits, g.attrs[1]!))
+      break
     case 'divs':
     case 'mods':
-      need = Math.max(need, bits + KAPPA + 2)
+      // Long division keeps |R − b| < 2^k: k + 3 ≤ field bits (division.ts).
+      need = Math.max(need, bits + 3)
       break
     default:
   }
   return need
+}
+
+/**
+ * Field bits for ⌊a/d⌋, a mod d (src/protocols/division.ts): a power of two is an exact truncation
+ * (k + 2); otherwise multiplication by ⌈2^ℓ/d⌉ and exact truncation, always exact when 2k + 3 ≤ field
+ * bits. Wider operands (up to k + 4) work for most divisors with a few correction rounds; the
+ * protocol names the limit (MPC_UNSUPPORTED) at run time for the others.
+ */
+function divPublicBits(k: number, d: bigint): number {
+  if ((d & (d - 1n)) === 0n) return k + 2
+  return 2 * k + 3 <= 127 ? 2 * k + 3 : k + 4
 }
 
 export function chooseField(gates: readonly Gate[]): FieldName {

@@ -2,11 +2,13 @@
  * What the protocols and fields can hold. One place, so the rules move when the protocols are measured.
  *
  * - A field of b bits holds a signed value x exactly when |x| < p/2, so at most b − 2 bits of magnitude.
- * - Comparisons, probabilistic truncation and divisions by a public or secret value mask their operand
- *   with a random value κ = 40 bits longer than it (statistical security 2^−40, Catrina–de Hoogh
- *   2010 §2), so a k-bit operand needs k + κ + 2 bits of field. Comparisons that the protocols do by
- *   bit decomposition instead only need the operand difference below p/2: `COMPARE_NEEDS_MASK`
- *   records which is the case (the lead's note: "ints up to ~59 bits in p61").
+ * - Comparisons (and exact truncation, division) mask with L random bits perfectly (Mersenne
+ *   primes), so they only need operands below p/2: k + 2 ≤ field bits (src/protocols/compare.ts).
+ * - Probabilistic truncation masks statistically with κ = 40 extra bits (Catrina–Saxena 2010):
+ *   k + κ + 1 < field bits.
+ * - Division by a public d multiplies by ⌈2^ℓ/d⌉ and truncates: 2k + 3 ≤ field bits is always exact;
+ *   division by a secret (long division): k + 3 ≤ field bits.
+ * The rules live in field-choice.ts; `COMPARE_NEEDS_MASK` switches comparisons to statistical masking.
  */
 export const KAPPA = 40
 /** Largest operand width of lt / eq / division protocols (protocol API: k ≤ 64). */

@@ -4,7 +4,6 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import * as P from '../protocols/index.ts'
 import { compileContract, type Contract } from '../lang/index.ts'
 import { runPlain } from '../circuit/evaluate-plain.ts'
 import { runCircuitLocal } from './run-circuit-local.ts'
@@ -18,7 +17,6 @@ import credit, { reference as creditRef } from '../../examples/credit-score.ts'
 
 const rnd = (n: number) => Math.floor(Math.random() * n)
 const u32 = () => (Math.random() < 0.2 ? [0, 1, 2 ** 32 - 1][rnd(3)]! : rnd(2 ** 32))
-const has = (name: string) => typeof (P as Record<string, unknown>)[name] === 'function'
 const MODES = ['semi-honest', 'malicious'] as const
 
 async function secure(c: Contract<any, any>, params: Record<string, number>, inputs: unknown, security: (typeof MODES)[number], nodes = 5) {
@@ -44,12 +42,12 @@ for (const security of MODES) {
     }
   })
 
-  test(`salary-stats: secure == reference (${security})`, { skip: has('divPublic') ? false : 'protocols.divPublic not available yet' }, async () => {
+  test(`salary-stats: secure == reference (${security})`, async () => {
     const salaries = Array.from({ length: 7 }, () => u32())
     assert.deepEqual((await secure(salary, { employees: 7 }, { salaries }, security)).got, salaryRef({ salaries }))
   })
 
-  test(`credit-score: secure == reference within 0.01 (${security})`, { skip: has('truncPr') ? false : 'protocols.truncPr not available yet' }, async () => {
+  test(`credit-score: secure == reference within 0.01 (${security})`, async () => {
     const dec = () => Math.round((Math.random() * 2 - 1) * 1e4) / 1e4
     const x = Array.from({ length: 4 }, dec)
     const w = Array.from({ length: 4 }, dec)

@@ -54,7 +54,7 @@ test('division and remainder by public and secret divisors truncate toward zero 
     const o = run({ a: int32, d: int32 }, ({ a, d }) => ({
       q: reveal(a.div(d)), r: reveal(a.mod(d)), qc: reveal(a.div(7)), rc: reveal(a.mod(-7)),
     }), { a, d })
-    assert.deepEqual(o, { q: Math.trunc(a / d), r: a % d, qc: Math.trunc(a / 7), rc: a % -7 }, `${a} / ${d}`)
+    assert.deepEqual(o, { q: Math.trunc(a / d) || 0, r: a % d || 0, qc: Math.trunc(a / 7) || 0, rc: a % -7 || 0 }, `${a} / ${d}`)
   }
   const u = run({ a: uint32, d: uint32 }, ({ a, d }) => ({ q: reveal(a.div(d)), r: reveal(a.mod(d)) }), { a: 9, d: 0 })
   assert.deepEqual(u, { q: 0, r: 9 }, 'a secret divisor of 0 gives q = 0, r = a')
