@@ -74,3 +74,31 @@ test('over TCP, one process per party (malicious)', async () => {
   assert.deepEqual(r.outputs, { winner: 0, price: 7 })
   assert.ok(r.stats.bytesPerParty > 0 && r.stats.rounds > 0)
 })
+
+test('every operation: secure run == plaintext interpreter (semi-honest and malicious)', async () => {
+  const { defineContract, reveal, revealTo, select, sort, readAt, writeAt, argmax, dot, sigmoid, uint32, int, fixed, array, sbool } = await import('../lang/index.ts')
+  const all = defineContract({
+    name: 'all-ops',
+    inputs: { a: uint32, b: uint32, s: int(16), t: int(16), f: fixed, g: fixed, p: sbool, xs: array(uint32, 5), i: uint32 },
+    compute: ({ a, b, s, t, f, g, p, xs, i }) => ({
+      arith: reveal([a.add(b), a.sub(b), a.mul(b).wrap(32), s.mul(t), s.neg()]),
+      cmp: reveal([a.lt(b), a.le(b), s.gt(t), s.ge(t), a.eq(b), s.ne(t)]),
+      div: reveal([a.div(b), a.mod(b), s.div(t), s.mod(t), a.div(7), s.mod(5), a.wrap(8), s.wrap(8, true)]),
+      bools: reveal([p.and(a.lt(b)), p.or(a.lt(b)), p.not(), p.xor(s.lt(t))]),
+      sel: reveal(select(p, a, b)),
+      lists: reveal([...sort(xs), argmax(xs), readAt(xs, i), ...writeAt(xs, i, a)]),
+      fixedOps: reveal([f.mul(g), f.div(g), f.div(3), f.add(s), dot([f, g], [g, f]), sigmoid(f)]),
+      mine: revealTo('alice', f.lt(g)),
+    }),
+  })
+  const { circuit } = compileContract(all)
+  const inputs = { a: 1234567, b: 89, s: -300, t: 7, f: 2.5, g: -1.25, p: true, xs: [5, 1, 9, 1, 7], i: 2 }
+  const plain = runPlain(circuit, inputs) as Record<string, any>
+  for (const security of MODES) {
+    const r = await runCircuitLocal({ circuit, inputs, nodes: 3, threshold: 1, security, transport: 'memory' })
+    const got = r.outputs as Record<string, any>
+    for (const k of ['arith', 'cmp', 'div', 'bools', 'sel', 'lists', 'mine']) assert.deepEqual(got[k], plain[k], `${k} (${security})`)
+    // Fixed point: probabilistic truncation may round the last bit either way.
+    got.fixedOps.forEach((v: number, j: number) => assert.ok(Math.abs(v - plain.fixedOps[j]) <= 4 * 2 ** -16, `fixedOps[${j}] ${v} vs ${plain.fixedOps[j]}`))
+  }
+})
