@@ -79,8 +79,17 @@ export async function slotSubmissions(field: Field, spec: TaskSpec, slot: string
 }
 
 export async function post(s: Submission): Promise<{ status: number; json: any }> {
-  const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: s.body, signal: AbortSignal.timeout(30_000) })
-  return { status: res.status, json: await res.json() }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: s.body, signal: AbortSignal.timeout(30_000) })
+      return { status: res.status, json: await res.json() }
+    } catch (e) {
+      // A keep-alive socket the server closed just as we reused it: resend (submissions are
+      // idempotent: the same envelope again is acknowledged as a duplicate).
+      if (attempt >= 2) throw e
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
 }
 
 export async function getJson(url: string): Promise<{ status: number; json: any }> {
