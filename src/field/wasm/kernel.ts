@@ -85,8 +85,11 @@ export function createWasmKernel(name: FieldName): VectorKernel {
       f(off, hi, (hi - off) / W)
     }
   }
-  const put = (v: FieldVector, lo: number, hi: number, at: number): void => mem.set(v.subarray(lo, hi), at)
-  const take = (o: FieldVector, lo: number, hi: number): void => o.set(mem.subarray(wO, wO + hi - lo), lo)
+  // Copy through byte views: V8's BigUint64Array.prototype.set converts element by element through
+  // BigInt (measured ~30x slower than a Uint8Array copy), which dominated every vector operation.
+  const bytesOfWords = (v: FieldVector, lo: number, hi: number): Uint8Array => new Uint8Array(v.buffer, v.byteOffset + lo * 8, (hi - lo) * 8)
+  const put = (v: FieldVector, lo: number, hi: number, at: number): void => memBytes.set(bytesOfWords(v, lo, hi), at * 8)
+  const take = (o: FieldVector, lo: number, hi: number): void => bytesOfWords(o, lo, hi).set(memBytes.subarray(O, O + (hi - lo) * 8))
 
   const binary = (f: (a: Ptr, b: Ptr, o: Ptr, n: number) => void) => (a: FieldVector, b: FieldVector, o: FieldVector): void =>
     each(a.length, (lo, hi, m) => {
@@ -205,13 +208,18 @@ export function createWasmKernel(name: FieldName): VectorKernel {
     },
     random: (n: number, source: RandomSource) => {
       const out = new BigUint64Array(n * W)
+      // The source fills a buffer of this call, not wasm memory or a shared scratch: a source that
+      // itself calls this field (re-entrancy) must not overwrite candidates it has produced.
+      const rnd = new BigUint64Array(Math.min(CW, n * W))
+      const rndBytes = new Uint8Array(rnd.buffer)
       let filled = 0
       while (filled < n) {
         const want = Math.min(CH, n - filled)
-        // The source writes straight into wasm memory; sample() masks, rejects and compacts in place.
-        source(memBytes.subarray(A, A + want * W * 8))
+        source(rndBytes.subarray(0, want * W * 8))
+        memBytes.set(rndBytes.subarray(0, want * W * 8), A)
+        // sample() masks, rejects and compacts in place.
         const kept = x.sample(A, A, want)
-        out.set(mem.subarray(wA, wA + kept * W), filled * W)
+        new Uint8Array(out.buffer, filled * W * 8, kept * W * 8).set(memBytes.subarray(A, A + kept * W * 8))
         filled += kept
       }
       return out
