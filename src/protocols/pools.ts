@@ -2,13 +2,19 @@
  * Preprocessing: batches of random sharings and double random sharings ([r]_t, [r]_2t), produced by
  * DN07 extraction (Damgård–Nielsen 2007, §4): in one round every party deals fresh random sharings to
  * all, and each party applies the same (n−t)×n Vandermonde matrix to what it received, yielding n−t
- * outputs per dealt sharing that no t parties can predict. Cost per output per party: (n−1)/(n−t)
- * elements sent for a random sharing, twice that for a double sharing; one round for any amount.
+ * outputs per dealt sharing that no t parties can predict.
+ *
+ * Share compression (pair-streams.ts): a degree-d random sharing is fixed by its secret and the shares
+ * of d recipients, which dealer and recipients draw from their pairwise streams; the dealer
+ * interpolates the other shares and sends only those. Per dealt sharing a party sends n−1−t elements
+ * at degree t and n−1−2t at degree 2t (for n = 2t+1: t and 0), instead of n−1 each.
  */
 import type { FieldVector } from '../field/types.ts'
-import { split } from '../sharing/shamir.ts'
+import { lagrangeAtPoints } from '../sharing/lagrange.ts'
+import { pointOf } from '../sharing/params.ts'
 import { applyMatrix, vandermondeMatrix } from '../sharing/extraction.ts'
 import { exchange } from './exchange.ts'
+import { ensurePairStreams, pairStream } from './pair-streams.ts'
 import type { MpcSession } from './session.ts'
 
 /** Minimum refill, so that many small requests do not each cost a round. */
@@ -19,6 +25,36 @@ export interface PreprocessRequest {
   readonly doubles?: number
 }
 
+/** The recipients whose shares of dealer d's degree-`deg` sharings come from pairwise streams. */
+function seededRecipients(n: number, dealer: number, deg: number): number[] {
+  return Array.from({ length: deg }, (_, k) => (dealer + 1 + k) % n)
+}
+
+interface Dealing {
+  readonly deg: number
+  readonly len: number
+}
+
+/**
+ * This dealer's shares for every party of fresh random degree-`deg` sharings of `secrets`: seeded
+ * recipients' shares come from the pair streams, the others are interpolated through the points
+ * (0, secret) and (x_j, seeded share j).
+ */
+function dealCompressed(s: MpcSession, secrets: FieldVector, deg: number): Map<number, FieldVector> {
+  const f = s.field
+  const len = f.len(secrets)
+  const seeded = seededRecipients(s.n, s.self, deg)
+  const seededShares = seeded.map((j) => f.random(len, pairStream(s, s.self, j)))
+  const xs = [0n, ...seeded.map(pointOf)]
+  const basis = [secrets, ...seededShares]
+  const out = new Map<number, FieldVector>()
+  for (let k = 0; k < s.n; k++) {
+    const idx = seeded.indexOf(k)
+    out.set(k, idx >= 0 ? seededShares[idx]! : f.lincomb(lagrangeAtPoints(f, xs, pointOf(k)), basis))
+  }
+  return out
+}
+
 /** Top up both pools so that at least the requested amounts are available, in one round. */
 export async function preprocess(s: MpcSession, req: PreprocessRequest): Promise<void> {
   const f = s.field
@@ -27,33 +63,46 @@ export async function preprocess(s: MpcSession, req: PreprocessRequest): Promise
   const needR = Math.max(0, (req.randoms ?? 0) - haveR)
   const needD = Math.max(0, (req.doubles ?? 0) - haveD)
   if (needR === 0 && needD === 0) return
+  await ensurePairStreams(s)
   const k = s.n - s.t
   // Dealt sharings per dealer; each yields n − t outputs.
   const bR = needR > 0 ? Math.ceil(Math.max(needR, MIN_REFILL) / k) : 0
   const bD = needD > 0 ? Math.ceil(Math.max(needD, MIN_REFILL) / k) : 0
-  const secretsR = f.random(bR, s.random)
+  const dealings: Dealing[] = [{ deg: s.t, len: bR }, { deg: s.t, len: bD }, { deg: 2 * s.t, len: bD }]
   const secretsD = f.random(bD, s.random)
-  const sharesR = split(f, secretsR, s.n, s.t, s.random)
-  const sharesT = split(f, secretsD, s.n, s.t, s.random)
-  const shares2T = split(f, secretsD, s.n, 2 * s.t, s.random)
-  const bundle = (p: number): FieldVector => f.concat([sharesR[p]!, sharesT[p]!, shares2T[p]!])
-  const width = bR + 2 * bD
+  // The stream draws below must happen in the same order at dealer and recipient: per dealing, in order.
+  const mine = [dealCompressed(s, f.random(bR, s.random), s.t), dealCompressed(s, secretsD, s.t), dealCompressed(s, secretsD, 2 * s.t)]
+  const sendTo = (p: number) => dealings.flatMap((d, i) => (seededRecipients(s.n, s.self, d.deg).includes(p) ? [] : [mine[i]!.get(p)!]))
+  const expectFrom = (d: number) => dealings.reduce((a, x) => a + (seededRecipients(s.n, d, x.deg).includes(s.self) ? 0 : x.len), 0)
   const others = s.others()
   const got = await exchange(s, 'prep', {
-    send: new Map(others.map((p) => [p, bundle(p)])),
-    receive: new Map(others.map((p) => [p, width])),
+    send: new Map(others.flatMap((p) => { const parts = sendTo(p); return parts.length > 0 ? [[p, f.concat(parts)] as const] : [] })),
+    receive: new Map(others.flatMap((d) => (expectFrom(d) > 0 ? [[d, expectFrom(d)] as const] : []))),
   })
-  got.set(s.self, bundle(s.self))
-  const parts = (off: number, len: number): FieldVector[] =>
-    Array.from({ length: s.n }, (_, p) => f.view(got.get(p)!, off, off + len))
+  // This party's share of each dealer's dealings.
+  const received: FieldVector[][] = dealings.map(() => [])
+  for (let d = 0; d < s.n; d++) {
+    let off = 0
+    dealings.forEach((x, i) => {
+      let share: FieldVector
+      if (d === s.self) share = mine[i]!.get(s.self)!
+      else if (seededRecipients(s.n, d, x.deg).includes(s.self)) share = f.random(x.len, pairStream(s, d, s.self))
+      else {
+        share = f.view(got.get(d)!, off, off + x.len)
+        off += x.len
+      }
+      received[i]![d] = share
+    })
+  }
   const m = vandermondeMatrix(f, k, s.n)
   if (bR > 0) {
-    const fresh = f.concat(applyMatrix(f, m, parts(0, bR)))
-    s.randomPool = appendPool(s, s.randomPool?.v, s.randomPool?.used ?? 0, fresh)
+    const fresh = f.concat(applyMatrix(f, m, received[0]!))
+    const old = s.randomPool
+    s.randomPool = { v: old ? f.concat([f.view(old.v, old.used), fresh]) : fresh, m: undefined, used: 0 }
   }
   if (bD > 0) {
-    const freshT = f.concat(applyMatrix(f, m, parts(bR, bD)))
-    const fresh2T = f.concat(applyMatrix(f, m, parts(bR + bD, bD)))
+    const freshT = f.concat(applyMatrix(f, m, received[1]!))
+    const fresh2T = f.concat(applyMatrix(f, m, received[2]!))
     const old = s.doublePool
     s.doublePool = {
       t: old ? f.concat([f.view(old.t, old.used), freshT]) : freshT,
@@ -61,11 +110,6 @@ export async function preprocess(s: MpcSession, req: PreprocessRequest): Promise
       used: 0,
     }
   }
-}
-
-function appendPool(s: MpcSession, old: FieldVector | undefined, used: number, fresh: FieldVector) {
-  const f = s.field
-  return { v: old ? f.concat([f.view(old, used), fresh]) : fresh, m: undefined, used: 0 }
 }
 
 /** This party's shares of `count` fresh random values (degree t, no MAC). */

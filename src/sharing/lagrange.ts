@@ -8,19 +8,18 @@ import { pointOf } from './params.ts'
 const cache = new WeakMap<Field, Map<string, readonly bigint[]>>()
 
 /**
- * Coefficients λ_j such that f(at) = Σ_j λ_j f(x_j) for every polynomial f of degree < parties.length,
- * where x_j is the evaluation point of parties[j].
+ * Coefficients λ_j such that f(at) = Σ_j λ_j f(xs[j]) for every polynomial f of degree < xs.length
+ * (the points must be distinct).
  */
-export function lagrangeCoefficients(field: Field, parties: readonly number[], at: bigint = 0n): readonly bigint[] {
+export function lagrangeAtPoints(field: Field, xs: readonly bigint[], at: bigint): readonly bigint[] {
   let perField = cache.get(field)
   if (!perField) {
     perField = new Map()
     cache.set(field, perField)
   }
-  const key = `${parties.join(',')}@${at}`
+  const key = `${xs.join(',')}@${at}`
   const hit = perField.get(key)
   if (hit) return hit
-  const xs = parties.map(pointOf)
   const coeffs = xs.map((xj, j) => {
     let num = 1n
     let den = 1n
@@ -33,4 +32,12 @@ export function lagrangeCoefficients(field: Field, parties: readonly number[], a
   })
   perField.set(key, coeffs)
   return coeffs
+}
+
+/**
+ * Coefficients λ_j such that f(at) = Σ_j λ_j f(x_j) for every polynomial f of degree < parties.length,
+ * where x_j is the evaluation point of parties[j].
+ */
+export function lagrangeCoefficients(field: Field, parties: readonly number[], at: bigint = 0n): readonly bigint[] {
+  return lagrangeAtPoints(field, parties.map(pointOf), at)
 }

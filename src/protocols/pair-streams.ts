@@ -1,0 +1,46 @@
+/**
+ * Pairwise pseudo-random streams, for share compression in preprocessing (the "PRSS-lite" trick of
+ * Cramer–Damgård–Ishai 2005, as used to halve dealing costs in e.g. ATLAS, Goyal et al. 2021): when a
+ * dealer shares a random value at degree d, the shares of d chosen recipients can be any random
+ * values, so dealer and recipient derive them from a seed they share instead of sending them.
+ *
+ * One round at first use: for every pair i < j, party i sends party j fresh random material; the seed
+ * of the direction a → b is SHA-256(material ‖ a ‖ b). A corrupt party knows the seeds it shares,
+ * which gives it nothing it would not have as a dealer or a recipient anyway. (Over the network the
+ * material travels inside the node layer's encrypted channels.)
+ */
+import { createHash } from 'node:crypto'
+import type { RandomSource } from '../field/types.ts'
+import { exchange } from './exchange.ts'
+import { aesCtrStream } from './prg.ts'
+import type { MpcSession } from './session.ts'
+
+const streams = new WeakMap<MpcSession, Map<string, RandomSource>>()
+
+/** Establish the pairwise seeds of this session (one round, once). */
+export async function ensurePairStreams(s: MpcSession): Promise<void> {
+  if (streams.has(s)) return
+  const f = s.field
+  const higher = s.others().filter((p) => p > s.self)
+  const lower = s.others().filter((p) => p < s.self)
+  const mine = new Map(higher.map((p) => [p, f.random(4, s.random)]))
+  const got = await exchange(s, 'pair-seeds', { send: mine, receive: new Map(lower.map((p) => [p, 4])) })
+  const material = new Map<number, Uint8Array>()
+  for (const [p, v] of mine) material.set(p, f.encode(v))
+  for (const [p, v] of got) material.set(p, f.encode(v))
+  const map = new Map<string, RandomSource>()
+  for (const [p, m] of material) {
+    for (const [a, b] of [[s.self, p], [p, s.self]] as const) {
+      const seed = createHash('sha256').update(m).update(`enigma-pair-v1:${a}->${b}`).digest()
+      map.set(`${a}->${b}`, aesCtrStream(seed))
+    }
+  }
+  streams.set(s, map)
+}
+
+/** The stream shared by dealer `from` and recipient `to` (one of them must be this party). */
+export function pairStream(s: MpcSession, from: number, to: number): RandomSource {
+  const stream = streams.get(s)?.get(`${from}->${to}`)
+  if (!stream) throw new Error(`pairStream: no stream ${from}->${to}; call ensurePairStreams first`)
+  return stream
+}
