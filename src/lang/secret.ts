@@ -338,16 +338,23 @@ function isObjectValue(v: unknown): v is { readonly [k: string]: Value } {
 
 type Kind = 'bool' | 'int' | 'fixed'
 
+/** Kind of one side of a select; undefined for a public integer, which fits int or fixed. */
+function kindOf(v: Value): Kind | undefined {
+  if (v instanceof SBool || typeof v === 'boolean') return 'bool'
+  if (v instanceof SFixed || (typeof v === 'number' && !Number.isInteger(v))) return 'fixed'
+  if (v instanceof SInt) return 'int'
+  return undefined
+}
+
 function scalarKind(a: Value, b: Value): Kind {
-  const k = (v: Value): Kind | undefined =>
-    v instanceof SBool || typeof v === 'boolean' ? 'bool' : v instanceof SFixed ? 'fixed' : v instanceof SInt ? 'int' : typeof v === 'number' && !Number.isInteger(v) ? 'fixed' : typeof v === 'number' || typeof v === 'bigint' ? undefined : undefined
-  const ka = k(a)
-  const kb = k(b)
-  if ((ka === 'bool') !== (kb === 'bool') && !(ka === 'bool' && kb === undefined) && !(kb === 'bool' && ka === undefined)) {
+  const ka = kindOf(a)
+  const kb = kindOf(b)
+  const bools = [ka, kb].filter((k) => k === 'bool').length
+  if (bools === 1 && ka !== undefined && kb !== undefined) {
     throw new LangTypeError('select(c, a, b): cannot mix a boolean with a number; convert with toInt()')
   }
   if (ka === 'fixed' || kb === 'fixed') return 'fixed'
-  if (ka === 'bool' || kb === 'bool') return 'bool'
+  if (bools > 0) return 'bool'
   return 'int'
 }
 
