@@ -92,6 +92,15 @@ for (const [F, R] of fields) {
     assert.ok(!F.equal(F.random(100, seededRandom(seed(1))), F.random(100, seededRandom(seed(2)))))
   })
 
+  test(`${tag}: random is safe against a source that uses the same field while filling`, () => {
+    const inner = seededRandom(seed(11))
+    const reentrant = (out: Uint8Array): void => {
+      inner(out)
+      F.mul(F.random(300), F.random(300)) // clobbers any shared kernel buffer
+    }
+    assert.ok(F.equal(F.random(5000, reentrant), R.random(5000, seededRandom(seed(11)))))
+  })
+
   test(`${tag}: random rejects candidates ≥ p (a source that emits p first)`, () => {
     // A source whose stream starts with two all-ones candidates (= p after masking), then counts up.
     let calls = 0
