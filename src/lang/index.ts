@@ -1,8 +1,7 @@
 /**
- * The secret-contract language. A contract module does:
- *
- *   import { defineContract, uint32, reveal } from '../src/lang/index.ts'
- *   export default defineContract({ name, params, inputs, compute })
+ * The secret-contract language. A contract module takes defineContract, the types and reveal from
+ * this module and default-exports `defineContract({ name, params, inputs, compute })`
+ * (docs/contracts.md).
  */
 export * from './types.ts'
 export * from './errors.ts'
