@@ -14,9 +14,11 @@
  *   q0 − ⌊a/d⌋ ∈ [0, δ] with δ = ⌊((d − 1)·2^ℓ + (2^k − 1)·e) / (d·2^ℓ)⌋, e = M·d − 2^ℓ, and the
  *   remainder candidates rem0 + j·d (j < δ) are sign-tested in one vectorised comparison
  *   (Nishide–Ohta 2007 §4 lsb trick): q = q0 − #{j : rem0 + j·d < 0}.
- * - Guaranteed range: 2k + 3 ≤ field bits (k ≤ 29 in p61, k ≤ 62 in p127) needs no correction; up to
- *   k + 4 ≤ field bits most divisors work with δ ≤ 16 corrections (e.g. 64-bit in p127); beyond,
- *   MPC_UNSUPPORTED names the limit.
+ * - Range: 2k ≤ field bits + 3, i.e. k ≤ 32 in p61 and k ≤ 65 in p127 (beyond: MPC_UNSUPPORTED,
+ *   except the special cases, which need only k + 3 ≤ field bits). With 2k + 3 ≤ field bits
+ *   (k ≤ 29 in p61, k ≤ 62 in p127) δ = 0 and no correction is needed; at the limit δ ≤ 11 (p61,
+ *   k = 32, d = 3) and δ ≤ 5 (p127, k = 65), checked for d < 20000 and d near powers of two; a
+ *   safety check throws MPC_UNSUPPORTED if δ ever exceeds 16.
  * - Signed: s = [a < 0] (lsb trick), |a| = a·(1 − 2s), q = q_u·(1 − 2s), rem = a − q·d.
  * - Rounds (semi-honest, p61, no correction): one exact truncation, ≈ 10; a correction adds ≈ 9,
  *   signed adds ≈ 10. Multiplications per value ≈ 2L (+ 2L per correction round).
@@ -98,6 +100,7 @@ function* lsbCircuit(s: MpcSession, cBits: Uint8Array, bits: Shared, N: number, 
 async function lsbTimes(s: MpcSession, v: Shared, y?: Shared, mask?: { bits: Shared; r: Shared }): Promise<{ z: Shared; zy: Shared | undefined }> {
   const f = s.field
   const N = length(s, v)
+  if (!mask) await reserve(s, f.bits * N, (2 * f.bits + 4) * N)
   const { bits, r } = mask ?? (await maskBits(s, N))
   const c = await open(s, add(s, v, r))
   return runCircuit(s, lsbCircuit(s, publicBits(f, c, f.bits), bits, N, y))
@@ -113,6 +116,7 @@ async function isZero(s: MpcSession, x: Shared): Promise<Shared> {
   const f = s.field
   const N = length(s, x)
   const L = f.bits
+  await reserve(s, L * N, L * N)
   const { bits, r } = await maskBits(s, N)
   const c = await open(s, add(s, x, r))
   const cf = bitsToField(f, publicBits(f, c, L))
@@ -124,12 +128,21 @@ function zerosLike(s: MpcSession, a: Shared): Shared {
   return mulPublic(s, a, 0n)
 }
 
-async function divModPublicUnsigned(s: MpcSession, a: Shared, d: bigint, k: number, fn: string): Promise<DivMod> {
+/** How a public divisor is handled; computed (and width-checked) before any communication. */
+type PublicPlan =
+  | { readonly kind: 'one' | 'zero' }
+  | { readonly kind: 'pow2'; readonly m: number }
+  | { readonly kind: 'mul'; readonly M: bigint; readonly ell: number; readonly K: number; readonly delta: number }
+
+function planPublicDivision(s: MpcSession, d: bigint, k: number, fn: string): PublicPlan {
   const f = s.field
   const L = f.bits
-  if (d === 1n) return { quotient: a, remainder: zerosLike(s, a) }
-  if (d >= 1n << BigInt(k)) return { quotient: zerosLike(s, a), remainder: a }
-  if ((d & (d - 1n)) === 0n) return truncMod(s, a, { bits: k, m: bitlen(d) - 1 }, fn)
+  if (d === 1n) return { kind: 'one' }
+  if (d >= 1n << BigInt(k)) return { kind: 'zero' }
+  if ((d & (d - 1n)) === 0n) return { kind: 'pow2', m: bitlen(d) - 1 }
+  if (2 * k > L + 3) {
+    throw new UnsupportedOperationError(fn, `exact division of ${k}-bit values by a public divisor needs 2k ≤ field bits + 3 (k ≤ ${Math.floor((L + 3) / 2)} in ${f.name}, ${L} bits)${L < 127 ? '; use p127' : ''}`)
+  }
   const lambda = bitlen(d)
   const amax = (1n << BigInt(k)) - 1n
   let ell = k + lambda
@@ -144,8 +157,23 @@ async function divModPublicUnsigned(s: MpcSession, a: Shared, d: bigint, k: numb
   const delta = Number(deltaBig)
   const bound = deltaBig * d > 1n << BigInt(k) ? deltaBig * d : 1n << BigInt(k)
   if (ell < 1 || ell >= K || delta > MAX_CORRECTIONS || 4n * bound >= f.p) {
-    throw new UnsupportedOperationError(fn, `exact division of ${k}-bit values by ${d} does not fit ${f.name} (${L} bits): the product a·⌈2^ℓ/d⌉ must stay below 2^${L - 2}; 2k + 3 ≤ field bits always works${L < 127 ? ' (use p127)' : ''}`)
+    throw new UnsupportedOperationError(fn, `exact division of ${k}-bit values by ${d} does not fit ${f.name} (${L} bits): the product a·⌈2^ℓ/d⌉ must stay below 2^${L - 2} with at most ${MAX_CORRECTIONS} remainder candidates`)
   }
+  return { kind: 'mul', M, ell, K, delta }
+}
+
+async function divModPublicUnsigned(s: MpcSession, a: Shared, d: bigint, k: number, plan: PublicPlan, fn: string): Promise<DivMod> {
+  const f = s.field
+  switch (plan.kind) {
+    case 'one':
+      return { quotient: a, remainder: zerosLike(s, a) }
+    case 'zero':
+      return { quotient: zerosLike(s, a), remainder: a }
+    case 'pow2':
+      return truncMod(s, a, { bits: k, m: plan.m }, fn)
+    default:
+  }
+  const { M, ell, K, delta } = plan
   const q0 = (await truncMod(s, mulPublic(s, a, M), { bits: K, m: ell }, fn)).quotient
   const rem0 = sub(s, a, mulPublic(s, q0, d))
   if (delta === 0) return { quotient: q0, remainder: rem0 }
@@ -162,15 +190,20 @@ export async function divModPublic(s: MpcSession, a: Shared, d: bigint, opts: Di
   check(typeof d === 'bigint' && d >= 1n, fn, `the divisor must be a bigint ≥ 1, got ${String(d)}`)
   const k = opts.bits
   checkBits(s, fn, k, 3, 'a + 2^k and the remainder tests must stay below p/4')
+  const plan = planPublicDivision(s, d, k, fn)
   const N = length(s, a)
   if (N === 0) return { quotient: a, remainder: a }
   const f = s.field
-  await reserve(s, 2 * f.bits * N, 4 * f.bits * N)
-  if (!opts.signed) return divModPublicUnsigned(s, a, d, k, fn)
+  // d = 1 and d ≥ 2^k are local (and sign-independent: q = a, rem = 0 / q = 0, rem = a).
+  if (plan.kind === 'one' || plan.kind === 'zero') return divModPublicUnsigned(s, a, d, k, plan, fn)
+  // Preprocessing for every masked step at once: the truncation, the δ remainder tests, the sign test.
+  const steps = 1 + (plan.kind === 'mul' ? plan.delta : 0) + (opts.signed ? 1 : 0)
+  await reserve(s, steps * f.bits * N, steps * (2 * f.bits + 4) * N + 4 * N)
+  if (!opts.signed) return divModPublicUnsigned(s, a, d, k, plan, fn)
   const neg = await isNegative(s, a)
   const sign = publicSub(s, 1n, mulPublic(s, neg, 2n))
   const abs = await mul(s, a, sign)
-  const u = await divModPublicUnsigned(s, abs, d, k, fn)
+  const u = await divModPublicUnsigned(s, abs, d, k, plan, fn)
   const quotient = await mul(s, u.quotient, sign)
   return { quotient, remainder: sub(s, a, mulPublic(s, quotient, f.reduce(d))) }
 }
@@ -185,13 +218,18 @@ export async function modPublic(s: MpcSession, a: Shared, d: bigint, opts: Divis
   return (await divModPublic(s, a, d, opts, 'modPublic')).remainder
 }
 
+/** Multiplications per value of the unsigned long division (bit decomposition, zero test, k steps). */
+function secretDivisionMuls(k: number, L: number): number {
+  return k * Math.ceil(Math.log2(k + 1)) + 2 * L + 4 * k + L + k * (2 * L + 4)
+}
+
 async function divModSecretUnsigned(s: MpcSession, a: Shared, b: Shared, k: number): Promise<DivMod> {
   const f = s.field
   const L = f.bits
   const N = length(s, a)
+  await reserve(s, (k + 2) * L * N, N * (secretDivisionMuls(k, L) + 1))
   const aBits = await bitDecompose(s, a, { bits: k })
   const bZero = await isZero(s, b)
-  await reserve(s, k * L * N, k * (2 * L + 4) * N)
   const allBits = await randomBits(s, k * L * N)
   let R = zerosLike(s, a)
   const qBits: Shared[] = new Array(k)
@@ -218,6 +256,8 @@ export async function divModSecret(s: MpcSession, a: Shared, b: Shared, opts: Di
   const N = length(s, a)
   if (N === 0) return { quotient: a, remainder: a }
   if (!opts.signed) return divModSecretUnsigned(s, a, b, k)
+  const L = s.field.bits
+  await reserve(s, (k + 4) * L * N, N * (secretDivisionMuls(k, L) + 4 * (2 * L + 4) + 8))
   const negs = await isNegative(s, concat(s, [a, b]))
   const sa = slice(s, negs, 0, N)
   const sb = slice(s, negs, N, 2 * N)

@@ -28,6 +28,7 @@
  * Unsigned k-bit values must be passed as bits = k + 1. Cost: k + κ random bits, one opening, no
  * multiplication. Rounds: preprocessing 1 + random bits 1 (malicious 2), then 1 online round.
  */
+import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
 import { open } from './open.ts'
 import { add, addPublic, length, lincomb, mulPublic, sub } from './linear.ts'
@@ -94,7 +95,7 @@ export async function truncPr(s: MpcSession, a: Shared, opts: TruncOptions): Pro
   const fn = 'truncPr'
   const k = opts.bits
   const m = opts.shift
-  checkBits(s, fn, k, 0, '')
+  check(Number.isInteger(k) && k >= 1, fn, `bits must be a positive integer, got ${k}`)
   checkShift(fn, 'shift', m, k)
   const f = s.field
   if (k + TRUNC_KAPPA + 1 >= f.bits) {
