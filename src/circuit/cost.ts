@@ -2,7 +2,7 @@
  * The cost report of a circuit: what a task will cost before anyone pays for it (DESIGN.md §1).
  * Counts are exact (gates); rounds and bytes use the estimates of `cost-table.ts`.
  */
-import { elementsPerParty, gateCost, INPUT_ROUNDS, OUTPUT_ROUNDS } from './cost-table.ts'
+import { elementsPerParty, gateCost, INPUT_ROUNDS, MALICIOUS_EXTRA_ROUNDS_PER_CALL, OUTPUT_ROUNDS } from './cost-table.ts'
 import { scheduleCircuit, type Schedule } from './schedule.ts'
 import type { Circuit } from './types.ts'
 
@@ -65,7 +65,10 @@ export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = 
   // the other (the protocols label messages by call order, so calls cannot interleave).
   for (const level of schedule.levels) {
     const perOp = new Map<string, number>()
-    for (const b of level) perOp.set(b.op, Math.max(perOp.get(b.op) ?? 0, gateCost(b.op, b.attrs, fieldBits).rounds))
+    for (const b of level) {
+      const extra = security === 'malicious' && b.op !== 'mul' ? MALICIOUS_EXTRA_ROUNDS_PER_CALL : 0
+      perOp.set(b.op, Math.max(perOp.get(b.op) ?? 0, gateCost(b.op, b.attrs, fieldBits).rounds + extra))
+    }
     for (const r of perOp.values()) rounds += r
   }
   const inputs = c.inputs.reduce((s, i) => s + i.wires.length, 0)
