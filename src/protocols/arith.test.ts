@@ -2,8 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { p61, p127 } from '../field/index.ts'
 import { isEnigmaError } from '../common/errors.ts'
-import { runParties, dealtShares, sharedFromDealt } from './harness.test-util.ts'
-import { bitDecompose, mod2m, trunc, truncPr, truncMod } from './index.ts'
+import { runParties, runPartiesSettled, dealtShares, sharedFromDealt } from './harness.test-util.ts'
+import { bitDecompose, mod2m, trunc, truncPr, truncMod, divModPublic, concat, output } from './index.ts'
 import { committees, modes, evaluate, randomRange, modPow2 } from './arith.test-util.ts'
 
 const N = 24
@@ -132,5 +132,38 @@ test('rounds: bitDecompose and trunc of 24 values cost the rounds of one; truncP
     if (op === 'bd') assert.ok(one <= 12, `bitDecompose: ${one} rounds`)
     if (op === 'trunc') assert.ok(one <= 10, `trunc: ${one} rounds`)
     if (op === 'pr') assert.ok(one <= 3, `truncPr: ${one} rounds`) // preprocessing, random bits, opening
+  }
+})
+
+test('malicious n=5: a party altering one element of its masked openings, multiplications or random bits is detected, never a wrong output', async () => {
+  const f = p61
+  const xs = randomRange(8, 0n, (1n << 20n) - 1n, [0n, (1n << 20n) - 1n])
+  const dealt = dealtShares(f, f.fromBigInts(xs), 5, 2)
+  const want = [...expectedBits(xs, 20), ...xs.map((x) => x >> 5n), ...xs.map((x) => x / 7n)]
+  for (const step of ['open#', 'mul#', 'bits#']) {
+    let altered = 0
+    const results = await runPartiesSettled({
+      field: f, n: 5, t: 2, security: 'malicious', timeoutMs: 4000,
+      tamper: (from, _to, label, payload) => {
+        if (from !== 3 || !label.includes(step) || payload.length === 0) return undefined
+        altered++
+        const v = f.decode(payload)
+        f.set(v, 0, f.addS(f.get(v, 0), 1n))
+        return f.encode(v)
+      },
+    }, async (s) => {
+      const a = await sharedFromDealt(s, dealt)
+      const outs = [await bitDecompose(s, a, { bits: 20 }), await trunc(s, a, { bits: 20, shift: 5 }), (await divModPublic(s, a, 7n, { bits: 20 })).quotient]
+      return f.toBigInts(await output(s, concat(s, outs)))
+    })
+    assert.ok(altered > 0, `step ${step} exercised`)
+    let detected = 0
+    results.forEach((r, party) => {
+      if (party === 3) return
+      if (r.status === 'fulfilled') assert.deepEqual(r.value, want, `party ${party}: wrong output after tampering at ${step}`)
+      else if (isEnigmaError(r.reason, 'MPC_CHEATING_DETECTED')) detected++
+      else assert.ok(isEnigmaError(r.reason), `unexpected error ${String(r.reason)}`)
+    })
+    assert.ok(detected > 0, `tampering at ${step} not detected`)
   }
 })

@@ -20,8 +20,9 @@
  *   k = 32, d = 3) and δ ≤ 5 (p127, k = 65), checked for d < 20000 and d near powers of two; a
  *   safety check throws MPC_UNSUPPORTED if δ ever exceeds 16.
  * - Signed: s = [a < 0] (lsb trick), |a| = a·(1 − 2s), q = q_u·(1 − 2s), rem = a − q·d.
- * - Rounds (semi-honest, p61, no correction): one exact truncation, ≈ 10; a correction adds ≈ 9,
- *   signed adds ≈ 10. Multiplications per value ≈ 2L (+ 2L per correction round).
+ * - Rounds (measured, semi-honest, p61; malicious +1 to +3, p127 +1): δ = 0: one exact truncation,
+ *   10; with remainder candidates (e.g. k = 32, d = 3): 21; signed adds 11. Multiplications per value
+ *   ≈ 2L + 4 per masked step (truncation, each of the δ candidates, sign test); random bits L per step.
  *
  * divSecret / modSecret (secret b), restoring long division (textbook; as an MPC protocol e.g.
  * Catrina–Dragulescu / Veugen; exact by construction):
@@ -33,9 +34,10 @@
  * - Division by a secret zero (never throws, nothing leaks): quotient 0, remainder a (the circuit
  *   reference, circuit/evaluate-plain.ts: `divs` by 0 gives 0, `mods` gives a). Long division yields
  *   q = 2^k − 1 and R = a; the quotient is multiplied by 1 − [b = 0].
- * - Rounds (semi-honest, p61): bitDecompose ≈ 10 + zero test ≈ 9 + k·(1 opening + ⌈log₂ L⌉ + 1)
- *   = k·8 + ≈ 20 (k·9 in p127); signed adds ≈ 11. Multiplications per value ≈ k·(2L + 3) + bit
- *   decomposition; random bits ≈ (k + 2)·L.
+ * - Rounds (semi-honest, p61): preprocessing 1 + bitDecompose ≈ 9 + zero test ≈ 9 +
+ *   k·(1 opening + ⌈log₂ L⌉ + 1) + 1 = 8k + ≈ 21 (measured 149 for k = 16; p127: 9k + ≈ 23, malicious
+ *   +≈ 7); signed adds ≈ 11. Multiplications per value ≈ k·(2L + 4) + k·⌈log₂ k⌉ + 7k + 3L
+ *   (≈ 2230 for k = 16 in p61); random bits (k + 2)·L.
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
