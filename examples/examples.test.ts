@@ -102,3 +102,13 @@ test('golden code hash: millionaires (changes only with a deliberate IR or encod
   assert.equal(compileContract(millionaires).codeHash, GOLDEN_MILLIONAIRES)
 })
 const GOLDEN_MILLIONAIRES = '0x1634a57b0634db4d9ae9e6a208b8d6e69b2393da359947b695c88e9c178d6085'
+
+test('largest params compile within the protocols\' limits (vickrey 1000, voting 1000×16, credit 64)', () => {
+  const v = compileContract(vickrey, { bidders: 1000 }).cost
+  assert.equal(v.field, 'p61')
+  assert.ok(v.levels <= 40, `levels ${v.levels}`)
+  const t = compileContract(voting, { voters: 1000, candidates: 16 }).cost
+  assert.deepEqual([t.field, t.levels, t.comparisons], ['p61', 1, 16000])
+  const c = compileContract(credit, { features: 64 }).cost
+  assert.deepEqual([c.field, c.truncations], ['p127', 2])
+})
