@@ -54,6 +54,11 @@ export async function createHost(init: HostInit): Promise<NodeHost> {
     connectionEncrypters: [noise()],
     // Bigger yamux frames than the 64 KiB default: MPC rounds move vectors of field elements.
     streamMuxers: [yamux({ maxMessageSize: 1024 * 1024 })],
+    // libp2p pings every peer every 10 s and by default aborts the connection when a ping times out.
+    // An MPC party can keep its event loop busy for seconds on local arithmetic (large batches), and a
+    // killed connection then fails the whole task: keep the pings (RTT metrics) but never abort on
+    // them. Dead peers are still found by TCP resets and by the MPC deadlines.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: {
       // Committee peers must stay connected during a task; a small devnet never nears this.
       maxConnections: 300,

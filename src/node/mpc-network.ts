@@ -10,7 +10,7 @@
  *
  * Who dials: the peer with the smaller peer id opens the stream when a session starts, so a pair
  * normally shares one stream; the other side dials itself only if nothing arrived after
- * `fallbackDialMs` (e.g. the smaller side is slow to start). Two streams for one pair are harmless:
+ * `fallbackDialMs` (2 s; e.g. the smaller side is slow to start or the machine is overloaded). Two streams for one pair are harmless:
  * delivery is keyed by (session, sender, label), not by stream.
  *
  * Back-pressure: `send` queues; a per-peer flush loop batches queued frames into one `stream.send`
@@ -150,7 +150,7 @@ export class MpcNetwork {
       maxFrameBytes: init.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       defaultTimeoutMs: init.defaultTimeoutMs ?? 30_000,
       dialTimeoutMs: init.dialTimeoutMs ?? 10_000,
-      fallbackDialMs: init.fallbackDialMs ?? 1_000,
+      fallbackDialMs: init.fallbackDialMs ?? 2_000,
       batchBytes: init.batchBytes ?? 1024 * 1024,
       limboTtlMs: init.limboTtlMs ?? 30_000,
       limboBytesPerPeer: init.limboBytesPerPeer ?? 16 * 1024 * 1024,
@@ -236,7 +236,7 @@ export class MpcNetwork {
     if (!s) return
     if (s.opened && !s.closed) {
       for (const m of s.members) {
-        if (m.peerId !== this.#self) this.#enqueueRaw(m.peerId, s.idBytes, new Uint8Array(0), Uint8Array.of(CONTROL_SESSION_CLOSED))
+        if (m.peerId !== this.#self) this.#enqueueRaw(m.peerId, s.idBytes, new Uint8Array(0), closeFrame(reason))
       }
     }
     s.close(new TransportClosedError(reason))
@@ -333,7 +333,7 @@ export class MpcNetwork {
       return
     }
     if (frame.label === '') {
-      if (frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, 'closed the session')
+      if (frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, closeReason(frame.payload))
       return
     }
     state.deliver(from, frame.label, frame.payload)
@@ -346,7 +346,7 @@ export class MpcNetwork {
       if (!state) { keep.push(x); continue }
       const from = state.indexOf.get(link.peer)
       if (from !== undefined && x.frame.label === '') {
-        if (x.frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, 'closed the session')
+        if (x.frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, closeReason(x.frame.payload))
         continue
       }
       if (from === undefined) {
@@ -459,6 +459,24 @@ export class MpcNetwork {
       })
     })
   }
+}
+
+/**
+ * "I closed this session", with my reason (e.g. which party I timed out on), so that members who
+ * fail because of it report the original cause rather than blaming the messenger. Never secret:
+ * reasons name parties, labels and error codes only. Capped at 200 bytes.
+ */
+function closeFrame(reason: string): Uint8Array {
+  const r = new TextEncoder().encode(reason).subarray(0, 200)
+  const out = new Uint8Array(1 + r.length)
+  out[0] = CONTROL_SESSION_CLOSED
+  out.set(r, 1)
+  return out
+}
+
+function closeReason(payload: Uint8Array): string {
+  const text = new TextDecoder().decode(payload.subarray(1, 201)).replace(/[^\x20-\x7e]/g, '?')
+  return text ? `closed the session (${text})` : 'closed the session'
 }
 
 function takeBatch(link: Link, max: number): Uint8Array {

@@ -61,6 +61,7 @@ export class TaskRunner {
   readonly #locks = new Map<Hex, Promise<unknown>>()
   readonly #running = new Map<Hex, AbortController>()
   #unsubscribe: (() => void) | undefined
+  #sweeper: ReturnType<typeof setInterval> | undefined
   #stopped = false
 
   constructor(init: TaskRunnerInit) {
@@ -83,11 +84,33 @@ export class TaskRunner {
     }
     this.#unsubscribe = this.#init.source.subscribe((e) => { void this.#onEvent(e) })
     for (const spec of await this.#init.source.openTasks()) await this.#onEvent({ kind: 'created', task: spec })
+    this.#sweeper = setInterval(() => { void this.#sweepDeadlines() }, 2_000)
+    this.#sweeper.unref()
+  }
+
+  /** A task still missing inputs at its deadline can never complete: end it, naming what is missing. */
+  async #sweepDeadlines(): Promise<void> {
+    if (this.#stopped) return
+    try {
+      const now = Date.now() / 1000
+      for (const rec of await this.#init.store.listTasks()) {
+        if (rec.state !== 'waiting-inputs' || rec.spec.deadline > now) continue
+        await this.#withLock(rec.spec.taskId, async () => {
+          const cur = await this.#init.store.getTask(rec.spec.taskId)
+          if (!cur || cur.state !== 'waiting-inputs') return
+          const missing = cur.spec.inputSlots.map((s) => s.name).filter((n) => !cur.inputs.includes(n))
+          await this.#end(cur, 'failed', `timeout: deadline passed with ${missing.length} input slot(s) missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`)
+        })
+      }
+    } catch (err) {
+      if (!this.#stopped) this.#log.warn('deadline sweep failed', { err })
+    }
   }
 
   async stop(): Promise<void> {
     this.#stopped = true
     this.#unsubscribe?.()
+    if (this.#sweeper) clearInterval(this.#sweeper)
     for (const ac of this.#running.values()) ac.abort(new NodeError('NODE_TASK_STATE', 'node stopping'))
     await Promise.allSettled([...this.#locks.values()])
   }
@@ -260,13 +283,15 @@ export class TaskRunner {
     } catch (e) {
       const reason = this.#reason(e, transport)
       log.warn('task failed', { reason })
+      // Tell the other members why first, so they report the cause rather than blame us.
+      this.#init.net.closeSession(spec.taskId, reason)
       await this.#withLock(spec.taskId, async () => {
         const now = await this.#init.store.getTask(spec.taskId)
         if (now && now.state === 'computing') await this.#end(now, 'failed', reason)
       }).catch((err: unknown) => { if (!this.#stopped) this.#log.error('recording the failure failed', { err }) })
     } finally {
       this.#running.delete(spec.taskId)
-      this.#init.net.closeSession(spec.taskId)
+      this.#init.net.closeSession(spec.taskId, 'done')
     }
   }
 
@@ -336,6 +361,7 @@ export class TaskRunner {
 
   async #end(rec: TaskRecord, state: TaskState, reason: string): Promise<void> {
     await this.#init.store.putTask({ ...rec, state, reason, updatedAt: Date.now() })
+    this.#init.net.closeSession(rec.spec.taskId, `task ${state}`)
     this.#init.metrics.tasksStarted.inc({ state })
     this.#init.onTaskEnd?.(rec.spec.taskId, state, reason)
   }
