@@ -3,10 +3,16 @@
  * transport, the batch degree-t check of the client-dealt input shares (`acceptDealt`, which also
  * MACs them in malicious mode), then the circuit, then verification before anything leaves.
  *
- * Interim circuit walker: src/engine/run-circuit.ts (the engine's runner) had not landed when this
- * was written, so this file walks the circuit's round schedule itself for the gates the protocols
- * layer offers (linear gates, mul, lt, eq), one vectorised protocol call per batch. When the engine's
- * runner lands, `runGates` is replaced by a call to it; the rest (inputs, outputs) stays.
+ * Interim circuit walker. The engine's `runCircuit` (src/engine/run-circuit.ts) cannot serve a node
+ * as it stands: it deals inputs from the parties themselves (`inputMany`), while a node's inputs are
+ * client-dealt shares that arrive already shared (checked here with `acceptDealt`); and it opens
+ * `revealTo` outputs to a committee party (`outputTo`), while a node must keep its *share* and seal
+ * it to a recipient outside the committee. So this file walks the circuit's round schedule itself for
+ * the gates used by the examples it serves (linear gates, mul, lt, eq; one vectorised protocol call
+ * per batch). Switching needs two options on `runCircuit`: `sharedInputs` (one `Shared` per circuit
+ * input, skipping `inputMany`) and `privateShares: true` (return this party's shares of `revealTo`
+ * outputs instead of calling `outputTo`). Then `runGates`/`finish` become one call to it and every
+ * gate (truncpr, division, ...) is supported.
  */
 import { scheduleCircuit, type Circuit } from '../circuit/index.ts'
 import type { Field, FieldVector } from '../field/index.ts'
