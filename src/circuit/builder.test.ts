@@ -140,3 +140,23 @@ test('plaintext interpreter: division conventions, signed comparison, truncation
   assert.deepEqual(out(17n, 5n, -7n), [3n, 2n, 1n, -2n, 2n, 3n])
   assert.deepEqual(out(17n, 0n, 7n), [0n, 17n, 0n, 1n, 2n, 3n], 'division by a secret zero: q = 0, r = a')
 })
+
+test('narrowDivision: a wide division by a public non-power of two becomes narrow p61 steps, exact', () => {
+  for (const d of [3n, 7n, 1000n, 999_983n]) {
+    const b = new CircuitBuilder({ narrowDivision: true })
+    const x = b.input(0, { lo: 0n, hi: 2n ** 42n - 1n })
+    const q = b.divc(x, d)
+    const r = b.modc(x, d)
+    const c = finalizeCircuit({ name: 't', params: {}, gates: b.gates, inputs: [{ name: 'x', type: { kind: 'int', signed: false, bits: 42 }, wires: [x] }],
+      outputs: [{ name: 'o', recipient: null, type: { kind: 'int', signed: false, bits: 42 }, wires: [q, r] }] })
+    assert.equal(c.field, 'p61', `d = ${d}`)
+    assert.ok(c.gates.every((g) => (g.op !== 'divc' && g.op !== 'modc') || Number(g.attrs[0]) <= 29 || (g.attrs[1]! & (g.attrs[1]! - 1n)) === 0n))
+    for (const v of [0n, 1n, d - 1n, d, 2n ** 42n - 1n, 123456789012n]) {
+      const out = evaluateGates(c, [[v]], { checkRanges: true })
+      assert.deepEqual([out[c.outputs[0]!.wires[0]!], out[c.outputs[0]!.wires[1]!]], [v / d, v % d], `${v} / ${d}`)
+    }
+  }
+  const wide = new CircuitBuilder()
+  const y = wide.input(0, { lo: 0n, hi: 2n ** 42n - 1n })
+  assert.equal(wide.gates[wide.divc(y, 7n)]!.op, 'divc', 'without the option: one wide gate')
+})

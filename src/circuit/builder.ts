@@ -14,15 +14,33 @@
  * Dead gates are removed later (`finalize.ts`), so folding may leave unused gates behind.
  */
 import { CircuitInvalidError, CircuitOverflowError } from './errors.ts'
-import { bitsOf, floorShift, magnitudeBits, mulRange, union, type Range } from './range.ts'
+import { bitLength, bitsOf, floorShift, magnitudeBits, mulRange, union, type Range } from './range.ts'
 import { MAX_PROTOCOL_BITS, MAX_VALUE_BITS } from './limits.ts'
 import type { Gate, Op } from './types.ts'
 
 export type Wire = number
 
+export interface BuilderOptions {
+  /**
+   * Lower divisions by a public non-power-of-two d whose operand is too wide for p61's exact
+   * division (2k + 3 > 61) into a long division in base 2^c with narrow steps, so the circuit can
+   * stay in p61. More rounds, half the bytes; the compiler tries it when a circuit would otherwise
+   * need p127 (lang/compile.ts).
+   */
+  readonly narrowDivision?: boolean
+}
+
+/** Widest operand p61 divides exactly by any public d (2k + 3 ≤ 61, src/protocols/division.ts). */
+const P61_EXACT_DIV_BITS = 29
+
 export class CircuitBuilder {
   readonly gates: Gate[] = []
   readonly #cse = new Map<string, Wire>()
+  readonly #narrowDivision: boolean
+
+  constructor(opts: BuilderOptions = {}) {
+    this.#narrowDivision = opts.narrowDivision ?? false
+  }
 
   range(w: Wire): Range {
     const g = this.#gate(w)
@@ -186,7 +204,35 @@ export class CircuitBuilder {
     if (g.hi < d) return this.constant(0n)
     const { bits } = bitsOf(g)
     this.#checkProtocolBits('divc', bits)
+    if (this.#lowerable(bits, d)) return this.#longDivision(a, bits, d).q
     return this.#emit('divc', [a], [BigInt(bits), d], { lo: g.lo / d, hi: g.hi / d })
+  }
+
+  #lowerable(bits: number, d: bigint): boolean {
+    const pow2 = (d & (d - 1n)) === 0n
+    return this.#narrowDivision && !pow2 && bits > P61_EXACT_DIV_BITS && bits + 2 <= 61 && bitLength(d - 1n) < P61_EXACT_DIV_BITS - 1
+  }
+
+  /**
+   * Schoolbook division in base 2^c: split a into c-bit digits (exact power-of-two truncations, all
+   * in one level), then for each digit from the top: cur = r·2^c + digit < d·2^c ≤ 2^29,
+   * q_i = ⌊cur/d⌋ (exact in p61), r = cur − q_i·d (free). Quotient Σ q_i·2^(c·i), remainder r.
+   */
+  #longDivision(a: Wire, bits: number, d: bigint): { q: Wire; r: Wire } {
+    const c = P61_EXACT_DIV_BITS - bitLength(d - 1n)
+    const m = Math.ceil(bits / c)
+    const C = 1n << BigInt(c)
+    let r = this.constant(0n)
+    let q = this.constant(0n)
+    for (let i = m - 1; i >= 0; i--) {
+      const digit = this.modc(this.divc(a, 1n << BigInt(c * i)), C)
+      const cur = this.add(this.mulc(r, C), digit)
+      const qi = this.divc(cur, d)
+      r = this.narrow(this.sub(cur, this.mulc(qi, d)), { lo: 0n, hi: d - 1n })
+      q = this.add(this.mulc(q, C), qi)
+    }
+    const g = this.#gate(a)
+    return { q: this.narrow(q, { lo: g.lo / d, hi: g.hi / d }), r }
   }
 
   /** a mod d for a public d ≥ 1 and a ≥ 0. */
@@ -198,6 +244,7 @@ export class CircuitBuilder {
     if (g.hi < d) return a
     const { bits } = bitsOf(g)
     this.#checkProtocolBits('modc', bits)
+    if (this.#lowerable(bits, d)) return this.#longDivision(a, bits, d).r
     return this.#emit('modc', [a], [BigInt(bits), d], { lo: 0n, hi: d - 1n })
   }
 

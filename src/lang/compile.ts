@@ -118,13 +118,25 @@ function flattenOutput(b: CircuitBuilder, v: Value, where: string, wires: Wire[]
 
 const bitsOfType = (r: { lo: bigint; hi: bigint }): ScalarType => ({ kind: 'int', ...bitsOf(r) })
 
-/** Trace a contract with params into a circuit (no cost, no hash). */
+/**
+ * Trace a contract with params into a circuit (no cost, no hash). When the circuit needs p127, it is
+ * traced again with wide public divisions lowered to narrow steps (builder.ts `narrowDivision`); if
+ * that fits p61, the p61 circuit wins (half the bytes per element). Deterministic either way.
+ */
 export function traceContract(contract: Contract<any, any>, rawParams: Readonly<Record<string, string | number>> = {}, opts: { field?: FieldName } = {}): Circuit {
+  const wide = traceOnce(contract, rawParams, opts, false)
+  if (wide.field !== 'p127' || opts.field) return wide
+  if (!wide.gates.some((g) => g.op === 'divc' || g.op === 'modc')) return wide
+  const narrow = traceOnce(contract, rawParams, opts, true)
+  return narrow.field === 'p61' ? narrow : wide
+}
+
+function traceOnce(contract: Contract<any, any>, rawParams: Readonly<Record<string, string | number>>, opts: { field?: FieldName }, narrowDivision: boolean): Circuit {
   if (contract?.kind !== 'enigma-contract') throw new ContractInvalidError('not a contract: export default defineContract({ ... })')
   const params = resolveParams(contract, rawParams)
   const specs: Record<string, TypeSpec> = typeof contract.inputs === 'function' ? contract.inputs(params) : contract.inputs
   if (specs === null || typeof specs !== 'object' || Object.keys(specs).length === 0) throw new ContractInvalidError(`${contract.name}: inputs must declare at least one input`)
-  const b = new CircuitBuilder()
+  const b = new CircuitBuilder({ narrowDivision })
   const slot = { next: 0 }
   const inputs: CircuitInput[] = []
   const secrets: Record<string, unknown> = {}
