@@ -1,0 +1,241 @@
+/**
+ * `enigma devnet up|status|down|demo`: a local chain with the controller and N secret nodes as OS
+ * processes (src/devnet/). `up` writes .enigma/devnet.json, which the SDK helpers and the CLI
+ * (deploy, submit, task, nodes) read by default. Heavy modules load only when a subcommand runs.
+ */
+import { spawn } from 'node:child_process'
+import { openSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Command } from '../main.ts'
+import { CliUsageError } from './compile.ts'
+
+export const DEVNET_USAGE = `Usage:
+  enigma devnet up     [--nodes 5] [--threshold 2] [--detach] [--dir .enigma/devnet] [--state .enigma/devnet.json]
+  enigma devnet status [--state FILE] [--json]
+  enigma devnet down   [--state FILE]
+  enigma devnet demo   [--contract vickrey-auction|millionaires|voting|salary-stats|psi-cardinality|credit-score|FILE]
+                       [--param k=v]... [--nodes 5] [--threshold 2] [--security semi-honest|malicious] [--ci] [--json]
+
+up      starts a Hardhat chain, deploys the controller, starts N secret nodes as processes on 127.0.0.1,
+        registers and stakes them, and writes the state file (RPC URL, controller, funded accounts,
+        node APIs and peer ids). In the foreground until Ctrl-C; --detach returns once it is ready.
+demo    does all of that, runs one task end to end through the SDK (default: a Vickrey auction with
+        5 bidders, each with its own account), prints a summary, and stops everything.
+        --ci: no prompts or colours, exit code 0 only if the result matches the plaintext reference.
+See docs/devnet.md.`
+
+interface DevnetFlags {
+  nodes?: number; threshold?: number; detach: boolean; dir?: string; state?: string; json: boolean; ci: boolean
+  contract?: string; params: Record<string, string>; security?: 'semi-honest' | 'malicious'; help: boolean; rest: string[]
+}
+
+export function parseDevnetFlags(args: readonly string[]): DevnetFlags {
+  const f: DevnetFlags = { detach: false, json: false, ci: false, params: {}, help: false, rest: [] }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1
+    const flag = eq > 0 ? a.slice(0, eq) : a
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined
+    const value = (): string => {
+      const v = inline ?? args[++i]
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new CliUsageError(`${flag} needs a value`, DEVNET_USAGE)
+      return v
+    }
+    const int = (v: string) => {
+      if (!/^[0-9]+$/.test(v)) throw new CliUsageError(`${flag} must be a positive integer, got '${v}'`, DEVNET_USAGE)
+      return Number(v)
+    }
+    switch (flag) {
+      case '--help': case '-h': f.help = true; break
+      case '--nodes': f.nodes = int(value()); break
+      case '--threshold': f.threshold = int(value()); break
+      case '--detach': f.detach = true; break
+      case '--dir': f.dir = value(); break
+      case '--state': f.state = value(); break
+      case '--json': f.json = true; break
+      case '--ci': f.ci = true; break
+      case '--contract': f.contract = value(); break
+      case '--param': case '-p': {
+        const kv = value()
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(kv)
+        if (!m) throw new CliUsageError(`--param expects name=value, got '${kv}'`, DEVNET_USAGE)
+        f.params[m[1]!] = m[2]!
+        break
+      }
+      case '--security': {
+        const v = value()
+        if (v !== 'semi-honest' && v !== 'malicious') throw new CliUsageError(`--security must be semi-honest or malicious, got '${v}'`, DEVNET_USAGE)
+        f.security = v
+        break
+      }
+      default:
+        if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${flag}`, DEVNET_USAGE)
+        f.rest.push(a)
+    }
+  }
+  return f
+}
+
+/** Runs `fn` with an AbortSignal that Ctrl-C / SIGTERM trips; a second Ctrl-C exits at once. */
+async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController()
+  let count = 0
+  const on = (sig: NodeJS.Signals) => {
+    if (++count > 1) process.exit(130)
+    console.error(`\n${sig}: stopping the devnet…`)
+    ac.abort(new Error(`interrupted (${sig})`))
+  }
+  process.on('SIGINT', on)
+  process.on('SIGTERM', on)
+  try {
+    return await fn(ac.signal)
+  } finally {
+    process.off('SIGINT', on)
+    process.off('SIGTERM', on)
+  }
+}
+
+async function demo(f: DevnetFlags): Promise<number> {
+  const { runDemo } = await import('../../devnet/demo.ts')
+  return withSignals(async (signal) => {
+    try {
+      const s = await runDemo({
+        contract: f.contract, params: f.params, nodes: f.nodes, threshold: f.threshold, security: f.security, dir: f.dir, signal,
+        out: f.json ? () => {} : (l) => console.log(l),
+      })
+      if (f.json) console.log(JSON.stringify({ contract: s.contract, taskId: s.taskId, outputs: s.outputs, matchesReference: s.matchesReference, committee: s.committee, rounds: s.rounds, multiplications: s.multiplications, wallMs: s.wallMs, gasUsed: String(s.gasUsed), feeWei: String(s.feeWei), timing: s.flow.timing }))
+      return s.matchesReference === false ? 1 : 0
+    } catch (e) {
+      if (signal.aborted) { console.error('devnet demo: interrupted; everything stopped'); return 130 }
+      throw e
+    }
+  })
+}
+
+async function up(f: DevnetFlags): Promise<number> {
+  const { readState, writeState, removeState, alive, statePath } = await import('../../devnet/state.ts')
+  try {
+    const s = await readState(f.state)
+    if (alive(s.pid)) throw new CliUsageError(`a devnet is already running (pid ${s.pid}, ${s.rpcUrl}); \`enigma devnet down\` first`)
+  } catch (e) {
+    if (e instanceof CliUsageError) throw e
+  }
+  if (f.detach) {
+    // Re-run ourselves in the background, without --detach, and wait for its state file.
+    const file = statePath(f.state)
+    const log = resolve(dirname(file), 'devnet.log')
+    await mkdir(dirname(file), { recursive: true })
+    await removeState(f.state)
+    const args = process.argv.slice(2).filter((a) => a !== '--detach')
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../../bin/enigma.mjs', import.meta.url)), ...args], {
+      detached: true, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')], cwd: process.cwd(),
+    })
+    child.unref()
+    const until = Date.now() + 180_000
+    for (;;) {
+      try {
+        const s = await readState(f.state)
+        console.log(`devnet up (pid ${s.pid}): ${s.rpcUrl}, controller ${s.controller}, ${s.nodes.length} nodes; state in ${file}, log in ${log}`)
+        return 0
+      } catch { /* not yet */ }
+      if (child.exitCode !== null || Date.now() > until) {
+        console.error(`enigma devnet up: the background devnet did not come up; see ${log}`)
+        return 1
+      }
+      await new Promise((r) => setTimeout(r, 300))
+    }
+  }
+  const { startDevnet } = await import('../../devnet/devnet.ts')
+  return withSignals(async (signal) => {
+    const devnet = await startDevnet({
+      nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal,
+      onStep: (s, done, d) => { if (done) console.log(`${s}: ${d ?? 'ok'}`) },
+    })
+    try {
+      const file = await writeState(devnet.state, f.state)
+      console.log(`devnet ready: ${devnet.state.rpcUrl}, controller ${devnet.state.controller}; state in ${file}. Ctrl-C to stop.`)
+      await new Promise<void>((r) => {
+        if (signal.aborted) r()
+        signal.addEventListener('abort', () => r(), { once: true })
+        // A node that dies takes the devnet with it: a half network would mislead.
+        for (const n of devnet.nodes) void n.exited.then(() => r())
+      })
+    } finally {
+      await devnet.stop()
+      await removeState(f.state)
+    }
+    return 0
+  })
+}
+
+async function status(f: DevnetFlags): Promise<number> {
+  const { readState, alive } = await import('../../devnet/state.ts')
+  const s = await readState(f.state)
+  const { getBlockNumber } = await import('viem/actions')
+  const { createPublicClient, http } = await import('viem')
+  let block: string
+  try {
+    block = String(await getBlockNumber(createPublicClient({ transport: http(s.rpcUrl, { retryCount: 0 }) })))
+  } catch {
+    block = 'unreachable'
+  }
+  const nodes = await Promise.all(s.nodes.map(async (n) => {
+    const ok = await fetch(`${n.api}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok).catch(() => false)
+    return { ...n, up: ok && alive(n.pid) }
+  }))
+  if (f.json) {
+    console.log(JSON.stringify({ running: alive(s.pid), pid: s.pid, rpcUrl: s.rpcUrl, block, controller: s.controller, nodes: nodes.map((n) => ({ index: n.index, peerId: n.peerId, account: n.account, api: n.api, up: n.up })) }))
+  } else {
+    console.log(`devnet pid ${s.pid} ${alive(s.pid) ? 'running' : 'NOT RUNNING'}; chain ${s.rpcUrl} (block ${block}); controller ${s.controller}`)
+    for (const n of nodes) console.log(`  node ${n.index} ${n.up ? 'up  ' : 'DOWN'} ${n.api} ${n.account} ${n.peerId}`)
+  }
+  return alive(s.pid) && nodes.every((n) => n.up) ? 0 : 1
+}
+
+async function down(f: DevnetFlags): Promise<number> {
+  const { readState, removeState, alive } = await import('../../devnet/state.ts')
+  const s = await readState(f.state)
+  if (!alive(s.pid)) {
+    await removeState(f.state)
+    console.log('devnet was not running; state file removed')
+    return 0
+  }
+  process.kill(s.pid, 'SIGTERM')
+  const until = Date.now() + 30_000
+  while (alive(s.pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 200))
+  if (alive(s.pid)) {
+    console.error(`enigma devnet down: devnet process ${s.pid} did not stop within 30 s`)
+    return 1
+  }
+  await removeState(f.state)
+  console.log('devnet stopped')
+  return 0
+}
+
+export const devnetCommand: Command = {
+  name: 'devnet',
+  summary: 'local chain + controller + secret nodes (up, status, down, demo)',
+  async run(args) {
+    const [sub, ...rest] = args
+    if (sub === '_node') {
+      // Internal: one devnet node process (src/devnet/node-main.ts).
+      const { runDevnetNode } = await import('../../devnet/node-main.ts')
+      return runDevnetNode(rest[0] ?? '')
+    }
+    const f = parseDevnetFlags(rest)
+    if (sub === undefined || sub === '--help' || sub === '-h' || f.help) {
+      console.log(DEVNET_USAGE)
+      return sub === undefined ? 1 : 0
+    }
+    if (f.rest.length > 0) throw new CliUsageError(`unexpected argument '${f.rest[0]}'`, DEVNET_USAGE)
+    switch (sub) {
+      case 'demo': return demo(f)
+      case 'up': return up(f)
+      case 'status': return status(f)
+      case 'down': return down(f)
+      default: throw new CliUsageError(`unknown subcommand '${sub}'`, DEVNET_USAGE)
+    }
+  },
+}

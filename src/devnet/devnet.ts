@@ -1,0 +1,162 @@
+/**
+ * A local devnet: a Hardhat 2 chain, the controller, and N secret nodes as separate OS processes on
+ * 127.0.0.1, each registered, staked and active. `startDevnet` returns a handle whose `stop()` (safe
+ * to call twice, also after a failed start) takes everything down.
+ *
+ * Accounts (Hardhat's development mnemonic): 0 deploys and owns the controller and funds the nodes'
+ * own accounts (keys made by each node in its data dir), 1 is the treasury, 2… are clients.
+ */
+import { mkdir, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { createPublicClient, createWalletClient, http, parseEther, toHex, type Account, type Chain, type PublicClient, type Transport, type WalletClient } from 'viem'
+import { hardhat } from 'viem/chains'
+import { sendTransaction, waitForTransactionReceipt } from 'viem/actions'
+import { privateKeyToAccount } from 'viem/accounts'
+import { startHardhatNode, hardhatAccount, HARDHAT_ACCOUNT_COUNT, type HardhatNode } from '../chain/testing/hardhat-node.ts'
+import { deployController, type ControllerConfig } from '../chain/actions/deployController.ts'
+import { registerNode } from '../chain/actions/registerNode.ts'
+import { setActive } from '../chain/actions/setActive.ts'
+import { loadOrCreateIdentity, type NodeIdentity } from '../node/identity.ts'
+import { EnigmaError } from '../common/errors.ts'
+import { spawnNode, type NodeProcess } from './node-process.ts'
+import type { DevnetAccount, DevnetState } from './state.ts'
+
+export const DEVNET_CONFIG: ControllerConfig = {
+  minStake: parseEther('1'),
+  withdrawDelay: 7n * 24n * 3600n,
+  maxTaskDuration: 24n * 3600n,
+  baseFee: parseEther('0.01'),
+  feePerMultiplication: 1_000_000_000n, // 1 gwei
+  feePerRound: 100_000_000_000n, // 100 gwei
+  accuserShareBps: 5_000,
+  treasury: hardhatAccount(1).address,
+}
+
+/** First client account index; 0 and 1 are the deployer and the treasury. */
+export const FIRST_CLIENT_ACCOUNT = 2
+export const NODE_STAKE = parseEther('10')
+/** Ether for the node's own gas (receipts). */
+export const NODE_GAS_FUNDS = parseEther('5')
+
+export type DevnetStep = 'chain' | 'controller' | 'nodes' | 'register'
+
+export interface StartDevnetOptions {
+  /** Folder for node data and circuits (default .enigma/devnet); wiped at start. */
+  readonly dir?: string
+  readonly nodes?: number
+  readonly threshold?: number
+  /** Chain port (default: a free one). */
+  readonly port?: number
+  /** Progress callback: a step begins (`done` false) or ends (`done` true, with a detail line). */
+  readonly onStep?: (step: DevnetStep, done: boolean, detail?: string) => void
+  readonly signal?: AbortSignal
+  /** Extra node config keys (e.g. mpcTimeoutMs). */
+  readonly nodeConfig?: Record<string, unknown>
+}
+
+export interface Devnet {
+  readonly state: DevnetState
+  readonly chain: HardhatNode
+  readonly publicClient: PublicClient<Transport, Chain>
+  readonly nodes: readonly NodeProcess[]
+  /** Wallet of hardhat account i. */
+  wallet(index: number): WalletClient<Transport, Chain, Account>
+  /** Gas used by the devnet's own set-up transactions (deploy, funding, registration). */
+  readonly setupGas: bigint
+  stop(): Promise<void>
+}
+
+export function devnetAccount(index: number): DevnetAccount {
+  const a = hardhatAccount(index)
+  return { address: a.address, privateKey: toHex(a.getHdKey().privateKey!) }
+}
+
+export async function startDevnet(options: StartDevnetOptions = {}): Promise<Devnet> {
+  const size = options.nodes ?? 5
+  const threshold = options.threshold ?? Math.floor((size - 1) / 2)
+  if (!Number.isInteger(size) || size < 3 || size > 32) throw new EnigmaError('DEVNET_USAGE', `--nodes must be 3..32, got ${size}`)
+  if (!Number.isInteger(threshold) || threshold < 1 || 2 * threshold >= size) {
+    throw new EnigmaError('DEVNET_USAGE', `--threshold must satisfy 1 ≤ t < nodes/2 (honest majority), got t=${threshold} with ${size} nodes`)
+  }
+  const dir = resolve(options.dir ?? '.enigma/devnet')
+  const step = options.onStep ?? (() => {})
+  const nodes: NodeProcess[] = []
+  let chain: HardhatNode | undefined
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()))
+    await chain?.stop()
+  }
+  options.signal?.addEventListener('abort', () => void stop(), { once: true })
+  try {
+    await rm(dir, { recursive: true, force: true })
+    const circuitsDir = join(dir, 'circuits')
+    await mkdir(circuitsDir, { recursive: true })
+
+    step('chain', false)
+    chain = await startHardhatNode({ port: options.port, signal: options.signal })
+    step('chain', true, chain.url)
+    const transport = http(chain.url, { retryCount: 0 })
+    const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 })
+    const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
+    const wallet = (i: number) => {
+      let w = wallets.get(i)
+      if (!w) wallets.set(i, (w = createWalletClient({ chain: hardhat, transport, account: hardhatAccount(i), pollingInterval: 50 })))
+      return w
+    }
+    let setupGas = 0n
+
+    step('controller', false)
+    const deployed = await deployController(wallet(0), DEVNET_CONFIG)
+    setupGas += deployed.gasUsed
+    step('controller', true, deployed.address)
+
+    step('nodes', false)
+    // Keys first (in this process), so the nodes' accounts can be funded before they start.
+    const dirs = Array.from({ length: size }, (_, i) => join(dir, `node${i}`))
+    const ids: NodeIdentity[] = []
+    for (const d of dirs) ids.push((await loadOrCreateIdentity(d)).identity)
+    for (const id of ids) {
+      const hash = await sendTransaction(wallet(0), { to: id.account.address, value: NODE_STAKE + NODE_GAS_FUNDS, account: wallet(0).account, chain: hardhat })
+      setupGas += (await waitForTransactionReceipt(publicClient, { hash })).gasUsed
+    }
+    const started = await Promise.allSettled(dirs.map((d, i) => spawnNode({
+      index: i, dir: d,
+      config: {
+        rpcUrl: chain!.url, controller: deployed.address,
+        node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...options.nodeConfig },
+      },
+    })))
+    for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value)
+    const failed = started.find((s) => s.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
+    step('nodes', true, nodes.map((n) => n.info.peerId).join(' '))
+
+    step('register', false)
+    await Promise.all(nodes.map(async (n, i) => {
+      const w = createWalletClient({ chain: hardhat, transport, account: privateKeyToAccount(ids[i]!.accountKey.expose()), pollingInterval: 50 })
+      const r1 = await registerNode(w, { address: deployed.address, peerId: n.info.peerId, encryptionKey: n.info.encryptionKey, multiaddrs: [...n.info.multiaddrs], stake: NODE_STAKE })
+      const r2 = await setActive(w, { address: deployed.address, active: true })
+      setupGas += r1.gasUsed + r2.gasUsed
+    }))
+    step('register', true, `${size} nodes staked ${Number(NODE_STAKE / 10n ** 18n)} ETH each and active`)
+
+    const state: DevnetState = {
+      version: 1, pid: process.pid, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address,
+      deployer: devnetAccount(0),
+      accounts: Array.from({ length: HARDHAT_ACCOUNT_COUNT - FIRST_CLIENT_ACCOUNT }, (_, k) => devnetAccount(FIRST_CLIENT_ACCOUNT + k)),
+      threshold,
+      nodes: nodes.map((n) => ({ index: n.index, peerId: n.info.peerId, account: n.info.account, encryptionKey: n.info.encryptionKey, multiaddrs: n.info.multiaddrs, api: n.info.api, pid: n.pid, dataDir: n.dir })),
+      circuitsDir, startedAt: new Date().toISOString(),
+    }
+    return { state, chain, publicClient, nodes, wallet, setupGas, stop }
+  } catch (e) {
+    await stop()
+    throw e
+  }
+}
+
+/** The `nodeApis` map for createEnigmaClient: peer id → API URL. */
+export function nodeApis(state: Pick<DevnetState, 'nodes'>): Record<string, string> {
+  return Object.fromEntries(state.nodes.map((n) => [n.peerId, n.api]))
+}
+

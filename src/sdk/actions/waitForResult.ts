@@ -1,0 +1,93 @@
+import type { Address, Hex } from 'viem'
+import { getBlock, getContractEvents, getTransactionReceipt } from 'viem/actions'
+import { getTask as chainGetTask } from '../../chain/actions/getTask.ts'
+import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
+import type { ChainRequestError, ControllerRevertError } from '../../chain/errors.ts'
+import type { Circuit } from '../../circuit/types.ts'
+import type { OutputJson } from '../../circuit/values.ts'
+import type { EnigmaClient } from '../client.ts'
+import { SdkError } from '../errors.ts'
+import { taskInfo } from '../internal/task-info.ts'
+import { nodeRequest } from '../internal/node-api.ts'
+import { decodePublicOutputs, typedOutputs } from '../internal/outputs.ts'
+
+export interface WaitForResultParameters {
+  readonly taskId: Hex
+  /** With the circuit, outputs are decoded by their declared types; without, they are raw field elements. */
+  readonly circuit?: Pick<Circuit, 'field' | 'outputs'>
+  /** Give up after this long (ms, default 300 000). */
+  readonly timeoutMs?: number
+  readonly signal?: AbortSignal
+}
+export interface TaskReceipt {
+  readonly transactionHash: Hex
+  readonly blockNumber: bigint
+  readonly gasUsed: bigint
+  readonly outputHash: Hex
+  readonly publicOutputs: Hex
+  readonly committee: readonly Address[]
+  /** Members whose attestations the receipt carried (≥ t+1); they share the fee. */
+  readonly signers: readonly Address[]
+  readonly fee: bigint
+}
+export interface WaitForResultReturnType {
+  readonly taskId: Hex
+  readonly outputs: Record<string, OutputJson | string[]>
+  readonly receipt: TaskReceipt
+}
+export type WaitForResultErrorType = ControllerRevertError | ChainRequestError | SdkError
+
+/**
+ * Waits until the task's receipt is on chain and returns its public outputs. Fails early, naming
+ * the reason, when the committee reports the computation failed, the deadline passes (the fee is
+ * then refundable with `refundTask`), or the task was refunded.
+ */
+export async function waitForResult(client: EnigmaClient, params: WaitForResultParameters): Promise<WaitForResultReturnType> {
+  const info = await taskInfo(client, params.taskId)
+  const until = Date.now() + (params.timeoutMs ?? 300_000)
+  let polls = 0
+  for (;;) {
+    params.signal?.throwIfAborted()
+    const task = await chainGetTask(client.public, { address: client.controller, taskId: params.taskId })
+    if (task.status === 'completed') break
+    if (task.status === 'refunded') throw new SdkError('SDK_TASK_REFUNDED', `task ${params.taskId} was refunded: its deadline passed without a receipt`)
+    const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
+    if (now > info.deadline) throw new SdkError('SDK_TASK_EXPIRED', `task ${params.taskId} passed its deadline without a receipt; the creator can call refundTask`)
+    // Every ~2 s ask a member how the computation goes, so a failure is reported now, not at the deadline.
+    if (++polls % Math.max(1, Math.round(2000 / client.pollingIntervalMs)) === 0) await checkNodes(client, info.committee, params.taskId)
+    if (Date.now() > until) throw new SdkError('SDK_TIMEOUT', `task ${params.taskId}: no receipt after ${params.timeoutMs ?? 300_000} ms`)
+    await new Promise((r) => setTimeout(r, client.pollingIntervalMs))
+  }
+  const [log] = await getContractEvents(client.public, {
+    address: client.controller, abi: enigmaControllerAbi, eventName: 'TaskCompleted', args: { taskId: params.taskId },
+    fromBlock: info.createdIn.blockNumber, toBlock: 'latest',
+  })
+  if (!log) throw new SdkError('SDK_OUTPUT_UNAVAILABLE', `task ${params.taskId} is completed but its TaskCompleted event was not found`)
+  const args = log.args as { outputHash: Hex; publicOutputs: Hex; signers: readonly Address[] }
+  const tx = await getTransactionReceipt(client.public, { hash: log.transactionHash })
+  const raw = decodePublicOutputs(args.publicOutputs)
+  const outputs = params.circuit ? typedOutputs(params.circuit, raw) : Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.map(String)]))
+  return {
+    taskId: params.taskId,
+    outputs,
+    receipt: {
+      transactionHash: log.transactionHash, blockNumber: log.blockNumber, gasUsed: tx.gasUsed, outputHash: args.outputHash,
+      publicOutputs: args.publicOutputs, committee: info.committee.map((m) => m.account), signers: args.signers, fee: info.fee,
+    },
+  }
+}
+
+/** Throws SDK_TASK_FAILED if a majority of reachable members report the task failed. */
+async function checkNodes(client: EnigmaClient, committee: Awaited<ReturnType<typeof taskInfo>>['committee'], taskId: Hex): Promise<void> {
+  const states = await Promise.all(committee.map(async (m, i) => {
+    try {
+      return await nodeRequest<{ state: string; reason?: string }>({ url: `${client.nodeApi(m)}/v1/tasks/${taskId}`, who: `node ${i}`, timeoutMs: 1 })
+    } catch {
+      return undefined
+    }
+  }))
+  const failed = states.filter((s) => s?.state === 'failed' || s?.state === 'cancelled')
+  if (failed.length > committee.length / 2) {
+    throw new SdkError('SDK_TASK_FAILED', `task ${taskId} failed on ${failed.length} of ${committee.length} nodes: ${failed[0]!.reason ?? failed[0]!.state}`)
+  }
+}

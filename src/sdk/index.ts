@@ -1,0 +1,14 @@
+/**
+ * The client SDK (`enigma-ts/sdk`): viem-style actions over an `EnigmaClient`. Runs in Node and in
+ * browsers: nothing here imports a node:* module (checked by sdk.bundle.test.ts).
+ */
+export { createEnigmaClient, type EnigmaClient, type EnigmaClientConfig, type NodeApiResolver } from './client.ts'
+export { SdkError, type SdkErrorCode } from './errors.ts'
+export { registerContract, type RegisterContractParameters, type RegisterContractReturnType, type RegisterContractErrorType } from './actions/registerContract.ts'
+export { createTask, type CreateTaskParameters, type CreateTaskReturnType, type CreateTaskErrorType } from './actions/createTask.ts'
+export { submitInput, type SubmitInputParameters, type SubmitInputReturnType, type SubmitInputErrorType } from './actions/submitInput.ts'
+export { waitForResult, type WaitForResultParameters, type WaitForResultReturnType, type WaitForResultErrorType, type TaskReceipt } from './actions/waitForResult.ts'
+export { getTask, type GetTaskParameters, type GetTaskReturnType, type GetTaskErrorType } from './actions/getTask.ts'
+export { getOutput, type GetOutputParameters, type GetOutputReturnType, type GetOutputErrorType } from './actions/getOutput.ts'
+export { valueOfSlot, encodeSlotValue } from './internal/slots.ts'
+export { decodePublicOutputs } from './internal/outputs.ts'

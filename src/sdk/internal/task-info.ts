@@ -1,0 +1,54 @@
+/**
+ * A task's immutable facts (committee with encryption keys, slot names and owners, parameters), read
+ * once from its `TaskCreated` event and the node registry, then cached on the client: the chain's
+ * task record does not hold slot names, the event does.
+ */
+import type { Address, Hex } from 'viem'
+import { getContractEvents } from 'viem/actions'
+import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
+import { decodeTaskParams } from '../../chain/params.ts'
+import { getCommitteeMembers } from '../../chain/actions/getCommitteeMembers.ts'
+import type { CommitteeMember, SecurityMode } from '../../node/task-source.ts'
+import type { EnigmaClient } from '../client.ts'
+import { SdkError } from '../errors.ts'
+
+export interface TaskInfo {
+  readonly taskId: Hex
+  readonly codeHash: Hex
+  readonly creator: Address
+  readonly params: Readonly<Record<string, number>>
+  readonly n: number
+  readonly t: number
+  readonly security: SecurityMode
+  readonly deadline: bigint
+  readonly fee: bigint
+  readonly committee: readonly CommitteeMember[]
+  readonly slots: readonly { readonly name: string; readonly owner: Address }[]
+  readonly createdIn: { readonly blockNumber: bigint; readonly transactionHash: Hex }
+}
+
+export async function taskInfo(client: EnigmaClient, taskId: Hex): Promise<TaskInfo> {
+  const key = `task:${taskId.toLowerCase()}`
+  const hit = client.cache.get(key) as TaskInfo | undefined
+  if (hit) return hit
+  const logs = await getContractEvents(client.public, {
+    address: client.controller, abi: enigmaControllerAbi, eventName: 'TaskCreated', args: { taskId }, fromBlock: client.fromBlock, toBlock: 'latest',
+  })
+  const log = logs[0] as unknown as { args: TaskCreatedArgs; blockNumber: bigint; transactionHash: Hex } | undefined
+  if (!log) throw new SdkError('SDK_TASK_UNKNOWN', `no task ${taskId} on controller ${client.controller}`)
+  const a = log.args
+  const committee = await getCommitteeMembers(client.public, { address: client.controller, committee: a.committee, blockNumber: log.blockNumber })
+  const info: TaskInfo = {
+    taskId: a.taskId, codeHash: a.codeHash, creator: a.creator, params: decodeTaskParams(a.params), n: a.n, t: a.t,
+    security: a.securityMode === 1 ? 'malicious' : 'semi-honest', deadline: a.deadline, fee: a.fee, committee,
+    slots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })),
+    createdIn: { blockNumber: log.blockNumber, transactionHash: log.transactionHash },
+  }
+  client.cache.set(key, info)
+  return info
+}
+
+interface TaskCreatedArgs {
+  taskId: Hex; codeHash: Hex; creator: Address; params: Hex; n: number; t: number; securityMode: number
+  deadline: bigint; fee: bigint; committee: readonly Address[]; inputSlots: readonly { name: string; owner: Address }[]
+}
