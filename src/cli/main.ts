@@ -16,6 +16,7 @@ commands.push((await import('./commands/node.ts')).nodeCommand)
 commands.push((await import('./commands/compile.ts')).compileCommand)
 commands.push((await import('./commands/run.ts')).runCommand)
 commands.push((await import('./commands/demo.ts')).demoCommand)
+commands.push((await import('./commands/devnet.ts')).devnetCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']

@@ -14,8 +14,9 @@ export const LAYER_RANKS: Readonly<Record<string, number>> = {
   node: 7,
   chain: 8,
   sdk: 9,
-  cli: 10,
   devnet: 10,
+  // The CLI wires everything, the devnet included (`enigma devnet ...`), so it sits one above.
+  cli: 11,
   dashboard: 10,
 }
 
