@@ -25,7 +25,7 @@
 import { open } from './open.ts'
 import { add, addPublic, concat, length, lincomb, mulPublic, slice } from './linear.ts'
 import { bitsToField, publicBits } from './bits.ts'
-import { checkBits, compareLeaves, maskBits, mulMany, parallel, reduceTree, reserve, runCircuit, sklansky, type MulRequest } from './prefix.ts'
+import { checkBits, compareLeaves, maskBits, parallel, reduceTree, reserve, runCircuit, sklansky, type Circuit, type MulRequest } from './prefix.ts'
 import type { MpcSession, Shared } from './session.ts'
 
 export interface BitDecomposeOptions {
@@ -48,22 +48,31 @@ export async function bitDecompose(s: MpcSession, a: Shared, opts: BitDecomposeO
   await reserve(s, L * N, N * (k * Math.ceil(Math.log2(k + 1)) + 2 * L + 4 * k))
   const { bits, r } = await maskBits(s, N)
   const c = await open(s, add(s, addPublic(s, a, f.powS(2n, BigInt(k))), r))
-  const cBits = publicBits(f, c, L)
+  return runCircuit(s, bitDecomposeCircuit(s, publicBits(f, c, L), bits, k, N))
+}
+
+/**
+ * Steps 3–4 as a circuit: given the opened c = a + 2^k + r (bits cBits) and the L bits of r, the k
+ * low bits of a. ⌈log₂ max(k, L − k)⌉ + 2 rounds.
+ */
+export function* bitDecomposeCircuit(s: MpcSession, cBits: Uint8Array, bits: Shared, k: number, N: number): Circuit<Shared> {
+  const f = s.field
+  const L = f.bits
   const leaves = compareLeaves(s, cBits, bits, L, N)
   // x_i = c_i ⊕ r_i = r_i·(1 − 2c_i) + c_i, for i < k.
   const cf = bitsToField(f, cBits.subarray(0, k * N))
   const xAll = addPublic(s, mulPublic(s, slice(s, bits, 0, k * N), f.sub(f.fill(k * N, 1n), f.add(cf, cf))), cf)
   const x = Array.from({ length: k }, (_, i) => slice(s, xAll, i * N, (i + 1) * N))
-  const [P, H] = await runCircuit(s, parallel(sklansky(s, leaves.slice(0, k)), reduceTree(s, leaves.slice(k), true)))
+  const [P, H] = yield* parallel(sklansky(s, leaves.slice(0, k)), reduceTree(s, leaves.slice(k), true))
   // Round A: the wrap bit w, and x_i·g_{<i}, x_i·e_{<i}.
   const reqA: MulRequest[] = [[H.e, P[k - 1]!.g]]
   for (let i = 1; i < k; i++) reqA.push([x[i]!, P[i - 1]!.g], [x[i]!, P[i - 1]!.e])
-  const prodA = await mulMany(s, reqA)
+  const prodA = yield reqA
   const w = add(s, H.g, prodA[0]!)
   // Round B: e_{<i}·w and (x_i·e_{<i})·w; x_0·w.
   const reqB: MulRequest[] = [[x[0]!, w]]
   for (let i = 1; i < k; i++) reqB.push([P[i - 1]!.e, w], [prodA[2 * i]!, w])
-  const prodB = await mulMany(s, reqB)
+  const prodB = yield reqB
   const out: Shared[] = [lincomb(s, [1n, 1n, f.negS(2n)], [x[0]!, w, prodB[0]!])]
   const m2 = f.negS(2n)
   for (let i = 1; i < k; i++) {

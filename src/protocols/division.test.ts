@@ -111,6 +111,23 @@ test('p61 malicious n=3: 32-bit divPublic at the width limit (up to 11 remainder
   assert.deepEqual(outs[9], wide.map((x) => x % (1n << 20n)))
 })
 
+test('p61 semi-honest n=3: divSecret with an odd width (radix 4, partial top digit) and at the widest p61 allows (radix 2)', async () => {
+  const m7 = 127n
+  const a7 = [0n, 1n, m7, m7, 100n, 64n, 5n, 126n]
+  const b7 = [1n, 0n, 1n, m7, 7n, 3n, 6n, 2n]
+  const m58 = (1n << 58n) - 1n
+  const a58 = [m58, m58, 0n, (1n << 57n) + 12345n]
+  const b58 = [1n, m58, 5n, 3n]
+  const [q7, r7, q58, r58] = await evaluate({ field: p61, n: 3, t: 1, security: 'semi-honest' }, [a7, b7, a58, b58], async (s, [x, y, u, v]) => [
+    ...Object.values(await divModSecret(s, x!, y!, { bits: 7 })),
+    ...Object.values(await divModSecret(s, u!, v!, { bits: 58 })),
+  ])
+  assert.deepEqual(q7, a7.map((x, i) => divRef(x, b7[i]!)))
+  assert.deepEqual(r7, a7.map((x, i) => modRef(x, b7[i]!)))
+  assert.deepEqual(q58, a58.map((x, i) => divRef(x, b58[i]!)))
+  assert.deepEqual(r58, a58.map((x, i) => modRef(x, b58[i]!)))
+})
+
 test('p127 semi-honest n=5: unsigned 32-bit divSecret', async () => {
   const max = (1n << 32n) - 1n
   const a = randomRange(12, 0n, max, [max, 0n, max, 12345678n])

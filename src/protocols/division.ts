@@ -24,31 +24,36 @@
  *   10; with remainder candidates (e.g. k = 32, d = 3): 21; signed adds 11. Multiplications per value
  *   ≈ 2L + 4 per masked step (truncation, each of the δ candidates, sign test); random bits L per step.
  *
- * divSecret / modSecret (secret b), restoring long division (textbook; as an MPC protocol e.g.
- * Catrina–Dragulescu / Veugen; exact by construction):
- * - bits a_{k−1..0} of a by bitDecompose (bit-decompose.ts); [b = 0] by a zero test (Damgård et al.
- *   2006 §5); k·L random bits drawn at once.
- * - k sequential steps: R ← 2R + a_i; t = [R < b] = lsb(2(R − b)) with the perfect Mersenne mask
- *   (Nishide–Ohta 2007 §4); the carry tree also computes r_0·b so that one last round gives both t
- *   and t·b; q_i = 1 − t; R ← R − b + t·b. 0 ≤ R < 2b, so |R − b| < 2^k and k + 3 ≤ field bits.
+ * divSecret / modSecret (secret b), restoring long division in radix 4 (textbook restoring division,
+ * e.g. Knuth TAOCP vol. 2 §4.3.1; exact by construction):
+ * - the bits of a (bitDecomposeCircuit, bit-decompose.ts) and [b = 0] (Damgård et al. 2006 §5: c = b + r
+ *   agrees with r on every bit) share one opening and one lock-step circuit; then all the steps'
+ *   random bits are drawn at once.
+ * - ⌈k/2⌉ sequential steps (radix 4; radix 2 with k steps when k + 4 > field bits): R ← 4R + D with D
+ *   the next base-4 digit of a; the three tests t_v = [R ≥ v·b], v = 1, 2, 3, are one vectorised
+ *   lsb(2(R − v·b)) with the perfect Mersenne mask (Nishide–Ohta 2007 §4), whose carry tree also
+ *   computes r_0·b so that one last round gives both t_v and t_v·b; digit = t_1 + t_2 + t_3 = ⌊R/b⌋
+ *   (R < 4b), R ← R − digit·b. Invariant 0 ≤ R < b between steps, so |R − v·b| < 2^(k+2).
  * - Division by a secret zero (never throws, nothing leaks): quotient 0, remainder a (the circuit
  *   reference, circuit/evaluate-plain.ts: `divs` by 0 gives 0, `mods` gives a). Long division yields
- *   q = 2^k − 1 and R = a; the quotient is multiplied by 1 − [b = 0].
- * - Rounds (semi-honest, p61): preprocessing 1 + bitDecompose ≈ 9 + zero test ≈ 9 +
- *   k·(1 opening + ⌈log₂ L⌉ + 1) + 1 = 8k + ≈ 21 (measured 149 for k = 16; p127: 9k + ≈ 23, malicious
- *   +≈ 7); signed adds ≈ 11. Multiplications per value ≈ k·(2L + 4) + k·⌈log₂ k⌉ + 7k + 3L
- *   (≈ 2230 for k = 16 in p61); random bits (k + 2)·L.
+ *   all-ones digits and R = a; the quotient is multiplied by 1 − [b = 0].
+ * - Limits: k + 3 ≤ field bits (k ≤ 58 in p61, radix 4 up to k = 57; k ≤ 124 in p127).
+ * - Rounds (measured, semi-honest, p61, k = 16): 77 = preprocessing 1 + bits 1 + opening 1 + bit
+ *   decomposition / zero test 8 + bits 1 + ⌈k/2⌉·(1 opening + ⌈log₂ L⌉ + 1) + 1, i.e. 4k + ≈ 13
+ *   (p127: 4.5k + ≈ 15; malicious: a few more, multiplications of ≥ kingThreshold elements take two
+ *   rounds); signed adds ≈ 12. Multiplications per value ≈ 1.5k·(2L + 4) + k·⌈log₂ k⌉ + 7k + 3L
+ *   (≈ 3200 for k = 16 in p61); random bits (1.5k + 2)·L.
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
 import { open } from './open.ts'
 import { mul } from './mul.ts'
-import { randomBits, publicBits, productTree, bitsToField } from './bits.ts'
+import { randomBits, publicBits, bitsToField } from './bits.ts'
 import { add, addPublic, concat, length, lincomb, mulPublic, publicSub, slice, sub } from './linear.ts'
-import { bitDecompose } from './bit-decompose.ts'
+import { bitDecomposeCircuit } from './bit-decompose.ts'
 import { truncMod } from './trunc.ts'
 import {
-  checkBits, compareLeaves, maskBits, mulMany, parallel, product, reduceTree, reserve, runCircuit, weighted,
+  checkBits, compareLeaves, maskBits, mulMany, parallel, product, productTreeCircuit, reduceTree, reserve, runCircuit, weighted,
   type Circuit,
 } from './prefix.ts'
 import type { MpcSession, Shared } from './session.ts'
@@ -111,19 +116,6 @@ async function lsbTimes(s: MpcSession, v: Shared, y?: Shared, mask?: { bits: Sha
 /** [x < 0] for |x| < p/4 (lsb of 2x). */
 async function isNegative(s: MpcSession, x: Shared): Promise<Shared> {
   return (await lsbTimes(s, mulPublic(s, x, 2n))).z
-}
-
-/** [x = 0] (Damgård et al. 2006 §5): c = x + r agrees with r on every bit. Wrong with probability 2^−L. */
-async function isZero(s: MpcSession, x: Shared): Promise<Shared> {
-  const f = s.field
-  const N = length(s, x)
-  const L = f.bits
-  await reserve(s, L * N, L * N)
-  const { bits, r } = await maskBits(s, N)
-  const c = await open(s, add(s, x, r))
-  const cf = bitsToField(f, publicBits(f, c, L))
-  const same = addPublic(s, mulPublic(s, bits, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), f.sub(f.fill(L * N, 1n), cf))
-  return productTree(s, same, L, N)
 }
 
 function zerosLike(s: MpcSession, a: Shared): Shared {
@@ -220,30 +212,54 @@ export async function modPublic(s: MpcSession, a: Shared, d: bigint, opts: Divis
   return (await divModPublic(s, a, d, opts, 'modPublic')).remainder
 }
 
-/** Multiplications per value of the unsigned long division (bit decomposition, zero test, k steps). */
+/** Bits per quotient digit: radix 4 (three comparisons per step, half the steps) when it fits. */
+const digitBits = (k: number, L: number): number => (k + 4 <= L ? 2 : 1)
+
+/** Multiplications per value of the unsigned long division (bit decomposition, zero test, the steps). */
 function secretDivisionMuls(k: number, L: number): number {
-  return k * Math.ceil(Math.log2(k + 1)) + 2 * L + 4 * k + L + k * (2 * L + 4)
+  const rho = digitBits(k, L)
+  return k * Math.ceil(Math.log2(k + 1)) + 2 * L + 4 * k + L + Math.ceil(k / rho) * ((1 << rho) - 1) * (2 * L + 4)
 }
 
 async function divModSecretUnsigned(s: MpcSession, a: Shared, b: Shared, k: number): Promise<DivMod> {
   const f = s.field
   const L = f.bits
   const N = length(s, a)
-  await reserve(s, (k + 2) * L * N, N * (secretDivisionMuls(k, L) + 1))
-  const aBits = await bitDecompose(s, a, { bits: k })
-  const bZero = await isZero(s, b)
-  const allBits = await randomBits(s, k * L * N)
+  const rho = digitBits(k, L)
+  const cmp = (1 << rho) - 1
+  const steps = Math.ceil(k / rho)
+  await reserve(s, (2 + steps * cmp) * L * N, N * (secretDivisionMuls(k, L) + 1))
+  // The bits of a and [b = 0]: one opening, one lock-step circuit.
+  const pre = await randomBits(s, 2 * L * N)
+  const bitsA = slice(s, pre, 0, L * N)
+  const bitsB = slice(s, pre, L * N, 2 * L * N)
+  const c = await open(s, concat(s, [add(s, addPublic(s, a, f.powS(2n, BigInt(k))), weighted(s, bitsA, 0, L, N)), add(s, b, weighted(s, bitsB, 0, L, N))]))
+  const cf = bitsToField(f, publicBits(f, f.view(c, N, 2 * N), L))
+  const same = addPublic(s, mulPublic(s, bitsB, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), f.sub(f.fill(L * N, 1n), cf))
+  const [aBits, bZero] = await runCircuit(s, parallel(
+    bitDecomposeCircuit(s, publicBits(f, f.view(c, 0, N), L), bitsA, k, N),
+    productTreeCircuit(s, same, L, N),
+  ))
+  const allBits = await randomBits(s, steps * cmp * L * N)
+  const bs = concat(s, Array.from({ length: cmp }, () => b))
   let R = zerosLike(s, a)
-  const qBits: Shared[] = new Array(k)
-  for (let j = 0; j < k; j++) {
-    const i = k - 1 - j
-    R = add(s, mulPublic(s, R, 2n), slice(s, aBits, i * N, (i + 1) * N))
-    const bits = slice(s, allBits, j * L * N, (j + 1) * L * N)
-    const { z: lt, zy: ltB } = await lsbTimes(s, mulPublic(s, sub(s, R, b), 2n), b, { bits, r: weighted(s, bits, 0, L, N) })
-    qBits[i] = publicSub(s, 1n, lt)
-    R = add(s, sub(s, R, b), ltB!)
+  const digits: Shared[] = new Array(steps)
+  for (let j = 0; j < steps; j++) {
+    const pos = steps - 1 - j
+    // R ← 2^ρ·R + digit pos of a
+    const abits = Array.from({ length: rho }, (_, u) => pos * rho + u).filter((i) => i < k)
+    R = lincomb(s, [f.powS(2n, BigInt(rho)), ...abits.map((_, u) => f.powS(2n, BigInt(u)))], [R, ...abits.map((i) => slice(s, aBits, i * N, (i + 1) * N))])
+    // t_v = [R ≥ v·b] for v = 1..2^ρ − 1, in one masked comparison, with t_v·b in the same rounds.
+    const cands = concat(s, Array.from({ length: cmp }, (_, v) => sub(s, R, mulPublic(s, b, BigInt(v + 1)))))
+    const bits = slice(s, allBits, j * cmp * L * N, (j + 1) * cmp * L * N)
+    const { z: lt, zy: ltB } = await lsbTimes(s, mulPublic(s, cands, 2n), bs, { bits, r: weighted(s, bits, 0, L, cmp * N) })
+    const ltParts = Array.from({ length: cmp }, (_, v) => slice(s, lt, v * N, (v + 1) * N))
+    const ltBParts = Array.from({ length: cmp }, (_, v) => slice(s, ltB!, v * N, (v + 1) * N))
+    // digit = Σ_v t_v = cmp − Σ_v lt_v;  R ← R − digit·b = R − cmp·b + Σ_v lt_v·b
+    digits[pos] = publicSub(s, BigInt(cmp), lincomb(s, ltParts.map(() => 1n), ltParts))
+    R = add(s, sub(s, R, mulPublic(s, b, BigInt(cmp))), lincomb(s, ltBParts.map(() => 1n), ltBParts))
   }
-  const q = lincomb(s, qBits.map((_, i) => f.powS(2n, BigInt(i))), qBits)
+  const q = lincomb(s, digits.map((_, i) => f.powS(2n, BigInt(rho * i))), digits)
   return { quotient: await mul(s, q, publicSub(s, 1n, bZero)), remainder: R }
 }
 

@@ -211,3 +211,15 @@ export function checkBits(s: MpcSession, fn: string, bits: number, spare: number
 export function checkShift(fn: string, name: string, shift: number, bits: number): void {
   check(Number.isInteger(shift) && shift > 0 && shift < bits, fn, `${name} must be an integer with 0 < ${name} < bits (${bits}), got ${shift}`)
 }
+
+/** Π_i x_i over `rows` shared vectors of N elements (bit-major), by a balanced tree: ⌈log₂ rows⌉ rounds. */
+export function* productTreeCircuit(s: MpcSession, x: Shared, rows: number, N: number): Circuit<Shared> {
+  let nodes = Array.from({ length: rows }, (_, i) => slice(s, x, i * N, (i + 1) * N))
+  while (nodes.length > 1) {
+    const pairs = Math.floor(nodes.length / 2)
+    const prods = yield Array.from({ length: pairs }, (_, j): MulRequest => [nodes[j]!, nodes[pairs + j]!])
+    if (nodes.length % 2 === 1) prods.push(nodes[nodes.length - 1]!)
+    nodes = prods
+  }
+  return nodes[0]!
+}
