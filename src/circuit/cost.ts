@@ -69,6 +69,11 @@ export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = 
       const extra = security === 'malicious' && b.op !== 'mul' ? MALICIOUS_EXTRA_ROUNDS_PER_CALL : 0
       perOp.set(b.op, Math.max(perOp.get(b.op) ?? 0, gateCost(b.op, b.attrs, fieldBits).rounds + extra))
     }
+    // A level with both lt and eq runs its eq gates inside the lt call (engine/run-circuit.ts).
+    if (perOp.has('lt') && perOp.has('eq')) {
+      perOp.set('lt', Math.max(perOp.get('lt')!, perOp.get('eq')!))
+      perOp.delete('eq')
+    }
     for (const r of perOp.values()) rounds += r
   }
   const inputs = c.inputs.reduce((s, i) => s + i.wires.length, 0)

@@ -66,6 +66,8 @@ test('comparisons of different widths in one level merge into one protocol call'
     { op: 'mul', attrs: [], gates: [6] },
   ])
   assert.deepEqual(merged.map((g) => [g.op, g.attrs, g.gates]), [['lt', [33n, 1n], [3, 4, 5]], ['mul', [], [6]]])
+  const withEq = mergeBatches([{ op: 'lt', attrs: [32n, 0n], gates: [3] }, { op: 'eq', attrs: [8n, 0n], gates: [4] }])
+  assert.deepEqual(withEq.map((g) => [g.op, g.attrs, g.gates, g.eqGates]), [['lt', [32n, 0n], [3], [4]]])
 })
 
 test('over TCP, one process per party (malicious)', async () => {

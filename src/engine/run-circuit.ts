@@ -93,7 +93,7 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
   for (let L = 1; L <= sched.levels.length; L++) {
     for (const group of mergeBatches(sched.levels[L - 1]!)) {
       const results = await runGroup(s, c, group, shareOf)
-      group.gates.forEach((g, k) => (vals[g] = results[k]!))
+      ;[...group.gates, ...(group.eqGates ?? [])].forEach((g, k) => (vals[g] = results[k]!))
     }
     localByLevel[L]!.forEach(runLocal)
   }
@@ -162,21 +162,29 @@ interface Group {
   readonly op: Batch['op']
   readonly attrs: readonly bigint[]
   readonly gates: readonly number[]
+  /** eq gates computed inside an lt call as 1 − [a < b] − [b < a] (results follow `gates`). */
+  readonly eqGates?: readonly number[]
 }
 
 /**
  * One protocol call per op and level where possible: lt / eq batches of different widths merge at
- * the widest (signed if any is; an unsigned k-bit operand needs k + 1 bits as signed).
+ * the widest (signed if any is; an unsigned k-bit operand needs k + 1 bits as signed). When a level
+ * has both lt and eq gates, the eq gates ride in the lt call as 1 − [a < b] − [b < a]: two lt
+ * elements instead of one eq element, but one comparison's rounds instead of two in a row.
  */
 export function mergeBatches(level: readonly Batch[]): Group[] {
   const out: Group[] = []
-  for (const op of ['lt', 'eq'] as const) {
-    const bs = level.filter((b) => b.op === op)
-    if (bs.length === 0) continue
+  const widest = (bs: readonly Batch[]): bigint[] => {
     const signed = bs.some((b) => b.attrs[1] === 1n)
     const bits = Math.max(...bs.map((b) => Number(b.attrs[0]) + (signed && b.attrs[1] === 0n ? 1 : 0)))
-    out.push({ op, attrs: [BigInt(bits), signed ? 1n : 0n], gates: bs.flatMap((b) => b.gates).sort((a, b) => a - b) })
+    return [BigInt(bits), signed ? 1n : 0n]
   }
+  const gatesOf = (bs: readonly Batch[]) => bs.flatMap((b) => b.gates).sort((a, b) => a - b)
+  const lts = level.filter((b) => b.op === 'lt')
+  const eqs = level.filter((b) => b.op === 'eq')
+  if (lts.length > 0 && eqs.length > 0) out.push({ op: 'lt', attrs: widest([...lts, ...eqs]), gates: gatesOf(lts), eqGates: gatesOf(eqs) })
+  else if (lts.length > 0) out.push({ op: 'lt', attrs: widest(lts), gates: gatesOf(lts) })
+  else if (eqs.length > 0) out.push({ op: 'eq', attrs: widest(eqs), gates: gatesOf(eqs) })
   for (const b of level) if (b.op !== 'lt' && b.op !== 'eq') out.push(b)
   return out
 }
@@ -200,9 +208,22 @@ async function runGroup(s: MpcSession, c: Circuit, g: Group, shareOf: (w: number
     case 'mul':
       r = await P.mul(s, arg(0), arg(1))
       break
-    case 'lt':
-      r = await P.lt(s, arg(0), arg(1), { bits, signed: g.attrs[1] === 1n })
-      break
+    case 'lt': {
+      const eqs = (g.eqGates ?? []).map((i) => c.gates[i]!)
+      if (eqs.length === 0) {
+        r = await P.lt(s, arg(0), arg(1), { bits, signed: g.attrs[1] === 1n })
+        break
+      }
+      const side = (xs: Gate[], k: number) => xs.map((x) => shareOf(x.args[k]!))
+      const a = P.concat(s, [...side(gates, 0), ...side(eqs, 0), ...side(eqs, 1)])
+      const b = P.concat(s, [...side(gates, 1), ...side(eqs, 1), ...side(eqs, 0)])
+      const both = await P.lt(s, a, b, { bits, signed: g.attrs[1] === 1n })
+      const n = gates.length
+      const m = eqs.length
+      const eq = P.publicSub(s, 1n, P.add(s, P.slice(s, both, n, n + m), P.slice(s, both, n + m, n + 2 * m)))
+      r = P.concat(s, [P.slice(s, both, 0, n), eq])
+      return Array.from({ length: n + m }, (_, k) => P.slice(s, r, k, k + 1))
+    }
     case 'eq':
       r = await P.eq(s, arg(0), arg(1), { bits, signed: g.attrs[1] === 1n })
       break
