@@ -17,6 +17,7 @@ import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { EnigmaError } from '../common/errors.ts'
+import { AttestationGossipSource } from './attestation-gossip.ts'
 
 export interface DevnetNodeConfig {
   /** Node configuration (src/node/config.ts keys). */
@@ -42,10 +43,11 @@ export async function runDevnetNode(configPath: string): Promise<number> {
   const client = createPublicClient({ chain: hardhat, transport, pollingInterval: 100 })
   const submitter = createWalletClient({ chain: hardhat, transport, account: identity.account, pollingInterval: 100 })
   let node: SecretNode | undefined
-  const source = new ChainTaskSource({
+  const chainSource = new ChainTaskSource({
     client, address: cfg.controller, submitter, pollingIntervalMs: pollingInterval, fallbackDelayMs: 5_000,
     onError: (e) => node?.log.warn('chain source', { err: e }),
   })
+  const source = new AttestationGossipSource(chainSource, () => node)
   node = new SecretNode(config, { compute: engineCompute, source })
   const n = node
   const stopped = new Promise<void>((resolve) => {
@@ -68,6 +70,7 @@ export async function runDevnetNode(configPath: string): Promise<number> {
   })
   try {
     await n.start()
+    source.listen()
   } catch (e) {
     await n.stop()
     throw e

@@ -75,7 +75,7 @@ export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
   try {
     const info = await new Promise<NodeInfoLine>((resolve, reject) => {
       let out = ''
-      const ms = o.startTimeoutMs ?? 90_000
+      const ms = o.startTimeoutMs ?? 300_000
       const timer = setTimeout(() => reject(new EnigmaError('DEVNET_NODE_FAILED', `node ${o.index} did not start within ${ms} ms (see ${logFile})`)), ms)
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString('utf8')
