@@ -4,7 +4,7 @@
  * a circuit is one vectorised multiplication, so N values cost the rounds of one.
  */
 import type { Field, FieldVector } from '../field/types.ts'
-import { takeRandom } from './pools.ts'
+import { takeDoubles, takeRandom } from './pools.ts'
 import { openRaw } from './open.ts'
 import { authenticate, mul } from './mul.ts'
 import { ensureMacKey } from './mac.ts'
@@ -38,7 +38,10 @@ export async function randomBits(s: MpcSession, count: number): Promise<Shared> 
   let squares: FieldVector
   if (!s.malicious) {
     a = { v: raw, m: undefined }
-    squares = await openRaw(s, f.mul(raw, raw), 2 * s.t, 'bits')
+    // Re-randomise before opening (DN07 degree reduction without the last step): the raw product f² of
+    // a's sharing polynomial would reveal f up to sign, hence a and the bit (arith-bits.test.ts).
+    const z = await takeDoubles(s, count)
+    squares = await openRaw(s, f.sub(f.muladd(raw, raw, z.t2), z.t), 2 * s.t, 'bits')
   } else {
     a = await authenticate(s, raw)
     squares = await openRaw(s, (await mul(s, a, a)).v, s.t, 'bits')
