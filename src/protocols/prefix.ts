@@ -195,7 +195,9 @@ export function publicLowBits(f: Field, c: FieldVector, m: number): FieldVector 
 /** Top up the pools for `bits` random bits and `muls` circuit multiplications in one round. */
 export async function reserve(s: MpcSession, bits: number, muls: number): Promise<void> {
   await ensureMacKey(s)
-  const doubles = s.malicious ? 3 * bits + 2 * muls : muls
+  // randomBits uses one double sharing per bit (semi-honest: to re-randomise the opened square),
+  // three in malicious mode (MAC, then a MAC-carrying square).
+  const doubles = s.malicious ? 3 * bits + 2 * muls : bits + muls
   await preprocess(s, { randoms: bits + 4, doubles })
 }
 
