@@ -41,7 +41,7 @@ function checkWidth(s: MpcSession, fn: string, opts: CompareOptions): void {
 /** Request preprocessing for `values` comparisons in one round (random sharings and double sharings). */
 async function preprocessFor(s: MpcSession, values: number, L: number): Promise<void> {
   const macFactor = s.malicious ? 2 : 1
-  const doubles = macFactor * (2 * L + 2) * values + (s.malicious ? 4 * L * values : 0)
+  const doubles = macFactor * (2 * L + 2) * values + (s.malicious ? 4 * L * values : L * values) // randomBits: 1 double per bit (semi-honest), 3 (malicious)
   await preprocess(s, { randoms: L * values + 3, doubles })
 }
 
