@@ -65,14 +65,10 @@ export default defineContract({
 test('wrong input: one clear line naming what and where, non-zero exit, no stack trace', () => {
   const cases: [string[], RegExp][] = [
     [['run', 'examples/millionaires.ts', '--inputs', file('neg.json', '{"alice": -1, "bob": 2}')], /neg\.json: alice: -1 is out of range for uint32/],
-    [['run', 'examples/millionaires.ts', '--inputs', file('big.json', '{"alice": 4294967296, "bob": 2}')], /alice: 4294967296 is out of range for uint32/],
     [['run', 'examples/millionaires.ts', '--inputs', file('unk.json', '{"alice": 1, "bob": 2, "eve": 3}')], /eve: unknown input/],
-    [['run', 'examples/millionaires.ts', '--inputs', file('miss.json', '{"alice": 1}')], /bob: missing input/],
-    [['run', 'examples/millionaires.ts', '--inputs', file('nan.json', '{"alice": "lots", "bob": 1}')], /alice: expected an integer/],
     [['run', 'examples/millionaires.ts', '--inputs', file('bad.json', '{"alice": 1,')], /bad\.json: malformed JSON/],
     [['run', 'examples/vickrey-auction.ts', '-p', 'bidders=3', '--inputs', file('len.json', '{"bids": [1, 2]}')], /bids: expected an array of length 3, got length 2/],
     [['run', 'examples/vickrey-auction.ts', '--inputs', file('v.json', '{"bids": [1, 2]}')], /param bidders: missing/],
-    [['run', 'examples/vickrey-auction.ts', '-p', 'bidders=1', '--inputs', file('v1.json', '{"bids": [1]}')], /param bidders=1: out of range 2…1000/],
     [['compile', 'examples/nope.ts'], /contract file not found/],
     [['compile', badContract()], /LANG_SECRET_CONDITION: .*bad\.ts:6:\d+: `if \(a\.gt\(b\)\)` tests a secret sbool.*select\(c, a, b\)/],
   ]
