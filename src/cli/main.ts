@@ -17,6 +17,10 @@ commands.push((await import('./commands/compile.ts')).compileCommand)
 commands.push((await import('./commands/run.ts')).runCommand)
 commands.push((await import('./commands/demo.ts')).demoCommand)
 commands.push((await import('./commands/devnet.ts')).devnetCommand)
+commands.push((await import('./commands/deploy.ts')).deployCommand)
+commands.push((await import('./commands/submit.ts')).submitCommand)
+commands.push((await import('./commands/task.ts')).taskCommand)
+commands.push((await import('./commands/nodes.ts')).nodesCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']

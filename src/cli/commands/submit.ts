@@ -1,0 +1,79 @@
+/**
+ * `enigma submit <contract.ts|codeHash> --inputs <inputs.json> [--param k=v]... [--security ...]
+ * [--nodes N] [--threshold T] [--json]`: register the contract if needed, create a task, fill every
+ * slot (one per declared input) from the file, wait for the receipt and print
+ * {"taskId", "outputs", "receipt": {transactionHash, blockNumber, committee, signers, fee}}.
+ * Inputs are checked exactly as `enigma run` checks them, with the same messages.
+ */
+import type { Command } from '../main.ts'
+import { encodeInputs } from '../../circuit/values.ts'
+import { CliUsageError, committee, lintContractFile, parseContractArgs } from './compile.ts'
+import { readInputsFile } from './run.ts'
+import { CHAIN_FLAGS_USAGE, takeChainFlags } from '../../devnet/chain-flags.ts'
+
+export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
+                     [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
+
+Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
+fills every input slot from inputs.json (shares encrypted to each committee node, commitment on
+chain), waits for the committee's receipt and prints the outputs and the receipt.
+${CHAIN_FLAGS_USAGE}`
+
+const bigintJson = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)
+
+export const submitCommand: Command = {
+  name: 'submit',
+  summary: 'run a secret contract as a task on the chain and its secret nodes',
+  async run(argv) {
+    const args = [...argv]
+    const chain = takeChainFlags(args)
+    const a = parseContractArgs(args, SUBMIT_USAGE, ['--inputs', '--timeout'])
+    if (a.help) { console.log(SUBMIT_USAGE); return 0 }
+    const inputsPath = a.extra['--inputs']
+    if (inputsPath === undefined) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
+    const timeout = a.extra['--timeout']
+    if (timeout !== undefined && !/^[0-9]+$/.test(timeout)) throw new CliUsageError(`--timeout must be milliseconds, got '${timeout}'`)
+    const { nodes, threshold } = committee(a)
+    const { cliContext, circuitByHash } = await import('../../devnet/context.ts')
+    const { compileFile, contractPath, deployCompiled } = await import('../../devnet/contracts.ts')
+    const sdk = await import('../../sdk/index.ts')
+    const ctx = await cliContext(chain, true)
+    const byHash = /^0x[0-9a-fA-F]{64}$/.test(a.file!)
+    let circuit, codeHash
+    if (byHash) {
+      circuit = await circuitByHash(ctx.state, a.file!)
+      codeHash = a.file! as `0x${string}`
+    } else {
+      const file = contractPath(a.file!)
+      const compiled = await compileFile(file, a.params)
+      circuit = compiled.circuit
+      codeHash = compiled.codeHash
+      // Check inputs before anything goes on chain, so a bad value is one clear line.
+      encodeInputs(circuit.inputs, await readInputsFile(inputsPath), inputsPath)
+      if (!a.noLint) await lintContractFile(file)
+      if (ctx.state) await deployCompiled(ctx.client, ctx.state.circuitsDir, compiled)
+      else await sdk.registerContract(ctx.client, { codeHash, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds })
+    }
+    const values = (await readInputsFile(inputsPath)) as Record<string, unknown>
+    encodeInputs(circuit.inputs, values, inputsPath)
+    const me = ctx.client.account!.address
+    const task = await sdk.createTask(ctx.client, {
+      codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,
+      inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })),
+    })
+    for (const i of circuit.inputs) {
+      await sdk.submitInput(ctx.client, { taskId: task.taskId, slot: i.name, value: values[i.name], circuit })
+    }
+    const r = await sdk.waitForResult(ctx.client, { taskId: task.taskId, circuit, ...(timeout ? { timeoutMs: Number(timeout) } : {}) })
+    const receipt = {
+      transactionHash: r.receipt.transactionHash, blockNumber: r.receipt.blockNumber, committee: r.receipt.committee,
+      signers: r.receipt.signers, fee: r.receipt.fee, gasUsed: r.receipt.gasUsed,
+    }
+    if (a.json) console.log(JSON.stringify({ taskId: task.taskId, outputs: r.outputs, receipt }, bigintJson))
+    else {
+      for (const [k, v] of Object.entries(r.outputs)) console.log(`${k}: ${JSON.stringify(v)}`)
+      console.log(`(task ${task.taskId}; receipt in block ${receipt.blockNumber}, tx ${receipt.transactionHash}, ${receipt.signers.length} of ${receipt.committee.length} members signed; fee ${receipt.fee} wei)`)
+    }
+    return 0
+  },
+}

@@ -1,0 +1,50 @@
+/** `enigma task <taskId> [--json]`: a task's on-chain status, committee, slots, and its receipt once done. */
+import type { Command } from '../main.ts'
+import { CliUsageError } from './compile.ts'
+import { CHAIN_FLAGS_USAGE, takeChainFlags } from '../../devnet/chain-flags.ts'
+
+export const TASK_USAGE = `Usage: enigma task <taskId> [--json]
+
+Prints the task's status, committee, input slots (owner, commitment) and, once completed, its receipt.
+${CHAIN_FLAGS_USAGE}`
+
+const bigintJson = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)
+
+export const taskCommand: Command = {
+  name: 'task',
+  summary: 'show a task: status, committee, slots, receipt',
+  async run(argv) {
+    const args = [...argv]
+    const chain = takeChainFlags(args)
+    const help = args.some((x) => x === '--help' || x === '-h')
+    const json = args.includes('--json')
+    const rest = args.filter((x) => x !== '--json' && x !== '--help' && x !== '-h')
+    if (help) { console.log(TASK_USAGE); return 0 }
+    const unknown = rest.find((x) => x.startsWith('-'))
+    if (unknown) throw new CliUsageError(`unknown option ${unknown}`, TASK_USAGE)
+    if (rest.length !== 1) throw new CliUsageError(rest.length === 0 ? 'missing <taskId>' : `unexpected argument '${rest[1]}'`, TASK_USAGE)
+    const id = rest[0]!
+    if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new CliUsageError(`task id must be 0x + 64 hex digits, got '${id.slice(0, 80)}'`)
+    const { cliContext } = await import('../../devnet/context.ts')
+    const sdk = await import('../../sdk/index.ts')
+    const ctx = await cliContext(chain, false)
+    const t = await sdk.getTask(ctx.client, { taskId: id as `0x${string}` })
+    let result: Awaited<ReturnType<typeof sdk.waitForResult>> | undefined
+    if (t.status === 'completed') result = await sdk.waitForResult(ctx.client, { taskId: t.taskId, timeoutMs: 10_000 })
+    const out = {
+      taskId: t.taskId, status: t.status, codeHash: t.codeHash, creator: t.creator, params: t.params, n: t.n, t: t.t, security: t.security,
+      fee: t.fee, deadline: t.deadline, committee: t.committee.map((m) => m.account), slots: t.slots,
+      ...(result ? { outputs: result.outputs, receipt: { transactionHash: result.receipt.transactionHash, blockNumber: result.receipt.blockNumber, signers: result.receipt.signers, gasUsed: result.receipt.gasUsed } } : {}),
+    }
+    if (json) { console.log(JSON.stringify(out, bigintJson)); return 0 }
+    console.log(`task ${t.taskId}: ${t.status}`)
+    console.log(`  contract ${t.codeHash} params ${JSON.stringify(t.params)}; n=${t.n} t=${t.t} ${t.security}; fee ${t.fee} wei; deadline ${new Date(Number(t.deadline) * 1000).toISOString()}`)
+    console.log(`  committee ${t.committee.map((m) => m.account).join(' ')}`)
+    for (const s of t.slots) console.log(`  slot ${s.name.padEnd(12)} owner ${s.owner} ${s.commitment ? `committed ${s.commitment}` : 'not filled'}`)
+    if (result) {
+      console.log(`  outputs ${JSON.stringify(result.outputs)}`)
+      console.log(`  receipt tx ${result.receipt.transactionHash} block ${result.receipt.blockNumber}, signed by ${result.receipt.signers.length}`)
+    }
+    return 0
+  },
+}
