@@ -121,19 +121,26 @@ export class CircuitProvider {
       }
       return undefined
     }
-    try {
-      for await (const prov of this.#host.contentRouting.findProviders(circuitCid(key), { signal })) {
-        const c = await tryPeer(prov.id.toString(), prov.id)
+    // Keep asking until the deadline: right after start-up the routing table may still be empty, or
+    // the provider record not yet stored where we look.
+    while (!signal.aborted) {
+      try {
+        const round = AbortSignal.any([signal, AbortSignal.timeout(5_000)])
+        for await (const prov of this.#host.contentRouting.findProviders(circuitCid(key), { signal: round })) {
+          const c = await tryPeer(prov.id.toString(), prov.id)
+          if (c) return c
+        }
+      } catch (e) {
+        this.#log.debug('dht findProviders ended', { codeHash: key, err: e })
+      }
+      // A tiny devnet's DHT may not have propagated the record yet: ask connected peers directly.
+      for (const conn of this.#host.getConnections()) {
+        if (signal.aborted) break
+        const c = await tryPeer(conn.remotePeer.toString(), conn.remotePeer)
         if (c) return c
       }
-    } catch (e) {
-      this.#log.debug('dht findProviders ended', { codeHash: key, err: e })
-    }
-    // A tiny devnet's DHT may not have propagated the record yet: ask connected peers directly.
-    for (const conn of this.#host.getConnections()) {
-      if (signal.aborted) break
-      const c = await tryPeer(conn.remotePeer.toString(), conn.remotePeer)
-      if (c) return c
+      tried.clear()
+      await new Promise<void>((r) => { const t = setTimeout(r, 500); signal.addEventListener('abort', () => { clearTimeout(t); r() }, { once: true }) })
     }
     throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `no source has circuit ${key} (tried ${tried.size} peers)`)
   }
