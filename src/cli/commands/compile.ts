@@ -119,10 +119,20 @@ export async function compileFromArgs(a: ContractArgs): Promise<Compiled> {
  * they are found in the contract's source with the type checker. Throws LANG_SECRET_CONDITION.
  */
 export async function lintContractFile(file: string): Promise<void> {
-  const diags = await lintContractSource(resolve(file), {
-    readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
-    fileExists: existsSync,
-  })
+  let diags
+  try {
+    diags = await lintContractSource(resolve(file), {
+      readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
+      fileExists: existsSync,
+    })
+  } catch (e) {
+    // `typescript` is a devDependency: without it (a production install) the check cannot run.
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      console.error('enigma: warning: the source check needs the typescript package; skipped (install dev dependencies, or pass --no-lint)')
+      return
+    }
+    throw e
+  }
   const d = diags[0]
   if (d) throw new SecretConditionError(`${file}:${d.line}:${d.column}`, d.message, diags.length - 1)
 }
