@@ -1,0 +1,101 @@
+/**
+ * End to end through the SDK on a devnet (Hardhat chain, controller, 5 node processes): example
+ * contracts with several input owners each (concurrently, one task per contract), a non-owner cannot
+ * fill a slot (SDK, controller and node each refuse), and a task past its deadline is refunded.
+ * Everything started is stopped in `after`, also when a test fails.
+ */
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { toHex } from 'viem'
+import { createTestClient, http } from 'viem'
+import { hardhat } from 'viem/chains'
+import { fillInputSlot } from '../chain/actions/fillInputSlot.ts'
+import { refundTask } from '../chain/actions/refundTask.ts'
+import { getCredits } from '../chain/actions/getCredits.ts'
+import { ControllerRevertError } from '../chain/errors.ts'
+import { createTask, getTask, submitInput, waitForResult, isSdkError, asOwner } from './e2e-helpers.test-util.ts'
+import { startDevnet, type Devnet } from './devnet.ts'
+import { compileFile, contractPath, deployCompiled, loadContractModule } from './contracts.ts'
+import { clientFor, runTaskFlow } from './flow.ts'
+import type { Compiled } from '../lang/index.ts'
+
+let root: string
+let devnet: Devnet | undefined
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'enigma-devnet-e2e-'))
+  devnet = await startDevnet({ dir: join(root, 'devnet'), nodes: 5, threshold: 2 })
+})
+
+after(async () => {
+  await devnet?.stop()
+  await rm(root, { recursive: true, force: true })
+})
+
+const key = (i: number) => devnet!.state.accounts[i]!.privateKey
+
+async function deploy(name: string, params: Record<string, number>): Promise<Compiled> {
+  const compiled = await compileFile(contractPath(name), params)
+  await deployCompiled(clientFor(devnet!.state, devnet!.state.deployer.privateKey), devnet!.state.circuitsDir, compiled)
+  return compiled
+}
+
+test('examples through the SDK, each slot filled by its own owner, results equal the plaintext reference', async () => {
+  interface Case { name: string; params: Record<string, number>; inputs: Record<string, any>; perElement: boolean; security: 'malicious' | 'semi-honest' }
+  const cases: Case[] = [
+    { name: 'vickrey-auction', params: { bidders: 4 }, inputs: { bids: [120, 340, 95, 330] }, perElement: true, security: 'malicious' },
+    { name: 'millionaires', params: {}, inputs: { alice: 1_000_000, bob: 999_999 }, perElement: false, security: 'semi-honest' },
+    { name: 'voting', params: { voters: 4, candidates: 3 }, inputs: { votes: [0, 2, 2, 7] }, perElement: true, security: 'semi-honest' },
+  ]
+  let next = 1
+  await Promise.all(cases.map(async (c) => {
+    const compiled = await deploy(c.name, c.params)
+    const slots = compiled.circuit.inputs.flatMap((i) => c.perElement && i.type.kind === 'array'
+      ? (c.inputs[i.name] as unknown[]).map((v, k) => ({ slot: `${i.name}[${k}]`, value: v, owner: key(next++) }))
+      : [{ slot: i.name, value: c.inputs[i.name], owner: key(next++) }])
+    assert.ok(new Set(slots.map((s) => s.owner)).size >= 2, 'several owners')
+    const r = await runTaskFlow({ state: devnet!.state, compiled, creator: key(0), slots, security: c.security })
+    const { reference } = await loadContractModule(contractPath(c.name))
+    assert.deepEqual(r.result.outputs, reference!(c.inputs, c.params), c.name)
+    assert.ok(r.result.receipt.signers.length >= 3, 'receipt carries t+1 signatures')
+    assert.ok(r.gas.total > 0n)
+  }))
+})
+
+test('a non-owner cannot fill a slot; a task past its deadline is refunded', async () => {
+  const compiled = await deploy('millionaires', {})
+  const creator = clientFor(devnet!.state, key(20))
+  const alice = clientFor(devnet!.state, key(21))
+  const mallory = clientFor(devnet!.state, key(22))
+  const task = await createTask(creator, {
+    codeHash: compiled.codeHash, n: 5, t: 2, security: 'semi-honest', deadlineSeconds: 120,
+    inputSlots: [{ name: 'alice', owner: alice.account!.address }, { name: 'bob', owner: creator.account!.address }],
+  })
+  // SDK: refuses before anything leaves the machine.
+  await assert.rejects(submitInput(mallory, { taskId: task.taskId, slot: 'alice', value: 5, circuit: compiled.circuit }), (e) => isSdkError(e, 'SDK_NOT_SLOT_OWNER'))
+  // Controller: NotSlotOwner.
+  await assert.rejects(fillInputSlot(mallory.wallet!, { address: mallory.controller, taskId: task.taskId, slot: 0, commitment: toHex(new Uint8Array(32).fill(1)) }),
+    (e) => e instanceof ControllerRevertError && e.errorName === 'NotSlotOwner')
+  // Node: an envelope for alice's slot signed by mallory is refused by every member.
+  await assert.rejects(submitInput(asOwner(mallory, alice.account!.address), { taskId: task.taskId, slot: 'alice', value: 5, circuit: compiled.circuit }),
+    (e) => isSdkError(e, 'SDK_NODE_REFUSED') && /signature is not from the slot owner/.test((e as Error).message))
+  // The real owner fills its slot; the other slot stays empty.
+  await submitInput(alice, { taskId: task.taskId, slot: 'alice', value: 7, circuit: compiled.circuit })
+  const before = await getTask(creator, { taskId: task.taskId })
+  assert.equal(before.slots[0]!.commitment !== undefined, true)
+  assert.equal(before.slots[1]!.commitment, undefined)
+  // Past the deadline: no receipt can land; anyone may refund, the creator gets the fee back as credits.
+  const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport: http(devnet!.state.rpcUrl) })
+  await testClient.increaseTime({ seconds: 3_600 })
+  await testClient.mine({ blocks: 1 })
+  await assert.rejects(waitForResult(creator, { taskId: task.taskId, timeoutMs: 10_000 }), (e) => isSdkError(e, 'SDK_TASK_EXPIRED'))
+  const credits0 = await getCredits(creator.public, { address: creator.controller, account: creator.account!.address })
+  await refundTask(mallory.wallet!, { address: mallory.controller, taskId: task.taskId })
+  const credits1 = await getCredits(creator.public, { address: creator.controller, account: creator.account!.address })
+  assert.equal(credits1 - credits0, task.fee)
+  assert.equal((await getTask(creator, { taskId: task.taskId })).status, 'refunded')
+  await assert.rejects(waitForResult(creator, { taskId: task.taskId, timeoutMs: 10_000 }), (e) => isSdkError(e, 'SDK_TASK_REFUNDED'))
+})
