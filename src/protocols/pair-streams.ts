@@ -10,16 +10,15 @@
  * material travels inside the node layer's encrypted channels.)
  */
 import { createHash } from 'node:crypto'
+import { EnigmaError } from '../common/errors.ts'
 import type { RandomSource } from '../field/types.ts'
 import { exchange } from './exchange.ts'
 import { aesCtrStream } from './prg.ts'
 import type { MpcSession } from './session.ts'
 
-const streams = new WeakMap<MpcSession, Map<string, RandomSource>>()
-
 /** Establish the pairwise seeds of this session (one round, once). */
 export async function ensurePairStreams(s: MpcSession): Promise<void> {
-  if (streams.has(s)) return
+  if (s.pairStreams) return
   const f = s.field
   const higher = s.others().filter((p) => p > s.self)
   const lower = s.others().filter((p) => p < s.self)
@@ -35,12 +34,12 @@ export async function ensurePairStreams(s: MpcSession): Promise<void> {
       map.set(`${a}->${b}`, aesCtrStream(seed))
     }
   }
-  streams.set(s, map)
+  s.pairStreams = map
 }
 
 /** The stream shared by dealer `from` and recipient `to` (one of them must be this party). */
 export function pairStream(s: MpcSession, from: number, to: number): RandomSource {
-  const stream = streams.get(s)?.get(`${from}->${to}`)
-  if (!stream) throw new Error(`pairStream: no stream ${from}->${to}; call ensurePairStreams first`)
+  const stream = s.pairStreams?.get(`${from}->${to}`)
+  if (!stream) throw new EnigmaError('MPC_INTERNAL', `pairStream: no stream ${from}->${to}; call ensurePairStreams first`)
   return stream
 }

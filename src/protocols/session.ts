@@ -75,6 +75,8 @@ export class MpcSession {
   randomPool: { v: FieldVector; m: FieldVector | undefined; used: number } | undefined
   /** Preprocessed double sharings ([r]_t, [r]_2t) for DN07 multiplication. */
   doublePool: { t: FieldVector; t2: FieldVector; used: number } | undefined
+  /** Pairwise PRG streams for share compression, keyed `from->to` (pair-streams.ts), once established. */
+  pairStreams: Map<string, RandomSource> | undefined
   /** Malicious mode: this party's share of the MAC key r, once generated. */
   macKey: FieldVector | undefined
   /** Malicious mode: pairs (x, r·x) the final check must cover (Chida et al. 2018, §4). */
