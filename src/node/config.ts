@@ -21,6 +21,8 @@ export interface NodeConfig {
   /** Folders with compiled circuits (`*.json`), found by code hash. */
   readonly circuitDirs: readonly string[]
   readonly mpcTimeoutMs: number
+  /** How long committee members wait for each other to start a computation. */
+  readonly mpcStartTimeoutMs: number
   readonly computeTimeoutMs: number
   readonly allowPrivateAddresses: boolean
   /** fsync every LevelDB write (power-loss safe, slower). */
@@ -38,6 +40,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   apiPort: 0,
   circuitDirs: [],
   mpcTimeoutMs: 30_000,
+  mpcStartTimeoutMs: 60_000,
   computeTimeoutMs: 600_000,
   allowPrivateAddresses: true,
   durable: false,
@@ -64,7 +67,7 @@ export function checkConfig(raw: Record<string, unknown>): NodeConfig {
     if (!a.startsWith('/')) bad(`'${a}' is not a multiaddr`)
   }
   if (typeof c.apiHost !== 'string') bad('apiHost must be a string')
-  for (const k of ['apiPort', 'mpcTimeoutMs', 'computeTimeoutMs', 'maxBodyBytes', 'ratePerSecond']) {
+  for (const k of ['apiPort', 'mpcTimeoutMs', 'mpcStartTimeoutMs', 'computeTimeoutMs', 'maxBodyBytes', 'ratePerSecond']) {
     if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) bad(`${k} must be a non-negative integer`)
   }
   if ((c.apiPort as number) > 65535) bad('apiPort must be ≤ 65535')

@@ -26,7 +26,7 @@ const field = getField(mill.circuit.field)
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-faults-'))
-  cluster = await Cluster.start({ root, size: 5, config: { mpcTimeoutMs: 4_000 } })
+  cluster = await Cluster.start({ root, size: 5, config: { mpcTimeoutMs: 4_000, mpcStartTimeoutMs: 10_000 } })
   await cluster.addCircuit('millionaires', mill.encoding)
   await cluster.addCircuit('vickrey-32', auction.encoding)
 })
@@ -98,10 +98,11 @@ test('a silent committee member: the deadline ends the task as failed: timeout, 
       assert.equal((await post(s)).status, 200)
     }
   }
+  // (The members start seconds apart; the ready barrier keeps them from blaming each other.)
   const finals = await Promise.all(live.map((api) => waitForTask(api, spec.taskId, ended, 30_000)))
   for (const f of finals) {
     assert.equal(f.state, 'failed')
-    assert.match(f.reason, /^timeout: party 4 sent nothing/)
+    assert.match(f.reason, /^timeout: party 4 sent nothing for 'node-ready'/)
     assert.ok(f.reason.includes(ghost.peerId), f.reason)
   }
 })

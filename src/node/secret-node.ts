@@ -93,7 +93,7 @@ export class SecretNode {
     this.runner = new TaskRunner({
       identity, store: this.store, net: this.net, circuits: this.circuits, source: this.source,
       compute: this.#options.compute, log: this.log, metrics: this.metrics,
-      mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs,
+      mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs, startTimeoutMs: cfg.mpcStartTimeoutMs,
       onTaskEnd: (taskId, state, reason) => this.#announce(taskId, state, reason),
     })
     await this.runner.start()

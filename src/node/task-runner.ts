@@ -43,6 +43,8 @@ export interface TaskRunnerInit {
   readonly mpcTimeoutMs?: number
   /** Upper bound of one computation (ms). */
   readonly computeTimeoutMs?: number
+  /** How long members wait for each other before the first protocol message (ms). */
+  readonly startTimeoutMs?: number
   /** Called when a task ends (tests, gossip). */
   readonly onTaskEnd?: (taskId: Hex, state: TaskState, reason?: string) => void
 }
@@ -261,6 +263,12 @@ export class TaskRunner {
         committee: spec.committee,
         timeoutMs: this.#init.mpcTimeoutMs ?? 30_000,
       }) as Libp2pSessionTransport
+      // Members start computing when *their* last input share arrives, which can be seconds apart.
+      // A ready barrier with its own, longer deadline absorbs that skew, so the per-message deadline
+      // below only ever blames a member that is really silent (one that never shows up is named here).
+      const startMs = this.#init.startTimeoutMs ?? 60_000
+      for (let j = 0; j < spec.n; j++) if (j !== self) transport.send(j, 'node-ready', new Uint8Array(0))
+      await Promise.all(Array.from({ length: spec.n }, (_, j) => j === self ? undefined : transport!.receive(j, 'node-ready', { timeoutMs: startMs, signal: ac.signal })))
       const untilDeadline = spec.deadline * 1000 - Date.now()
       const limit = Math.max(1, Math.min(this.#init.computeTimeoutMs ?? 600_000, untilDeadline))
       const signal = AbortSignal.any([ac.signal, AbortSignal.timeout(limit)])
