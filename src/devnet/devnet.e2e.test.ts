@@ -51,8 +51,11 @@ test('examples through the SDK, each slot filled by its own owner, results equal
     { name: 'voting', params: { voters: 4, candidates: 3 }, inputs: { votes: [0, 2, 2, 7] }, perElement: true, security: 'semi-honest' },
   ]
   let next = 1
-  await Promise.all(cases.map(async (c) => {
-    const compiled = await deploy(c.name, c.params)
+  // One deployer account: its registrations go one after another (nonces); the tasks then run at once.
+  const compiledOf: Compiled[] = []
+  for (const c of cases) compiledOf.push(await deploy(c.name, c.params))
+  await Promise.all(cases.map(async (c, ci) => {
+    const compiled = compiledOf[ci]!
     const slots = compiled.circuit.inputs.flatMap((i) => c.perElement && i.type.kind === 'array'
       ? (c.inputs[i.name] as unknown[]).map((v, k) => ({ slot: `${i.name}[${k}]`, value: v, owner: key(next++) }))
       : [{ slot: i.name, value: c.inputs[i.name], owner: key(next++) }])
