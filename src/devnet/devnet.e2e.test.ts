@@ -60,7 +60,8 @@ test('examples through the SDK, each slot filled by its own owner, results equal
       ? (c.inputs[i.name] as unknown[]).map((v, k) => ({ slot: `${i.name}[${k}]`, value: v, owner: key(next++) }))
       : [{ slot: i.name, value: c.inputs[i.name], owner: key(next++) }])
     assert.ok(new Set(slots.map((s) => s.owner)).size >= 2, 'several owners')
-    const r = await runTaskFlow({ state: devnet!.state, compiled, creator: key(0), slots, security: c.security })
+    // A creator per task: concurrent transactions from one key would race for nonces.
+    const r = await runTaskFlow({ state: devnet!.state, compiled, creator: key(30 + ci), slots, security: c.security })
     const { reference } = await loadContractModule(contractPath(c.name))
     assert.deepEqual(r.result.outputs, reference!(c.inputs, c.params), c.name)
     assert.ok(r.result.receipt.signers.length >= 3, 'receipt carries t+1 signatures')
