@@ -54,7 +54,8 @@ test('examples through the SDK, each slot filled by its own owner, results equal
   // One deployer account: its registrations go one after another (nonces); the tasks then run at once.
   const compiledOf: Compiled[] = []
   for (const c of cases) compiledOf.push(await deploy(c.name, c.params))
-  await Promise.all(cases.map(async (c, ci) => {
+  // allSettled: a failed case must not leave the others polling after the devnet is gone.
+  const settled = await Promise.allSettled(cases.map(async (c, ci) => {
     const compiled = compiledOf[ci]!
     const slots = compiled.circuit.inputs.flatMap((i) => c.perElement && i.type.kind === 'array'
       ? (c.inputs[i.name] as unknown[]).map((v, k) => ({ slot: `${i.name}[${k}]`, value: v, owner: key(next++) }))
@@ -67,6 +68,7 @@ test('examples through the SDK, each slot filled by its own owner, results equal
     assert.ok(r.result.receipt.signers.length >= 3, 'receipt carries t+1 signatures')
     assert.ok(r.gas.total > 0n)
   }))
+  for (const s of settled) if (s.status === 'rejected') throw s.reason
 })
 
 test('a non-owner cannot fill a slot; a task past its deadline is refunded', async () => {
