@@ -17,6 +17,7 @@ import { scheduleCircuit, type Batch } from '../circuit/schedule.ts'
 import { decodeValue, toSigned, type OutputJson } from '../circuit/values.ts'
 import { fieldPrime } from '../circuit/evaluate-plain.ts'
 import { EnigmaError } from '../common/errors.ts'
+import type { FieldVector } from '../field/types.ts'
 
 export interface RunCircuitOptions {
   /**
@@ -28,11 +29,26 @@ export interface RunCircuitOptions {
   readonly dealers?: readonly number[]
   /** Party that receives the outputs of each `revealTo` recipient name (default: party 0). */
   readonly recipients?: Readonly<Record<string, number>>
+  /**
+   * Inputs that arrive already shared (a secret node's client-dealt, checked shares): one shared
+   * vector per circuit input, in `c.inputs` order. When given, `inputs`/`dealers` are ignored and no
+   * input round runs here.
+   */
+  readonly sharedInputs?: readonly Shared[]
+  /**
+   * Keep this party's shares of `revealTo` outputs instead of opening them to a committee party (a
+   * secret node seals them to a recipient outside the committee). Verification still runs first.
+   */
+  readonly keepPrivateShares?: boolean
 }
 
 export interface RunCircuitResult {
   /** Outputs this party learned: all public ones, plus private ones addressed to it. */
   readonly outputs: Record<string, OutputJson>
+  /** Public outputs as field elements (signed values as p + x), by output name. */
+  readonly publicValues: ReadonlyMap<string, bigint[]>
+  /** With `keepPrivateShares`: this party's share vector of each `revealTo` output, by name. */
+  readonly privateShares: ReadonlyMap<string, FieldVector>
   readonly rounds: number
 }
 
@@ -58,16 +74,25 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
   const vals: (Val | undefined)[] = new Array(c.gates.length)
   const red = (x: bigint): bigint => f.reduce(x)
 
-  // --- inputs: one round for all dealers ---
-  const dealers = opts.dealers ?? defaultDealers(c, s.n)
-  const entries = c.inputs.map((inp, i) => {
-    const dealer = dealers[i]!
-    const mine = dealer === s.self
-    const xs = opts.inputs[i]
-    if (mine && (!xs || xs.length !== inp.wires.length)) throw new CircuitRunError(`party ${s.self} deals input ${inp.name} but has no values for it`)
-    return { dealer, values: mine ? f.fromBigInts(xs!.map(red)) : null, length: inp.wires.length }
-  })
-  const shared = await P.inputMany(s, entries)
+  // --- inputs: one round for all dealers (or already shared, at a secret node) ---
+  let shared: readonly Shared[]
+  if (opts.sharedInputs) {
+    if (opts.sharedInputs.length !== c.inputs.length) throw new CircuitRunError(`got ${opts.sharedInputs.length} shared inputs for ${c.inputs.length} circuit inputs`)
+    c.inputs.forEach((inp, i) => {
+      if (P.length(s, opts.sharedInputs![i]!) !== inp.wires.length) throw new CircuitRunError(`shared input ${inp.name} has ${P.length(s, opts.sharedInputs![i]!)} elements, expected ${inp.wires.length}`)
+    })
+    shared = opts.sharedInputs
+  } else {
+    const dealers = opts.dealers ?? defaultDealers(c, s.n)
+    const entries = c.inputs.map((inp, i) => {
+      const dealer = dealers[i]!
+      const mine = dealer === s.self
+      const xs = opts.inputs[i]
+      if (mine && (!xs || xs.length !== inp.wires.length)) throw new CircuitRunError(`party ${s.self} deals input ${inp.name} but has no values for it`)
+      return { dealer, values: mine ? f.fromBigInts(xs!.map(red)) : null, length: inp.wires.length }
+    })
+    shared = await P.inputMany(s, entries)
+  }
   c.inputs.forEach((inp, i) => inp.wires.forEach((w, j) => (vals[w] = P.slice(s, shared[i]!, j, j + 1))))
 
   // --- local gates bucketed by level; interactive ones by the schedule ---
@@ -103,11 +128,19 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
   const recipients = opts.recipients ?? {}
   const partyOf = (r: string | null): number | null => (r === null ? null : recipients[r] ?? 0)
   const outputs: Record<string, OutputJson> = {}
+  const publicValues = new Map<string, bigint[]>()
+  const privateShares = new Map<string, FieldVector>()
   const groups = new Map<number | null, number[]>()
   c.outputs.forEach((o, i) => {
+    if (opts.keepPrivateShares && o.recipient !== null) {
+      privateShares.set(o.name, P.concat(s, o.wires.map(shareOf)).v)
+      return
+    }
     const k = partyOf(o.recipient)
     groups.set(k, [...(groups.get(k) ?? []), i])
   })
+  // Private shares leave this party only after the malicious-mode check (output() runs it too).
+  if (privateShares.size > 0) await P.verify(s)
   const order = [...groups.keys()].sort((a, b) => (a === null ? -1 : b === null ? 1 : a - b))
   for (const party of order) {
     const idx = groups.get(party)!
@@ -124,13 +157,14 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
     secretWires.forEach((w, k) => byWire.set(w, opened![k]!))
     for (const i of idx) {
       const o = c.outputs[i]!
+      if (party === null) publicValues.set(o.name, o.wires.map((w) => { const v = get(w); return typeof v === 'bigint' ? red(v) : byWire.get(w)! }))
       outputs[o.name] = decodeValue(o.type, o.wires.map((w) => {
         const v = get(w)
         return toSigned(typeof v === 'bigint' ? v : byWire.get(w)!, p)
       }))
     }
   }
-  return { outputs, rounds: s.stats.rounds - roundsBefore }
+  return { outputs, publicValues, privateShares, rounds: s.stats.rounds - roundsBefore }
 }
 
 function localGate(s: MpcSession, g: Gate, a: Val[], red: (x: bigint) => bigint): Val {

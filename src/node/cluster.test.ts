@@ -12,6 +12,7 @@ import { compileContract, defineContract, reveal, revealTo, uint32 } from '../la
 import { generateEncryptionKeyPair } from '../sharing/envelope.ts'
 import millionaires from '../../examples/millionaires.ts'
 import vickrey, { reference as vickreyReference } from '../../examples/vickrey-auction.ts'
+import salaryStats, { reference as salaryReference } from '../../examples/salary-stats.ts'
 import { verifyAttestation } from './attestation.ts'
 import { LOCAL_DOMAIN } from './task-runner.ts'
 import { Cluster } from './testing/cluster.ts'
@@ -78,6 +79,15 @@ for (const security of ['semi-honest', 'malicious'] as const) {
     assert.deepEqual(result.public, { winner: [String(ref.winner)], price: [String(ref.price)] })
   })
 }
+
+test('salary statistics (division, sorting) through the engine\'s circuit runner, malicious', async () => {
+  const compiled = compileContract(salaryStats, { employees: 5 })
+  await cluster.addCircuit('salary-5', compiled.encoding)
+  const salaries = [52_000, 61_500, 48_250, 99_000, 61_500]
+  const { result } = await runTask(compiled, 'malicious', { salaries: salaries.map(BigInt) })
+  const ref = salaryReference({ salaries })
+  assert.deepEqual(result.public, { mean: [String(ref.mean)], median: [String(ref.median)], max: [String(ref.max)], aboveMean: [String(ref.aboveMean)] })
+})
 
 test('a revealTo output reaches only its recipient; the circuit is fetched from the one node that has it (DHT)', async () => {
   const contract = defineContract({
