@@ -43,12 +43,15 @@ async function deploy(name: string, params: Record<string, number>): Promise<Com
   return compiled
 }
 
-test('examples through the SDK, each slot filled by its own owner, results equal the plaintext reference', async () => {
+test('all six examples through the SDK, each slot filled by its own owner, results equal the plaintext reference', async () => {
   interface Case { name: string; params: Record<string, number>; inputs: Record<string, any>; perElement: boolean; security: 'malicious' | 'semi-honest' }
   const cases: Case[] = [
     { name: 'vickrey-auction', params: { bidders: 4 }, inputs: { bids: [120, 340, 95, 330] }, perElement: true, security: 'malicious' },
     { name: 'millionaires', params: {}, inputs: { alice: 1_000_000, bob: 999_999 }, perElement: false, security: 'semi-honest' },
     { name: 'voting', params: { voters: 4, candidates: 3 }, inputs: { votes: [0, 2, 2, 7] }, perElement: true, security: 'semi-honest' },
+    { name: 'salary-stats', params: { employees: 3 }, inputs: { salaries: [52_000, 61_500, 99_000] }, perElement: true, security: 'malicious' },
+    { name: 'psi-cardinality', params: { sizeA: 3, sizeB: 3 }, inputs: { setA: [5, 17, 42], setB: [42, 8, 5] }, perElement: false, security: 'semi-honest' },
+    { name: 'credit-score', params: { features: 2 }, inputs: { x: [1.5, -2.25], w: [0.75, 0.5], bias: 0.125 }, perElement: false, security: 'malicious' },
   ]
   let next = 1
   // One deployer account: its registrations go one after another (nonces); the tasks then run at once.
@@ -64,7 +67,14 @@ test('examples through the SDK, each slot filled by its own owner, results equal
     // A creator per task: concurrent transactions from one key would race for nonces.
     const r = await runTaskFlow({ state: devnet!.state, compiled, creator: key(30 + ci), slots, security: c.security })
     const { reference } = await loadContractModule(contractPath(c.name))
-    assert.deepEqual(r.result.outputs, reference!(c.inputs, c.params), c.name)
+    const want = reference!(c.inputs, c.params) as Record<string, unknown>
+    if (c.name === 'credit-score') {
+      // The score is a sigmoid approximation: within 0.01 of the reference (issue #3).
+      assert.equal(r.result.outputs.approved, want.approved, c.name)
+      assert.ok(Math.abs(Number(r.result.outputs.score) - Number(want.score)) < 0.01, `${c.name}: score ${String(r.result.outputs.score)} vs ${String(want.score)}`)
+    } else {
+      assert.deepEqual(r.result.outputs, want, c.name)
+    }
     assert.ok(r.result.receipt.signers.length >= 3, 'receipt carries t+1 signatures')
     assert.ok(r.gas.total > 0n)
   }))
