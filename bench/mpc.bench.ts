@@ -3,7 +3,9 @@
  * processes over loopback TCP, n ∈ {3, 5, 7}, both security modes. Writes bench/results/mpc.json (one
  * record per measurement) and prints a table. Options:
  *   --parties 3,5,7   --security semi-honest,malicious   --ops mul,lt32,lt64,mul1,lt32x1   --quick
- * Each throughput figure is the median of 3 runs; latency figures the median of 15.
+ *   --reps N (throughput repetitions, default 3)   --lt64-batch N (default 100000)   --out FILE
+ * Each throughput figure is the median of 3 runs; latency figures the median of 15. Records are written
+ * after every committee size and mode, so a long run that is stopped keeps what it measured.
  * Preprocessing (the random sharings an operation consumes) is included in opsPerSec and reported
  * on its own as prepMs. In malicious mode the time includes the final MAC check.
  */
@@ -39,12 +41,12 @@ const modes = (arg('security') ?? 'semi-honest,malicious').split(',') as Securit
 const ops = (arg('ops') ?? 'mul,lt32,lt64,mul1,lt32x1').split(',')
 
 function casesFor(): BenchCase[] {
-  const reps = quick ? 1 : 3
+  const reps = Number(arg('reps') ?? (quick ? 1 : 3))
   const all: BenchCase[] = [
     { op: 'mul', batch: quick ? 100_000 : 1_000_000, field: 'p61', reps },
     { op: 'mul', batch: 100_000, field: 'p61', reps },
     { op: 'lt32', batch: quick ? 10_000 : 100_000, field: 'p61', reps },
-    { op: 'lt64', batch: quick ? 2_000 : 100_000, field: 'p127', reps },
+    { op: 'lt64', batch: Number(arg('lt64-batch') ?? (quick ? 2_000 : 100_000)), field: 'p127', reps },
     { op: 'mul1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
     { op: 'lt32x1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
   ]
@@ -60,6 +62,9 @@ function casesFor(): BenchCase[] {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const records: Record[] = []
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+const out = arg('out') ? new URL(arg('out')!, `file://${process.cwd()}/`) : new URL(quick ? './results/mpc.quick.json' : './results/mpc.json', import.meta.url)
+const save = () => writeFileSync(out, JSON.stringify(records, null, 2) + '\n')
 const partyModule = fileURLToPath(new URL('./mpc-party.ts', import.meta.url))
 for (const n of partiesList) {
   const t = Math.floor((n - 1) / 2)
@@ -81,12 +86,10 @@ for (const n of partiesList) {
         rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / c.batch).toFixed(1)), runs,
       })
     })
+    save()
   }
 }
-
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
-const out = new URL(quick ? './results/mpc.quick.json' : './results/mpc.json', import.meta.url)
-writeFileSync(out, JSON.stringify(records, null, 2) + '\n')
+save()
 const header = ['parties', 'security', 'field', 'op', 'batch', 'ops/s', 'latency ms', 'prep ms', 'rounds', 'B/party/op']
 const rows = records.map((r) => [r.parties, r.security, r.field, r.op, r.batch, r.opsPerSec, r.latencyMs, r.prepMs, r.rounds, r.bytesPerPartyPerOp].map(String))
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))

@@ -20,7 +20,7 @@ import { preprocess } from './pools.ts'
 import { open } from './open.ts'
 import { mul } from './mul.ts'
 import { ensureMacKey } from './mac.ts'
-import { add, addPublic, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
+import { add, addPublic, concat, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
 
 export interface CompareOptions {
@@ -57,8 +57,28 @@ async function maskWithBits(s: MpcSession, N: number): Promise<{ bits: Shared; r
   return { bits, r, L }
 }
 
+/**
+ * Comparisons of many values run in blocks of this many, one after another: a block's L·N bit
+ * matrix (61 bits per value in p61) then stays small enough for cache and memory, at the price of
+ * a block's rounds per block (measured 100 k comparisons in one pass: 3.7 k/s, 18 rounds).
+ */
+export const COMPARE_BLOCK = 8192
+
+/** Apply `fn` to consecutive blocks of `a` (and `b`) and concatenate the results. */
+async function inBlocks(s: MpcSession, a: Shared, fn: (x: Shared) => Promise<Shared>): Promise<Shared> {
+  const N = length(s, a)
+  if (N <= COMPARE_BLOCK) return fn(a)
+  const parts: Shared[] = []
+  for (let off = 0; off < N; off += COMPARE_BLOCK) parts.push(await fn(slice(s, a, off, Math.min(N, off + COMPARE_BLOCK))))
+  return concat(s, parts)
+}
+
 /** [lsb(y)] for shared field elements y. */
 export async function lsb(s: MpcSession, y: Shared): Promise<Shared> {
+  return inBlocks(s, y, (block) => lsbBlock(s, block))
+}
+
+async function lsbBlock(s: MpcSession, y: Shared): Promise<Shared> {
   const f = s.field
   const N = length(s, y)
   if (N === 0) return y
@@ -107,6 +127,10 @@ export async function ge(s: MpcSession, a: Shared, b: Shared, opts: CompareOptio
  */
 export async function eqz(s: MpcSession, a: Shared, opts: CompareOptions): Promise<Shared> {
   checkWidth(s, 'eqz', opts)
+  return inBlocks(s, a, (block) => eqzBlock(s, block))
+}
+
+async function eqzBlock(s: MpcSession, a: Shared): Promise<Shared> {
   const f = s.field
   const N = length(s, a)
   if (N === 0) return a

@@ -105,3 +105,32 @@ test('opening is consistent: every party gets the same value', async () => {
   })
   for (const r of results) assert.deepEqual(r, [42n, 7n])
 })
+
+test('long vectors run in blocks (multiplication beyond MUL_BLOCK, comparison beyond COMPARE_BLOCK) and match plaintext', async () => {
+  const { MUL_BLOCK, COMPARE_BLOCK } = await import('./index.ts')
+  const f = p61
+  for (const security of ['semi-honest', 'malicious'] as const) {
+    const M = MUL_BLOCK + 5
+    const C = COMPARE_BLOCK + 3
+    const xs = f.random(M)
+    const ys = f.random(M)
+    const a = randomInts(C, 20, false)
+    const b = randomInts(C, 20, false).reverse()
+    const results = await runParties({ field: f, n: 3, t: 1, security, timeoutMs: 60_000 }, async (s) => {
+      const [x, y, u, v] = await inputMany(s, [
+        { dealer: 0, values: s.self === 0 ? xs : null, length: M },
+        { dealer: 1, values: s.self === 1 ? ys : null, length: M },
+        { dealer: 2, values: s.self === 2 ? f.fromBigInts(a) : null, length: C },
+        { dealer: 0, values: s.self === 0 ? f.fromBigInts(b) : null, length: C },
+      ])
+      const prod = await mul(s, x!, y!)
+      const less = await lt(s, u!, v!, { bits: 20 })
+      const same = await eq(s, u!, v!, { bits: 20 })
+      return [await output(s, prod), await output(s, less), await output(s, same)]
+    })
+    const [prod, less, same] = results[0]!
+    assert.ok(f.equal(prod!, f.mul(xs, ys)), `${security}: blocked multiplication`)
+    assert.deepEqual(f.toBigInts(less!), a.map((x, i) => (x < b[i]! ? 1n : 0n)), `${security}: blocked comparison`)
+    assert.deepEqual(f.toBigInts(same!), a.map((x, i) => (x === b[i]! ? 1n : 0n)), `${security}: blocked equality`)
+  }
+})

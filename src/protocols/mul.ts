@@ -27,10 +27,33 @@ function chunkBounds(len: number, n: number, k: number): [number, number] {
   return [Math.floor((k * len) / n), Math.floor(((k + 1) * len) / n)]
 }
 
+/**
+ * Longer vectors are multiplied in blocks of this many elements, one after another: each block's
+ * preprocessing, products and frames then stay within cache and reuse freed memory, where one pass over
+ * a million elements spent most of its time in cache misses and first-touch page faults (measured,
+ * 3 parties on loopback: 1.5 M/s at 100 k elements in one pass, 0.76 M/s at 1 M). A few extra rounds
+ * cost far less than that.
+ */
+export const MUL_BLOCK = 1 << 17
+
 /** Multiply raw share vectors (degree t each) into a degree-t sharing of the product. */
 export async function mulRaw(s: MpcSession, x: FieldVector, y: FieldVector): Promise<FieldVector> {
   const f = s.field
   check(x.length === y.length, 'mul', `vector lengths differ: ${f.len(x)} and ${f.len(y)}`)
+  const len = f.len(x)
+  if (len <= MUL_BLOCK) return mulBlock(s, x, y)
+  const out = f.zeros(len)
+  const outBytes = new Uint8Array(out.buffer)
+  for (let off = 0; off < len; off += MUL_BLOCK) {
+    const end = Math.min(len, off + MUL_BLOCK)
+    const part = await mulBlock(s, f.view(x, off, end), f.view(y, off, end))
+    outBytes.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), off * f.bytes)
+  }
+  return out
+}
+
+async function mulBlock(s: MpcSession, x: FieldVector, y: FieldVector): Promise<FieldVector> {
+  const f = s.field
   const len = f.len(x)
   if (len === 0) return f.zeros(0)
   const r = await takeDoubles(s, len)
