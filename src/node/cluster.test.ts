@@ -44,7 +44,13 @@ async function runTask(compiled: ReturnType<typeof compileContract>, security: S
   await Promise.all(cluster.apis.map((api) => waitForTask(api, spec.taskId, () => true, 20_000)))
   for (const [slot, values] of Object.entries(inputs)) {
     for (const s of await slotSubmissions(field, spec, slot, values, owners[slot]!, cluster.apis)) {
-      const r = await post(s)
+      // A node that is still fetching the circuit (from a peer, via the DHT) answers 503 "retry
+      // shortly"; a client retries, as the SDK does.
+      let r = await post(s)
+      for (let tries = 0; r.status === 503 && tries < 80; tries++) {
+        await new Promise((res) => setTimeout(res, 250))
+        r = await post(s)
+      }
       assert.equal(r.status, 200, JSON.stringify(r.json))
       assert.equal(r.json.accepted, true)
     }

@@ -93,8 +93,7 @@ export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared,
   const cf = bitsToField(f, c)
   const oneMinusC = f.sub(f.fill(L * N, 1n), cf)
   const g = mulPublic(s, r, oneMinusC)
-  // e = c ? r : 1 − r  =  r·(2c − 1) + (1 − c)
-  const e = addPublic(s, mulPublic(s, r, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), oneMinusC)
+  const e = bitEqualsPublic(s, r, cf)
   let nodes = Array.from({ length: L }, (_, i) => ({ g: slice(s, g, i * N, (i + 1) * N), e: slice(s, e, i * N, (i + 1) * N) }))
   while (nodes.length > 1) {
     const pairs = Math.floor(nodes.length / 2)
@@ -112,6 +111,13 @@ export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared,
     nodes = next
   }
   return nodes[0]!.g
+}
+
+/** [c_i = r_i] for public bits c (as field elements) and shared bits r: c ? r : 1 − r = r·(2c − 1) + (1 − c). */
+export function bitEqualsPublic(s: MpcSession, r: Shared, cf: FieldVector): Shared {
+  const f = s.field
+  const ones = f.fill(f.len(cf), 1n)
+  return addPublic(s, mulPublic(s, r, f.sub(f.add(cf, cf), ones)), f.sub(ones, cf))
 }
 
 function addShared(s: MpcSession, a: Shared, b: Shared): Shared {

@@ -15,7 +15,7 @@
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
-import { randomBits, bitLessThanPublic, publicBits, productTree, bitsToField } from './bits.ts'
+import { randomBits, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
 import { preprocess } from './pools.ts'
 import { open } from './open.ts'
 import { mul } from './mul.ts'
@@ -58,6 +58,17 @@ async function maskWithBits(s: MpcSession, N: number): Promise<{ bits: Shared; r
 }
 
 /**
+ * Mask a with r known bitwise and open c = a + r (perfectly hiding, see the file header); returns the
+ * shared bits of r and the public bits of c, both bit-major of width L.
+ */
+async function maskAndOpen(s: MpcSession, a: Shared): Promise<{ bits: Shared; cBits: Uint8Array; L: number; N: number }> {
+  const N = length(s, a)
+  const { bits, r, L } = await maskWithBits(s, N)
+  const c = await open(s, add(s, a, r))
+  return { bits, cBits: publicBits(s.field, c, L), L, N }
+}
+
+/**
  * Comparisons of many values run in blocks of this many, one after another: a block's L·N bit
  * matrix (61 bits per value in p61) then stays small enough for cache and memory, at the price of
  * a block's rounds per block (measured 100 k comparisons in one pass: 3.7 k/s, 18 rounds).
@@ -80,11 +91,8 @@ export async function lsb(s: MpcSession, y: Shared): Promise<Shared> {
 
 async function lsbBlock(s: MpcSession, y: Shared): Promise<Shared> {
   const f = s.field
-  const N = length(s, y)
-  if (N === 0) return y
-  const { bits, r, L } = await maskWithBits(s, N)
-  const c = await open(s, add(s, y, r))
-  const cBits = publicBits(f, c, L)
+  if (length(s, y) === 0) return y
+  const { bits, cBits, L, N } = await maskAndOpen(s, y)
   const w = await bitLessThanPublic(s, cBits, bits, L, N)
   const r0 = slice(s, bits, 0, N)
   // x = r0 ⊕ w = r0 + w − 2·r0·w
@@ -131,15 +139,9 @@ export async function eqz(s: MpcSession, a: Shared, opts: CompareOptions): Promi
 }
 
 async function eqzBlock(s: MpcSession, a: Shared): Promise<Shared> {
-  const f = s.field
-  const N = length(s, a)
-  if (N === 0) return a
-  const { bits, r, L } = await maskWithBits(s, N)
-  const c = await open(s, add(s, a, r))
-  const cf = bitsToField(f, publicBits(f, c, L))
-  // [c_i = r_i] = c_i ? r_i : 1 − r_i
-  const same = addPublic(s, mulPublic(s, bits, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), f.sub(f.fill(L * N, 1n), cf))
-  return productTree(s, same, L, N)
+  if (length(s, a) === 0) return a
+  const { bits, cBits, L, N } = await maskAndOpen(s, a)
+  return productTree(s, bitEqualsPublic(s, bits, bitsToField(s.field, cBits)), L, N)
 }
 
 export async function eq(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
