@@ -14,21 +14,8 @@ import { fileURLToPath } from 'node:url'
 import { launchParties } from '../src/engine/launch-parties.ts'
 import type { BenchArgs, BenchCase, CaseTiming } from './mpc-party.ts'
 import type { SecurityMode } from '../src/protocols/session.ts'
+import { toMpcRecords, type MpcRecord } from './mpc-records.ts'
 
-interface Record {
-  parties: number
-  threshold: number
-  security: SecurityMode
-  field: string
-  op: string
-  batch: number
-  opsPerSec: number
-  latencyMs: number
-  prepMs: number
-  rounds: number
-  bytesPerPartyPerOp: number
-  runs: number
-}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
@@ -59,9 +46,8 @@ function casesFor(): BenchCase[] {
   })
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-const records: Record[] = []
+const records: MpcRecord[] = []
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 const out = arg('out') ? new URL(arg('out')!, `file://${process.cwd()}/`) : new URL(quick ? './results/mpc.quick.json' : './results/mpc.json', import.meta.url)
 const save = () => writeFileSync(out, JSON.stringify(records, null, 2) + '\n')
@@ -73,19 +59,7 @@ for (const n of partiesList) {
     const started = performance.now()
     const results = await launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'] })
     console.error(`n=${n} ${security}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
-    results[0]!.forEach((c, k) => {
-      // The slowest party decides when the result exists: take the max over parties per run.
-      const runs = c.totalMs.length
-      const total = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.totalMs[r]!)))
-      const prep = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.prepMs[r]!)))
-      const bytes = Array.from({ length: runs }, (_, r) => results.reduce((a, p) => a + p[k]!.bytesSent[r]!, 0) / n)
-      const ms = median(total)
-      records.push({
-        parties: n, threshold: t, security, field: c.field, op: c.op, batch: c.batch,
-        opsPerSec: Math.round((c.batch / ms) * 1000), latencyMs: Number(ms.toFixed(3)), prepMs: Number(median(prep).toFixed(3)),
-        rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / c.batch).toFixed(1)), runs,
-      })
-    })
+    records.push(...toMpcRecords(n, t, security, results))
     save()
   }
 }

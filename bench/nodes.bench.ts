@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchArgs, BenchCase, CaseTiming } from './mpc-party.ts'
 import type { SecurityMode } from '../src/protocols/session.ts'
+import { median, toMpcRecords, type MpcRecord } from './mpc-records.ts'
 
 const quick = process.argv.includes('--quick')
 function arg(name: string): string | undefined {
@@ -27,21 +28,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
-interface OpRecord {
-  transport: 'libp2p' | 'tcp'
-  parties: number
-  threshold: number
-  security: SecurityMode
-  field: string
-  op: string
-  batch: number
-  opsPerSec: number
-  latencyMs: number
-  prepMs: number
-  rounds: number
-  bytesPerPartyPerOp: number
-  runs: number
-}
+type OpRecord = MpcRecord & { transport: 'libp2p' | 'tcp' }
 
 interface AuctionRecord {
   transport: 'libp2p'
@@ -89,21 +76,9 @@ async function runTcp(n: number, args: BenchArgs): Promise<CaseTiming[][]> {
   return launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'] })
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 function toRecords(transport: 'libp2p' | 'tcp', n: number, t: number, security: SecurityMode, results: CaseTiming[][]): OpRecord[] {
-  return results[0]!.map((c, k) => {
-    const runs = c.totalMs.length
-    const total = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.totalMs[r]!)))
-    const prep = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.prepMs[r]!)))
-    const bytes = Array.from({ length: runs }, (_, r) => results.reduce((a, p) => a + p[k]!.bytesSent[r]!, 0) / n)
-    const ms = median(total)
-    return {
-      transport, parties: n, threshold: t, security, field: c.field, op: c.op, batch: c.batch,
-      opsPerSec: Math.round((c.batch / ms) * 1000), latencyMs: Number(ms.toFixed(3)), prepMs: Number(median(prep).toFixed(3)),
-      rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / c.batch).toFixed(1)), runs,
-    }
-  })
+  return toMpcRecords(n, t, security, results).map((r) => ({ transport, ...r }))
 }
 
 async function auctions(securities: SecurityMode[], bidderCounts: number[]): Promise<AuctionRecord[]> {

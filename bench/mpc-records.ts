@@ -1,0 +1,40 @@
+/**
+ * The record shape of bench/results/mpc.json (and, with `transport` added, nodes.json), and how the
+ * per-party timings of one launch become records: the slowest party decides when a result exists, so
+ * each run takes the maximum over parties; bytes are averaged over parties; figures are medians of runs.
+ */
+import type { CaseTiming } from './mpc-party.ts'
+import type { SecurityMode } from '../src/protocols/session.ts'
+
+export interface MpcRecord {
+  parties: number
+  threshold: number
+  security: SecurityMode
+  field: string
+  op: string
+  batch: number
+  opsPerSec: number
+  latencyMs: number
+  prepMs: number
+  rounds: number
+  bytesPerPartyPerOp: number
+  runs: number
+}
+
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/** Records from every party's timings (results[party][case]) of one launch. */
+export function toMpcRecords(n: number, t: number, security: SecurityMode, results: CaseTiming[][]): MpcRecord[] {
+  return results[0]!.map((c, k) => {
+    const runs = c.totalMs.length
+    const total = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.totalMs[r]!)))
+    const prep = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.prepMs[r]!)))
+    const bytes = Array.from({ length: runs }, (_, r) => results.reduce((a, p) => a + p[k]!.bytesSent[r]!, 0) / n)
+    const ms = median(total)
+    return {
+      parties: n, threshold: t, security, field: c.field, op: c.op, batch: c.batch,
+      opsPerSec: Math.round((c.batch / ms) * 1000), latencyMs: Number(ms.toFixed(3)), prepMs: Number(median(prep).toFixed(3)),
+      rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / c.batch).toFixed(1)), runs,
+    }
+  })
+}
