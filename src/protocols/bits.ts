@@ -8,7 +8,7 @@ import { takeDoubles, takeRandom } from './pools.ts'
 import { openRaw } from './open.ts'
 import { authenticate, mul } from './mul.ts'
 import { ensureMacKey } from './mac.ts'
-import { keyVector, concat, slice, mulPublic, addPublic } from './linear.ts'
+import { keyVector, concat, slice, mulPublic, addPublic, add } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
 
 /** x^e element-wise by square-and-multiply (e public). */
@@ -104,7 +104,7 @@ export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared,
     const right = concat(s, last ? lo.map((l) => l.g) : [...lo.map((l) => l.g), ...lo.map((l) => l.e)])
     const prod = await mul(s, left, right)
     const next = hi.map((h, j) => ({
-      g: addShared(s, h.g, slice(s, prod, j * N, (j + 1) * N)),
+      g: add(s, h.g, slice(s, prod, j * N, (j + 1) * N)),
       e: last ? h.e : slice(s, prod, (pairs + j) * N, (pairs + j + 1) * N),
     }))
     if (nodes.length % 2 === 1) next.push(nodes[nodes.length - 1]!)
@@ -118,11 +118,6 @@ export function bitEqualsPublic(s: MpcSession, r: Shared, cf: FieldVector): Shar
   const f = s.field
   const ones = f.fill(f.len(cf), 1n)
   return addPublic(s, mulPublic(s, r, f.sub(f.add(cf, cf), ones)), f.sub(ones, cf))
-}
-
-function addShared(s: MpcSession, a: Shared, b: Shared): Shared {
-  const f = s.field
-  return { v: f.add(a.v, b.v), m: a.m && b.m ? f.add(a.m, b.m) : undefined }
 }
 
 /** Π_i x_i over L shared vectors of N elements (bit-major), by a balanced tree: ⌈log₂ L⌉ rounds. */
