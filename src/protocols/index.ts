@@ -15,6 +15,7 @@
  * - bits: random bits, bit-level circuits
  * - compare: lsb, <, <=, >, >=, ==, !=
  * - trunc, division, bit-decompose: fixed point and integer arithmetic
+ * - committee-view, reshare: moving a sharing to another committee without reconstructing it
  */
 export * from './transport.ts'
 export * from './errors.ts'
@@ -33,3 +34,5 @@ export * from './compare.ts'
 export * from './bit-decompose.ts'
 export * from './trunc.ts'
 export * from './division.ts'
+export * from './committee-view.ts'
+export * from './reshare.ts'
