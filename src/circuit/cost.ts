@@ -20,6 +20,12 @@ export interface CostReport {
   readonly gates: number
   readonly inputs: number
   readonly outputs: number
+  /**
+   * Elements of persistent state (0 for stateless contracts). A task reads them by re-sharing from the
+   * custody committee and writes the next version back the same way (protocols/reshare.ts): each costs
+   * about one input's communication in each direction, counted in bytesPerParty.
+   */
+  readonly stateSlots: number
   /** Secret × secret multiplication gates. */
   readonly multiplications: number
   /** lt and eq gates. */
@@ -78,9 +84,10 @@ export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = 
   }
   const inputs = c.inputs.reduce((s, i) => s + i.wires.length, 0)
   const outputs = c.outputs.reduce((s, o) => s + o.wires.length, 0)
+  const stateSlots = (c.state?.read ?? []).reduce((s, v) => s + v.wires.length, 0)
   const e = elementsPerParty(nodes, threshold, security)
   const fieldBytes = c.field === 'p61' ? 8 : 16
-  const elements = totalMuls * e.mul + opens * e.open + randomBits * e.randomBit + inputs * e.input + outputs * e.open
+  const elements = totalMuls * e.mul + opens * e.open + randomBits * e.randomBit + (inputs + 2 * stateSlots) * e.input + outputs * e.open
   return {
     contract: c.name,
     params: c.params,
@@ -88,6 +95,7 @@ export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = 
     gates: c.gates.length,
     inputs,
     outputs,
+    stateSlots,
     multiplications,
     comparisons,
     truncations,

@@ -32,6 +32,8 @@ function typeJson(t: ValueType): Json {
   }
 }
 
+const boundaryJson = (v: { name: string; type: ValueType; wires: readonly number[] }): Json => ({ name: v.name, type: typeJson(v.type), wires: [...v.wires] })
+
 const gateJson = (g: Gate): Json => [g.op, [...g.args], g.attrs.map(String), String(g.lo), String(g.hi)]
 
 export function encodeCircuit(c: Circuit): Uint8Array {
@@ -41,8 +43,10 @@ export function encodeCircuit(c: Circuit): Uint8Array {
     params: { ...c.params },
     field: c.field,
     gates: c.gates.map(gateJson),
-    inputs: c.inputs.map((i) => ({ name: i.name, type: typeJson(i.type), wires: [...i.wires] })),
+    inputs: c.inputs.map(boundaryJson),
     outputs: c.outputs.map((o) => ({ name: o.name, recipient: o.recipient, type: typeJson(o.type), wires: [...o.wires] })),
+    // Only stateful circuits carry the key: stateless contracts keep the code hashes they always had.
+    ...(c.state ? { state: { read: c.state.read.map(boundaryJson), write: c.state.write.map(boundaryJson) } } : {}),
   }
   return new TextEncoder().encode(canonical(json))
 }

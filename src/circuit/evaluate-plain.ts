@@ -14,12 +14,20 @@ import { P127, P61 } from '../field/reference.ts'
 import { CircuitInvalidError } from './errors.ts'
 import { floorDiv } from './range.ts'
 import type { Circuit } from './types.ts'
-import { decodeValue, encodeInputs, toSigned, type OutputJson } from './values.ts'
+import { decodeValue, encodeInputs, toSigned, zeroValue, type OutputJson } from './values.ts'
 
 export const fieldPrime = (name: Circuit['field']): bigint => (name === 'p61' ? P61 : P127)
 
 export interface PlainOptions {
   readonly checkRanges?: boolean
+  /** The current state of a stateful circuit (name → value); default: the zero state. */
+  readonly state?: unknown
+}
+
+export interface PlainResult {
+  readonly outputs: Record<string, OutputJson>
+  /** The next state (stateful circuits only). */
+  readonly state?: Record<string, OutputJson>
 }
 
 /** Evaluate every gate; `inputs[i][j]` is slot j of input i (signed integers). Returns field elements. */
@@ -67,9 +75,16 @@ export function evaluateGates(c: Circuit, inputs: readonly (readonly bigint[])[]
 
 /** Run a circuit on inputs.json-style values; returns the outputs as JSON values (all recipients). */
 export function runPlain(c: Circuit, values: unknown, opts: PlainOptions = {}): Record<string, OutputJson> {
+  return evaluatePlain(c, values, opts).outputs
+}
+
+/** Run a circuit, stateful or not: outputs, and the next state when the circuit has one. */
+export function evaluatePlain(c: Circuit, values: unknown, opts: PlainOptions = {}): PlainResult {
   const p = fieldPrime(c.field)
-  const v = evaluateGates(c, encodeInputs(c.inputs, values), opts)
-  const out: Record<string, OutputJson> = {}
-  for (const o of c.outputs) out[o.name] = decodeValue(o.type, o.wires.map((w) => toSigned(v[w]!, p)))
-  return out
+  const read = c.state?.read ?? []
+  const current = opts.state ?? Object.fromEntries(read.map((r) => [r.name, zeroValue(r.type)]))
+  const v = evaluateGates(c, [...encodeInputs(c.inputs, values), ...encodeInputs(read, read.length > 0 ? current : {}, 'state')], opts)
+  const decode = (xs: readonly { name: string; type: Circuit['inputs'][number]['type']; wires: readonly number[] }[]) =>
+    Object.fromEntries(xs.map((o) => [o.name, decodeValue(o.type, o.wires.map((w) => toSigned(v[w]!, p)))]))
+  return c.state ? { outputs: decode(c.outputs), state: decode(c.state.write) } : { outputs: decode(c.outputs) }
 }

@@ -1,11 +1,12 @@
 /**
  * From a builder's gate list to a `Circuit`: dead-gate elimination (keep what an output depends on,
- * plus every input gate so the input interface never changes with the code), renumbering in creation
+ * plus every input gate so the input interface never changes with the code, plus the state read and
+ * written), renumbering in creation
  * order (deterministic, so the canonical encoding is too), and the field choice.
  */
 import type { FieldName } from '../field/types.ts'
 import { chooseField } from './field-choice.ts'
-import type { Circuit, CircuitInput, CircuitOutput, Gate } from './types.ts'
+import type { Circuit, CircuitInput, CircuitOutput, CircuitState, Gate } from './types.ts'
 
 export interface FinalizeInput {
   readonly name: string
@@ -13,6 +14,7 @@ export interface FinalizeInput {
   readonly gates: readonly Gate[]
   readonly inputs: readonly CircuitInput[]
   readonly outputs: readonly CircuitOutput[]
+  readonly state?: CircuitState
   /** Force a field (tests); default: the smallest that fits. */
   readonly field?: FieldName
 }
@@ -28,6 +30,7 @@ export function finalizeCircuit(c: FinalizeInput): Circuit {
   }
   for (const o of c.outputs) o.wires.forEach(mark)
   for (const i of c.inputs) i.wires.forEach(mark)
+  for (const v of [...(c.state?.read ?? []), ...(c.state?.write ?? [])]) v.wires.forEach(mark)
   while (stack.length > 0) for (const a of c.gates[stack.pop()!]!.args) mark(a)
 
   const renumber = new Int32Array(c.gates.length).fill(-1)
@@ -48,5 +51,6 @@ export function finalizeCircuit(c: FinalizeInput): Circuit {
     gates,
     inputs: c.inputs.map((i) => ({ ...i, wires: map(i.wires) })),
     outputs: c.outputs.map((o) => ({ ...o, wires: map(o.wires) })),
+    ...(c.state ? { state: { read: c.state.read.map((v) => ({ ...v, wires: map(v.wires) })), write: c.state.write.map((v) => ({ ...v, wires: map(v.wires) })) } } : {}),
   }
 }

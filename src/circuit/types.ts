@@ -64,6 +64,19 @@ export interface CircuitOutput {
   readonly wires: readonly number[]
 }
 
+/**
+ * Persistent secret state of a contract (whitepaper §MPC.set/MPC.get; docs/contracts.md "State"): the
+ * version a task reads and the version it writes. Both are kept secret-shared by the committee and its
+ * custody successors; `write` is never opened (a contract declassifies part of it with an ordinary
+ * `reveal`). Part of the encoding, so the code hash covers the declaration.
+ */
+export interface CircuitState {
+  /** The current version: input gates whose slots follow those of the client inputs. */
+  readonly read: readonly CircuitInput[]
+  /** The next version: the same names and types as `read`, in the same order. */
+  readonly write: readonly CircuitInput[]
+}
+
 export interface Circuit {
   readonly format: 'enigma-circuit/1'
   readonly name: string
@@ -72,4 +85,6 @@ export interface Circuit {
   readonly gates: readonly Gate[]
   readonly inputs: readonly CircuitInput[]
   readonly outputs: readonly CircuitOutput[]
+  /** Absent for stateless contracts (their encoding and code hash do not mention state at all). */
+  readonly state?: CircuitState
 }

@@ -148,3 +148,10 @@ export function decodeValue(t: ValueType, xs: readonly bigint[]): OutputJson {
 
 /** Field element → signed integer (x > p/2 stands for x − p). */
 export const toSigned = (x: bigint, p: bigint): bigint => (x > p >> 1n ? x - p : x)
+
+/** The all-zero value of a type (false, 0, 0.0; arrays and objects of those): a state before its first task. */
+export function zeroValue(t: ValueType): OutputJson {
+  if (t.kind === 'array') return Array.from({ length: t.length }, () => zeroValue(t.of))
+  if (t.kind === 'object') return Object.fromEntries(t.fields.map(([k, f]) => [k, zeroValue(f)]))
+  return t.kind === 'bool' ? false : 0
+}

@@ -8,12 +8,12 @@ import { codeHash, encodeCircuit } from '../circuit/encode.ts'
 import { costOf, type CostOptions, type CostReport } from '../circuit/cost.ts'
 import { finalizeCircuit } from '../circuit/finalize.ts'
 import { bitsOf } from '../circuit/range.ts'
-import type { Circuit, CircuitInput, CircuitOutput, ScalarType, ValueType } from '../circuit/types.ts'
-import { typeRange } from '../circuit/values.ts'
+import type { Circuit, CircuitInput, CircuitOutput, CircuitState, ScalarType, ValueType } from '../circuit/types.ts'
+import { typeName, typeRange } from '../circuit/values.ts'
 import type { FieldName } from '../field/types.ts'
-import { isOutput, type Contract, type ParamSpec } from './contract.ts'
+import { isNextState, isOutput, type Contract, type ParamSpec } from './contract.ts'
 import { ContractInvalidError, ParamInvalidError } from './errors.ts'
-import { SBool, SFixed, SInt, type Value } from './secret.ts'
+import { SBool, SFixed, SInt, SecretValue as SecretValueBase, type Value } from './secret.ts'
 import { FIXED_FRAC, toValueType, type TypeSpec } from './types.ts'
 
 export interface CompileOptions extends CostOptions {
@@ -116,6 +116,53 @@ function flattenOutput(b: CircuitBuilder, v: Value, where: string, wires: Wire[]
   throw new ContractInvalidError(`output ${where}: not a secret value, number, boolean, array or object`)
 }
 
+/**
+ * Flatten the next value of one state field along its *declared* type (field order and array lengths
+ * of the declaration, not of the value), and check that every element provably stays in the declared
+ * range: the stored state must satisfy the same bounds as the state the next task reads, or range
+ * analysis, comparisons and the field choice of that task would be wrong.
+ */
+function flattenAs(b: CircuitBuilder, v: unknown, t: ValueType, where: string, wires: Wire[]): void {
+  if (t.kind === 'array') {
+    if (!Array.isArray(v) || v.length !== t.length) throw new ContractInvalidError(`${where}: expected an array of ${t.length} (${typeName(t)})`)
+    v.forEach((e, i) => flattenAs(b, e, t.of, `${where}[${i}]`, wires))
+    return
+  }
+  if (t.kind === 'object') {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof SecretValueBase) throw new ContractInvalidError(`${where}: expected an object ${typeName(t)}`)
+    const rec = v as Record<string, unknown>
+    for (const k of Object.keys(rec)) if (!t.fields.some(([f]) => f === k)) throw new ContractInvalidError(`${where}.${k}: not a field of the declared state`)
+    for (const [k, f] of t.fields) {
+      if (!(k in rec)) throw new ContractInvalidError(`${where}.${k}: missing in the next state`)
+      flattenAs(b, rec[k], f, `${where}.${k}`, wires)
+    }
+    return
+  }
+  let w: Wire
+  if (t.kind === 'bool') {
+    if (v instanceof SBool) w = v.wire
+    else if (typeof v === 'boolean') w = b.constant(v ? 1n : 0n)
+    else throw new ContractInvalidError(`${where}: expected an sbool or a boolean`)
+  } else if (t.kind === 'int') {
+    if (v instanceof SInt) w = v.wire
+    else if ((typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint') w = b.constant(BigInt(v))
+    else throw new ContractInvalidError(`${where}: expected a secret integer or an integer constant (${typeName(t)})`)
+  } else {
+    if (v instanceof SFixed) w = v.wire
+    else if (typeof v === 'number' && Number.isFinite(v)) w = b.constant(BigInt(Math.round(v * 2 ** t.frac)))
+    else throw new ContractInvalidError(`${where}: expected a secret fixed-point value or a number`)
+  }
+  if (v instanceof SecretValueBase && v.builder !== b) throw new ContractInvalidError(`${where}: a secret from another compilation`)
+  const have = b.range(w)
+  const want = typeRange(t)
+  if (have.lo < want.lo || have.hi > want.hi) {
+    throw new ContractInvalidError(`${where}: the next value may lie in ${have.lo}…${have.hi}, outside the declared ${typeName(t)} (${want.lo}…${want.hi})`, {
+      details: 'state is stored with its declared type; bound the value first, e.g. x.wrap(64) for wrap-around, or keep the old value with select(ok, next, old) where an update could overflow',
+    })
+  }
+  wires.push(w)
+}
+
 const bitsOfType = (r: { lo: bigint; hi: bigint }): ScalarType => ({ kind: 'int', ...bitsOf(r) })
 
 /**
@@ -146,13 +193,32 @@ function traceOnce(contract: Contract<any, any>, rawParams: Readonly<Record<stri
     secrets[name] = makeInput(b, type, slot, wires)
     inputs.push({ name, type, wires })
   }
-  const result = contract.compute(secrets as never, params)
+  const stateSpecs: Record<string, TypeSpec> | undefined = typeof contract.state === 'function' ? contract.state(params) : contract.state
+  const stateRead: CircuitInput[] = []
+  const stateNow: Record<string, unknown> = {}
+  if (stateSpecs !== undefined) {
+    if (stateSpecs === null || typeof stateSpecs !== 'object' || Object.keys(stateSpecs).length === 0) throw new ContractInvalidError(`${contract.name}: state must declare at least one field, e.g. state: { total: uint64 }`)
+    for (const name of Object.keys(stateSpecs)) {
+      const type = toValueType(stateSpecs[name]!, `state ${name}`)
+      const wires: Wire[] = []
+      stateNow[name] = makeInput(b, type, slot, wires)
+      stateRead.push({ name, type, wires })
+    }
+  }
+  const result = contract.compute(secrets as never, params, stateNow as never)
   if (result === null || typeof result !== 'object' || Array.isArray(result)) {
     throw new ContractInvalidError(`${contract.name}: compute must return an object of outputs, e.g. { winner: reveal(w) }`)
   }
   const outputs: CircuitOutput[] = []
+  let next: Readonly<Record<string, unknown>> | undefined
   for (const name of Object.keys(result)) {
     const o = result[name]
+    if (isNextState(o)) {
+      if (!stateSpecs) throw new ContractInvalidError(`${contract.name}: returns state: persist(…) but declares no state; add state: { … } to defineContract`)
+      if (name !== 'state') throw new ContractInvalidError(`${contract.name}: the next state goes under the key 'state' (state: persist(next)), not '${name}'`)
+      next = o.value
+      continue
+    }
     if (!isOutput(o)) {
       throw new ContractInvalidError(`${contract.name}: output ${name} must be reveal(x) or revealTo(recipient, x); secrets are never published implicitly`)
     }
@@ -160,8 +226,20 @@ function traceOnce(contract: Contract<any, any>, rawParams: Readonly<Record<stri
     const type = flattenOutput(b, o.value, name, wires)
     outputs.push({ name, recipient: o.recipient, type, wires })
   }
-  if (outputs.length === 0) throw new ContractInvalidError(`${contract.name}: compute returned no outputs`)
-  return finalizeCircuit({ name: contract.name, params, gates: b.gates, inputs, outputs, ...(opts.field ? { field: opts.field } : {}) })
+  let state: CircuitState | undefined
+  if (stateSpecs) {
+    const value = next ?? stateNow
+    const write = stateRead.map((r) => {
+      const wires: Wire[] = []
+      if (!(r.name in value)) throw new ContractInvalidError(`${contract.name}: state.${r.name} is missing in persist(next)`)
+      flattenAs(b, value[r.name], r.type, `${contract.name}: state.${r.name}`, wires)
+      return { name: r.name, type: r.type, wires }
+    })
+    for (const k of Object.keys(value)) if (!stateRead.some((r) => r.name === k)) throw new ContractInvalidError(`${contract.name}: persist(next) has ${k}, which the declared state does not`)
+    state = { read: stateRead, write }
+  }
+  if (outputs.length === 0 && !state) throw new ContractInvalidError(`${contract.name}: compute returned no outputs`)
+  return finalizeCircuit({ name: contract.name, params, gates: b.gates, inputs, outputs, ...(state ? { state } : {}), ...(opts.field ? { field: opts.field } : {}) })
 }
 
 /** Compile: trace, encode, hash, and the cost report for a committee (default n = 5, t = 2). */

@@ -1,11 +1,16 @@
 /**
- * `defineContract({ name, params, inputs, compute })` and the outputs `reveal` / `revealTo`.
+ * `defineContract({ name, params, inputs, state, compute })`, the outputs `reveal` / `revealTo`, and the
+ * next state `persist`.
  *
  * - `params`: public integers fixed when a task is made, each with an inclusive range
  *   (`{ bidders: { min: 2, max: 1000 } }`); they size arrays and loops.
  * - `inputs`: the secret inputs' types, or a function of the params returning them.
- * - `compute(inputs, params)`: receives secret values shaped like the declarations and returns an
- *   object of outputs, each `reveal(x)` (public result) or `revealTo(recipient, x)`.
+ * - `state` (optional): persistent secret state, e.g. `{ balances: array(uint64, 100) }` (or a function of
+ *   the params). It lives secret-shared in the network between tasks (whitepaper: MPC.set / MPC.get).
+ * - `compute(inputs, params, state)`: receives secret values shaped like the declarations (the state as
+ *   of this task; all zeros before the first) and returns an object of outputs, each `reveal(x)` (public
+ *   result) or `revealTo(recipient, x)`, plus, for a stateful contract, `state: persist(next)` (omitted:
+ *   the state stays as it was). The next state is never revealed; `reveal(state.x)` declassifies a part.
  */
 import { ContractInvalidError } from './errors.ts'
 import type { SBool, SFixed, SInt, Value } from './secret.ts'
@@ -51,22 +56,46 @@ export function revealTo(recipient: string, value: Value): Output {
   return { [OUTPUT]: true, recipient, value }
 }
 
-export interface ContractDefinition<P extends Record<string, ParamSpec>, I extends Record<string, TypeSpec>> {
+const NEXT_STATE = Symbol('enigma.nextState')
+
+/** The next version of a contract's state, returned by `compute` under the key `state`. */
+export interface NextState {
+  readonly [NEXT_STATE]: true
+  readonly value: Readonly<Record<string, Value>>
+}
+
+export function isNextState(v: unknown): v is NextState {
+  return v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[NEXT_STATE] === true
+}
+
+/**
+ * Keep `next` as the contract's state for the next task: `return { ..., state: persist({ balances }) }`.
+ * It must have the declared state's shape; every field is stored secret-shared, never revealed.
+ */
+export function persist(next: Readonly<Record<string, Value>>): NextState {
+  if (next === null || typeof next !== 'object' || Array.isArray(next)) throw new ContractInvalidError('persist(next): next must be an object shaped like the declared state')
+  return { [NEXT_STATE]: true, value: next }
+}
+
+export type StateValues<S> = { [K in keyof S]: S[K] extends TypeSpec ? SecretOf<S[K]> : never }
+
+export interface ContractDefinition<P extends Record<string, ParamSpec>, I extends Record<string, TypeSpec>, S extends Record<string, TypeSpec> = {}> {
   readonly name: string
   readonly description?: string
   readonly params?: P
   readonly inputs: I | ((params: ParamValues<P>) => I)
-  readonly compute: (inputs: { [K in keyof I]: SecretOf<I[K]> }, params: ParamValues<P>) => Record<string, Output>
+  readonly state?: S | ((params: ParamValues<P>) => S)
+  readonly compute: (inputs: { [K in keyof I]: SecretOf<I[K]> }, params: ParamValues<P>, state: StateValues<S>) => Record<string, Output | NextState>
 }
 
-export interface Contract<P extends Record<string, ParamSpec> = Record<string, ParamSpec>, I extends Record<string, TypeSpec> = Record<string, TypeSpec>>
-  extends ContractDefinition<P, I> {
+export interface Contract<P extends Record<string, ParamSpec> = Record<string, ParamSpec>, I extends Record<string, TypeSpec> = Record<string, TypeSpec>, S extends Record<string, TypeSpec> = any>
+  extends ContractDefinition<P, I, S> {
   readonly kind: 'enigma-contract'
 }
 
-export function defineContract<P extends Record<string, ParamSpec> = {}, I extends Record<string, TypeSpec> = Record<string, TypeSpec>>(
-  def: ContractDefinition<P, I>,
-): Contract<P, I> {
+export function defineContract<P extends Record<string, ParamSpec> = {}, I extends Record<string, TypeSpec> = Record<string, TypeSpec>, S extends Record<string, TypeSpec> = {}>(
+  def: ContractDefinition<P, I, S>,
+): Contract<P, I, S> {
   if (typeof def?.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(def.name)) {
     throw new ContractInvalidError('defineContract: name must be 1–64 letters, digits, _ . -')
   }

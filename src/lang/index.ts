@@ -9,6 +9,6 @@ export { SecretValue, SBool, SInt, SFixed, select, type Value, type Scalar, type
 export { min, max, argmax, argmin, sum, dot, readAt, writeAt } from './ops.ts'
 export { sort, sortBy, sortingNetwork } from './sort.ts'
 export { sigmoid } from './sigmoid.ts'
-export { defineContract, reveal, revealTo, isOutput, type Contract, type ContractDefinition, type Output, type ParamSpec, type SecretOf } from './contract.ts'
+export { defineContract, reveal, revealTo, isOutput, persist, isNextState, type Contract, type ContractDefinition, type Output, type NextState, type StateValues, type ParamSpec, type SecretOf } from './contract.ts'
 export { compileContract, traceContract, resolveParams, type Compiled, type CompileOptions } from './compile.ts'
 export { lintContractSource, type LintDiagnostic, type LintHost } from './lint.ts'
