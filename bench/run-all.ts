@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const benches = ['field', 'transport', 'mpc', 'nodes', 'e2e'].filter((b) => existsSync(new URL(`./${b}.bench.ts`, import.meta.url)))
+const benches = ['field', 'transport', 'mpc', 'wan', 'nodes', 'e2e'].filter((b) => existsSync(new URL(`./${b}.bench.ts`, import.meta.url)))
 const extra = process.argv.slice(2)
 const summary: { bench: string; seconds: number; status: number | null }[] = []
 for (const b of benches) {

@@ -10,6 +10,7 @@ import { encodeInputs, type OutputJson } from '../circuit/values.ts'
 import { getField } from '../field/index.ts'
 import { createSession, type SecurityMode } from '../protocols/index.ts'
 import { createMemoryNetwork } from './transport-memory.ts'
+import { emulateLinks, type LinkProfile } from './link-emulation.ts'
 import { launchParties } from './launch-parties.ts'
 import { runCircuit } from './run-circuit.ts'
 import type { CircuitPartyArgs, CircuitPartyResult } from './run-circuit-party.ts'
@@ -24,6 +25,8 @@ export interface LocalRunOptions {
   readonly security: SecurityMode
   readonly transport: 'memory' | 'tcp'
   readonly timeoutMs?: number
+  /** Memory transport only: emulate wide-area links (one-way delay, bandwidth cap) for benchmarks. */
+  readonly link?: LinkProfile
 }
 
 export interface LocalRunResult {
@@ -36,7 +39,8 @@ export async function runCircuitLocal(o: LocalRunOptions): Promise<LocalRunResul
   const t0 = performance.now()
   let results: CircuitPartyResult[]
   if (o.transport === 'memory') {
-    const transports = createMemoryNetwork(o.nodes, o.timeoutMs ? { timeoutMs: o.timeoutMs } : {})
+    const memory = createMemoryNetwork(o.nodes, o.timeoutMs ? { timeoutMs: o.timeoutMs } : {})
+    const transports = o.link ? memory.map((t) => emulateLinks(t, o.link!)) : memory
     const field = getField(o.circuit.field)
     try {
       results = await Promise.all(transports.map(async (transport) => {
