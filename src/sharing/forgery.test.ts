@@ -7,19 +7,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { referenceP61, p61 } from '../field/index.ts'
-import type { Field, FieldVector } from '../field/types.ts'
-import { lagrangeAtPoints } from './lagrange.ts'
-import { pointOf } from './params.ts'
+import type { FieldVector } from '../field/types.ts'
+import { forgeShares } from './forge.test-util.ts'
 import { split } from './shamir.ts'
 import { reconstructChecked, correctableErrors, minSharesToDetermine } from './reconstruct-checked.ts'
-
-/** The colluders' shares: on the degree-t polynomial through the shares of `through` and (0, forged). */
-export function forgeShares(f: Field, shares: readonly FieldVector[], through: readonly number[], colluders: readonly number[], forged: bigint): Map<number, FieldVector> {
-  const len = f.len(shares[0]!)
-  const xs = [0n, ...through.map(pointOf)]
-  const basis = [f.fill(len, forged), ...through.map((p) => shares[p]!)]
-  return new Map(colluders.map((c) => [c, f.lincomb(lagrangeAtPoints(f, xs, pointOf(c)), basis)]))
-}
 
 for (const [kind, f] of [['reference', referenceP61], ['kernel', p61]] as const) {
   test(`${f.name} (${kind}): n=5 t=2 — two colluders on a polynomial through two honest shares cannot forge the value`, () => {

@@ -30,6 +30,11 @@ export interface Frame {
   /** Label without the session's prefix, e.g. `mul#12` (stable across sessions). */
   readonly step: string
   readonly payload: Uint8Array
+  /**
+   * The corrupt program's (async) call stack when it sent the frame, so that a strategy can target one
+   * protocol's frames (e.g. the multiplications inside `randomBits`); empty for received frames.
+   */
+  readonly origin: string
 }
 
 /**
@@ -124,7 +129,7 @@ export class Adversary {
     let p = this.#received.get(k)
     if (p === undefined) {
       p = this.#transports.get(to)!.inner.receive(from, this.labelOf(step), { timeoutMs: 2 ** 31 - 1 }).then((payload) => {
-        this.strategy.onReceive?.({ from, to, label: this.labelOf(step), step, payload }, this)
+        this.strategy.onReceive?.({ from, to, label: this.labelOf(step), step, payload, origin: '' }, this)
         return payload
       })
       p.catch(() => {})
@@ -144,7 +149,7 @@ export class Adversary {
   /** @internal the program of corrupt party `from` sends. */
   programSend(from: number, to: number, label: string, payload: Uint8Array): void {
     const step = this.stepOf(label)
-    const frame: Frame = { from, to, label, step, payload: payload.slice() }
+    const frame: Frame = { from, to, label, step, payload: payload.slice(), origin: callStack() }
     this.outbox.push(frame)
     this.#intended.set(key(from, to, step), frame.payload)
     const inner = this.#transports.get(from)!.inner
@@ -174,6 +179,14 @@ export class Adversary {
       }, delayMs)
     })().catch(() => {})
   }
+}
+
+function callStack(): string {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 64
+  const stack = new Error().stack ?? ''
+  Error.stackTraceLimit = limit
+  return stack
 }
 
 function withDeadline(p: Promise<Uint8Array>, options: ReceiveOptions | undefined, from: number, label: string): Promise<Uint8Array> {
@@ -234,6 +247,8 @@ export interface AdversarialRunOptions {
    * and only the strategy's injected frames come from them.
    */
   readonly crashed?: readonly number[]
+  /** Sessions' king threshold (mul.ts): 0 forces the rotating-king path on every multiplication. */
+  readonly kingThreshold?: number
 }
 
 /** The outcome of one party. */
@@ -261,7 +276,7 @@ export async function runAdversarial<T>(opts: AdversarialRunOptions, program: (s
   const crashed = new Set(opts.crashed ?? [])
   for (const c of crashed) check(adversary.isCorrupt(c), 'runAdversarial', `crashed party ${c} must be corrupt`)
   const sessions = transports.map((transport) =>
-    createSession({ field: opts.field, n: opts.n, t: opts.t, transport, security: opts.security, timeoutMs, labelPrefix: prefix }))
+    createSession({ field: opts.field, n: opts.n, t: opts.t, transport, security: opts.security, timeoutMs, labelPrefix: prefix, kingThreshold: opts.kingThreshold }))
   const outcomes = await Promise.all(sessions.map(async (s): Promise<PartyOutcome<T>> => {
     if (crashed.has(s.self)) return { ok: false, error: new Error('crashed') }
     try {
