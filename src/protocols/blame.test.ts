@@ -7,10 +7,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { p61 } from '../field/index.ts'
-import { inputMany, mul, output, outputTo } from './index.ts'
+import { input, inputMany, mul, output, outputTo } from './index.ts'
 import type { MpcSession } from './session.ts'
 import { runAdversarial } from './testing/adversary.test-util.ts'
-import { equivocatingKing, equivocatingOpening } from './testing/strategies.test-util.ts'
+import { colludingOutputForgery, equivocatingKing, equivocatingOpening } from './testing/strategies.test-util.ts'
 import { assertCorrectOrAbort, sameBigInts } from './testing/verdict.test-util.ts'
 
 const f = p61
@@ -53,3 +53,14 @@ for (const [n, t] of [[4, 1], [5, 2], [7, 3]] as const) {
     assert.ok(v.aborted > 0)
   })
 }
+
+test('n=5 t=2: two colluders forging the output (polynomial through two honest shares) are detected, and no honest party is named', async () => {
+  // The old decoder "corrected" honest party 2's share and named it (issue #9, defects 1 and 3).
+  const run = await runAdversarial({ field: f, n: 5, t: 2, security: 'malicious', corrupt: [3, 4], strategy: colludingOutputForgery() }, async (s) => {
+    const x = await input(s, 0, s.self === 0 ? f.fromBigInts([42n]) : null, 1)
+    return f.toBigInts(await output(s, x))
+  })
+  assert.ok(run.adversary.interventions > 0)
+  const v = assertCorrectOrAbort(run, (got) => sameBigInts(got, [42n]), 'forgery')
+  assert.equal(v.aborted, 3)
+})

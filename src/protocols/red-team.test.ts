@@ -12,7 +12,7 @@
  * Deadlines are short where honest parties wait for withheld frames or where an abort is acceptable
  * anyway (semi-honest): a spurious timeout under load is then still a permitted outcome.
  */
-import { test } from 'node:test'
+import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { isEnigmaError } from '../common/errors.ts'
 import { COMMITTEES, MODES, PROTOCOLS, STRATEGIES, inputs, runCell } from './testing/matrix.test-util.ts'
@@ -20,6 +20,18 @@ import { assertAllAbort, assertCorrectOrAbort } from './testing/verdict.test-uti
 
 const FULL = process.env.ENIGMA_REDTEAM === 'full'
 const SEEDS = FULL ? [1, 2, 3, 4, 5] : [1]
+
+/** Outcomes of honest parties per strategy and mode (printed with ENIGMA_REDTEAM_SUMMARY=1, for docs/security.md). */
+const summary = new Map<string, Map<string, number>>()
+function record(row: string, outcome: string): void {
+  const m = summary.get(row) ?? new Map<string, number>()
+  m.set(outcome, (m.get(outcome) ?? 0) + 1)
+  summary.set(row, m)
+}
+after(() => {
+  if (!process.env.ENIGMA_REDTEAM_SUMMARY) return
+  for (const [row, m] of summary) console.log(`${row}: ${[...m].map(([k, v]) => `${k} ×${v}`).join(', ')}`)
+})
 
 /** Cells that fail on this branch only because of a defect another branch fixes. */
 const TODO: Readonly<Record<string, string>> = {}
@@ -36,6 +48,10 @@ STRATEGIES.forEach((strategy, si) => {
             const context = `${name} · ${protocol.name} · seed ${seed}`
             const timeoutMs = strategy.withholds || security === 'semi-honest' ? 400 : 2500
             const run = await runCell({ protocol, strategy, n, t, security, seed, timeoutMs })
+            for (const h of run.adversary.honest) {
+              const o = run.outcomes[h]!
+              record(`${strategy.name} · ${security}`, o.ok ? (protocol.check(o.value, xs, ys, h) ? 'correct' : 'WRONG') : isEnigmaError(o.error) ? o.error.code : 'non-Enigma error')
+            }
             // Never a hang: the harness returns; bound it well below the per-receive deadlines' sum.
             assert.ok(run.elapsedMs < 60_000, `${context}: took ${run.elapsedMs} ms`)
             if (strategy.mustAbort) {
