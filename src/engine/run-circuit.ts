@@ -37,7 +37,8 @@ export interface RunCircuitOptions {
   readonly sharedInputs?: readonly Shared[]
   /**
    * Keep this party's shares of `revealTo` outputs instead of opening them to a committee party (a
-   * secret node seals them to a recipient outside the committee). Verification still runs first.
+   * secret node seals them to a recipient outside the committee). Verification still runs first, and
+   * the kept shares are re-randomised with a fresh sharing of zero.
    */
   readonly keepPrivateShares?: boolean
 }
@@ -139,8 +140,20 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
     const k = partyOf(o.recipient)
     groups.set(k, [...(groups.get(k) ?? []), i])
   })
-  // Private shares leave this party only after the malicious-mode check (output() runs it too).
-  if (privateShares.size > 0) await P.verify(s)
+  // Private shares leave this party only after the malicious-mode check (output() runs it too), and
+  // re-randomised with one fresh sharing of zero for all of them (protocols/zero-sharing.ts): the
+  // recipient sees every member's share, and must see a fresh polynomial, not the computation's.
+  if (privateShares.size > 0) {
+    await P.verify(s)
+    const names = [...privateShares.keys()]
+    const fresh = await P.rerandomise(s, f.concat(names.map((name) => privateShares.get(name)!)))
+    let off = 0
+    for (const name of names) {
+      const len = f.len(privateShares.get(name)!)
+      privateShares.set(name, f.slice(fresh, off, off + len))
+      off += len
+    }
+  }
   const order = [...groups.keys()].sort((a, b) => (a === null ? -1 : b === null ? 1 : a - b))
   for (const party of order) {
     const idx = groups.get(party)!

@@ -7,7 +7,8 @@
  * - exchange: one labelled communication round
  * - linear: local operations (add, sub, public scaling and offsets, slicing)
  * - pools: preprocessing of random and double random sharings (DN07 extraction)
- * - open: opening to all / to one party (checked in malicious mode)
+ * - zero-sharing: fresh sharings of zero (re-randomising private outputs)
+ * - open: opening to all / to one party (checked in malicious mode), openMasked for masked values
  * - mul: DN07 multiplication with a rotating king
  * - mac: malicious-mode MACs and the final check (Chida et al. 2018), output
  * - coin: public random coins
@@ -23,6 +24,7 @@ export * from './session.ts'
 export * from './exchange.ts'
 export * from './linear.ts'
 export * from './pools.ts'
+export * from './zero-sharing.ts'
 export * from './open.ts'
 export * from './mul.ts'
 export * from './mac.ts'

@@ -5,16 +5,18 @@
  * inconsistent sharing is rejected and never computed on (DESIGN.md §2: clients are untrusted).
  * In malicious mode the accepted values are then authenticated with the MAC key.
  *
- * Limit (documented in docs/protocols.md): the check tells that *a dealer's sharing or a party's check
- * value* is wrong; a corrupt party can make an honest dealer's input look inconsistent (denial of
- * service, never a wrong result). Telling the two apart needs a broadcast complaint phase.
+ * Limit (documented in docs/protocols.md and docs/security.md): the check tells that *a dealer's
+ * sharing or a party's check value* is wrong; a corrupt party can make an honest dealer's input look
+ * inconsistent (denial of service, never a wrong result). Telling the two apart needs a broadcast
+ * complaint phase, so a failed check names the rejected input (`meta.dealer`) but accuses no one
+ * (`meta.parties` is empty).
  */
 import { check } from '../common/errors.ts'
 import type { FieldVector } from '../field/types.ts'
 import { split } from '../sharing/shamir.ts'
 import { checkConsistent } from '../sharing/reconstruct-checked.ts'
 import { maskedCombination } from '../sharing/consistency.ts'
-import { InconsistentSharesError } from '../sharing/errors.ts'
+import { InconsistentSharesError, UndeterminedSharesError } from '../sharing/errors.ts'
 import { exchange } from './exchange.ts'
 import { coinStream, publicCoin } from './coin.ts'
 import { InconsistentInputError } from './errors.ts'
@@ -75,7 +77,7 @@ export async function input(s: MpcSession, dealer: number, values: FieldVector |
 /**
  * Check dealt sharings (each with its pad as the last element) for degree t, then return the values
  * as shared vectors (authenticated in malicious mode). Rejects with MPC_INCONSISTENT_INPUT naming the
- * dealer of the first inconsistent sharing.
+ * dealer of the first inconsistent sharing (which input was rejected, not an accusation).
  */
 export async function acceptDealt(s: MpcSession, dealt: readonly DealtShares[]): Promise<Shared[]> {
   const f = s.field
@@ -94,9 +96,9 @@ export async function acceptDealt(s: MpcSession, dealt: readonly DealtShares[]):
   dealt.forEach((d, k) => {
     const byParty = Array.from({ length: s.n }, (_, p) => f.slice(got.get(p)!, k, k + 1))
     try {
-      checkConsistent(f, byParty, s.t, label)
+      checkConsistent(f, byParty, s.t, s.t, label)
     } catch (e) {
-      if (e instanceof InconsistentSharesError) throw new InconsistentInputError(label, d.dealer)
+      if (e instanceof InconsistentSharesError || e instanceof UndeterminedSharesError) throw new InconsistentInputError(label, d.dealer)
       throw e
     }
   })

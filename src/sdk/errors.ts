@@ -17,6 +17,7 @@ export type SdkErrorCode =
   | 'SDK_TASK_EXPIRED'
   | 'SDK_TIMEOUT'
   | 'SDK_OUTPUT_UNAVAILABLE'
+  | 'SDK_OUTPUT_INCONSISTENT'
   | 'SDK_NO_ACCOUNT'
 
 export class SdkError extends EnigmaError {

@@ -1,8 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createPrivateKey, createPublicKey, diffieHellman, hkdfSync, createCipheriv } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
-  sealEnvelope, openEnvelope, generateEncryptionKeyPair, envelopeContextBytes, encryptionPublicKey,
+  sealEnvelope, sealEnvelopeWith, openEnvelope, generateEncryptionKeyPair, envelopeContextBytes, encryptionPublicKey,
   ENVELOPE_OVERHEAD, ENVELOPE_HKDF_SALT, type EnvelopeContext,
 } from './envelope.ts'
 import { Secret } from '../common/secret.ts'
@@ -25,7 +28,7 @@ function x25519Der(sk: Uint8Array) {
 test('known answer: RFC 7748 keys give the RFC shared secret, and node:crypto reproduces the envelope', () => {
   const recipientPub = encryptionPublicKey(new Secret(recipientSk))
   assert.equal(hex(recipientPub), '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a')
-  const env = sealEnvelope(recipientPub, plaintext, ctx, { ephemeralSecretKey: ephSk, nonce })
+  const env = sealEnvelopeWith(recipientPub, plaintext, ctx, ephSk, nonce)
   assert.equal(env.length, plaintext.length + ENVELOPE_OVERHEAD)
   // Independent implementation with node:crypto: same bytes.
   const ephPub = createPublicKey(x25519Der(ephSk)).export({ format: 'der', type: 'spki' }).subarray(-32)
@@ -81,4 +84,26 @@ test('context encoding is injective (length prefixes)', () => {
   const a = envelopeContextBytes({ taskId: '0xaa', input: 'b', nodeIndex: 0 })
   const b = envelopeContextBytes({ taskId: '0xaa62', input: '', nodeIndex: 0 })
   assert.notEqual(hex(a), hex(b))
+})
+
+test('the deterministic seal (fixed ephemeral key and nonce) is reachable from tests only', () => {
+  const src = fileURLToPath(new URL('..', import.meta.url))
+  const offenders: string[] = []
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name)
+      if (statSync(p).isDirectory()) walk(p)
+      else if (/\.(ts|mts|js|mjs)$/.test(name) && !/\.test(-util)?\.ts$/.test(name) && !p.endsWith(join('sharing', 'envelope.ts'))) {
+        if (readFileSync(p, 'utf8').includes('sealEnvelopeWith')) offenders.push(p.slice(src.length))
+      }
+    }
+  }
+  walk(src)
+  assert.deepEqual(offenders, [])
+  // And the public seal takes no key material: an extra argument cannot smuggle a fixed key and nonce in.
+  const seal = sealEnvelope as unknown as (...args: unknown[]) => Uint8Array
+  const recipientPub = encryptionPublicKey(new Secret(recipientSk))
+  const a = seal(recipientPub, plaintext, ctx, { ephemeralSecretKey: ephSk, nonce })
+  const b = seal(recipientPub, plaintext, ctx, { ephemeralSecretKey: ephSk, nonce })
+  assert.notEqual(hex(a.subarray(2, 46)), hex(b.subarray(2, 46)))
 })

@@ -1,8 +1,9 @@
 /**
  * Input-share envelopes (DESIGN.md §3, "Client I/O"): a client encrypts share i of an input to
  * committee member i's X25519 key. Browser-safe on purpose (the SDK uses it in browsers): only
- * @noble/* here, no node:* imports. The node layer has a node:crypto twin with the identical format
- * (src/node/envelope-native.ts) for speed; a test keeps the two byte-identical.
+ * @noble/* here, no node:* imports. It is the one implementation every layer uses (SDK, node, test
+ * clients); envelope.test.ts rebuilds a known-answer envelope with an independent node:crypto
+ * implementation, so the format is pinned by two implementations.
  *
  * Wire format v1 (all fixed-size fields, so parsing never allocates from attacker-chosen lengths):
  *   [0]      version = 1
@@ -97,27 +98,30 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
-/** HKDF step shared by both implementations (exported so the node:crypto twin can be checked). */
+/** The HKDF step (exported so that the independent node:crypto rebuild in envelope.test.ts can use it). */
 export function deriveEnvelopeKey(shared: Uint8Array, ephPub: Uint8Array, recipientPub: Uint8Array): Uint8Array {
   return hkdf(sha256, shared, ENVELOPE_HKDF_SALT, concat([ephPub, recipientPub]), 32)
 }
 
-export interface SealOptions {
-  /** Deterministic ephemeral key and nonce, for known-answer tests only. */
-  readonly ephemeralSecretKey?: Uint8Array
-  readonly nonce?: Uint8Array
+/** Seal `plaintext` for the holder of `recipientPublicKey`, bound to `ctx`, with a fresh ephemeral key and nonce. */
+export function sealEnvelope(recipientPublicKey: Uint8Array, plaintext: Uint8Array, ctx: EnvelopeContext): Uint8Array {
+  return sealEnvelopeWith(recipientPublicKey, plaintext, ctx, x25519.utils.randomSecretKey(), crypto.getRandomValues(new Uint8Array(12)))
 }
 
-export function sealEnvelope(recipientPublicKey: Uint8Array, plaintext: Uint8Array, ctx: EnvelopeContext,
-  options: SealOptions = {}): Uint8Array {
+/**
+ * @internal Known-answer tests only: seal with a given ephemeral key and nonce. Reusing them for two
+ * plaintexts to one recipient reveals both (same ChaCha20 keystream), so production code must call
+ * `sealEnvelope`; envelope.test.ts fails if any non-test file refers to this function.
+ */
+export function sealEnvelopeWith(recipientPublicKey: Uint8Array, plaintext: Uint8Array, ctx: EnvelopeContext,
+  ephemeralSecretKey: Uint8Array, nonce: Uint8Array): Uint8Array {
   check(recipientPublicKey.length === 32, 'sealEnvelope', `recipient key must be 32 bytes, got ${recipientPublicKey.length}`)
-  const ephSk = options.ephemeralSecretKey ?? x25519.utils.randomSecretKey()
-  const nonce = options.nonce ?? crypto.getRandomValues(new Uint8Array(12))
+  check(ephemeralSecretKey.length === 32, 'sealEnvelope', `ephemeral key must be 32 bytes, got ${ephemeralSecretKey.length}`)
   check(nonce.length === 12, 'sealEnvelope', `nonce must be 12 bytes, got ${nonce.length}`)
-  const ephPub = x25519.getPublicKey(ephSk)
+  const ephPub = x25519.getPublicKey(ephemeralSecretKey)
   let shared: Uint8Array
   try {
-    shared = x25519.getSharedSecret(ephSk, recipientPublicKey)
+    shared = x25519.getSharedSecret(ephemeralSecretKey, recipientPublicKey)
   } catch (e) {
     throw new EnigmaError('INVALID_ARGUMENT', 'sealEnvelope: recipient key is not a usable X25519 key', { cause: e })
   }

@@ -66,25 +66,25 @@ for (const f of fields) {
     assert.equal(evalPoly(f, [5n, 3n, 2n], 4n), 49n)
   })
 
-  test(`${f.name}: checked reconstruction detects any single altered share (n ≥ 2t+1) and corrects it when n ≥ t+3`, () => {
+  test(`${f.name}: checked reconstruction detects any single altered share (n ≥ 2t+1) and corrects it only when n ≥ 2t+2 proves it`, () => {
     for (const [n, t] of committees) {
       const secrets = f.random(50)
       for (let bad = 0; bad < n; bad++) {
         const shares = split(f, secrets, n, t)
         f.set(shares[bad]!, 17, f.addS(f.get(shares[bad]!, 17), 1n))
-        if (n >= t + 3) { // one wrong share is correctable when n ≥ t + 1 + 2·1
-          const r = reconstructChecked(f, shares, t, { correct: true })
+        if (n >= 2 * t + 2) { // one wrong share is certainly correctable when n ≥ t + 1 + t + 1
+          const r = reconstructChecked(f, shares, t, { t, correct: true })
           assert.ok(f.equal(r.secrets, secrets))
           assert.deepEqual(r.corrected, [bad])
         } else {
-          assert.throws(() => reconstructChecked(f, shares, t, { correct: true }), { code: 'SHARING_INCONSISTENT' } as object)
+          assert.throws(() => reconstructChecked(f, shares, t, { t, correct: true }), { code: 'SHARING_INCONSISTENT' } as object)
         }
-        assert.throws(() => reconstructChecked(f, shares, t), { code: 'SHARING_INCONSISTENT' } as object)
-        assert.throws(() => checkConsistent(f, shares, t), { code: 'SHARING_INCONSISTENT' } as object)
+        assert.throws(() => reconstructChecked(f, shares, t, { t }), { code: 'SHARING_INCONSISTENT' } as object)
+        assert.throws(() => checkConsistent(f, shares, t, t), { code: 'SHARING_INCONSISTENT' } as object)
       }
       const good = split(f, secrets, n, t)
-      assert.ok(f.equal(reconstructChecked(f, good, t).secrets, secrets))
-      checkConsistent(f, good, t)
+      assert.ok(f.equal(reconstructChecked(f, good, t, { t }).secrets, secrets))
+      checkConsistent(f, good, t, t)
     }
   })
 
@@ -95,21 +95,23 @@ for (const f of fields) {
     f.set(shares[1]!, 0, 7n)
     f.set(shares[4]!, 39, f.addS(f.get(shares[4]!, 39), 5n))
     f.set(shares[8]!, 20, 0n)
-    const r = reconstructChecked(f, shares, t, { correct: true })
+    const r = reconstructChecked(f, shares, t, { t, correct: true })
     assert.ok(f.equal(r.secrets, secrets))
     assert.deepEqual(r.corrected, [1, 4, 8])
     // one more bad share than correctable is refused, never a wrong answer
     f.set(shares[9]!, 3, f.addS(f.get(shares[9]!, 3), 1n))
-    assert.throws(() => reconstructChecked(f, shares, t, { correct: true }), { code: 'SHARING_INCONSISTENT' } as object)
+    assert.throws(() => reconstructChecked(f, shares, t, { t, correct: true }), { code: 'SHARING_INCONSISTENT' } as object)
   })
 
-  test(`${f.name}: missing shares are skipped; too few shares is a clear error`, () => {
+  test(`${f.name}: missing shares are skipped while degree+1+t remain; fewer is a clear error, never a value`, () => {
     const secrets = f.random(5)
-    const shares: (FieldVector | null)[] = split(f, secrets, 5, 2)
-    shares[1] = null
-    assert.ok(f.equal(reconstructChecked(f, shares, 2).secrets, secrets))
-    shares[2] = null; shares[3] = null
-    assert.throws(() => reconstructChecked(f, shares, 2), /need at least 3 shares/)
+    const shares: (FieldVector | null)[] = split(f, secrets, 7, 2)
+    shares[1] = null; shares[5] = null
+    assert.ok(f.equal(reconstructChecked(f, shares, 2, { t: 2 }).secrets, secrets))
+    shares[2] = null
+    assert.throws(() => reconstructChecked(f, shares, 2, { t: 2 }), { code: 'SHARING_UNDETERMINED' } as object)
+    shares[3] = null; shares[4] = null
+    assert.throws(() => reconstructChecked(f, shares, 2, { t: 2 }), /need at least 3 shares/)
   })
 
   test(`${f.name}: Berlekamp–Welch decodes scalar codewords`, () => {
@@ -133,7 +135,7 @@ for (const f of fields) {
     const perParty = Array.from({ length: n }, (_, p) => extractRandom(f, dealt.map((d) => d[p]!), t))
     assert.equal(f.len(perParty[0]!), (n - t) * len)
     const m = vandermondeMatrix(f, n - t, n)
-    const secrets = reconstructChecked(f, perParty, t).secrets
+    const secrets = reconstructChecked(f, perParty, t, { t }).secrets
     for (let j = 0; j < n - t; j++) {
       const expected = f.lincomb(m[j]!, dealtSecrets)
       assert.ok(f.equal(f.view(secrets, j * len, (j + 1) * len), expected))
@@ -158,10 +160,10 @@ for (const f of fields) {
     const shares = split(f, f.concat([values, pad]), n, t)
     const coeffs = f.random(30)
     const zs = shares.map((s) => maskedCombination(f, f.view(s, 0, 30), coeffs, f.get(s, 30)))
-    checkConsistent(f, zs.map((z) => f.fromBigInts([z])), t)
+    checkConsistent(f, zs.map((z) => f.fromBigInts([z])), t, t)
     f.set(shares[3]!, 4, f.addS(f.get(shares[3]!, 4), 1n))
     const bad = shares.map((s) => maskedCombination(f, f.view(s, 0, 30), coeffs, f.get(s, 30)))
-    assert.throws(() => checkConsistent(f, bad.map((z) => f.fromBigInts([z])), t), { code: 'SHARING_INCONSISTENT' } as object)
+    assert.throws(() => checkConsistent(f, bad.map((z) => f.fromBigInts([z])), t, t), { code: 'SHARING_INCONSISTENT' } as object)
   })
 }
 
@@ -177,5 +179,5 @@ test('bad arguments to public functions are clear errors', () => {
   const f = referenceP61
   assert.throws(() => split(f, f.zeros(3), 3, 3), /degree must be/)
   assert.throws(() => reconstruct(f, [f.zeros(1)], [0], 1), /need at least 2 shares/)
-  assert.throws(() => reconstructChecked(f, [f.zeros(2), f.zeros(3), f.zeros(2)], 1), /party 1 has 3 elements/)
+  assert.throws(() => reconstructChecked(f, [f.zeros(2), f.zeros(3), f.zeros(2)], 1, { t: 1 }), /party 1 has 3 elements/)
 })

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto'
 import { keccak256, toHex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import type { Field, FieldVector } from '../../field/index.ts'
-import { split, reconstruct } from '../../sharing/shamir.ts'
+import { split } from '../../sharing/shamir.ts'
+import { reconstructChecked } from '../../sharing/reconstruct-checked.ts'
 import { sealEnvelope, openEnvelope, inputSubmissionMessage, type EncryptionKeyPair } from '../../sharing/envelope.ts'
 import type { CommitteeMember, Hex, SecurityMode, TaskSpec } from '../task-source.ts'
 
@@ -121,5 +122,6 @@ export async function fetchPrivateOutput(field: Field, spec: TaskSpec, output: s
     const env = new Uint8Array(Buffer.from((r.json.envelope as string).slice(2), 'hex'))
     shares.push(field.decode(openEnvelope(recipient.secretKey, env, { taskId: spec.taskId, input: `out:${output}`, nodeIndex: i }).expose()))
   }
-  return field.toBigInts(reconstruct(field, shares, shares.map((_, i) => i), spec.t))
+  // The recipient's rule (sharing/reconstruct-checked.ts): accepted only if t corrupt members cannot have chosen it.
+  return field.toBigInts(reconstructChecked(field, shares, spec.t, { t: spec.t, fn: 'fetchPrivateOutput' }).secrets)
 }

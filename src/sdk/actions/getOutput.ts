@@ -4,12 +4,12 @@ import { decodeValue, toSigned, type OutputJson } from '../../circuit/values.ts'
 import { getField } from '../../field/create.ts'
 import type { FieldVector } from '../../field/types.ts'
 import { openEnvelope } from '../../sharing/envelope.ts'
-import { reconstructChecked } from '../../sharing/reconstruct-checked.ts'
 import type { Secret } from '../../common/secret.ts'
 import type { EnigmaClient } from '../client.ts'
 import { SdkError } from '../errors.ts'
 import { taskInfo } from '../internal/task-info.ts'
 import { nodeRequest } from '../internal/node-api.ts'
+import { reconstructPrivateOutput } from '../internal/outputs.ts'
 
 export interface GetOutputParameters {
   readonly taskId: Hex
@@ -22,16 +22,21 @@ export interface GetOutputParameters {
 }
 export interface GetOutputReturnType {
   readonly value: OutputJson
-  /** Members whose shares were wrong and were corrected around (empty normally). */
+  /**
+   * Members whose shares the redundancy proves wrong, corrected around (empty normally; only possible
+   * when n ≥ 2t + 2). In a malicious-mode task the members' shares are re-randomised with a checked
+   * zero sharing after the MAC check, so an honest member's share is right and this is evidence.
+   */
   readonly corrected: readonly number[]
 }
+/** SDK_OUTPUT_UNAVAILABLE (no such output, or too few members answered), SDK_OUTPUT_INCONSISTENT (a member cheated). */
 export type GetOutputErrorType = SdkError
 
 /**
  * Fetches every member's encrypted share of a private output, decrypts them with the recipient's key
- * and reconstructs with error detection: shares that do not lie on one degree-t polynomial are
- * refused (or corrected when n ≥ 3t+1), so a cheating member cannot change the value unnoticed.
- * Unreachable members are skipped as long as t+1 shares remain.
+ * and reconstructs it only when t corrupt members cannot have chosen it (internal/outputs.ts): at least
+ * 2t + 1 shares on one degree-t polynomial (with n = 2t + 1: every member's), or wrong shares corrected
+ * within the radius that is certain for t corruptions. Otherwise it throws and returns no value.
  */
 export async function getOutput(client: EnigmaClient, params: GetOutputParameters): Promise<GetOutputReturnType> {
   const info = await taskInfo(client, params.taskId)
@@ -49,12 +54,6 @@ export async function getOutput(client: EnigmaClient, params: GetOutputParameter
       return null
     }
   }))
-  if (shares.filter(Boolean).length < info.t + 1) throw new SdkError('SDK_OUTPUT_UNAVAILABLE', `only ${shares.filter(Boolean).length} of ${info.n} members delivered a valid share of '${params.output}'`)
-  let r
-  try {
-    r = reconstructChecked(field, shares, info.t, { correct: true, fn: 'getOutput' })
-  } catch (e) {
-    throw new SdkError('SDK_OUTPUT_UNAVAILABLE', `shares of '${params.output}' are inconsistent: a member cheated`, { cause: e })
-  }
+  const r = reconstructPrivateOutput(field, shares, info.t, params.output)
   return { value: decodeValue(out.type, field.toBigInts(r.secrets).map((x) => toSigned(x, field.p))), corrected: r.corrected }
 }
