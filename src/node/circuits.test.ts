@@ -1,6 +1,10 @@
 /**
  * Circuits by code hash: a node that lacks a circuit finds a provider through the DHT (it is not
  * connected to it beforehand) and accepts the bytes only if they hash to the code hash.
+ *
+ * kad-dht dials peers by itself (self-query, routing-table pings, KEEP_ALIVE tags on the closest
+ * peers), so "C is not connected to A" cannot be left to timing: C's connection gater refuses A in
+ * both directions until the moment of the request (issue #9, defect 8).
  */
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -8,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { ConnectionGater, PeerId } from '@libp2p/interface'
 import { compileContract } from '../lang/index.ts'
 import millionaires from '../../examples/millionaires.ts'
 import { createHost, dialBootstrap, type NodeHost } from './host.ts'
@@ -26,8 +31,8 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true })
 })
 
-async function member(i: number) {
-  const host = await createHost({ privateKey: await generateKeyPair('Ed25519') })
+async function member(i: number, connectionGater?: ConnectionGater) {
+  const host = await createHost({ privateKey: await generateKeyPair('Ed25519'), ...(connectionGater ? { connectionGater } : {}) })
   await host.start()
   const store = new NodeStore(join(root, `n${i}`))
   await store.open()
@@ -39,7 +44,19 @@ async function member(i: number) {
 
 test('a circuit is found through the DHT from a node we were not connected to, and checked against its hash', async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-circuits-'))
-  const [a, b, c] = [await member(0), await member(1), await member(2)]
+  const [a, b] = [await member(0), await member(1)]
+  // C refuses every connection with A (dialled by either side) until the gate opens.
+  const gate = { open: false, refused: 0 }
+  const refuse = (peer: PeerId): boolean => {
+    if (gate.open || !peer.equals(a.host.peerId)) return false
+    gate.refused++
+    return true
+  }
+  const c = await member(2, {
+    denyDialPeer: refuse,
+    denyInboundEncryptedConnection: refuse,
+    denyOutboundEncryptedConnection: refuse,
+  })
   // A — B — C: C knows only B.
   await dialBootstrap(b.host, [a.host.getMultiaddrs()[0]!.toString()])
   await dialBootstrap(c.host, [b.host.getMultiaddrs()[0]!.toString()])
@@ -55,7 +72,12 @@ test('a circuit is found through the DHT from a node we were not connected to, a
     await new Promise((r) => setTimeout(r, 100))
   }
   assert.ok(!c.host.getConnections().some((x) => x.remotePeer.equals(a.host.peerId)), 'C starts unconnected to A')
+  assert.ok(!a.host.getConnections().some((x) => x.remotePeer.equals(c.host.peerId)), 'A starts unconnected to C')
+  assert.equal(await c.store.getCircuit(compiled.codeHash), undefined, 'C does not have the circuit yet')
+  // Open the gate and ask in the same tick: no connection to A can exist when the request starts.
+  gate.open = true
   const circuit = await c.provider.get(compiled.codeHash)
+  assert.ok(c.host.getConnections().some((x) => x.remotePeer.equals(a.host.peerId)), 'C reached A to fetch the circuit')
   assert.equal(circuit.name, compiled.circuit.name)
   assert.deepEqual(await c.store.getCircuit(compiled.codeHash), compiled.encoding)
   // Bytes that do not hash to the code hash are refused.

@@ -62,12 +62,17 @@ export function checkedName(what: string, value: string): Uint8Array {
  * frame spans chunks, so large payloads are not re-copied per chunk.
  */
 export class FrameDecoder {
-  readonly #max: number
+  readonly #max: () => number
   #chunks: Uint8Array[] = []
   #buffered = 0
 
-  constructor(maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {
-    this.#max = maxFrameBytes
+  /**
+   * `maxFrameBytes` may be a function, read at every frame header: the node allows a stranger only
+   * tiny frames and a committee member large ones, and a peer can become a member while its stream
+   * is open.
+   */
+  constructor(maxFrameBytes: number | (() => number) = DEFAULT_MAX_FRAME_BYTES) {
+    this.#max = typeof maxFrameBytes === 'number' ? () => maxFrameBytes : maxFrameBytes
   }
 
   get bufferedBytes(): number {
@@ -83,7 +88,8 @@ export class FrameDecoder {
       if (this.#buffered < 4) break
       const head = this.#peek(4)
       const body = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, false)
-      if (body < 2 || body > this.#max) throw new NodeError('NODE_FRAME_INVALID', `frame length ${body} outside 2..${this.#max}`)
+      const max = this.#max()
+      if (body < 2 || body > max) throw new NodeError('NODE_FRAME_INVALID', `frame length ${body} outside 2..${max}`)
       if (this.#buffered < 4 + body) break
       const bytes = this.#take(4 + body).subarray(4)
       frames.push(parseBody(bytes))

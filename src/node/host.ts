@@ -15,7 +15,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 
 export type HostServices = {
   identify: Identify
@@ -37,6 +37,8 @@ export interface HostInit {
    * public internet so the routing table is not polluted with unreachable addresses.
    */
   readonly allowPrivateAddresses?: boolean
+  /** Refuse dials/connections by peer or address (an operator's deny list; tests that need a topology). */
+  readonly connectionGater?: ConnectionGater
 }
 
 /** Our DHT protocol id: a private DHT of Enigma nodes, never mixed with the public IPFS DHT. */
@@ -50,6 +52,7 @@ export async function createHost(init: HostInit): Promise<NodeHost> {
       listen: [...(init.listen ?? ['/ip4/127.0.0.1/tcp/0'])],
       ...(init.announce && init.announce.length > 0 ? { announce: [...init.announce] } : {}),
     },
+    ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
     transports: [tcp()],
     connectionEncrypters: [noise()],
     // Bigger yamux frames than the 64 KiB default: MPC rounds move vectors of field elements.

@@ -6,7 +6,16 @@
  * Who may talk: noise authenticates the remote peer id; a frame is delivered only if that peer id is
  * the committee member of the frame's session. A peer sending for a session it is not a member of is
  * refused: its stream is reset and the frame dropped. Frames for sessions this node has not heard of
- * yet (a faster peer started first) wait in a small bounded limbo with a TTL, then are dropped.
+ * yet (a faster peer started first) wait in a small bounded limbo with a TTL, then are dropped
+ * (src/node/mpc-limbo.ts).
+ *
+ * Memory (issue #9, defect 5): everything a peer makes us keep is charged, header and overhead
+ * included, to ledgers per sender and session, per peer across sessions and for the whole node
+ * (src/engine/frame-budget.ts); a frame that does not fit is refused. Strangers (peers in no current
+ * committee) may send only tiny frames, hold little in limbo and are cut off when they exceed it; a
+ * committee member that exceeds its budget, or sends labels far ahead of our program counter, is
+ * refused for that session (its receives fail naming it). A peer holds at most `maxStreamsPerPeer`
+ * streams, each decoding at most one frame of the size that peer is allowed.
  *
  * Who dials: the peer with the smaller peer id opens the stream when a session starts, so a pair
  * normally shares one stream; the other side dials itself only if nothing arrived after
@@ -25,6 +34,9 @@ import { PeerDisconnectedError } from '../engine/transport-errors.ts'
 import { checkLabel, checkPayload, checkPeer, checkTimeout } from '../engine/transport-checks.ts'
 import { checkedName, encodedFrameLength, writeFrame, FrameDecoder, DEFAULT_MAX_FRAME_BYTES, CONTROL_SESSION_CLOSED, type Frame } from './frames.ts'
 import type { NodeHost } from './host.ts'
+import { ByteLedger, DEFAULT_RECEIVE_LIMITS, ReceiveBudget, type ReceiveLimits } from '../engine/frame-budget.ts'
+import { DEFAULT_LIMBO_LIMITS, Limbo, type LimboLimits } from './mpc-limbo.ts'
+import { validateCommitteeMembers } from './committee-members.ts'
 
 export const MPC_PROTOCOL = '/enigma/mpc/1.0.0'
 
@@ -34,16 +46,26 @@ export interface MpcMember {
 }
 
 export interface MpcNetworkInit {
+  /** Largest frame a committee member may send (64 MiB). */
   readonly maxFrameBytes?: number
+  /** Largest frame a stranger may send (4 KiB: strangers legitimately send only barrier/close frames). */
+  readonly strangerMaxFrameBytes?: number
+  /** Per session: bytes per sender and in total, and how far ahead of us a label may be. */
+  readonly receiveLimits?: Partial<ReceiveLimits>
+  /** Bytes one peer may make us keep across all its sessions (256 MiB). */
+  readonly peerBytes?: number
+  /** Bytes all peers together may make us keep in sessions (1 GiB). */
+  readonly totalBytes?: number
+  /** Frames for sessions we do not know yet. */
+  readonly limbo?: Partial<LimboLimits>
+  /** Live streams a peer may hold with us (4: one each way, plus replacements). */
+  readonly maxStreamsPerPeer?: number
   /** Default receive deadline of a session (ms). */
   readonly defaultTimeoutMs?: number
   readonly dialTimeoutMs?: number
   readonly fallbackDialMs?: number
   /** Largest batch handed to one `stream.send`. */
   readonly batchBytes?: number
-  /** Frames for unknown sessions: kept at most this long and this many bytes per peer. */
-  readonly limboTtlMs?: number
-  readonly limboBytesPerPeer?: number
   /** Called for observability (metrics/logs); never given payloads. */
   readonly onEvent?: (event: MpcNetworkEvent) => void
 }
@@ -74,29 +96,63 @@ class SessionState {
   readonly idBytes: Uint8Array
   readonly members: readonly MpcMember[]
   readonly indexOf = new Map<string, number>()
-  readonly mailbox = new Map<string, Uint8Array>()
+  readonly mailbox = new Map<string, { payload: Uint8Array; cost: number }>()
+  readonly budget: ReceiveBudget
   readonly waiters = new Map<string, Waiter>()
   readonly stats: TransportStats = { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0 }
   closed: TransportClosedError | undefined
   /** Parties that closed the session or whose every stream went away: their later receives fail. */
   readonly gone = new Map<number, string>()
+  /** Parties refused in this session (over budget, labels far ahead): their frames are dropped. */
+  readonly refused = new Set<number>()
   /** Whether this node opened its transport (only then does a lost peer fail receives). */
   opened = false
 
-  constructor(id: string, members: readonly MpcMember[]) {
+  constructor(id: string, members: readonly MpcMember[], limits: ReceiveLimits, outer: (from: number) => readonly ByteLedger[]) {
     this.id = id
     this.idBytes = checkedName('session', id)
     this.members = members
     members.forEach((m, i) => this.indexOf.set(m.peerId, i))
+    this.budget = new ReceiveBudget(members.length, limits, outer)
   }
 
-  deliver(from: number, label: string, payload: Uint8Array): void {
-    if (this.closed) return
-    this.stats.framesReceived++
-    this.stats.bytesReceived += payload.length
+  /** Hands the frame to a waiting receive or keeps it within budget; returns why it was refused. */
+  deliver(from: number, label: string, payload: Uint8Array): string | undefined {
+    if (this.closed || this.refused.has(from)) return undefined
     const key = `${from}\u0000${label}`
     const w = this.waiters.get(key)
-    if (w) { this.waiters.delete(key); w.resolve(payload) } else this.mailbox.set(key, payload)
+    if (w) {
+      this.stats.framesReceived++
+      this.stats.bytesReceived += payload.length
+      this.waiters.delete(key)
+      w.resolve(payload)
+      return undefined
+    }
+    const admitted = this.budget.admit(from, label, payload.length)
+    if (!admitted.ok) return admitted.reason
+    this.stats.framesReceived++
+    this.stats.bytesReceived += payload.length
+    // Do not let a small payload pin the large network chunk it is a view of.
+    const kept = payload.buffer.byteLength > 2 * payload.byteLength + 4096 ? payload.slice() : payload
+    const old = this.mailbox.get(key)
+    if (old) this.budget.release(from, old.cost)
+    this.mailbox.set(key, { payload: kept, cost: admitted.cost })
+    return undefined
+  }
+
+  /** Takes a kept frame, releasing its budget. */
+  take(key: string, from: number): Uint8Array | undefined {
+    const e = this.mailbox.get(key)
+    if (!e) return undefined
+    this.mailbox.delete(key)
+    this.budget.release(from, e.cost)
+    return e.payload
+  }
+
+  /** Frees every frame kept from `from` (a refused or departed party). */
+  dropFrom(from: number): void {
+    const prefix = `${from}\u0000`
+    for (const key of [...this.mailbox.keys()]) if (key.startsWith(prefix)) this.take(key, from)
   }
 
   markGone(party: number, why: string): void {
@@ -116,6 +172,7 @@ class SessionState {
     this.closed = err
     for (const w of this.waiters.values()) w.reject(err)
     this.waiters.clear()
+    for (const [key, e] of this.mailbox) this.budget.release(Number(key.slice(0, key.indexOf('\u0000'))), e.cost)
     this.mailbox.clear()
   }
 }
@@ -129,16 +186,42 @@ interface Link {
   dialing: Promise<Stream | undefined> | undefined
   firstWaitAt: number | undefined
   fallbackTimer: ReturnType<typeof setTimeout> | undefined
-  limbo: { frame: Frame; at: number }[]
-  limboBytes: number
+  /** Decoders of this peer's live streams (their partly received frames count as its memory). */
+  decoders: Set<FrameDecoder>
+}
+
+/** What the node holds for its peers right now (tests, metrics). */
+export interface MpcMemory {
+  /** Bytes charged for frames kept in sessions (header and overhead included). */
+  readonly sessionBytes: number
+  readonly limboBytes: number
+  readonly limboFrames: number
+  /** Bytes of partly received frames in stream decoders. */
+  readonly decodingBytes: number
+  readonly streams: number
+  readonly links: number
+  readonly bannedPeers: number
 }
 
 export class MpcNetwork {
   readonly #host: NodeHost
-  readonly #init: Required<Omit<MpcNetworkInit, 'onEvent'>> & Pick<MpcNetworkInit, 'onEvent'>
+  readonly #init: Required<Omit<MpcNetworkInit, 'onEvent' | 'receiveLimits' | 'limbo'>> & Pick<MpcNetworkInit, 'onEvent'>
+  readonly #receiveLimits: ReceiveLimits
   readonly #sessions = new Map<string, SessionState>()
   readonly #links = new Map<string, Link>()
   readonly #self: string
+  readonly #limbo: Limbo
+  readonly #limboTtlMs: number
+  /** Per peer across sessions, and for the whole node. */
+  readonly #peerLedgers = new Map<string, ByteLedger>()
+  readonly #total: ByteLedger
+  /** How many known sessions each peer is a committee member of (0 or absent: a stranger). */
+  readonly #memberOf = new Map<string, number>()
+  /** Strangers cut off recently: their new streams are refused until the time given. */
+  readonly #banned = new Map<string, number>()
+  /** Sessions closed recently: their late frames are dropped, not kept in limbo. */
+  readonly #closedAt = new Map<string, number>()
+  #sweeper: ReturnType<typeof setInterval> | undefined
   #started = false
   readonly #stop = new AbortController()
   readonly totals = { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0, refused: 0 }
@@ -152,10 +235,48 @@ export class MpcNetwork {
       dialTimeoutMs: init.dialTimeoutMs ?? 10_000,
       fallbackDialMs: init.fallbackDialMs ?? 2_000,
       batchBytes: init.batchBytes ?? 1024 * 1024,
-      limboTtlMs: init.limboTtlMs ?? 30_000,
-      limboBytesPerPeer: init.limboBytesPerPeer ?? 16 * 1024 * 1024,
+      strangerMaxFrameBytes: init.strangerMaxFrameBytes ?? 4096,
+      peerBytes: init.peerBytes ?? 256 * 1024 * 1024,
+      totalBytes: init.totalBytes ?? 1024 * 1024 * 1024,
+      maxStreamsPerPeer: init.maxStreamsPerPeer ?? 4,
       onEvent: init.onEvent,
     }
+    this.#receiveLimits = { ...DEFAULT_RECEIVE_LIMITS, ...init.receiveLimits }
+    const limbo = { ...DEFAULT_LIMBO_LIMITS, ...init.limbo }
+    this.#limbo = new Limbo(limbo)
+    this.#limboTtlMs = limbo.ttlMs
+    this.#total = new ByteLedger(this.#init.totalBytes)
+  }
+
+  /** The node's own accounting of what peers make it hold. */
+  memory(): MpcMemory {
+    let decodingBytes = 0
+    let streams = 0
+    for (const l of this.#links.values()) {
+      streams += l.streams.length
+      for (const d of l.decoders) decodingBytes += d.bufferedBytes
+    }
+    return {
+      sessionBytes: this.#total.used, limboBytes: this.#limbo.bytes, limboFrames: this.#limbo.frames,
+      decodingBytes, streams, links: this.#links.size, bannedPeers: this.#banned.size,
+    }
+  }
+
+  #isMember(peer: string): boolean {
+    return (this.#memberOf.get(peer) ?? 0) > 0
+  }
+
+  #peerLedger(peer: string): ByteLedger {
+    let l = this.#peerLedgers.get(peer)
+    if (!l) { l = new ByteLedger(this.#init.peerBytes); this.#peerLedgers.set(peer, l) }
+    return l
+  }
+
+  #sweep(): void {
+    const now = Date.now()
+    this.#limbo.expire(now)
+    for (const [p, until] of this.#banned) if (until <= now) this.#banned.delete(p)
+    for (const [s, at] of this.#closedAt) if (now - at >= this.#limboTtlMs) this.#closedAt.delete(s)
   }
 
   get peerId(): string {
@@ -168,14 +289,18 @@ export class MpcNetwork {
     await this.#host.handle(MPC_PROTOCOL, (stream: Stream, connection: Connection) => {
       this.#attach(connection.remotePeer.toString(), stream, 'inbound')
     }, { maxInboundStreams: 8 })
+    this.#sweeper = setInterval(() => this.#sweep(), Math.max(250, Math.min(5_000, this.#limboTtlMs / 4)))
+    this.#sweeper.unref()
   }
 
   async stop(): Promise<void> {
     if (!this.#started) return
     this.#started = false
     this.#stop.abort(new TransportClosedError('MPC network stopped'))
+    if (this.#sweeper) clearInterval(this.#sweeper)
     for (const s of this.#sessions.values()) s.close(new TransportClosedError('MPC network stopped'))
     this.#sessions.clear()
+    this.#memberOf.clear()
     await this.#host.unhandle(MPC_PROTOCOL).catch(() => {})
     for (const link of this.#links.values()) {
       if (link.fallbackTimer) clearTimeout(link.fallbackTimer)
@@ -197,19 +322,34 @@ export class MpcNetwork {
    */
   expect(session: string, committee: readonly MpcMember[]): void {
     if (this.#sessions.has(session)) return
-    const state = new SessionState(session, committee)
+    // Registry entries are whatever someone stored (issue #15, defect 1): a bad peer id fails this
+    // task alone (a typed error), a bad address is dropped.
+    const checked = validateCommitteeMembers(committee)
+    if (!checked.ok) throw new InvalidArgumentError('MpcNetwork.expect', `session ${session}: ${checked.reason}`)
+    const members = checked.members.map((m) => ({ peerId: m.peerId, multiaddrs: m.multiaddrs }))
+    const state = new SessionState(session, members, this.#receiveLimits, (from) => [this.#peerLedger(members[from]!.peerId), this.#total])
     if (!state.indexOf.has(this.#self)) {
       throw new InvalidArgumentError('MpcNetwork.expect', `this node (${this.#self}) is not in the committee of ${session}`)
     }
     this.#sessions.set(session, state)
-    for (const m of committee) {
+    this.#closedAt.delete(session)
+    for (const m of checked.members) {
       if (m.peerId === this.#self) continue
-      if (m.multiaddrs && m.multiaddrs.length > 0) {
-        void this.#host.peerStore.merge(peerIdFromString(m.peerId), { multiaddrs: m.multiaddrs.map((a) => multiaddr(a)) }).catch(() => {})
+      this.#memberOf.set(m.peerId, (this.#memberOf.get(m.peerId) ?? 0) + 1)
+      if (m.multiaddrs.length > 0) {
+        void Promise.resolve().then(() => this.#host.peerStore.merge(m.id, { multiaddrs: m.multiaddrs.map((a) => multiaddr(a)) })).catch(() => {})
       }
-      // Adopt frames that arrived before we knew the session.
-      const link = this.#links.get(m.peerId)
-      if (link) this.#drainLimbo(link)
+    }
+    // Adopt frames that arrived before we knew the session.
+    for (const { peer, frame } of this.#limbo.take(session)) {
+      const from = state.indexOf.get(peer)
+      if (from === undefined || peer === this.#self) {
+        this.totals.refused++
+        this.#init.onEvent?.({ kind: 'refused', peer, session, reason: 'peer is not in the committee of this session' })
+        this.#cutOff(peer, 'not in committee')
+        continue
+      }
+      this.#deliver(state, from, peer, frame)
     }
   }
 
@@ -241,11 +381,24 @@ export class MpcNetwork {
     }
     s.close(new TransportClosedError(reason))
     this.#sessions.delete(session)
+    this.#closedAt.set(session, Date.now())
+    for (const m of s.members) {
+      if (m.peerId === this.#self) continue
+      const k = (this.#memberOf.get(m.peerId) ?? 1) - 1
+      if (k > 0) this.#memberOf.set(m.peerId, k)
+      else {
+        this.#memberOf.delete(m.peerId)
+        const l = this.#peerLedgers.get(m.peerId)
+        if (l && l.used === 0) this.#peerLedgers.delete(m.peerId)
+        this.#forgetIfIdle(m.peerId)
+      }
+    }
   }
 
   /** @internal used by the session transport */
   enqueue(state: SessionState, to: number, label: string, payload: Uint8Array): void {
     const labelBytes = new TextEncoder().encode(label)
+    state.budget.note(label)
     state.stats.framesSent++
     state.stats.bytesSent += payload.length
     this.#enqueueRaw(state.members[to]!.peerId, state.idBytes, labelBytes, payload)
@@ -267,7 +420,7 @@ export class MpcNetwork {
   #link(peer: string): Link {
     let link = this.#links.get(peer)
     if (!link) {
-      link = { peer, streams: [], queue: [], queuedBytes: 0, flushing: false, dialing: undefined, firstWaitAt: undefined, fallbackTimer: undefined, limbo: [], limboBytes: 0 }
+      link = { peer, streams: [], queue: [], queuedBytes: 0, flushing: false, dialing: undefined, firstWaitAt: undefined, fallbackTimer: undefined, decoders: new Set() }
       this.#links.set(peer, link)
     }
     return link
@@ -275,25 +428,38 @@ export class MpcNetwork {
 
   #attach(peer: string, stream: Stream, direction: 'inbound' | 'outbound'): void {
     if (!this.#started) { stream.abort(new Error('not started')); return }
-    // A stranger that is in no known session's committee gets no stream at all, unless it may be a
-    // member of a task we have not heard of yet: we cannot know, so accept and judge per frame.
+    // A stranger may be a member of a task we have not heard of yet: we cannot know, so accept its
+    // stream and judge per frame, under stranger limits. One we cut off recently is refused at once.
+    const member = this.#isMember(peer)
+    if (!member && (this.#banned.get(peer) ?? 0) > Date.now()) { stream.abort(new EnigmaError('NODE_PEER_REFUSED', 'refused recently')); return }
     const link = this.#link(peer)
+    if (direction === 'inbound' && link.streams.length >= this.#init.maxStreamsPerPeer) {
+      stream.abort(new EnigmaError('NODE_PEER_REFUSED', 'too many streams'))
+      return
+    }
     link.streams.push(stream)
     this.#init.onEvent?.({ kind: 'stream-open', peer, direction })
-    const decoder = new FrameDecoder(this.#init.maxFrameBytes)
+    const decoder = new FrameDecoder(() => this.#isMember(peer) ? this.#init.maxFrameBytes : this.#init.strangerMaxFrameBytes)
+    link.decoders.add(decoder)
+    let dead = false
     stream.addEventListener('message', (evt) => {
+      if (dead) return
       const data = evt.data instanceof Uint8Array ? evt.data : evt.data.subarray()
       let frames: Frame[]
       try {
         frames = decoder.push(data)
       } catch (e) {
+        dead = true
         this.#refuse(peer, stream, '?', e instanceof Error ? e.message : 'bad frame')
         return
       }
-      for (const f of frames) this.#route(peer, stream, f)
+      for (const f of frames) {
+        if (!this.#route(peer, stream, f)) { dead = true; break }
+      }
     })
     stream.addEventListener('close', () => {
       link.streams = link.streams.filter((s) => s !== stream)
+      link.decoders.delete(decoder)
       this.#init.onEvent?.({ kind: 'stream-closed', peer })
       if (link.streams.length === 0 && this.#started) {
         // The peer crashed or stopped: fail its receives now rather than at the deadline. Sessions
@@ -302,6 +468,7 @@ export class MpcNetwork {
           const idx = st.indexOf.get(peer)
           if (st.opened && idx !== undefined && peer !== this.#self) st.markGone(idx, 'connection closed')
         }
+        this.#forgetIfIdle(peer)
       }
     })
     if (link.queue.length > 0 && !link.flushing) {
@@ -310,60 +477,69 @@ export class MpcNetwork {
     }
   }
 
-  #route(peer: string, stream: Stream, frame: Frame): void {
+  /** Returns false when the stream was cut off (its remaining frames must not be routed). */
+  #route(peer: string, stream: Stream, frame: Frame): boolean {
     this.totals.framesReceived++
     this.totals.bytesReceived += frame.payload.length
     const state = this.#sessions.get(frame.session)
     if (!state) {
-      const link = this.#link(peer)
-      const now = Date.now()
-      link.limbo = link.limbo.filter((x) => now - x.at < this.#init.limboTtlMs)
-      link.limboBytes = link.limbo.reduce((s, x) => s + x.frame.payload.length, 0)
-      if (link.limboBytes + frame.payload.length > this.#init.limboBytesPerPeer) {
-        this.#refuse(peer, stream, frame.session, 'too many bytes for unknown sessions')
-        return
+      if (this.#closedAt.has(frame.session)) return true // a late frame of a session we finished
+      const member = this.#isMember(peer)
+      const why = this.#limbo.add(peer, member, frame, Date.now())
+      if (why === undefined) return true
+      if (member) {
+        // Drop the frame but keep the stream: it carries this member's frames for our sessions.
+        this.totals.refused++
+        this.#init.onEvent?.({ kind: 'refused', peer, session: frame.session, reason: why })
+        return true
       }
-      link.limbo.push({ frame: { ...frame, payload: frame.payload.slice() }, at: now })
-      link.limboBytes += frame.payload.length
-      return
+      this.#refuse(peer, stream, frame.session, why)
+      return false
     }
     const from = state.indexOf.get(peer)
     if (from === undefined || peer === this.#self) {
       this.#refuse(peer, stream, frame.session, 'peer is not in the committee of this session')
-      return
+      return false
     }
+    this.#deliver(state, from, peer, frame)
+    return true
+  }
+
+  #deliver(state: SessionState, from: number, peer: string, frame: Frame): void {
     if (frame.label === '') {
       if (frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, closeReason(frame.payload))
       return
     }
-    state.deliver(from, frame.label, frame.payload)
+    const refused = state.deliver(from, frame.label, frame.payload)
+    if (refused === undefined) return
+    // A member over its budget or far ahead of the protocol is misbehaving: it gets nothing more
+    // kept in this session, and our receives from it fail now, naming it, instead of at the deadline.
+    this.totals.refused++
+    this.#init.onEvent?.({ kind: 'refused', peer, session: state.id, reason: refused })
+    state.refused.add(from)
+    state.markGone(from, `refused: ${refused}`)
+    state.dropFrom(from)
   }
 
-  #drainLimbo(link: Link): void {
-    const keep: { frame: Frame; at: number }[] = []
-    for (const x of link.limbo) {
-      const state = this.#sessions.get(x.frame.session)
-      if (!state) { keep.push(x); continue }
-      const from = state.indexOf.get(link.peer)
-      if (from !== undefined && x.frame.label === '') {
-        if (x.frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, closeReason(x.frame.payload))
-        continue
-      }
-      if (from === undefined) {
-        this.totals.refused++
-        this.#init.onEvent?.({ kind: 'refused', peer: link.peer, session: x.frame.session, reason: 'peer is not in the committee of this session' })
-        for (const s of link.streams) s.abort(new EnigmaError('NODE_PEER_REFUSED', 'not in committee'))
-        continue
-      }
-      state.deliver(from, x.frame.label, x.frame.payload)
-    }
-    link.limbo = keep
-    link.limboBytes = keep.reduce((s, x) => s + x.frame.payload.length, 0)
+  /** Aborts every stream of `peer`; a stranger is also refused new streams for a while. */
+  #cutOff(peer: string, reason: string): void {
+    if (!this.#isMember(peer)) this.#banned.set(peer, Date.now() + this.#limboTtlMs)
+    const link = this.#links.get(peer)
+    if (link) for (const s of link.streams) s.abort(new EnigmaError('NODE_PEER_REFUSED', reason))
+  }
+
+  /** Drops the link of a peer that has nothing left with us, so strangers leave no state behind. */
+  #forgetIfIdle(peer: string): void {
+    const link = this.#links.get(peer)
+    if (!link || link.streams.length > 0 || link.queue.length > 0 || link.dialing || this.#isMember(peer)) return
+    if (link.fallbackTimer) clearTimeout(link.fallbackTimer)
+    this.#links.delete(peer)
   }
 
   #refuse(peer: string, stream: Stream, session: string, reason: string): void {
     this.totals.refused++
     this.#init.onEvent?.({ kind: 'refused', peer, session, reason })
+    if (!this.#isMember(peer)) this.#banned.set(peer, Date.now() + this.#limboTtlMs)
     stream.abort(new EnigmaError('NODE_PEER_REFUSED', reason))
   }
 
@@ -437,9 +613,10 @@ export class MpcNetwork {
   /** @internal */
   receiveFrom(state: SessionState, from: number, label: string, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
     if (state.closed) return Promise.reject(state.closed)
+    state.budget.note(label)
     const key = `${from}\u0000${label}`
-    const ready = state.mailbox.get(key)
-    if (ready) { state.mailbox.delete(key); return Promise.resolve(ready) }
+    const ready = state.take(key, from)
+    if (ready) return Promise.resolve(ready)
     const gone = state.gone.get(from)
     if (gone !== undefined) return Promise.reject(new PeerDisconnectedError(from, label, gone))
     if (state.waiters.has(key)) return Promise.reject(new InvalidArgumentError('receive', `already waiting for party ${from} '${label}'`))
