@@ -21,6 +21,8 @@ commands.push((await import('./commands/deploy.ts')).deployCommand)
 commands.push((await import('./commands/submit.ts')).submitCommand)
 commands.push((await import('./commands/task.ts')).taskCommand)
 commands.push((await import('./commands/nodes.ts')).nodesCommand)
+commands.push((await import('./commands/plan.ts')).planCommand)
+commands.push((await import('./commands/dashboard.ts')).dashboardCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']

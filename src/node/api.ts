@@ -122,7 +122,7 @@ export class ApiServer {
       const parts = path.split('/').filter(Boolean).map((p) => {
         try { return decodeURIComponent(p) } catch { throw new HttpError(400, 'BAD_REQUEST', 'bad URL encoding') }
       })
-      if (path === '/metrics') { route = 'metrics'; this.#only(req, 'GET'); return this.#text(res, 200, this.#init.metrics.registry.render()) }
+      if (path === '/metrics') { route = 'metrics'; this.#only(req, 'GET'); return this.#text(res, 200, await this.#init.metrics.registry.render()) }
       if (path === '/healthz') { route = 'healthz'; this.#only(req, 'GET'); return this.#json(res, 200, { ok: true }) }
       if (parts[0] !== 'v1') throw new HttpError(404, 'NOT_FOUND', 'no such route')
       if (parts.length === 2 && parts[1] === 'info') {
