@@ -83,7 +83,7 @@ for (const field of [p61, p127]) {
         const secret = field.random(40)
         const h: HandOff = { field, security, total, length: 40, old: { members: oldMembers, t: c.oldT, shares: split(field, secret, c.oldN, c.oldT) }, next: { members: newMembers, t: c.newT } }
         const shares = newShares(h, await runHandOff(h))
-        checkConsistent(field, shares, c.newT)
+        checkConsistent(field, shares, c.newT, c.newT)
         assert.ok(field.equal(reconstruct(field, shares, range(0, c.newN), c.newT), secret))
         // Fresh randomness: no new share equals an old one of the same position.
         const oldShares = h.old.shares
