@@ -102,23 +102,21 @@ for (const [n, t] of [[3, 1], [5, 2]] as const) {
 
 test('an altered share of a verified output is attributed to its sender only where the redundancy proves it (n=4 t=1 yes, n=5 t=2 no)', async () => {
   const [xs, ys] = inputsFor(9)
+  /** Party 3 alters its output shares; returns the errors of the honest parties that detected it. */
+  const detections = async (n: number, t: number) => {
+    const results = await runPartiesSettled({
+      field: f, n, t, security: 'malicious', timeoutMs: 4000,
+      tamper: (from, _to, label, payload) => (from === 3 && label.startsWith('output#') ? alterElement(payload, 0) : undefined),
+    }, program(xs, ys))
+    const detected = results.filter((r, p) => p !== 3 && r.status === 'rejected' && isEnigmaError(r.reason, 'MPC_CHEATING_DETECTED'))
+    assert.ok(detected.length > 0)
+    return detected.map((r) => (r as PromiseRejectedResult).reason)
+  }
   // n = 4 ≥ 2t + 2: one wrong share is certainly wrong, and after the MAC check honest shares agree.
-  const results = await runPartiesSettled({
-    field: f, n: 4, t: 1, security: 'malicious', timeoutMs: 4000,
-    tamper: (from, _to, label, payload) => (from === 3 && label.startsWith('output#') ? alterElement(payload, 0) : undefined),
-  }, program(xs, ys))
-  const named = results.filter((r, p) => p !== 3 && r.status === 'rejected' && isEnigmaError(r.reason, 'MPC_CHEATING_DETECTED'))
-  assert.ok(named.length > 0)
-  for (const r of named) assert.deepEqual((r as PromiseRejectedResult).reason.meta.parties, [3])
+  for (const e of await detections(4, 1)) assert.deepEqual(e.meta.parties, [3])
   // n = 5 = 2t + 1: the same alteration is detected, but two colluders could have made any honest
   // share look like the odd one out, so nobody is named (issue #9, defect 1).
-  const five = await runPartiesSettled({
-    field: f, n: 5, t: 2, security: 'malicious', timeoutMs: 4000,
-    tamper: (from, _to, label, payload) => (from === 3 && label.startsWith('output#') ? alterElement(payload, 0) : undefined),
-  }, program(xs, ys))
-  const detected = five.filter((r, p) => p !== 3 && r.status === 'rejected' && isEnigmaError(r.reason, 'MPC_CHEATING_DETECTED'))
-  assert.ok(detected.length > 0)
-  for (const r of detected) assert.deepEqual((r as PromiseRejectedResult).reason.meta.parties, [])
+  for (const e of await detections(5, 2)) assert.deepEqual(e.meta.parties, [])
 })
 
 test('an inconsistent dealer sharing is rejected naming the dealer (semi-honest and malicious)', async () => {
