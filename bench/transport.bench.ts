@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     ratios[copy] = Object.fromEntries(sec.map((r, i) => {
       const p = plain[i]!
       const v = r.mbPerSec !== undefined && p.mbPerSec ? r.mbPerSec / p.mbPerSec : r.framesPerSec && p.framesPerSec ? r.framesPerSec / p.framesPerSec : undefined
-      return [r.name, v === undefined ? undefined : round(v * 100) / 100]
+      return [r.name, v === undefined ? undefined : Math.round(v * 100) / 100]
     }))
   }
   if (Object.keys(ratios).length > 0) {

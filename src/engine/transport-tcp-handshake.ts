@@ -20,7 +20,7 @@
  */
 import { connect, type Socket } from 'node:net'
 import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto'
-import { HandshakeError } from './transport-errors.ts'
+import { BadFrameError, HandshakeError } from './transport-errors.ts'
 import type { LoadedPartyKeys } from './transport-tcp-keys.ts'
 import { RecordOpener, RecordSealer } from './transport-tcp-secure.ts'
 
@@ -88,7 +88,7 @@ export function parseHello(buf: Buffer): Parsed<Hello & { version: number; raw: 
     return { value: { version: buf[4]!, n: 0, from: 0, to: 0, sessionId: '', raw: buf.subarray(0, 5) }, leftover: Buffer.alloc(0) }
   }
   const mode = buf[11]!
-  if (mode > 1) throw new Error('unknown handshake mode')
+  if (mode > 1) throw new BadFrameError('unknown handshake mode')
   const sidEnd = HELLO_FIXED + buf[12]!
   const len = sidEnd + (mode === 1 ? KEY_BYTES : 0)
   if (buf.length < len) return undefined
@@ -174,7 +174,7 @@ export function deriveChannel(own: Ephemeral, peerPublic: Buffer, t: Buffer, rol
     const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: peerPublic.toString('base64url') }, format: 'jwk' })
     shared = diffieHellman({ privateKey: own.privateKey, publicKey: peer })
   } catch {
-    throw new Error('bad ephemeral key')
+    throw new BadFrameError('bad ephemeral key')
   }
   const okm = Buffer.from(hkdfSync('sha256', shared, t, 'enigma-tcp-v2 record keys', 2 * KEY_BYTES))
   const dialerToAcceptor = okm.subarray(0, KEY_BYTES)
@@ -186,7 +186,7 @@ export function deriveChannel(own: Ephemeral, peerPublic: Buffer, t: Buffer, rol
 
 function checkMagic(buf: Buffer, what: string): undefined {
   const k = Math.min(buf.length, 4)
-  if (!buf.subarray(0, k).equals(MAGIC.subarray(0, k))) throw new Error(`not an Enigma ${what}`)
+  if (!buf.subarray(0, k).equals(MAGIC.subarray(0, k))) throw new BadFrameError(`not an Enigma ${what}`)
   return undefined
 }
 
