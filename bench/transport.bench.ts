@@ -4,8 +4,11 @@
  * (the MPC pattern: both parties send a round's batch, then both receive).
  *
  *   node --import tsx --import ./src/common/polyfill.mjs bench/transport.bench.ts [--quick]
+ *     [--security secure,plain] [--copy copy,zero]
  *
- * Writes bench/results/transport.json and prints a table. This file is also the party module.
+ * `secure` is the default transport (authenticated, AES-GCM records); `plain` is `insecurePlaintext`
+ * (loopback benchmarks only). With both, a last table gives secure/plain per case (issue #9 target:
+ * ≥ 0.8). Writes bench/results/transport.json and prints a table. This file is also the party module.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -125,10 +128,15 @@ export async function party({ transport: t, args }: PartyContext<{ quick: boolea
 async function main(): Promise<void> {
   const { launchParties } = await import('../src/engine/launch-parties.ts')
   const quick = process.argv.includes('--quick')
-  const variants: Record<string, unknown> = {}
-  for (const copyOnSend of [true, false]) {
-    const name = copyOnSend ? 'copyOnSend' : 'zeroCopySend'
-    const [rows0, rows1] = await launchParties<Row[]>({ n: 2, module: import.meta.url, args: { quick }, copyOnSend, timeoutMs: 600_000, output: 'inherit' })
+  const list = (flag: string, all: string): string[] => {
+    const i = process.argv.indexOf(flag)
+    return (i >= 0 ? process.argv[i + 1]! : all).split(',')
+  }
+  const variants: Record<string, (Row & { cpuMsPeer: number })[]> = {}
+  for (const security of list('--security', 'secure,plain')) for (const copy of list('--copy', 'copy,zero')) {
+    const copyOnSend = copy === 'copy'
+    const name = `${security} ${copyOnSend ? 'copyOnSend' : 'zeroCopySend'}`
+    const [rows0, rows1] = await launchParties<Row[]>({ n: 2, module: import.meta.url, args: { quick }, copyOnSend, insecurePlaintext: security === 'plain', timeoutMs: 600_000, output: 'inherit' })
     // CPU time per MB moved is the load-independent figure (this machine is shared; wall-clock
     // rates swing with everyone else's work): 1000 / cpu-ms-per-MB is the rate one core sustains.
     const rows = rows0!.map((r, i) => {
@@ -144,7 +152,22 @@ async function main(): Promise<void> {
       'CPU ms p0/p1': `${r.cpuMs}/${r.cpuMsPeer}`, 'CPU ms/MB': r.cpuMsPerMB ?? '',
     })))
   }
-  const result = { bench: 'transport-tcp', node: process.version, when: new Date().toISOString(), quick, loadavg: loadavg(), variants }
+  const ratios: Record<string, Record<string, number | undefined>> = {}
+  for (const copy of ['copyOnSend', 'zeroCopySend']) {
+    const sec = variants[`secure ${copy}`]
+    const plain = variants[`plain ${copy}`]
+    if (!sec || !plain) continue
+    ratios[copy] = Object.fromEntries(sec.map((r, i) => {
+      const p = plain[i]!
+      const v = r.mbPerSec !== undefined && p.mbPerSec ? r.mbPerSec / p.mbPerSec : r.framesPerSec && p.framesPerSec ? r.framesPerSec / p.framesPerSec : undefined
+      return [r.name, v === undefined ? undefined : Math.round(v * 100) / 100]
+    }))
+  }
+  if (Object.keys(ratios).length > 0) {
+    console.log(`\nsecure / plain throughput, load average ${loadavg()[0]!.toFixed(1)}`)
+    console.table(ratios)
+  }
+  const result = { bench: 'transport-tcp', node: process.version, when: new Date().toISOString(), quick, loadavg: loadavg(), variants, securePerPlain: ratios }
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
   writeFileSync(new URL('./results/transport.json', import.meta.url), JSON.stringify(result, null, 2) + '\n')
 }

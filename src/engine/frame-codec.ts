@@ -11,13 +11,14 @@
  *   which also snapshots it so the sender may reuse its buffer);
  * - decoding never concatenates its chunk queue: headers are read byte-wise across chunks, a payload
  *   that lies inside one socket chunk is returned as a view of it, and a payload spread over many
- *   chunks is copied once into a buffer allocated when its header is read, chunk by chunk as they
- *   arrive (no quadratic Buffer.concat, no waiting for the whole frame before copying).
+ *   chunks is copied once, when its last byte has arrived (no quadratic Buffer.concat).
+ * - a header never makes us allocate (issue #9, defect 6): the payload buffer is allocated only once
+ *   all its bytes are here, so a peer that announces 256 MiB and sends 10 bytes costs 10 bytes.
  */
 import { BadFrameError } from './transport-errors.ts'
 
 export const FRAME_HEADER_FIXED_BYTES = 5
-export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024 * 1024
+export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
 
 export function encodeFrame(label: string, payload: Uint8Array): Buffer {
   const labelLen = label.length
@@ -52,9 +53,10 @@ export class FrameDecoder {
   #chunks: Buffer[] = []
   #offset = 0
   #buffered = 0
-  /** Header of the frame whose payload is being filled, or undefined while reading a header. */
+  /** Header of the frame whose payload is being collected, or undefined while reading a header. */
   #label: string | undefined
-  #target: Uint8Array | undefined
+  #need = 0
+  #parts: Buffer[] = []
   #filled = 0
 
   constructor(onFrame: FrameHandler, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES) {
@@ -68,18 +70,20 @@ export class FrameDecoder {
   }
 
   push(chunk: Buffer): void {
-    if (this.#target !== undefined) {
-      // Streaming a large payload: copy straight from the socket chunk into its final place.
-      const need = this.#target.byteLength - this.#filled
-      const take = Math.min(need, chunk.byteLength)
-      this.#target.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), this.#filled)
+    if (this.#label !== undefined) {
+      // Collecting a large payload: keep the socket chunks, copy once when complete.
+      const take = Math.min(this.#need - this.#filled, chunk.byteLength)
+      this.#parts.push(take === chunk.byteLength ? chunk : chunk.subarray(0, take))
       this.#filled += take
-      if (this.#filled < this.#target.byteLength) return
-      const label = this.#label!
-      const payload = this.#target
-      this.#target = undefined
+      if (this.#filled < this.#need) return
+      const label = this.#label
+      const payload = allocPayload(this.#need)
+      let o = 0
+      for (const p of this.#parts) { payload.set(p, o); o += p.byteLength }
       this.#label = undefined
+      this.#parts = []
       this.#filled = 0
+      this.#need = 0
       this.#onFrame(label, payload)
       if (take === chunk.byteLength) return
       chunk = chunk.subarray(take)
@@ -105,19 +109,19 @@ export class FrameDecoder {
         this.#onFrame(label, this.#take(payloadLen))
         continue
       }
-      // Not all there yet: allocate the payload once and fill it as chunks come.
-      const target = allocPayload(payloadLen)
+      // Not all there yet: collect the chunks as they come (nothing allocated on the header's word).
       this.#filled = 0
+      this.#parts = []
       while (this.#chunks.length > 0) {
         const c = this.#chunks.shift()!
         const part = this.#offset === 0 ? c : c.subarray(this.#offset)
         this.#offset = 0
-        target.set(part, this.#filled)
+        this.#parts.push(part)
         this.#filled += part.byteLength
       }
       this.#buffered = 0
       this.#label = label
-      this.#target = target
+      this.#need = payloadLen
       return
     }
   }

@@ -35,7 +35,10 @@ async function run(init: InitMessage, peers: Promise<PeersMessage['peers']>): Pr
   const mod = (await import(init.module)) as { party?: unknown }
   if (typeof mod.party !== 'function') throw new BadPartyModuleError(init.module, 'does not export a function named party')
   const party = mod.party as PartyFunction
-  listener = await listenTcp({ self: init.self, n: init.n, sessionId: init.sessionId, host: init.host, receiveTimeoutMs: init.receiveTimeoutMs, copyOnSend: init.copyOnSend })
+  listener = await listenTcp({
+    self: init.self, n: init.n, sessionId: init.sessionId, host: init.host, receiveTimeoutMs: init.receiveTimeoutMs, copyOnSend: init.copyOnSend,
+    ...(init.insecurePlaintext === true ? { insecurePlaintext: true } : { keys: init.keys! }),
+  })
   await send({ type: 'ready', port: listener.port })
   const transport = await listener.connect(await peers, { connectTimeoutMs: init.connectTimeoutMs })
   const value = await party({ self: init.self, n: init.n, sessionId: init.sessionId, transport, args: init.args })

@@ -11,6 +11,11 @@
  * the full address list. Unlike "parent picks free ports, children bind them later", this cannot race
  * with other processes grabbing the port in between (several test suites share this machine).
  *
+ * Keys: the parent makes a fresh Ed25519 key per party for every run and hands each child its own
+ * private key and everyone's public key over the IPC channel (never on a command line), so the parties'
+ * connections are mutually authenticated and encrypted (transport-tcp.ts). `insecurePlaintext`
+ * turns that off for loopback benchmarks.
+ *
  * Failure: the first failure (an error thrown by `party`, a crash, a kill, the overall timeout or the
  * caller's signal) kills every child with SIGKILL, waits until they are all gone, and rejects. A
  * failing party usually makes its peers fail too (MPC_PEER_DISCONNECTED, MPC_TIMEOUT); the launcher
@@ -26,6 +31,7 @@ import { deserializeError, LaunchTimeoutError, PartyExitedError, PartyFailedErro
 import type { ChildMessage, ParentMessage } from './launch-protocol.ts'
 import { checkPartyCount, checkTimeout } from './transport-checks.ts'
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TCP_RECEIVE_TIMEOUT_MS } from './transport-tcp.ts'
+import { generateCommitteeKeys } from './transport-tcp-keys.ts'
 
 export type { PartyContext, PartyFunction } from './launch-protocol.ts'
 
@@ -45,6 +51,8 @@ export interface LaunchOptions {
   readonly connectTimeoutMs?: number
   /** Passed to each party's TCP transport (listenTcp's `copyOnSend`, default true). */
   readonly copyOnSend?: boolean
+  /** No authentication or encryption between the parties (loopback benchmarks only; default false). */
+  readonly insecurePlaintext?: boolean
   /** 'capture' (default) keeps the tail of each child's output for error reports; 'inherit' also shows it. */
   readonly output?: 'capture' | 'inherit'
   /** Extra Node flags for the children (e.g. ['--max-old-space-size=4096']). */
@@ -169,6 +177,7 @@ export function launchParties<R = unknown>(options: LaunchOptions): Promise<R[]>
       }
     }
 
+    const keys = options.insecurePlaintext === true ? undefined : generateCommitteeKeys(n)
     for (let i = 0; i < n; i++) {
       const proc = spawn(process.execPath, [
         '--import', tsxLoader, '--import', polyfill, ...(options.execArgv ?? []), childEntry,
@@ -206,6 +215,7 @@ export function launchParties<R = unknown>(options: LaunchOptions): Promise<R[]>
         receiveTimeoutMs: options.receiveTimeoutMs ?? DEFAULT_TCP_RECEIVE_TIMEOUT_MS,
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         copyOnSend: options.copyOnSend ?? true,
+        ...(keys === undefined ? { insecurePlaintext: true } : { keys: { privateKey: keys.privateKeys[i]!, publicKeys: keys.publicKeys } }),
       })
     }
   })

@@ -10,6 +10,7 @@
 import type { Transport } from '../protocols/transport.ts'
 import type { SerializedError } from './launch-errors.ts'
 import type { TcpPeerAddress } from './transport-tcp.ts'
+import type { PartyKeys } from './transport-tcp-keys.ts'
 
 export interface InitMessage {
   readonly type: 'init'
@@ -23,6 +24,9 @@ export interface InitMessage {
   readonly receiveTimeoutMs: number
   readonly connectTimeoutMs: number
   readonly copyOnSend: boolean
+  /** This party's key and everyone's public key (absent only with `insecurePlaintext`). */
+  readonly keys?: PartyKeys
+  readonly insecurePlaintext?: boolean
 }
 
 export interface PeersMessage {

@@ -7,9 +7,14 @@
  * A peer that sends the same label twice gets both frames delivered in order to two receives (FIFO),
  * rather than an error: the contract forbids receiving a pair twice, and a duplicate frame is then
  * simply never consumed.
+ *
+ * With a `ReceiveBudget` (frame-budget.ts), frames kept for later are charged to it and a frame that
+ * does not fit is refused (`deliver` says why; the transport then cuts that peer off), so a peer cannot
+ * make us buffer without bound (issue #9, defect 5).
  */
 import type { ReceiveOptions, TransportStats } from '../protocols/transport.ts'
 import { MpcTimeoutError, TransportClosedError } from '../protocols/transport.ts'
+import { bufferedFrameCost, type ReceiveBudget } from './frame-budget.ts'
 
 interface Waiter {
   resolve(payload: Uint8Array): void
@@ -28,9 +33,11 @@ export class Inbox {
   readonly #waiters: Map<string, Waiter[]>[] = []
   readonly #failures: (PeerFailure | undefined)[] = []
   readonly #defaultTimeoutMs: number
+  readonly #budget: ReceiveBudget | undefined
   #closedReason: string | undefined
 
-  constructor(n: number, defaultTimeoutMs: number) {
+  constructor(n: number, defaultTimeoutMs: number, budget?: ReceiveBudget) {
+    this.#budget = budget
     for (let i = 0; i < n; i++) {
       this.#frames.push(new Map())
       this.#waiters.push(new Map())
@@ -43,35 +50,52 @@ export class Inbox {
     return this.#closedReason !== undefined
   }
 
-  /** A frame arrived from `from`. Frames arriving after close are dropped. */
-  deliver(from: number, label: string, payload: Uint8Array): void {
-    if (this.#closedReason !== undefined) return
-    this.stats.framesReceived++
-    this.stats.bytesReceived += payload.byteLength
+  /** Our own progress (labels we send), for the budget's program-counter window. */
+  note(label: string): void {
+    this.#budget?.note(label)
+  }
+
+  /**
+   * A frame arrived from `from`. Frames arriving after close are dropped. Returns why the frame was
+   * refused (over budget, label far ahead), or undefined.
+   */
+  deliver(from: number, label: string, payload: Uint8Array): string | undefined {
+    if (this.#closedReason !== undefined) return undefined
     const waiters = this.#waiters[from]!
     const queue = waiters.get(label)
     if (queue !== undefined) {
+      this.stats.framesReceived++
+      this.stats.bytesReceived += payload.byteLength
       const w = queue.shift()!
       if (queue.length === 0) waiters.delete(label)
       settle(w)
       w.resolve(payload)
-      return
+      return undefined
     }
+    if (this.#budget !== undefined) {
+      const admitted = this.#budget.admit(from, label, payload.byteLength)
+      if (!admitted.ok) return admitted.reason
+    }
+    this.stats.framesReceived++
+    this.stats.bytesReceived += payload.byteLength
     const frames = this.#frames[from]!
     const buffered = frames.get(label)
     if (buffered === undefined) frames.set(label, [payload])
     else buffered.push(payload)
+    return undefined
   }
 
   receive(from: number, label: string, options: ReceiveOptions = {}): Promise<Uint8Array> {
     if (this.#closedReason !== undefined) return Promise.reject(new TransportClosedError(this.#closedReason))
     const { signal } = options
     if (signal?.aborted) return Promise.reject(signal.reason)
+    this.#budget?.note(label)
     const frames = this.#frames[from]!
     const buffered = frames.get(label)
     if (buffered !== undefined) {
       const payload = buffered.shift()!
       if (buffered.length === 0) frames.delete(label)
+      this.#budget?.release(from, bufferedFrameCost(label.length, payload.byteLength))
       return Promise.resolve(payload)
     }
     const failure = this.#failures[from]
@@ -137,7 +161,17 @@ export class Inbox {
       }
       waiters.clear()
     }
-    for (const frames of this.#frames) frames.clear()
+    this.#frames.forEach((frames, from) => {
+      if (this.#budget !== undefined) {
+        for (const [label, q] of frames) for (const p of q) this.#budget.release(from, bufferedFrameCost(label.length, p.byteLength))
+      }
+      frames.clear()
+    })
+  }
+
+  /** Bytes charged to the budget right now (0 without one). */
+  get bufferedBytes(): number {
+    return this.#budget?.used ?? 0
   }
 
   /** Number of frames received but not yet consumed (for tests and leak checks). */

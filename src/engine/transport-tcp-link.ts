@@ -5,10 +5,15 @@
  * Sending never blocks: frames go to `socket.write` while it accepts more, then wait in our own
  * queue until 'drain' (the Writable's buffer stays bounded; our queue is the backlog). Writes made
  * in one tick are corked together so a round of small frames leaves as one writev syscall, which
- * matters with TCP_NODELAY on.
+ * matters with TCP_NODELAY on. On a secure connection the frames of one tick are sealed together
+ * into AES-GCM records (transport-tcp-secure.ts) at that point, so small frames cost one record.
  */
 import type { Socket } from 'node:net'
 import { FrameDecoder, type FrameHandler } from './frame-codec.ts'
+import type { SecureChannel } from './transport-tcp-handshake.ts'
+
+/** Plaintext sealed at once when a tick gathers this much (bounds the copy made by sealing). */
+const SEAL_NOW_BYTES = 4 * 1024 * 1024
 
 /** Called once the bytes of a frame left our hands (reached the kernel, or the socket died). */
 export type WriteDone = () => void
@@ -34,9 +39,14 @@ export class PeerLink {
   #error: Error | undefined
   #receivedAny = false
   readonly #closed: Promise<void>
+  readonly #channel: SecureChannel | undefined
+  #plain: Buffer[] = []
+  #plainDone: WriteDone[] = []
+  #plainBytes = 0
 
-  constructor(peer: number, socket: Socket, leftover: Buffer, events: PeerLinkEvents, maxPayloadBytes: number) {
+  constructor(peer: number, socket: Socket, leftover: Buffer, events: PeerLinkEvents, maxPayloadBytes: number, channel?: SecureChannel) {
     this.peer = peer
+    this.#channel = channel
     this.#socket = socket
     this.#events = events
     this.#decoder = new FrameDecoder(events.onFrame, maxPayloadBytes)
@@ -78,11 +88,32 @@ export class PeerLink {
       this.#socket.cork()
       process.nextTick(this.#uncork)
     }
+    if (this.#channel !== undefined) {
+      this.#plain.push(frame)
+      if (done !== undefined) this.#plainDone.push(done)
+      this.#plainBytes += frame.byteLength
+      if (this.#plainBytes >= SEAL_NOW_BYTES) this.#seal()
+      return
+    }
     if (!(done === undefined ? this.#socket.write(frame) : this.#socket.write(frame, () => done()))) this.#blocked = true
+  }
+
+  /** Encrypts what this tick gathered; the plaintext buffers are free once sealed. */
+  #seal(): void {
+    if (this.#plain.length === 0) return
+    const records = this.#channel!.sealer.seal(this.#plain)
+    const dones = this.#plainDone
+    this.#plain = []
+    this.#plainDone = []
+    this.#plainBytes = 0
+    for (const d of dones) d()
+    if (this.#socket.destroyed) return
+    for (const r of records) if (!this.#socket.write(r)) this.#blocked = true
   }
 
   readonly #uncork = (): void => {
     this.#corked = false
+    if (this.#channel !== undefined) this.#seal()
     this.#socket.uncork()
   }
 
@@ -99,14 +130,15 @@ export class PeerLink {
       this.#queue = []
       this.#queueDone = []
       this.#queueHead = 0
-      if (this.#ending) this.#socket.end()
+      if (this.#ending) { if (this.#channel !== undefined) this.#seal(); this.#socket.end() }
     }
   }
 
   readonly #onData = (chunk: Buffer): void => {
     this.#receivedAny = true
     try {
-      this.#decoder.push(chunk)
+      if (this.#channel === undefined) this.#decoder.push(chunk)
+      else for (const plain of this.#channel.opener.open(chunk)) this.#decoder.push(plain)
     } catch (e) {
       this.#error = e as Error
       this.#socket.destroy()
@@ -120,7 +152,8 @@ export class PeerLink {
       const code = (this.#error as { code?: string }).code
       why = code === undefined ? this.#error.message : `${this.#error.message} (${code})`
     } else {
-      why = this.#decoder.pendingBytes > 0 ? 'its connection closed in the middle of a frame' : 'it closed its connection'
+      const pending = this.#decoder.pendingBytes + (this.#channel?.opener.pendingBytes ?? 0)
+      why = pending > 0 ? 'its connection closed in the middle of a frame' : 'it closed its connection'
     }
     this.#events.onClose(why)
   }
@@ -133,7 +166,7 @@ export class PeerLink {
     this.#localClose = true
     if (!this.#ending) {
       this.#ending = true
-      if (this.#queueHead === this.#queue.length) this.#socket.end()
+      if (this.#queueHead === this.#queue.length) { if (this.#channel !== undefined) this.#seal(); this.#socket.end() }
     }
     let timer: ReturnType<typeof setTimeout> | undefined
     await Promise.race([this.#closed, new Promise<void>((r) => { timer = setTimeout(r, timeoutMs) })])

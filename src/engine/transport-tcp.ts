@@ -12,12 +12,21 @@
  * or `createTcpTransport({ self, n, sessionId, peers })` when ports are known in advance. Frames from
  * peers that connect before our own `connect()` are buffered, not lost.
  *
+ * Security (issue #9, defect 6): by default every connection is mutually authenticated against the
+ * parties' Ed25519 keys (`keys`: own private key, everyone's public key) and encrypted (signed
+ * X25519 handshake, AES-GCM records: transport-tcp-handshake.ts, transport-tcp-secure.ts), so the
+ * party index a peer claims is proven, and nobody on the path can read or alter frames.
+ * `insecurePlaintext: true` turns that off for loopback benchmarks only: it is refused for any
+ * address that is not loopback. Receive memory is bounded per sender and per session
+ * (frame-budget.ts); a sender over budget, or a frame header above `maxPayloadBytes`, cuts that
+ * peer off, and no payload buffer is allocated before its bytes have arrived.
+ *
  * Semantics follow src/protocols/transport.ts; additionally a peer whose connection ends makes the
  * receives from it that have no frame buffered reject with MPC_PEER_DISCONNECTED naming it. Sends to
  * a peer that is gone are dropped (the protocol learns of it on its next receive from that peer).
  * `stats` count payload bytes, as the in-memory transport does.
  */
-import { createServer, type Server, type Socket } from 'node:net'
+import { createServer, isIP, type Server, type Socket } from 'node:net'
 import type { ReceiveOptions, Transport, TransportStats } from '../protocols/transport.ts'
 import { TransportClosedError } from '../protocols/transport.ts'
 import { InvalidArgumentError } from '../common/errors.ts'
@@ -27,11 +36,22 @@ import { FramePool } from './frame-pool.ts'
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodeFrame, encodeFrameHeader } from './frame-codec.ts'
 import { checkLabel, checkPartyCount, checkPayload, checkPeer, checkTimeout } from './transport-checks.ts'
 import { ConnectTimeoutError, HandshakeError, PeerDisconnectedError } from './transport-errors.ts'
-import { dialPeer, encodeReply, HandshakeStatus, parseHello, readHandshake } from './transport-tcp-handshake.ts'
+import { deriveChannel, dialPeer, encodeReply, HandshakeStatus, newEphemeral, parseConfirm, parseHello, readHandshake, signedPart, transcript, type SecureChannel } from './transport-tcp-handshake.ts'
+import { LoadedPartyKeys, type PartyKeys } from './transport-tcp-keys.ts'
+import { DEFAULT_RECEIVE_LIMITS, ReceiveBudget, type ReceiveLimits } from './frame-budget.ts'
+import { BadFrameError } from './transport-errors.ts'
 
 export interface TcpPeerAddress {
   readonly host: string
   readonly port: number
+}
+
+/** 127.0.0.0/8, ::1, ::ffff:127.x and `localhost`: the only addresses plaintext is allowed on. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true
+  if (isIP(host) === 4) return host.startsWith('127.')
+  if (isIP(host) === 6) return host === '::1' || /^::ffff:127\./i.test(host)
+  return false
 }
 
 export interface ListenTcpOptions {
@@ -39,13 +59,22 @@ export interface ListenTcpOptions {
   readonly n: number
   /** Names the task/session; a peer with another id is refused in the handshake. */
   readonly sessionId: string
-  /** Address to bind; loopback by default (the transport is not authenticated). */
+  /** This party's key and every party's public key; required unless `insecurePlaintext`. */
+  readonly keys?: PartyKeys
+  /**
+   * No authentication, no encryption: for benchmarks on one machine only. Refused unless the listen
+   * address and every peer address are loopback.
+   */
+  readonly insecurePlaintext?: boolean
+  /** Per-session receive limits (bytes per sender, per session, labels ahead of ours). */
+  readonly receiveLimits?: Partial<ReceiveLimits>
+  /** Address to bind; loopback by default. */
   readonly host?: string
   /** Port to bind; 0 (default) lets the OS pick a free one, read it back from `listener.port`. */
   readonly port?: number
   /** Default receive timeout in ms (30 000). */
   readonly receiveTimeoutMs?: number
-  /** Largest payload accepted from a peer (1 GiB); a bigger frame cuts that peer off. */
+  /** Largest payload accepted from a peer (256 MiB); a bigger frame cuts that peer off. */
   readonly maxPayloadBytes?: number
   /**
    * Copy each payload in `send` (default true), so the caller may reuse its buffer at once (large
@@ -88,8 +117,15 @@ export async function listenTcp(options: ListenTcpOptions): Promise<TcpListener>
   if (typeof options.sessionId !== 'string' || Buffer.byteLength(options.sessionId) > 255) {
     throw new InvalidArgumentError(fn, 'sessionId must be a string of at most 255 UTF-8 bytes')
   }
+  const host = options.host ?? '127.0.0.1'
+  if (options.insecurePlaintext === true) {
+    if (options.keys !== undefined) throw new InvalidArgumentError(fn, 'give either keys or insecurePlaintext, not both')
+    if (!isLoopbackHost(host)) throw new InvalidArgumentError(fn, `insecurePlaintext is for loopback only; refusing to listen on ${host}`)
+  } else if (options.keys === undefined) {
+    throw new InvalidArgumentError(fn, 'keys are required (own private key and every party\'s public key); insecurePlaintext: true is for loopback benchmarks only')
+  }
   const session = new TcpSession(options)
-  await session.listen(options.host ?? '127.0.0.1', options.port ?? 0)
+  await session.listen(host, options.port ?? 0)
   return session
 }
 
@@ -107,6 +143,7 @@ class TcpSession implements TcpListener, TcpTransport {
   readonly #links: (PeerLink | undefined)[]
   readonly #pending = new Set<Socket>()
   readonly #maxPayloadBytes: number
+  readonly #keys: LoadedPartyKeys | undefined
   readonly #closeTimeoutMs: number
   readonly #copyOnSend: boolean
   readonly #pool = new FramePool(128 * 1024 * 1024)
@@ -124,9 +161,17 @@ class TcpSession implements TcpListener, TcpTransport {
     this.#sessionId = o.sessionId
     const receiveTimeoutMs = o.receiveTimeoutMs ?? DEFAULT_TCP_RECEIVE_TIMEOUT_MS
     checkTimeout('listenTcp', 'receiveTimeoutMs', receiveTimeoutMs)
-    this.#inbox = new Inbox(o.n, receiveTimeoutMs)
-    this.#links = new Array<PeerLink | undefined>(o.n).fill(undefined)
     this.#maxPayloadBytes = o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES
+    // A sender may always have one largest frame waiting, plus some.
+    const limits: ReceiveLimits = {
+      ...DEFAULT_RECEIVE_LIMITS,
+      bytesPerSender: Math.max(DEFAULT_RECEIVE_LIMITS.bytesPerSender, 2 * this.#maxPayloadBytes),
+      bytesPerSession: Math.max(DEFAULT_RECEIVE_LIMITS.bytesPerSession, 4 * this.#maxPayloadBytes),
+      ...o.receiveLimits,
+    }
+    this.#inbox = new Inbox(o.n, receiveTimeoutMs, new ReceiveBudget(o.n, limits))
+    this.#links = new Array<PeerLink | undefined>(o.n).fill(undefined)
+    this.#keys = o.keys === undefined ? undefined : new LoadedPartyKeys('listenTcp', o.keys, o.n, o.self)
     this.#closeTimeoutMs = o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS
     this.#copyOnSend = o.copyOnSend ?? true
   }
@@ -160,21 +205,40 @@ class TcpSession implements TcpListener, TcpTransport {
     this.#pending.add(socket)
     socket.on('error', () => {}) // reported through readHandshake / the link
     try {
+      const started = Date.now()
       const { value: hello, leftover } = await readHandshake(socket, parseHello, DEFAULT_CONNECT_TIMEOUT_MS)
       let status: number = HandshakeStatus.ok
-      if (hello.version !== 1) status = HandshakeStatus.badVersion
+      if (hello.version !== 2) status = HandshakeStatus.badVersion
+      else if ((hello.ephemeral !== undefined) !== (this.#keys !== undefined)) status = HandshakeStatus.wrongMode
       else if (hello.sessionId !== this.#sessionId) status = HandshakeStatus.wrongSession
       else if (hello.n !== this.n) status = HandshakeStatus.wrongN
       else if (hello.to !== this.self || hello.from >= this.self) status = HandshakeStatus.wrongParty
       else if (this.#links[hello.from] !== undefined) status = HandshakeStatus.duplicate
       if (this.#closing !== undefined) status = HandshakeStatus.wrongSession
-      socket.write(encodeReply(status))
-      if (status !== HandshakeStatus.ok) {
-        socket.end()
-        setTimeout(() => socket.destroy(), 1000).unref()
+      if (status !== HandshakeStatus.ok || this.#keys === undefined) {
+        socket.write(encodeReply(status))
+        if (status !== HandshakeStatus.ok) {
+          socket.end()
+          setTimeout(() => socket.destroy(), 1000).unref()
+          return
+        }
+        this.#addLink(hello.from, socket, leftover)
         return
       }
-      this.#addLink(hello.from, socket, leftover)
+      // Secure: prove we are party `self`, then the dialer must prove it is party `hello.from`.
+      const eph = newEphemeral()
+      const t = transcript(hello.raw, eph.publicKey)
+      socket.write(encodeReply(status, { ephemeral: eph.publicKey, signature: this.#keys.sign(signedPart(t, 'acceptor')) }))
+      socket.resume()
+      const left = Math.max(1, DEFAULT_CONNECT_TIMEOUT_MS - (Date.now() - started))
+      const { value: sig, leftover: rest } = await readHandshake(socket, parseConfirm, left, leftover)
+      if (!this.#keys.verify(hello.from, signedPart(t, 'dialer'), sig)) {
+        // An impostor (or a man in the middle): it gets nothing, not even a reason.
+        socket.destroy()
+        return
+      }
+      if (this.#links[hello.from] !== undefined || this.#closing !== undefined) { socket.destroy(); return }
+      this.#addLink(hello.from, socket, rest, deriveChannel(eph, hello.ephemeral!, t, 'acceptor'))
     } catch {
       socket.destroy()
     } finally {
@@ -182,9 +246,13 @@ class TcpSession implements TcpListener, TcpTransport {
     }
   }
 
-  #addLink(peer: number, socket: Socket, leftover: Buffer): void {
+  #addLink(peer: number, socket: Socket, leftover: Buffer, channel?: SecureChannel): void {
     const link = new PeerLink(peer, socket, leftover, {
-      onFrame: (label, payload) => this.#inbox.deliver(peer, label, payload),
+      onFrame: (label, payload) => {
+        const refused = this.#inbox.deliver(peer, label, payload)
+        // Over budget or far ahead: the decoder's caller cuts the connection, naming the reason.
+        if (refused !== undefined) throw new BadFrameError(`party ${peer} refused: ${refused}`, { party: peer })
+      },
       onClose: (why) => {
         // A link that dies during the connect phase before carrying anything may be redialed;
         // after that, a closed link means the peer is gone for this session.
@@ -194,7 +262,7 @@ class TcpSession implements TcpListener, TcpTransport {
         }
         this.#inbox.failPeer(peer, (label) => new PeerDisconnectedError(peer, label, why))
       },
-    }, this.#maxPayloadBytes)
+    }, this.#maxPayloadBytes, channel)
     this.#links[peer] = link
     this.#onChange?.()
   }
@@ -205,6 +273,10 @@ class TcpSession implements TcpListener, TcpTransport {
       return Promise.reject(new InvalidArgumentError(fn, `peers must list ${this.n} addresses, one per party`))
     }
     if (this.#closing !== undefined) return Promise.reject(new TransportClosedError())
+    if (this.#keys === undefined) {
+      const remote = peers.findIndex((p, j) => j !== this.self && (typeof p?.host !== 'string' || !isLoopbackHost(p.host)))
+      if (remote >= 0) return Promise.reject(new InvalidArgumentError(fn, `insecurePlaintext is for loopback only; peers[${remote}] is ${String(peers[remote]?.host)}`))
+    }
     const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     checkTimeout(fn, 'connectTimeoutMs', timeoutMs)
     const deadline = Date.now() + timeoutMs
@@ -250,10 +322,10 @@ class TcpSession implements TcpListener, TcpTransport {
         if (addr === undefined || typeof addr.host !== 'string' || !Number.isInteger(addr.port)) {
           return finish(new InvalidArgumentError(fn, `peers[${j}] must be { host, port }`))
         }
-        dialPeer({ host: addr.host, port: addr.port, deadline, signal: dialControl.signal, hello: { n: this.n, from: this.self, to: j, sessionId: this.#sessionId } })
-          .then(({ socket, leftover }) => {
+        dialPeer({ host: addr.host, port: addr.port, deadline, signal: dialControl.signal, hello: { n: this.n, from: this.self, to: j, sessionId: this.#sessionId }, ...(this.#keys ? { keys: this.#keys } : {}) })
+          .then(({ socket, leftover, channel }) => {
             if (settled && !this.#connected) socket.destroy()
-            else this.#addLink(j, socket, leftover)
+            else this.#addLink(j, socket, leftover, channel)
           }, (e: unknown) => {
             dialErrors.set(j, e)
             if (e instanceof HandshakeError) finish(e)
@@ -268,6 +340,7 @@ class TcpSession implements TcpListener, TcpTransport {
     checkLabel('TcpTransport.send', label)
     checkPayload('TcpTransport.send', payload)
     if (this.#closing !== undefined) throw new TransportClosedError()
+    this.#inbox.note(label)
     const stats = this.#inbox.stats
     stats.framesSent++
     stats.bytesSent += payload.byteLength
