@@ -15,7 +15,7 @@
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
-import { randomBits, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
+import { randomBits, randomBitsNeeds, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
 import { preprocess } from './pools.ts'
 import { open } from './open.ts'
 import { mul } from './mul.ts'
@@ -41,8 +41,8 @@ function checkWidth(s: MpcSession, fn: string, opts: CompareOptions): void {
 /** Request preprocessing for `values` comparisons in one round (random sharings and double sharings). */
 async function preprocessFor(s: MpcSession, values: number, L: number): Promise<void> {
   const macFactor = s.malicious ? 2 : 1
-  const doubles = macFactor * (2 * L + 2) * values + (s.malicious ? 4 * L * values : L * values) // randomBits: 1 double per bit (semi-honest), 3 (malicious)
-  await preprocess(s, { randoms: L * values + 3, doubles })
+  const bits = randomBitsNeeds(s, L * values)
+  await preprocess(s, { randoms: bits.randoms + 3, doubles: macFactor * (2 * L + 2) * values + bits.doubles })
 }
 
 /** Shared bits r (bit-major, width L) and r = Σ 2^i r_i. */
