@@ -153,6 +153,8 @@ export interface AttackResult {
   readonly openedMasked: number
   /** Runs in which every honest party aborted with MPC_CHEATING_DETECTED. */
   readonly aborted: number
+  /** Runs in which an honest party's error named an honest party. */
+  readonly namedHonest: number
   readonly runs: number
 }
 
@@ -180,6 +182,7 @@ export async function attack(f: Field, proto: MaskedProtocol, runs: number, N: n
   let decided = 0
   let aborted = 0
   let openedMasked = 0
+  let namedHonest = 0
   for (let run = 0; run < runs; run++) {
     const xs = Array.from({ length: N }, () => BigInt(rand() % 2 ** (proto.xBits ?? 16)))
     const attacker = new BitsAttacker(f, steps, rows * N)
@@ -187,6 +190,8 @@ export async function attack(f: Field, proto: MaskedProtocol, runs: number, N: n
     if (r.adversary.interventions === 0) throw new Error(`${proto.name}: the attack was not exercised`)
     if ([0, 1].every((p) => !r.outcomes[p]!.ok && isEnigmaError((r.outcomes[p] as { error: unknown }).error, 'MPC_CHEATING_DETECTED'))) aborted++
     if (attacker.sharesOf(r.adversary, steps.open)) openedMasked++
+    const named = r.outcomes.flatMap((o, p) => (p === CORRUPT || o.ok || !isEnigmaError(o.error) ? [] : ((o.error.meta?.parties ?? []) as number[])))
+    if (named.some((p) => p !== CORRUPT)) namedHonest++
     const guesses = attacker.predict(r.adversary, N, rows, proto.shift, proto.offset(f))
     guesses.forEach((g, j) => {
       if (g !== undefined) decided++
@@ -194,5 +199,5 @@ export async function attack(f: Field, proto: MaskedProtocol, runs: number, N: n
       if (BigInt(guess) === (xs[j]! & 1n)) correct++
     })
   }
-  return { lanes: runs * N, correct, decided, openedMasked, aborted, runs }
+  return { lanes: runs * N, correct, decided, openedMasked, aborted, namedHonest, runs }
 }

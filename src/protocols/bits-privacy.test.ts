@@ -36,5 +36,6 @@ for (const [i, proto] of PROTOCOLS.entries()) {
     assert.ok(rate <= 0.6, `the attacker predicted ${r.correct} of ${r.lanes} secret bits (${(100 * rate).toFixed(1)} %; decided ${r.decided}, saw the masked opening in ${r.openedMasked} of ${r.runs} runs)`)
     assert.equal(r.openedMasked, 0, 'no value masked with the attacked bits was opened')
     assert.equal(r.aborted, r.runs, 'every attacked run aborts with MPC_CHEATING_DETECTED at the honest parties')
+    assert.equal(r.namedHonest, 0, 'no honest party is named')
   })
 }
