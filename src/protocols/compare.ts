@@ -11,7 +11,9 @@
  * with probability 2^−L, where the formula still holds), so c reveals nothing.
  *
  * Rounds (semi-honest, one value): preprocessing 1, random bits 1, open c 1, carry tree ⌈log₂ L⌉ (6
- * for p61), final XOR 1: 10 in all. Multiplications per value: about 2L + 1; random bits: L.
+ * for p61), final XOR 1: 10 in all. Malicious: 13, the random bits taking 4 rounds because their squares
+ * are verified before c is opened (bits.ts: otherwise a cheater's non-binary bits would make c leak bits
+ * of y before the final check aborts). Multiplications per value: about 2L + 1; random bits: L.
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
