@@ -18,7 +18,7 @@
  *
  * Limits: k + 2 ≤ field bits (k ≤ 59 in p61, k ≤ 125 in p127), else MPC_UNSUPPORTED.
  * Cost per value: L random bits, one opening, about k·⌈log₂ k⌉ + 2(L − k) + 4k multiplications.
- * Rounds (semi-honest): preprocessing 1, random bits 1 (malicious 2), opening 1,
+ * Rounds (semi-honest): preprocessing 1, random bits 1 (malicious 4: verified before use, bits.ts), opening 1,
  * ⌈log₂ max(k, L − k)⌉ + 2 circuit rounds (a multiplication of ≥ kingThreshold elements takes 2):
  * 10–11 in p61 for k ≤ 32. A call on N values costs the rounds of one.
  */

@@ -6,8 +6,10 @@
 import type { Field, FieldVector } from '../field/types.ts'
 import { takeDoubles, takeRandom } from './pools.ts'
 import { openRaw } from './open.ts'
-import { authenticate, mul } from './mul.ts'
-import { ensureMacKey } from './mac.ts'
+import { mul, mulRaw } from './mul.ts'
+import { assertCheckPassed, ensureMacKey, oneTimeCheckShare, ONE_TIME_CHECK_RANDOMS, recordForCheck } from './mac.ts'
+import { CheatingDetectedError } from './errors.ts'
+import { isEnigmaError } from '../common/errors.ts'
 import { keyVector, concat, slice, mulPublic, addPublic, add } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
 
@@ -23,12 +25,38 @@ export function powVector(f: Field, x: FieldVector, e: bigint): FieldVector {
 }
 
 /**
+ * Random sharings and double sharings one `randomBits(count)` call consumes, so that callers can
+ * reserve them with their own preprocessing in one round. Semi-honest: a per bit, one double sharing
+ * to re-randomise the opened square. Malicious: a per bit, the one-time check key and the check's
+ * coin; doubles for [r·a] and [r'·a] (one multiplication of 2·count) and for a² and r'·a² (another).
+ */
+export function randomBitsNeeds(s: MpcSession, count: number): { randoms: number; doubles: number } {
+  return s.malicious ? { randoms: count + 1 + ONE_TIME_CHECK_RANDOMS, doubles: 4 * count } : { randoms: count, doubles: count }
+}
+
+/**
  * `count` shared uniformly random bits (Damgård, Fitzi, Kiltz, Nielsen, Toft 2006, "Unconditionally
  * Secure Constant-Rounds MPC for Equality, Comparison, Bits and Exponentiation", §3): take a random
  * [a], open a², and set b = (a/√(a²) + 1)/2, which is 0 or 1 with probability ½ each since √(a²) is
- * ±a. Needs p ≡ 3 mod 4 (√y = y^((p+1)/4)), true for both Mersenne fields. Semi-honest: a² is opened
- * from the local degree-2t product in one round. Malicious: [a²] is a logged multiplication and the
- * opening is checked.
+ * ±a. Needs p ≡ 3 mod 4 (√y = y^((p+1)/4)), true for both Mersenne fields.
+ *
+ * Semi-honest: a² is opened from the local degree-2t product in one round (re-randomised). This mode
+ * does not resist active attacks (docs/security.md): a party that sends a wrong share of a² there can
+ * make the bits non-binary; a zero or non-square a² is still reported as cheating, never as a field
+ * error.
+ *
+ * Malicious (docs/security-bits.md): the multiplication a·a is secure only up to an additive error
+ * (Genkin et al. 2014; Chida et al. 2018, §3). An error δ on a² makes every "bit" one of two
+ * non-binary values the cheater can compute, so the mask r = Σ 2^i·b_i is no longer uniform and the
+ * next opening of y + r (comparison, truncation, bit decomposition, division) leaks bits of y, even
+ * though the final MAC check aborts the run. Privacy with abort therefore needs a² verified BEFORE any
+ * bit is used: a and a² are authenticated under a one-time key r' as well, and the Chida et al. MAC
+ * check of exactly these pairs (mac.ts `oneTimeCheckShare`) runs before the bits are returned, batched
+ * over all `count` bits, and its result T is opened together with a². Cost: +1 round per call (the
+ * opening of r' and the check coin) and one more multiplication per bit, instead of +3 rounds (coin,
+ * [r]·[w], opening) for a check that keeps the session key r secret. The opened a² reveals only a²,
+ * which is independent of every input; if T ≠ 0 the run aborts before the bits exist. The session-key
+ * MAC [r·a] the bits carry onward is logged for the final check (a wrong MAC changes no value).
  */
 export async function randomBits(s: MpcSession, count: number): Promise<Shared> {
   const f = s.field
@@ -43,18 +71,55 @@ export async function randomBits(s: MpcSession, count: number): Promise<Shared> 
     const z = await takeDoubles(s, count)
     squares = await openRaw(s, f.sub(f.muladd(raw, raw, z.t2), z.t), 2 * s.t, 'bits')
   } else {
-    a = await authenticate(s, raw)
-    squares = await openRaw(s, (await mul(s, a, a)).v, s.t, 'bits')
+    ({ a, squares } = await verifiedSquares(s, raw))
   }
-  // A zero square (probability count/p) would make the inverse throw FIELD_DIVISION_BY_ZERO; with
-  // p ≥ 2^61 that is negligible, and failing loudly beats a biased bit.
   const roots = powVector(f, squares, (f.p + 1n) / 4n)
   const half = f.invS(2n)
-  const coef = f.scale(f.inv(roots), half)
+  const coef = f.scale(invertRoots(f, roots, squares), half)
   s.stats.randomBits += count
   return {
     v: f.muladd(a.v, coef, f.fill(count, half)),
     m: a.m ? f.muladd(a.m, coef, f.scale(keyVector(s, count), half)) : undefined,
+  }
+}
+
+/**
+ * Malicious mode: [a] with its session-key MAC, and a² opened only together with a passed check of
+ * the one-time-key MACs of a and a² (see randomBits). Three rounds: two multiplications, the check's
+ * key and coin; the opening of a² carries T.
+ */
+async function verifiedSquares(s: MpcSession, raw: FieldVector): Promise<{ a: Shared; squares: FieldVector }> {
+  const f = s.field
+  const count = f.len(raw)
+  const oneTimeKey = f.slice(await takeRandom(s, 1), 0)
+  const macs = await mulRaw(s, f.concat([keyVector(s, count), f.fill(count, f.get(oneTimeKey, 0))]), f.concat([raw, raw]))
+  const a = { v: raw, m: f.slice(macs, 0, count) }
+  recordForCheck(s, a)
+  const aCheckMac = f.view(macs, count)
+  const sq = await mulRaw(s, f.concat([raw, aCheckMac]), f.concat([raw, raw]))
+  const square = f.view(sq, 0, count)
+  const T = await oneTimeCheckShare(s, oneTimeKey, [{ v: raw, m: aCheckMac }, { v: square, m: f.view(sq, count) }], 'bits-check')
+  const opened = await openRaw(s, f.concat([square, f.fromBigInts([T])]), s.t, 'bits')
+  assertCheckPassed(f.get(opened, count), 'randomBits', 'a party added an error to a multiplication of the random-bit generation')
+  return { a, squares: f.slice(opened, 0, count) }
+}
+
+/**
+ * 1/√(a²), after checking that each opened square has a root: root² = square and square ≠ 0. A cheater
+ * who alters its share of a² (semi-honest mode, or malicious mode where the check above already
+ * aborts) could otherwise give a non-square (√ then returns a root of −a², and the "bits" are not
+ * bits) or force a² = 0 (an inverse of zero). Both are reported as cheating with no culprit: the
+ * opened value does not say who altered it. An honest a = 0 (probability count/p, p ≥ 2^61) is
+ * reported the same way; failing loudly beats a biased bit.
+ */
+function invertRoots(f: Field, roots: FieldVector, squares: FieldVector): FieldVector {
+  const malformed = () => new CheatingDetectedError('randomBits', 'an opened square a² is zero or not a square: some party altered its share of a²')
+  if (!f.equal(f.mul(roots, roots), squares)) throw malformed()
+  try {
+    return f.inv(roots)
+  } catch (e) {
+    if (isEnigmaError(e, 'FIELD_DIVISION_BY_ZERO')) throw malformed()
+    throw e
   }
 }
 

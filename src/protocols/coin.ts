@@ -5,7 +5,7 @@
  * (check coefficients).
  */
 import { createHash } from 'node:crypto'
-import type { RandomSource } from '../field/types.ts'
+import type { Field, FieldVector, RandomSource } from '../field/types.ts'
 import { takeRandom } from './pools.ts'
 import { aesCtrStream } from './prg.ts'
 import { openRaw } from './open.ts'
@@ -14,8 +14,12 @@ import type { MpcSession } from './session.ts'
 /** A fresh public 32-byte seed all parties agree on. Costs one round (plus preprocessing). */
 export async function publicCoin(s: MpcSession, tag = 'coin'): Promise<Uint8Array> {
   const r = s.field.slice(await takeRandom(s, 2), 0)
-  const opened = await openRaw(s, r, s.t, tag)
-  return new Uint8Array(createHash('sha256').update('enigma-coin-v1').update(s.field.encode(opened)).digest())
+  return coinSeed(s.field, await openRaw(s, r, s.t, tag))
+}
+
+/** The 32-byte seed of opened random values (SHA-256, domain-separated). */
+export function coinSeed(f: Field, opened: FieldVector): Uint8Array {
+  return new Uint8Array(createHash('sha256').update('enigma-coin-v1').update(f.encode(opened)).digest())
 }
 
 /** The public random stream a coin seeds (AES-256-CTR keystream). */

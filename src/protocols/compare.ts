@@ -11,11 +11,13 @@
  * with probability 2^−L, where the formula still holds), so c reveals nothing.
  *
  * Rounds (semi-honest, one value): preprocessing 1, random bits 1, open c 1, carry tree ⌈log₂ L⌉ (6
- * for p61), final XOR 1: 10 in all. Multiplications per value: about 2L + 1; random bits: L.
+ * for p61), final XOR 1: 10 in all. Malicious: 13, the random bits taking 4 rounds because their squares
+ * are verified before c is opened (bits.ts: otherwise a cheater's non-binary bits would make c leak bits
+ * of y before the final check aborts). Multiplications per value: about 2L + 1; random bits: L.
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
-import { randomBits, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
+import { randomBits, randomBitsNeeds, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
 import { preprocess } from './pools.ts'
 import { open } from './open.ts'
 import { mul } from './mul.ts'
@@ -41,8 +43,8 @@ function checkWidth(s: MpcSession, fn: string, opts: CompareOptions): void {
 /** Request preprocessing for `values` comparisons in one round (random sharings and double sharings). */
 async function preprocessFor(s: MpcSession, values: number, L: number): Promise<void> {
   const macFactor = s.malicious ? 2 : 1
-  const doubles = macFactor * (2 * L + 2) * values + (s.malicious ? 4 * L * values : L * values) // randomBits: 1 double per bit (semi-honest), 3 (malicious)
-  await preprocess(s, { randoms: L * values + 3, doubles })
+  const bits = randomBitsNeeds(s, L * values)
+  await preprocess(s, { randoms: bits.randoms + 3, doubles: macFactor * (2 * L + 2) * values + bits.doubles })
 }
 
 /** Shared bits r (bit-major, width L) and r = Σ 2^i r_i. */

@@ -192,7 +192,7 @@ export async function divModPublic(s: MpcSession, a: Shared, d: bigint, opts: Di
   if (plan.kind === 'one' || plan.kind === 'zero') return divModPublicUnsigned(s, a, d, k, plan, fn)
   // Preprocessing for every masked step at once: the truncation, the δ remainder tests, the sign test.
   const steps = 1 + (plan.kind === 'mul' ? plan.delta : 0) + (opts.signed ? 1 : 0)
-  await reserve(s, steps * f.bits * N, steps * (2 * f.bits + 4) * N + 4 * N)
+  await reserve(s, steps * f.bits * N, steps * (2 * f.bits + 4) * N + 4 * N, steps)
   if (!opts.signed) return divModPublicUnsigned(s, a, d, k, plan, fn)
   const neg = await isNegative(s, a)
   const sign = publicSub(s, 1n, mulPublic(s, neg, 2n))
@@ -228,7 +228,7 @@ async function divModSecretUnsigned(s: MpcSession, a: Shared, b: Shared, k: numb
   const rho = digitBits(k, L)
   const cmp = (1 << rho) - 1
   const steps = Math.ceil(k / rho)
-  await reserve(s, (2 + steps * cmp) * L * N, N * (secretDivisionMuls(k, L) + 1))
+  await reserve(s, (2 + steps * cmp) * L * N, N * (secretDivisionMuls(k, L) + 1), 2)
   // The bits of a and [b = 0]: one opening, one lock-step circuit.
   const pre = await randomBits(s, 2 * L * N)
   const bitsA = slice(s, pre, 0, L * N)
@@ -275,7 +275,7 @@ export async function divModSecret(s: MpcSession, a: Shared, b: Shared, opts: Di
   if (N === 0) return { quotient: a, remainder: a }
   if (!opts.signed) return divModSecretUnsigned(s, a, b, k)
   const L = s.field.bits
-  await reserve(s, (k + 4) * L * N, N * (secretDivisionMuls(k, L) + 4 * (2 * L + 4) + 8))
+  await reserve(s, (k + 4) * L * N, N * (secretDivisionMuls(k, L) + 4 * (2 * L + 4) + 8), 3)
   const negs = await isNegative(s, concat(s, [a, b]))
   const sa = slice(s, negs, 0, N)
   const sb = slice(s, negs, N, 2 * N)

@@ -24,7 +24,7 @@
 import { check } from '../common/errors.ts'
 import type { Field, FieldVector } from '../field/types.ts'
 import { UnsupportedOperationError } from './errors.ts'
-import { randomBits, bitsToField } from './bits.ts'
+import { randomBits, randomBitsNeeds, bitsToField } from './bits.ts'
 import { preprocess } from './pools.ts'
 import { mul } from './mul.ts'
 import { ensureMacKey } from './mac.ts'
@@ -192,13 +192,18 @@ export function publicLowBits(f: Field, c: FieldVector, m: number): FieldVector 
   return f.lincomb(coeffs, parts)
 }
 
-/** Top up the pools for `bits` random bits and `muls` circuit multiplications in one round. */
-export async function reserve(s: MpcSession, bits: number, muls: number): Promise<void> {
+/**
+ * Top up the pools for `bits` random bits drawn in `calls` randomBits calls and `muls` circuit
+ * multiplications, in one round.
+ */
+export async function reserve(s: MpcSession, bits: number, muls: number, calls = 1): Promise<void> {
   await ensureMacKey(s)
-  // randomBits uses one double sharing per bit (semi-honest: to re-randomise the opened square),
-  // three in malicious mode (MAC, then a MAC-carrying square).
-  const doubles = s.malicious ? 3 * bits + 2 * muls : bits + muls
-  await preprocess(s, { randoms: bits + 4, doubles })
+  const perCall = randomBitsNeeds(s, 0)
+  const need = randomBitsNeeds(s, bits)
+  await preprocess(s, {
+    randoms: need.randoms + (calls - 1) * perCall.randoms + 4,
+    doubles: need.doubles + (s.malicious ? 2 : 1) * muls,
+  })
 }
 
 /** `bits` must be an integer ≥ 1; `bits + spare` must fit the field (else MPC_UNSUPPORTED). */

@@ -16,7 +16,7 @@
  *    For signed a this is the floor toward −∞ (like `>>` on BigInt: trunc(−5, 1) = −3), and mod2m
  *    is the non-negative residue (mod2m(−5, 1) = 1).
  * Limits: k + 2 ≤ field bits (k ≤ 59 in p61), 0 < m < k. Cost per value: L random bits, one opening,
- * ≈ 2L + 2 multiplications. Rounds (semi-honest): preprocessing 1, random bits 1 (malicious 2),
+ * ≈ 2L + 2 multiplications. Rounds (semi-honest): preprocessing 1, random bits 1 (malicious 4: verified before use, bits.ts),
  * opening 1, ⌈log₂ max(m, L − m)⌉ + 1 circuit rounds: ≤ 10 in p61, ≤ 11 in p127.
  *
  * truncPr (Catrina–Saxena 2010, "Secure Computation With Fixed-Point Numbers", FC 2010, §3.1,
@@ -26,7 +26,7 @@
  * ⌊a/2^m⌋ or ⌊a/2^m⌋ + 1, rounding to nearest in expectation). c is statistically hiding (distance
  * ≤ 2^−κ). Needs k + κ + 1 < field bits: k ≤ 19 in p61, k ≤ 85 in p127 (fixed point runs in p127).
  * Unsigned k-bit values must be passed as bits = k + 1. Cost: k + κ random bits, one opening, no
- * multiplication. Rounds: preprocessing 1 + random bits 1 (malicious 2), then 1 online round.
+ * multiplication. Rounds: preprocessing 1 + random bits 1 (malicious 4: verified before use, bits.ts), then 1 online round.
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
