@@ -60,8 +60,11 @@ export function gateCost(op: Op, attrs: readonly bigint[], fieldBits = 61): Gate
  */
 export const INPUT_ROUNDS = { 'semi-honest': 4, malicious: 5 } as const
 export const OUTPUT_ROUNDS = { 'semi-honest': 2, malicious: 6 } as const
-/** Malicious mode draws random bits in two rounds instead of one: +1 per non-multiplication op call. */
-export const MALICIOUS_EXTRA_ROUNDS_PER_CALL = 1
+/**
+ * Malicious mode draws random bits in two rounds instead of one, and verifies them (a one-time-key MAC
+ * check, protocols/bits.ts) before any value they mask is opened: +2 per non-multiplication op call.
+ */
+export const MALICIOUS_EXTRA_ROUNDS_PER_CALL = 2
 
 /**
  * Field elements one party sends, on average, per unit of work, for a committee of n with threshold t:
