@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { availableParallelism, loadavg } from 'node:os'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { createHost, type NodeHost } from './host.ts'
 import { MpcNetwork, MPC_PROTOCOL, type MpcMember, type MpcMemory, type MpcNetworkEvent, type MpcNetworkInit } from './mpc-network.ts'
@@ -61,6 +62,35 @@ async function compute(members: { net: MpcNetwork }[], committee: MpcMember[], s
   return outs.every((o) => f.equal(o, want))
 }
 
+/**
+ * Event-loop stalls caused by this process's own work: how late a 10 ms timer fires, but counting only
+ * the CPU time the process used meanwhile. On an overloaded machine the process may not be scheduled
+ * for a second (wall-clock lag), which says nothing about the node; a synchronous block of X ms uses
+ * X ms of CPU (an upper bound: other threads' CPU counts too).
+ */
+function ownStalls(): { stop(): { maxMs: number; p99Ms: number } } {
+  const stalls: number[] = []
+  let lastWall = performance.now()
+  let lastCpu = process.cpuUsage()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const tick = (): void => {
+    const wall = performance.now()
+    const cpu = process.cpuUsage(lastCpu)
+    stalls.push(Math.max(0, Math.min(wall - lastWall, (cpu.user + cpu.system) / 1000) - 10))
+    lastWall = wall
+    lastCpu = process.cpuUsage()
+    timer = setTimeout(tick, 10)
+  }
+  timer = setTimeout(tick, 10)
+  return {
+    stop() {
+      clearTimeout(timer)
+      const sorted = [...stalls].sort((a, b) => a - b)
+      return { maxMs: sorted.at(-1) ?? 0, p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0 }
+    },
+  }
+}
+
 function heapNow(): number {
   const m = process.memoryUsage()
   return m.heapUsed + m.arrayBuffers
@@ -74,6 +104,7 @@ test('a stranger flooding 100 000 empty and 100 large frames: memory bounded, ev
   const baseline = heapNow()
   const lag = monitorEventLoopDelay({ resolution: 10 })
   lag.enable()
+  const stalls = ownStalls()
   let peak: MpcMemory = a.net.memory()
   let peakHeap = 0
   const sampler = setInterval(() => {
@@ -109,11 +140,12 @@ test('a stranger flooding 100 000 empty and 100 large frames: memory bounded, ev
     clearInterval(sampler)
     lag.disable()
   }
+  const own = stalls.stop()
   const report = JSON.parse(out.trim().split('\n').pop()!) as { framesWritten: number; streamsOpened: number }
   const maxLagMs = lag.max / 1e6
   const p99LagMs = lag.percentile(99) / 1e6
   const refusals = a.events.filter((e) => e.kind === 'refused').length
-  process.stderr.write(`# flood: attacker ${JSON.stringify(report)}; victim peak ${JSON.stringify(peak)}; heap +${(peakHeap / 2 ** 20).toFixed(1)} MiB; lag max ${maxLagMs.toFixed(0)} ms p99 ${p99LagMs.toFixed(0)} ms; ${refusals} refusals\n`)
+  process.stderr.write(`# flood: attacker ${JSON.stringify(report)}; victim peak ${JSON.stringify(peak)}; heap +${(peakHeap / 2 ** 20).toFixed(1)} MiB; lag max ${maxLagMs.toFixed(0)} ms p99 ${p99LagMs.toFixed(0)} ms (own work: max ${own.maxMs.toFixed(0)} ms p99 ${own.p99Ms.toFixed(0)} ms); load ${loadavg()[0]!.toFixed(1)}; ${refusals} refusals\n`)
   assert.ok(report.framesWritten >= 1000, 'the attacker did get frames out')
   // The node's own accounting: a stranger holds at most its small limbo allowance, nothing in sessions.
   assert.ok(peak.limboBytes <= DEFAULT_LIMBO_LIMITS.bytesPerStranger, `limbo peak ${peak.limboBytes}`)
@@ -122,8 +154,14 @@ test('a stranger flooding 100 000 empty and 100 large frames: memory bounded, ev
   assert.ok(refusals >= 1)
   // 100 large frames of 2 MiB = 200 MiB would show if they were kept.
   assert.ok(peakHeap < 96 * 2 ** 20, `heap grew by ${(peakHeap / 2 ** 20).toFixed(1)} MiB`)
-  assert.ok(maxLagMs < 1000, `event loop lag reached ${maxLagMs.toFixed(0)} ms`)
-  assert.ok(p99LagMs < 500, `event loop lag p99 ${p99LagMs.toFixed(0)} ms`)
+  // Stalls of the process's own making stay well under a second whatever the machine's load.
+  assert.ok(own.maxMs < 500, `the event loop was blocked for ${own.maxMs.toFixed(0)} ms`)
+  assert.ok(own.p99Ms < 100, `own stalls p99 ${own.p99Ms.toFixed(0)} ms`)
+  // Wall-clock lag (monitorEventLoopDelay) is meaningful only when the machine is not overloaded (CI).
+  if (loadavg()[0]! < availableParallelism()) {
+    assert.ok(maxLagMs < 1000, `event loop lag reached ${maxLagMs.toFixed(0)} ms`)
+    assert.ok(p99LagMs < 500, `event loop lag p99 ${p99LagMs.toFixed(0)} ms`)
+  }
   // Strangers leave nothing behind once their limbo expires or is taken.
   const after = a.net.memory()
   assert.ok(after.sessionBytes === 0 && after.limboBytes <= DEFAULT_LIMBO_LIMITS.bytesPerStranger * 11)
