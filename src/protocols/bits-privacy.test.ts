@@ -12,6 +12,10 @@ import { p61 } from '../field/index.ts'
 import { bitDecompose, divSecret, eq, lt, trunc, truncPr } from './index.ts'
 import { mulPublic } from './linear.ts'
 import { attack, type MaskedProtocol } from './bits-attack.test-util.ts'
+import { runAdversarial, type Strategy } from './testing/adversary.test-util.ts'
+import { dealtShares, sharedFromDealt } from './harness.test-util.ts'
+import { output } from './mac.ts'
+import { isEnigmaError } from '../common/errors.ts'
 
 const f = p61
 const LANES = Number(process.env.BITS_ATTACK_LANES ?? 256)
@@ -39,3 +43,36 @@ for (const [i, proto] of PROTOCOLS.entries()) {
     assert.equal(r.namedHonest, 0, 'no honest party is named')
   })
 }
+
+test('malicious n=4 t=1: a dealer of inconsistent random sharings (preprocessing) makes the run abort before any masked opening', async () => {
+  // n ≥ 2t + 2: the corrupt dealer gives honest party 2 (a recipient of interpolated, not seeded, shares) shares off its polynomials in every preprocessing
+  // round, so every extracted random value (a, the one-time key, the coin) is shared inconsistently.
+  // The checked openings of the random-bit check must stop the run before c = y + r is opened. (A guard
+  // for the limit in docs/security-bits.md, not a defect test: it held before the fix too, stopped by
+  // the checked opening of a².)
+  const corrupt = 3
+  let maskedFramesSeen = 0
+  const strategy: Strategy = {
+    name: 'inconsistent preprocessing dealer',
+    onSend(fr) {
+      if (!fr.step.startsWith('prep#') || fr.to !== 2) return undefined
+      const v = f.decode(fr.payload)
+      return f.encode(f.addScalar(v, 1n))
+    },
+    onReceive(fr) {
+      if (fr.step.startsWith('open#')) maskedFramesSeen++
+    },
+  }
+  const xs = Array.from({ length: 40 }, (_, j) => BigInt(j * 997))
+  const dealt = dealtShares(f, f.fromBigInts(xs), 4, 1)
+  const r = await runAdversarial({ field: f, n: 4, t: 1, security: 'malicious', corrupt: [corrupt], strategy }, async (s) => {
+    const x = await sharedFromDealt(s, dealt)
+    return f.toBigInts(await output(s, await lt(s, x, mulPublic(s, x, 0n), { bits: 16 })))
+  })
+  assert.ok(r.adversary.interventions > 0)
+  assert.equal(maskedFramesSeen, 0, 'a value masked with the inconsistent random bits was opened')
+  for (const p of [0, 1, 2]) {
+    const o = r.outcomes[p]!
+    assert.ok(!o.ok && isEnigmaError((o as { error: unknown }).error, 'MPC_CHEATING_DETECTED'), `honest party ${p}: ${o.ok ? 'finished' : String((o as { error: unknown }).error)}`)
+  }
+})
