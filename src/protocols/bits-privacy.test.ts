@@ -48,7 +48,7 @@ test('malicious n=4 t=1: a dealer of inconsistent random sharings (preprocessing
   // n ≥ 2t + 2: the corrupt dealer gives honest party 2 (a recipient of interpolated, not seeded, shares) shares off its polynomials in every preprocessing
   // round, so every extracted random value (a, the one-time key, the coin) is shared inconsistently.
   // The checked openings of the random-bit check must stop the run before c = y + r is opened. (A guard
-  // for the limit in docs/security-bits.md, not a defect test: it held before the fix too, stopped by
+  // for the limit in docs/security.md, "Privacy before abort", not a defect test: it held before the fix too, stopped by
   // the checked opening of a².)
   const corrupt = 3
   let maskedFramesSeen = 0

@@ -9,7 +9,7 @@
  * Semi-honest mode opens a² from degree-2t shares, which n = 2t + 1 parties fix with no redundancy: a
  * rushing corrupt party (it waits for the honest shares of the round, then picks its own) sets the
  * opened value to whatever it likes. This mode does not claim to resist active attacks
- * (docs/security-bits.md), but it must fail with a clear error. In malicious mode the opened a² is
+ * (docs/security.md, "Privacy before abort"), but it must fail with a clear error. In malicious mode the opened a² is
  * checked before use (bits-privacy.test.ts); here a malicious-mode cheater that adds an error to a²
  * is caught by that check, again with no culprit.
  */

@@ -45,7 +45,7 @@ export function randomBitsNeeds(s: MpcSession, count: number): { randoms: number
  * make the bits non-binary; a zero or non-square a² is still reported as cheating, never as a field
  * error.
  *
- * Malicious (docs/security-bits.md): the multiplication a·a is secure only up to an additive error
+ * Malicious (docs/security.md, "Privacy before abort"): the multiplication a·a is secure only up to an additive error
  * (Genkin et al. 2014; Chida et al. 2018, §3). An error δ on a² makes every "bit" one of two
  * non-binary values the cheater can compute, so the mask r = Σ 2^i·b_i is no longer uniform and the
  * next opening of y + r (comparison, truncation, bit decomposition, division) leaks bits of y, even
