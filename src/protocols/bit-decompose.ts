@@ -22,7 +22,7 @@
  * ⌈log₂ max(k, L − k)⌉ + 2 circuit rounds (a multiplication of ≥ kingThreshold elements takes 2):
  * 10–11 in p61 for k ≤ 32. A call on N values costs the rounds of one.
  */
-import { open } from './open.ts'
+import { mask, openMasked } from './open.ts'
 import { add, addPublic, concat, length, lincomb, mulPublic, slice } from './linear.ts'
 import { bitsToField, publicBits } from './bits.ts'
 import { checkBits, compareLeaves, maskBits, parallel, reduceTree, reserve, runCircuit, sklansky, type Circuit, type MulRequest } from './prefix.ts'
@@ -47,7 +47,7 @@ export async function bitDecompose(s: MpcSession, a: Shared, opts: BitDecomposeO
   const L = f.bits
   await reserve(s, L * N, N * (k * Math.ceil(Math.log2(k + 1)) + 2 * L + 4 * k))
   const { bits, r } = await maskBits(s, N)
-  const c = await open(s, add(s, addPublic(s, a, f.powS(2n, BigInt(k))), r))
+  const c = await openMasked(s, mask(s, addPublic(s, a, f.powS(2n, BigInt(k))), r))
   return runCircuit(s, bitDecomposeCircuit(s, publicBits(f, c, L), bits, k, N))
 }
 

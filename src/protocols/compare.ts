@@ -19,7 +19,7 @@ import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
 import { randomBits, randomBitsNeeds, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
 import { preprocess } from './pools.ts'
-import { open } from './open.ts'
+import { mask, openMasked } from './open.ts'
 import { mul } from './mul.ts'
 import { ensureMacKey } from './mac.ts'
 import { add, addPublic, concat, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
@@ -66,7 +66,7 @@ async function maskWithBits(s: MpcSession, N: number): Promise<{ bits: Shared; r
 async function maskAndOpen(s: MpcSession, a: Shared): Promise<{ bits: Shared; cBits: Uint8Array; L: number; N: number }> {
   const N = length(s, a)
   const { bits, r, L } = await maskWithBits(s, N)
-  const c = await open(s, add(s, a, r))
+  const c = await openMasked(s, mask(s, a, r))
   return { bits, cBits: publicBits(s.field, c, L), L, N }
 }
 

@@ -46,7 +46,7 @@
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
-import { open } from './open.ts'
+import { mask as masked, openMasked } from './open.ts'
 import { mul } from './mul.ts'
 import { randomBits, publicBits, bitsToField } from './bits.ts'
 import { add, addPublic, concat, length, lincomb, mulPublic, publicSub, slice, sub } from './linear.ts'
@@ -109,7 +109,7 @@ async function lsbTimes(s: MpcSession, v: Shared, y?: Shared, mask?: { bits: Sha
   const N = length(s, v)
   if (!mask) await reserve(s, f.bits * N, (2 * f.bits + 4) * N)
   const { bits, r } = mask ?? (await maskBits(s, N))
-  const c = await open(s, add(s, v, r))
+  const c = await openMasked(s, masked(s, v, r))
   return runCircuit(s, lsbCircuit(s, publicBits(f, c, f.bits), bits, N, y))
 }
 
@@ -233,7 +233,7 @@ async function divModSecretUnsigned(s: MpcSession, a: Shared, b: Shared, k: numb
   const pre = await randomBits(s, 2 * L * N)
   const bitsA = slice(s, pre, 0, L * N)
   const bitsB = slice(s, pre, L * N, 2 * L * N)
-  const c = await open(s, concat(s, [add(s, addPublic(s, a, f.powS(2n, BigInt(k))), weighted(s, bitsA, 0, L, N)), add(s, b, weighted(s, bitsB, 0, L, N))]))
+  const c = await openMasked(s, masked(s, concat(s, [addPublic(s, a, f.powS(2n, BigInt(k))), b]), concat(s, [weighted(s, bitsA, 0, L, N), weighted(s, bitsB, 0, L, N)])))
   const cf = bitsToField(f, publicBits(f, f.view(c, N, 2 * N), L))
   const same = addPublic(s, mulPublic(s, bitsB, f.sub(f.add(cf, cf), f.fill(L * N, 1n))), f.sub(f.fill(L * N, 1n), cf))
   const [aBits, bZero] = await runCircuit(s, parallel(

@@ -5,7 +5,7 @@ import { p61 } from '../field/index.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { createMemoryNetwork } from '../engine/transport-memory.ts'
 import { runParties, runPartiesSettled } from './harness.test-util.ts'
-import { createSession, input, mul, output, lt, open } from './index.ts'
+import { createSession, input, mul, output, lt, openRaw } from './index.ts'
 
 const f = p61
 
@@ -54,7 +54,7 @@ test('a party that sends a malformed frame (wrong length or element ≥ p) is na
       tamper: (from, _to, label) => (from === 1 && label.startsWith('open') ? payload : undefined),
     }, async (s) => {
       const x = await input(s, 0, s.self === 0 ? f.fromBigInts([9n]) : null, 1)
-      return f.toBigInts(await open(s, x))
+      return f.toBigInts(await openRaw(s, x.v, s.t))
     })
     const named = results.filter((r) => r.status === 'rejected' && isEnigmaError((r as PromiseRejectedResult).reason, 'MPC_CHEATING_DETECTED'))
     assert.ok(named.length > 0)

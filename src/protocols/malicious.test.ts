@@ -11,7 +11,7 @@ import { p61 } from '../field/index.ts'
 import type { Field } from '../field/types.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { runParties, runPartiesSettled } from './harness.test-util.ts'
-import { inputMany, mul, output, outputTo, lt, eq, add, open } from './index.ts'
+import { inputMany, mul, output, outputTo, lt, eq, add, openRaw } from './index.ts'
 import type { MpcSession } from './session.ts'
 
 const f: Field = p61
@@ -127,7 +127,7 @@ test('an inconsistent dealer sharing is rejected naming the dealer (semi-honest 
       tamper: (from, to, label, payload) => (from === 0 && to === 4 && label.startsWith('input#') ? alterElement(payload, 2) : undefined),
     }, async (s) => {
       const [x] = await inputMany(s, [{ dealer: 0, values: s.self === 0 ? f.fromBigInts([1n, 2n, 3n]) : null, length: 3 }])
-      return f.toBigInts(await open(s, x!))
+      return f.toBigInts(await openRaw(s, x!.v, s.t))
     })
     for (const r of results) {
       assert.equal(r.status, 'rejected')

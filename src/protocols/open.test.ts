@@ -1,8 +1,7 @@
 /**
- * `open` skips the MAC check in malicious mode, so it must not spread (issue #9, defect 7): values are
- * opened before verification only through `openMasked(s, mask(s, x, r))`, whose type says the value is
- * masked. The non-linear protocols that still call the deprecated `open` on x + r are listed here until
- * they move; any other caller fails this test.
+ * An opening without the MAC check must not spread (issue #9, defect 7): values are opened before
+ * verification only through `openMasked(s, mask(s, x, r))`, whose type says the value is masked. The
+ * old unguarded `open(s, x)` is gone; this test fails if anything brings it back.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -14,14 +13,14 @@ import { runParties, runPartiesSettled } from './harness.test-util.ts'
 import { authenticate, input, mask, openMasked, takeRandom } from './index.ts'
 import { isEnigmaError } from '../common/errors.ts'
 
-const LEGACY_OPEN_CALLERS = ['bit-decompose.ts', 'compare.ts', 'division.ts', 'trunc.ts']
-
-test('no protocol besides the listed legacy ones calls the unguarded open()', () => {
+test('no protocol calls an unguarded open()', () => {
   const dir = fileURLToPath(new URL('.', import.meta.url))
   const callers = readdirSync(dir)
     .filter((name) => name.endsWith('.ts') && !/\.test(-util)?\.ts$/.test(name) && name !== 'open.ts')
     .filter((name) => /[^\w.]open\(s\s*,/.test(readFileSync(join(dir, name), 'utf8')))
-  for (const c of callers) assert.ok(LEGACY_OPEN_CALLERS.includes(c), `${c} calls open(): use openMasked(s, mask(s, x, r))`)
+  assert.deepEqual(callers, [], 'use openMasked(s, mask(s, x, r))')
+  const openModule = readFileSync(join(dir, 'open.ts'), 'utf8')
+  assert.doesNotMatch(openModule, /export async function open\(/, 'no unguarded open() export')
 })
 
 test('openMasked opens x + r; in malicious mode an altered share aborts naming no one', async () => {

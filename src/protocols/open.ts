@@ -108,15 +108,6 @@ export async function openMasked(s: MpcSession, a: Masked): Promise<FieldVector>
 }
 
 /**
- * @deprecated Use `openMasked(s, mask(s, x, r))`: the old name made it easy to open an unmasked value or
- * an output without the MAC check. Kept only until the non-linear protocols (compare, trunc,
- * bit-decompose, division), whose every call opens x + r, move to `openMasked`.
- */
-export async function open(s: MpcSession, a: Shared): Promise<FieldVector> {
-  return openRaw(s, a.v, s.t)
-}
-
-/**
  * Open to one party only: every other party sends it its share, re-randomised first with a fresh
  * sharing of zero (zero-sharing.ts) so that the recipient, who sees every share, learns the value and
  * nothing about how it was computed. Returns null at the other parties.

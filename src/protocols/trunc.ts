@@ -30,7 +30,7 @@
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
-import { open } from './open.ts'
+import { mask, openMasked } from './open.ts'
 import { add, addPublic, length, lincomb, mulPublic, sub } from './linear.ts'
 import { publicBits } from './bits.ts'
 import { checkBits, checkShift, compareLeaves, maskBits, mulMany, parallel, publicLowBits, reduceTree, reserve, runCircuit, weighted } from './prefix.ts'
@@ -65,7 +65,7 @@ export async function truncMod(s: MpcSession, a: Shared, opts: Mod2mOptions, fn 
   const L = f.bits
   await reserve(s, L * N, (2 * L + 4) * N)
   const { bits, r } = await maskBits(s, N)
-  const c = await open(s, add(s, addPublic(s, a, f.powS(2n, BigInt(k))), r))
+  const c = await openMasked(s, mask(s, addPublic(s, a, f.powS(2n, BigInt(k))), r))
   const leaves = compareLeaves(s, publicBits(f, c, L), bits, L, N)
   const [lo, hi] = await runCircuit(s, parallel(reduceTree(s, leaves.slice(0, m), true), reduceTree(s, leaves.slice(m), true)))
   const [ehiGlo, eloGhi] = await mulMany(s, [[hi.e, lo.g], [lo.e, hi.g]])
@@ -106,7 +106,7 @@ export async function truncPr(s: MpcSession, a: Shared, opts: TruncOptions): Pro
   const width = k + TRUNC_KAPPA
   await reserve(s, width * N, 0)
   const { bits, r } = await maskBits(s, N, width)
-  const c = await open(s, add(s, addPublic(s, a, f.powS(2n, BigInt(k - 1))), r))
+  const c = await openMasked(s, mask(s, addPublic(s, a, f.powS(2n, BigInt(k - 1))), r))
   const rLow = weighted(s, bits, 0, m, N)
   // (a − c' + r')·2^−m
   return mulPublic(s, add(s, addPublic(s, a, f.neg(publicLowBits(f, c, m))), rLow), f.invS(f.powS(2n, BigInt(m))))
