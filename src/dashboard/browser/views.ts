@@ -100,10 +100,14 @@ export function renderPlanner(m: DashboardModel, inputs: PlannerInputs): void {
   if (!form || !status || !plot) return
   if (active < 3) { status.textContent = `${active} active nodes: at least 3 are needed for a committee`; plot.replaceChildren(); return }
   try {
-    const r = plan({ nodes: active, corrupt: inputs.corrupt, target: inputs.target })
+    // Sizes a little past the controller's limit of 32 keep the plot readable and show the trend.
+    const r = plan({ nodes: active, corrupt: inputs.corrupt, target: inputs.target, maxCommittee: 40 })
+    const p = r.rows.find((x) => x.n === r.recommended)?.failure
     status.textContent = r.recommended === undefined
       ? `${active} nodes: no committee the controller accepts (n ≤ 32) meets ${inputs.target.toExponential()}`
-      : `${active} nodes: smallest safe committee n = ${r.recommended} (P = ${r.rows.find((x) => x.n === r.recommended)!.failure.toExponential(2)})`
+      : `${active} nodes: smallest safe committee n = ${r.recommended} ` + (p === 0
+        ? `(P = 0: the adversary's ${r.model.corrupt} equal nodes cannot take more than t seats)`
+        : `(P = ${p!.toExponential(2)})`)
     plot.replaceChildren(svgNode(planSvg(r, { width: 460, height: 220 })))
   } catch (e) {
     status.textContent = (e as Error).message
