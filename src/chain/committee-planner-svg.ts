@@ -37,7 +37,7 @@ export function planSvg(r: PlanResult, o: PlanSvgOptions = {}): string {
   out.push(`<line x1="${left}" x2="${W - right}" y1="${f(ty)}" y2="${f(ty)}" stroke="#c33" stroke-dasharray="4 3"/>`)
   out.push(`<text x="${W - right - 4}" y="${f(ty - 4)}" text-anchor="end" fill="#c33">target ${r.target.toExponential().replace('e-', 'e-').replace('e+', 'e')}</text>`)
   if (pts.length > 1) out.push(`<polyline fill="none" stroke="#36c" points="${pts.map((p, i) => `${f(x(p.n))},${f(y(logs[i]!))}`).join(' ')}"/>`)
-  pts.forEach((p, i) => out.push(`<circle cx="${f(x(p.n))}" cy="${f(y(logs[i]!))}" r="${p.n === r.recommended ? 4 : 2}" fill="${p.meetsTarget ? '#393' : '#36c'}"><title>n=${p.n} t=${p.t} P=${p.failure.toExponential(3)}</title></circle>`))
+  pts.forEach((p, i) => out.push(`<circle cx="${f(x(p.n))}" cy="${f(y(logs[i]!))}" r="${p.n === r.recommended ? 4 : 2}" fill="${!p.allowed ? '#aaa' : p.meetsTarget ? '#393' : '#36c'}"><title>n=${p.n} t=${p.t} P=${p.failure.toExponential(3)}${p.allowed ? '' : ' (not allowed by the controller)'}</title></circle>`))
   if (r.recommended !== undefined) out.push(`<text x="${f(x(r.recommended))}" y="${top + 12}" text-anchor="middle" fill="#393">n=${r.recommended}</text>`)
   out.push('</svg>')
   return out.join('\n')

@@ -108,20 +108,26 @@ test('drawCommittee never repeats a node and respects stake: a zero-stake node i
     const seed = `0x${i.toString(16).padStart(64, '0')}` as const
     const c = drawCommittee(seed, stakes, 4)
     assert.equal(new Set(c).size, 4)
-    assert.ok(!c.includes(1) && !c.includes(4))
+    assert.ok(!c.includes(1) && !c.includes(4), 'a zero-stake node was drawn')
   }
   assert.deepEqual(stakesOf({ honest: 2, corrupt: 1, corruptStake: 0.5 }).map((s) => s > 0n), [true, true, true])
 })
 
 test('plan: the recommended size is the smallest meeting the target; the size before it does not', () => {
-  const r = plan({ nodes: 200, corrupt: 0.2, target: 1e-9 })
-  assert.ok(r.recommended !== undefined)
+  const r = plan({ nodes: 200, corrupt: 0.1, target: 1e-9 })
+  assert.ok(r.recommended !== undefined, "a size meets the target")
   const row = r.rows.find((x) => x.n === r.recommended)!
-  assert.ok(row.failure <= 1e-9)
+  assert.ok(row.failure <= 1e-9 && row.allowed, `n=${row.n}`)
   for (const x of r.rows) if (x.n < r.recommended!) assert.ok(x.failure > 1e-9, `n=${x.n} meets the target but was not chosen`)
   // More corrupt stake needs a larger committee.
-  const worse = plan({ nodes: 200, corrupt: 0.3, target: 1e-9 })
-  assert.ok(worse.recommended === undefined || worse.recommended > r.recommended!)
+  const worse = plan({ nodes: 200, corrupt: 0.12, target: 1e-9 })
+  assert.ok(worse.recommended !== undefined && worse.recommended > r.recommended!, `${worse.recommended} vs ${r.recommended}`)
+  // The controller's bounds (docs/committee-selection.md): n ≤ 32 and n · seatRatio ≤ active nodes.
+  const capped = plan({ nodes: 200, corrupt: 0.2, target: 1e-9 })
+  assert.equal(capped.recommended, undefined, '20 % needs n ≈ 37 > 32: no allowed size')
+  assert.ok(capped.rows.some((x) => x.meetsTarget && !x.allowed), "sizes above 32 meet it but are refused")
+  const ratio = plan({ nodes: 100, corrupt: 0.05, target: 1e-6, seatRatio: 4 })
+  for (const x of ratio.rows) assert.equal(x.allowed, x.n <= 25, `n=${x.n}`)
   // No adversary: any committee is safe.
   assert.equal(plan({ nodes: 10, corrupt: 0 }).recommended, 3)
   // One size only.

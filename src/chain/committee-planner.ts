@@ -109,8 +109,13 @@ export interface PlanParameters extends StakeModelParameters {
   readonly target?: number
   /** Only this committee size (the table still shows it alone). */
   readonly committee?: number
-  /** Largest size considered (default: the whole active set, at most 255 as a task's n is a uint8). */
+  /** Largest size shown (default: the whole active set, at most 255). */
   readonly maxCommittee?: number
+  /**
+   * The controller's `minActivePerSeat`: a committee of n needs n · seatRatio active nodes
+   * (docs/committee-selection.md; production 4, the devnet 1). Default 1.
+   */
+  readonly seatRatio?: number
   /** Smallest size considered (default 3: t ≥ 1). */
   readonly minCommittee?: number
 }
@@ -121,19 +126,24 @@ export interface PlanRow {
   /** P(more than t corrupt members). */
   readonly failure: number
   readonly meetsTarget: boolean
+  /** The controller accepts this n: 3 ≤ n ≤ 32 and n · seatRatio ≤ active nodes. */
+  readonly allowed: boolean
 }
 
 export interface PlanResult {
   readonly model: StakeModel
   readonly target: number
   readonly rows: readonly PlanRow[]
-  /** Smallest n in the range whose failure probability is at most the target (undefined: none). */
+  /** Smallest allowed n whose failure probability is at most the target (undefined: none). */
   readonly recommended: number | undefined
 }
 
 export const DEFAULT_TARGET = 1e-9
-/** A task's n is a uint8 on chain. */
+/** Largest committee the planner tabulates (a task's n was a uint8). */
 export const MAX_COMMITTEE = 255
+/** The controller's bounds on n (docs/committee-selection.md, "Inputs"). */
+export const CHAIN_MIN_COMMITTEE = 3
+export const CHAIN_MAX_COMMITTEE = 32
 
 export function plan(p: PlanParameters): PlanResult {
   const model = stakeModel(p)
@@ -143,11 +153,14 @@ export function plan(p: PlanParameters): PlanResult {
   const hi = p.committee ?? Math.min(active, p.maxCommittee ?? MAX_COMMITTEE, MAX_COMMITTEE)
   const lo = p.committee ?? p.minCommittee ?? Math.min(3, hi)
   if (!Number.isInteger(hi) || hi < 1 || hi > active) throw usage(`plan: committee size must be in 1..${active} (the active set), got ${hi}`)
+  const seatRatio = p.seatRatio ?? 1
+  if (!(Number.isInteger(seatRatio) && seatRatio >= 1)) throw usage(`plan: seatRatio must be an integer ≥ 1, got ${seatRatio}`)
   const dists = corruptCountDistributions(model, hi)
   const rows: PlanRow[] = []
   for (let n = lo; n <= hi; n++) {
     const failure = tail(dists[n]!, thresholdFor(n))
-    rows.push({ n, t: thresholdFor(n), failure, meetsTarget: failure <= target })
+    const allowed = n >= CHAIN_MIN_COMMITTEE && n <= CHAIN_MAX_COMMITTEE && n * seatRatio <= active
+    rows.push({ n, t: thresholdFor(n), failure, meetsTarget: failure <= target, allowed })
   }
-  return { model, target, rows, recommended: rows.find((r) => r.meetsTarget)?.n }
+  return { model, target, rows, recommended: rows.find((r) => r.meetsTarget && r.allowed)?.n }
 }

@@ -43,6 +43,8 @@ export interface DevnetState {
   /** Folder every node scans for compiled circuits (`<codeHash>.json`). */
   readonly circuitsDir: string
   readonly startedAt: string
+  /** URL of the live dashboard `enigma devnet up` serves (src/dashboard/), when it runs. */
+  readonly dashboard?: string
 }
 
 export function statePath(path?: string): string {

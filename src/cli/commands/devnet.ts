@@ -138,6 +138,7 @@ async function up(f: DevnetFlags): Promise<number> {
       try {
         const s = await readState(f.state)
         console.log(`devnet up (pid ${s.pid}): ${s.rpcUrl}, controller ${s.controller}, ${s.nodes.length} nodes; state in ${file}, log in ${log}`)
+        if (s.dashboard) console.log(`dashboard: ${s.dashboard}`)
         return 0
       } catch { /* not yet */ }
       if (child.exitCode !== null || Date.now() > until) {
@@ -153,9 +154,12 @@ async function up(f: DevnetFlags): Promise<number> {
       nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal,
       onStep: (s, done, d) => { if (done) console.log(`${s}: ${d ?? 'ok'}`) },
     })
+    const { startDevnetDashboard } = await import('../../dashboard/devnet.ts')
+    const dashboard = await startDevnetDashboard(devnet.state, (m) => console.error(m))
     try {
-      const file = await writeState(devnet.state, f.state)
+      const file = await writeState({ ...devnet.state, dashboard: dashboard?.url }, f.state)
       console.log(`devnet ready: ${devnet.state.rpcUrl}, controller ${devnet.state.controller}; state in ${file}. Ctrl-C to stop.`)
+      if (dashboard) console.log(`dashboard: ${dashboard.url}`)
       await new Promise<void>((r) => {
         if (signal.aborted) r()
         signal.addEventListener('abort', () => r(), { once: true })
@@ -163,6 +167,7 @@ async function up(f: DevnetFlags): Promise<number> {
         for (const n of devnet.nodes) void n.exited.then(() => r())
       })
     } finally {
+      await dashboard?.stop()
       await devnet.stop()
       await removeState(f.state)
     }

@@ -8,13 +8,15 @@ import { writeFile } from 'node:fs/promises'
 import type { Command } from '../main.ts'
 import { CliUsageError } from './compile.ts'
 
-export const PLAN_USAGE = `Usage: enigma plan --nodes N --corrupt F [--committee n] [--target 1e-9] [--corrupt-nodes K] [--all] [--svg FILE] [--json]
+export const PLAN_USAGE = `Usage: enigma plan --nodes N --corrupt F [--committee n] [--target 1e-9] [--corrupt-nodes K] [--seat-ratio 1] [--all] [--svg FILE] [--json]
 
 For an active set of N nodes of which an adversary holds the stake fraction F, the exact probability
 that a committee of n, drawn by the controller's rule (stake-weighted, without replacement), has more
 than t = floor((n-1)/2) corrupt members, so privacy or correctness fails; and the smallest n that
 keeps it at most the target. The adversary's stake is split over K nodes (default round(F*N)).
-Odd n only unless --all (an even n has the t of n-1 and one more member to corrupt).
+The controller accepts 3 <= n <= 32 and needs n * seat-ratio active nodes (its minActivePerSeat:
+4 in production, 1 on the devnet; docs/committee-selection.md); larger n are shown, marked, never
+recommended. Odd n only unless --all (an even n has the t of n-1 and one more member to corrupt).
 
 Examples:
   enigma plan --nodes 100 --corrupt 0.2
@@ -40,7 +42,7 @@ export const planCommand: Command = {
         args: argv, allowPositionals: false, strict: true,
         options: {
           nodes: { type: 'string' }, corrupt: { type: 'string' }, committee: { type: 'string' }, target: { type: 'string' },
-          'corrupt-nodes': { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' },
+          'corrupt-nodes': { type: 'string' }, 'seat-ratio': { type: 'string' }, svg: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
       }).values
@@ -57,6 +59,7 @@ export const planCommand: Command = {
       committee: num('committee', values.committee as string | undefined, true),
       target: num('target', values.target as string | undefined, false),
       corruptNodes: num('corrupt-nodes', values['corrupt-nodes'] as string | undefined, true),
+      seatRatio: num('seat-ratio', values['seat-ratio'] as string | undefined, true),
     })
     if (typeof values.svg === 'string') {
       const { planSvg } = await import('../../chain/committee-planner-svg.ts')
@@ -74,9 +77,10 @@ export const planCommand: Command = {
     const stopAt = r.recommended === undefined ? Infinity : r.recommended + 8
     for (const x of shown) {
       if (x.n > stopAt) break
-      console.log(`${String(x.n).padStart(5)} ${String(x.t).padStart(4)}   ${x.failure.toExponential(3)}${x.n === r.recommended ? '   <- smallest meeting the target' : ''}`)
+      const note = x.n === r.recommended ? '   <- smallest meeting the target' : x.allowed ? '' : '   (not allowed by the controller)'
+      console.log(`${String(x.n).padStart(5)} ${String(x.t).padStart(4)}   ${x.failure.toExponential(3)}${note}`)
     }
-    if (r.recommended === undefined) console.log(`no committee size up to ${r.rows.at(-1)?.n} meets the target: lower the adversary's share, add nodes, or relax --target`)
+    if (r.recommended === undefined) console.log(`no committee size the controller accepts meets the target: lower the adversary's share, add nodes, or relax --target`)
     else console.log(`recommended: n = ${r.recommended}, t = ${Math.floor((r.recommended - 1) / 2)}`)
     if (typeof values.svg === 'string') console.log(`plot written to ${values.svg}`)
     return 0

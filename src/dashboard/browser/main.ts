@@ -5,7 +5,7 @@
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import { emptyModel, RECORD_EVENT, RERUN_EVENT } from './model.ts'
 import { NetworkReader, type ReaderConfig } from './reader.ts'
-import { plannerForm, renderHeader, renderLatency, renderNodes, renderPlanner, renderRecords, renderSlashing, renderTasks } from './views.ts'
+import { plannerForm, type PlannerInputs, renderHeader, renderLatency, renderNodes, renderPlanner, renderRecords, renderSlashing, renderTasks } from './views.ts'
 
 const eventNames = enigmaControllerAbi.filter((x) => x.type === 'event').map((x) => (x as { name: string }).name)
 const hasRecords = eventNames.some((n) => RECORD_EVENT.test(n))
@@ -15,7 +15,7 @@ async function start(): Promise<void> {
   const config = await fetch('/api/config').then((r) => r.json()) as ReaderConfig & { pollMs: number }
   const model = emptyModel()
   const reader = new NetworkReader(config, model)
-  let planInputs = { corrupt: 0.2, target: 1e-9 }
+  let planInputs: PlannerInputs = { corrupt: 0.2, target: 1e-9, nodes: undefined }
   plannerForm((v) => { planInputs = v; renderPlanner(model, planInputs) })
   const errorBox = document.getElementById('error')!
   const draw = () => {
@@ -35,6 +35,8 @@ async function start(): Promise<void> {
       draw()
     } catch (e) {
       errorBox.textContent = `poll failed: ${(e as Error).message.split('\n')[0]}`
+      // A warning, not an error: a missed poll under load is retried; the header shows it meanwhile.
+      console.warn(`enigma dashboard: ${errorBox.textContent}`)
     }
     document.body.dataset.block = String(model.latestBlock)
     setTimeout(() => void tick(), config.pollMs)

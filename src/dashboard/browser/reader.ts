@@ -34,7 +34,7 @@ export class NetworkReader {
   readonly #apiAccounts = new Map<number, string>()
 
   constructor(readonly config: ReaderConfig, readonly model: DashboardModel) {
-    this.#client = createPublicClient({ transport: http(new URL('/rpc', location.href).href, { retryCount: 1 }) })
+    this.#client = createPublicClient({ transport: http(new URL('/rpc', location.href).href, { retryCount: 0, timeout: 60_000 }) })
     model.latestBlock = BigInt(config.fromBlock) - 1n
   }
 

@@ -85,31 +85,44 @@ export function renderRecords(m: DashboardModel, hasRecordEvents: boolean): void
 }
 
 /** The committee-security planner for the current active set; inputs edited in place. */
-export function renderPlanner(m: DashboardModel, inputs: { corrupt: number; target: number }): void {
-  const active = [...m.nodes.values()].filter((n) => n.active && !n.slashed).length
+export interface PlannerInputs {
+  readonly corrupt: number
+  readonly target: number
+  /** What-if size of the active set (undefined: the chain's). */
+  readonly nodes: number | undefined
+}
+
+export function renderPlanner(m: DashboardModel, inputs: PlannerInputs): void {
+  const active = inputs.nodes ?? [...m.nodes.values()].filter((n) => n.active && !n.slashed).length
   const form = document.querySelector('form.plan')
   const status = document.getElementById('plan-result')
   const plot = document.getElementById('plan-plot')
   if (!form || !status || !plot) return
   if (active < 3) { status.textContent = `${active} active nodes: at least 3 are needed for a committee`; plot.replaceChildren(); return }
   try {
-    const r = plan({ nodes: active, corrupt: inputs.corrupt, target: inputs.target })
+    // Sizes a little past the controller's limit of 32 keep the plot readable and show the trend.
+    const r = plan({ nodes: active, corrupt: inputs.corrupt, target: inputs.target, maxCommittee: 40 })
+    const p = r.rows.find((x) => x.n === r.recommended)?.failure
     status.textContent = r.recommended === undefined
-      ? `no committee of up to ${active} nodes meets ${inputs.target.toExponential()}`
-      : `${active} active nodes: smallest safe committee n = ${r.recommended} (P = ${r.rows.find((x) => x.n === r.recommended)!.failure.toExponential(2)})`
+      ? `${active} nodes: no committee the controller accepts (n ≤ 32) meets ${inputs.target.toExponential()}`
+      : `${active} nodes: smallest safe committee n = ${r.recommended} ` + (p === 0
+        ? `(P = 0: the adversary's ${r.model.corrupt} equal nodes cannot take more than t seats)`
+        : `(P = ${p!.toExponential(2)})`)
     plot.replaceChildren(svgNode(planSvg(r, { width: 460, height: 220 })))
   } catch (e) {
     status.textContent = (e as Error).message
   }
 }
 
-export function plannerForm(onChange: (v: { corrupt: number; target: number }) => void): void {
+export function plannerForm(onChange: (v: PlannerInputs) => void): void {
+  const nodes = h('input', { type: 'number', min: 3, max: 100000, step: 1, placeholder: 'active', name: 'nodes' }) as HTMLInputElement
   const corrupt = h('input', { type: 'number', min: 0, max: 0.99, step: 0.01, value: 0.2, name: 'corrupt' }) as HTMLInputElement
   const target = h('input', { type: 'text', value: '1e-9', name: 'target' }) as HTMLInputElement
-  const fire = () => onChange({ corrupt: Number(corrupt.value), target: Number(target.value) })
+  const fire = () => onChange({ corrupt: Number(corrupt.value), target: Number(target.value), nodes: nodes.value === '' ? undefined : Number(nodes.value) })
+  nodes.addEventListener('input', fire)
   corrupt.addEventListener('input', fire)
   target.addEventListener('input', fire)
   mount('planner',
-    h('form', { class: 'plan' }, h('label', {}, 'adversary stake ', corrupt), h('label', {}, 'target ', target)),
+    h('form', { class: 'plan' }, h('label', {}, 'nodes ', nodes), h('label', {}, 'adversary stake ', corrupt), h('label', {}, 'target ', target)),
     h('div', { id: 'plan-result', class: 'muted' }), h('div', { id: 'plan-plot' }))
 }

@@ -21,6 +21,8 @@ export interface RecommendCommitteeSizeParameters {
   readonly target?: number
   /** Number of nodes the adversary's stake is split into (see the planner). */
   readonly corruptNodes?: number
+  /** The controller's minActivePerSeat (n · seatRatio ≤ active nodes; default 1, the devnet's). */
+  readonly seatRatio?: number
 }
 
 export interface RecommendCommitteeSizeReturnType {
@@ -37,7 +39,7 @@ export type RecommendCommitteeSizeErrorType = ControllerRevertError | ChainReque
 
 export async function recommendCommitteeSize(client: EnigmaClient, params: RecommendCommitteeSizeParameters): Promise<RecommendCommitteeSizeReturnType> {
   const active = await getActiveNodes(client.public, { address: client.controller })
-  const r = plan({ nodes: active.nodes.length, corrupt: params.corrupt, corruptNodes: params.corruptNodes, target: params.target ?? DEFAULT_TARGET })
+  const r = plan({ nodes: active.nodes.length, corrupt: params.corrupt, corruptNodes: params.corruptNodes, seatRatio: params.seatRatio, target: params.target ?? DEFAULT_TARGET })
   const row = r.rows.find((x) => x.n === r.recommended) ?? r.rows.at(-1)!
   return { n: r.recommended, t: r.recommended === undefined ? undefined : row.t, failure: row.failure, activeNodes: active.nodes.length, plan: r }
 }
