@@ -274,6 +274,8 @@ export class TaskRunner {
     try {
       if (e.kind === 'created') {
         if (this.#myIndex(e.task) < 0) return
+        // A task already past its deadline (a late node, a pruned task listed again) is not taken on.
+        if (this.clock.now() > e.task.deadline + this.clock.skewSeconds) return
         // Sessions and circuit fetches are set up once per task: only when this event is news.
         const fresh = await this.#withLock(e.task.taskId, async (): Promise<TaskSpec | undefined> => {
           if (await this.#init.store.getTask(e.task.taskId)) return undefined

@@ -82,7 +82,7 @@ export class Cluster {
     this.nodes[index] = node
     node.info = await new Promise<NodeInfo>((resolveInfo, reject) => {
       let out = ''
-      const timer = setTimeout(() => reject(new Error(`node ${index} did not start in time (see ${dir}/node.log)`)), this.#opts.startTimeoutMs ?? 60_000)
+      const timer = setTimeout(() => reject(new Error(`node ${index} did not start in time (see ${dir}/node.log)`)), this.#opts.startTimeoutMs ?? 180_000)
       proc.stdout!.on('data', (c: Buffer) => {
         out += c.toString('utf8')
         const nl = out.indexOf('\n')
