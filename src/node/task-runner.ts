@@ -252,7 +252,7 @@ export class TaskRunner {
   /** Stop here if a test asked to (test hooks only; see test-hooks.ts). Resolves only when the node stops. */
   async #pause(point: PausePoint, taskId: Hex): Promise<void> {
     const hooks = this.#init.testHooks
-    if (hooks?.pauseAt !== point) return
+    if (!hooks?.pauseAt || !(await hooks.pauseAt(point, taskId))) return
     this.#log.warn('test hook: paused', { point, taskId })
     await hooks.onPause?.(point, taskId)
     await new Promise<void>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve(), { once: true }))

@@ -16,7 +16,8 @@ export type PausePoint = 'input-stored' | 'barrier' | 'computing' | 'signed'
 export const PAUSE_POINTS: readonly PausePoint[] = ['input-stored', 'barrier', 'computing', 'signed']
 
 export interface TestHooks {
-  readonly pauseAt?: PausePoint
-  /** Called once when the runner stops at `pauseAt` (e.g. writes a marker file the test waits for). */
+  /** Whether to stop at `point` for `taskId` (asked each time the runner passes a pause point). */
+  readonly pauseAt?: (point: PausePoint, taskId: Hex) => boolean | Promise<boolean>
+  /** Called when the runner stops (e.g. writes a marker file the test waits for). */
   readonly onPause?: (point: PausePoint, taskId: Hex) => void | Promise<void>
 }
