@@ -27,7 +27,7 @@ export function usableMember(m: CommitteeMember): CommitteeMember {
   }
   const addrs = Array.isArray(m.multiaddrs) ? m.multiaddrs : []
   const multiaddrs = addrs
-    .filter((a) => typeof a === 'string' && a.length <= MAX_ADDR_LENGTH && parses(() => multiaddr(a)))
+    .filter((a) => typeof a === 'string' && a.startsWith('/') && a.length <= MAX_ADDR_LENGTH && parses(() => multiaddr(a)))
     .slice(0, MAX_ADDRS)
   return multiaddrs.length === addrs.length ? m : { ...m, multiaddrs }
 }
