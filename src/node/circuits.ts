@@ -23,6 +23,7 @@ import type { NodeHost } from './host.ts'
 import type { NodeStore } from './store.ts'
 import type { Hex } from './task-source.ts'
 import { silentLogger, type Logger } from './log.ts'
+import { readAtLeast } from './stream-read.ts'
 
 export const CIRCUIT_PROTOCOL = '/enigma/circuit/1.0.0'
 const MAX_CIRCUIT_BYTES = 64 * 1024 * 1024
@@ -257,15 +258,9 @@ export class CircuitProvider {
     // A peer that sends half a request, or never reads our answer, holds one of 16 slots: not for long.
     const timer = setTimeout(() => stream.abort(new Error('circuit request deadline')), this.#init.streamTimeoutMs ?? 10_000)
     try {
-      const chunks: Uint8Array[] = []
-      let have = 0
-      for await (const c of stream) {
-        const u = c instanceof Uint8Array ? c : c.subarray()
-        chunks.push(u); have += u.length
-        if (have >= 32) break
-      }
-      if (have < 32) { stream.abort(new Error('short request')); return }
-      const key = `0x${Buffer.concat(chunks).subarray(0, 32).toString('hex')}` as Hex
+      const req = await readAtLeast(stream, 32)
+      if (req.length < 32) { stream.abort(new Error('short request')); return }
+      const key = `0x${req.subarray(0, 32).toString('hex')}` as Hex
       await this.local(key)
       const hit = this.#cache.get(key)
       const head = Buffer.alloc(4)

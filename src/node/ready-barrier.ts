@@ -17,6 +17,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { MpcTimeoutError } from '../protocols/transport.ts'
 import { EnigmaError } from '../common/errors.ts'
 import type { NodeHost } from './host.ts'
+import { readAtLeast } from './stream-read.ts'
 import type { Hex } from './task-source.ts'
 
 export const READY_PROTOCOL = '/enigma/ready/1.0.0'
@@ -65,15 +66,9 @@ export class ReadyBarrier {
   async #serve(stream: Stream, peer: string): Promise<void> {
     const timer = setTimeout(() => stream.abort(new Error('ready request too slow')), 5_000)
     try {
-      const chunks: Uint8Array[] = []
-      let have = 0
-      for await (const c of stream) {
-        const u = c instanceof Uint8Array ? c : c.subarray()
-        chunks.push(u); have += u.length
-        if (have >= 32) break
-      }
-      if (have !== 32) { stream.abort(new Error('bad ready request')); return }
-      const taskId = `0x${Buffer.concat(chunks).toString('hex')}` as Hex
+      const req = await readAtLeast(stream, 32)
+      if (req.length !== 32) { stream.abort(new Error('bad ready request')); return }
+      const taskId = `0x${req.toString('hex')}` as Hex
       stream.send(Uint8Array.of(await this.#init.answer(taskId, peer)))
       await stream.close({ signal: AbortSignal.timeout(5_000) })
     } catch (e) {

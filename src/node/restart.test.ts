@@ -89,6 +89,15 @@ async function crashAndRestart(point: PausePoint, taskId: string): Promise<void>
   await cluster.restart(VICTIM) // throws if the node does not start
 }
 
+/** A new task whose victim will pause at `point`, with every input submitted. */
+async function fillAndPause(point: PausePoint): Promise<TaskSpec> {
+  const { spec, owner } = await newTask()
+  await cluster.pause(VICTIM, { point, taskId: spec.taskId })
+  await submitAll(spec, owner, 'alice', 10n)
+  await submitAll(spec, owner, 'bob', 3n)
+  return spec
+}
+
 async function allFinal(spec: TaskSpec, ms = 180_000): Promise<any[]> {
   return Promise.all(cluster.apis.map((api) => waitForTask(api, spec.taskId, ended, ms, 100)))
 }
@@ -111,20 +120,14 @@ const scenarios: Record<PausePoint, () => Promise<void>> = {
   },
 
   async barrier() {
-    const { spec, owner } = await newTask()
-    await cluster.pause(VICTIM, { point: 'barrier', taskId: spec.taskId })
-    await submitAll(spec, owner, 'alice', 10n)
-    await submitAll(spec, owner, 'bob', 3n)
+    const spec = await fillAndPause('barrier')
     await crashAndRestart('barrier', spec.taskId)
     // The peers kept asking the victim until it answered (before the fix they dropped it).
     for (const f of await allFinal(spec)) assert.deepEqual([f.state, f.result?.public], ['completed', WANT], JSON.stringify(f))
   },
 
   async computing() {
-    const { spec, owner } = await newTask()
-    await cluster.pause(VICTIM, { point: 'computing', taskId: spec.taskId })
-    await submitAll(spec, owner, 'alice', 10n)
-    await submitAll(spec, owner, 'bob', 3n)
+    const spec = await fillAndPause('computing')
     await crashAndRestart('computing', spec.taskId)
     const finals = await allFinal(spec)
     for (const [i, f] of finals.entries()) {
@@ -137,10 +140,7 @@ const scenarios: Record<PausePoint, () => Promise<void>> = {
   },
 
   async signed() {
-    const { spec, owner } = await newTask()
-    await cluster.pause(VICTIM, { point: 'signed', taskId: spec.taskId })
-    await submitAll(spec, owner, 'alice', 10n)
-    await submitAll(spec, owner, 'bob', 3n)
+    const spec = await fillAndPause('signed')
     await cluster.paused(VICTIM)
     const signer = cluster.nodes[VICTIM]!.info.account.toLowerCase()
     const mine = async () => (await attestations()).filter((a) => a.taskId === spec.taskId && a.signer.toLowerCase() === signer)
