@@ -35,7 +35,7 @@ export interface ApiInit {
   readonly burst?: number
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message)
   }
@@ -152,7 +152,8 @@ export class ApiServer {
         route = 'output'; this.#only(req, 'GET')
         const result = await this.#init.runner.getResult(id)
         if (!result) throw new HttpError(404, 'NOT_READY', 'no result for this task on this node (yet)')
-        const share = result.outputShares[parts[4]!]
+        // Own keys only: `constructor`, `__proto__`, `toString` are not outputs (issue #15).
+        const share = Object.hasOwn(result.outputShares, parts[4]!) ? result.outputShares[parts[4]!] : undefined
         if (!share) throw new HttpError(404, 'NO_SUCH_OUTPUT', 'no encrypted output of that name')
         return this.#json(res, 200, { taskId: id, output: parts[4], recipient: share.recipient, envelope: share.envelope })
       }
@@ -219,7 +220,8 @@ export class ApiServer {
   }
 }
 
-function parseSubmission(text: string): { envelope: Uint8Array; signature: Hex | undefined } {
+/** The body of an input submission, checked (exported for the fuzz test). */
+export function parseSubmission(text: string): { envelope: Uint8Array; signature: Hex | undefined } {
   let body: unknown
   try {
     body = JSON.parse(text)

@@ -29,6 +29,8 @@ export interface NodeConfig {
   readonly durable: boolean
   readonly maxBodyBytes: number
   readonly ratePerSecond: number
+  /** Ended tasks (records, shares, results) are deleted this long after they ended. */
+  readonly taskRetentionMs: number
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -46,7 +48,12 @@ export const DEFAULT_CONFIG: NodeConfig = {
   durable: false,
   maxBodyBytes: 1024 * 1024,
   ratePerSecond: 200,
+  taskRetentionMs: 7 * 24 * 3600 * 1000,
 }
+
+/** setTimeout's limit: a larger delay fires at once (Node clamps it to 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+const TIMEOUT_KEYS = ['mpcTimeoutMs', 'mpcStartTimeoutMs', 'computeTimeoutMs'] as const
 
 function bad(what: string): never {
   throw new NodeError('NODE_CONFIG_INVALID', `config: ${what}`)
@@ -71,6 +78,11 @@ export function checkConfig(raw: Record<string, unknown>): NodeConfig {
     if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) bad(`${k} must be a non-negative integer`)
   }
   if ((c.apiPort as number) > 65535) bad('apiPort must be ≤ 65535')
+  for (const k of TIMEOUT_KEYS) {
+    const v = c[k] as number
+    if (v < 1 || v > MAX_TIMER_MS) bad(`${k} must be between 1 and ${MAX_TIMER_MS} ms (2^31 - 1, the longest timer), got ${v}`)
+  }
+  if (!Number.isSafeInteger(c.taskRetentionMs) || (c.taskRetentionMs as number) < 0) bad('taskRetentionMs must be a non-negative integer (ms)')
   if (c.tasksFile !== undefined && typeof c.tasksFile !== 'string') bad('tasksFile must be a path')
   strings(c.circuitDirs, 'circuitDirs')
   if (typeof c.allowPrivateAddresses !== 'boolean' || typeof c.durable !== 'boolean') bad('allowPrivateAddresses and durable must be booleans')

@@ -102,6 +102,16 @@ async function unseal(file: KeyFileV1, passphrase: Secret<string> | undefined): 
   }
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw e
+  }
+}
+
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`
   const fh = await open(tmp, 'w', 0o600)
@@ -144,6 +154,12 @@ export async function loadOrCreateIdentity(dataDir: string, options: LoadIdentit
     const plain = file.encrypted ? await unseal(file, passphrase) : file.keys
     if (!plain) throw new NodeError('NODE_KEYSTORE_CORRUPT', `${path} holds no keys`)
     return { identity: await fromPlain(plain), created: false }
+  }
+  // A data dir that already holds a database but no key file lost its keys (a partial restore, a
+  // deleted file): a fresh identity would silently be a different node, with no stake and unable to
+  // read the envelopes on disk. Refuse; the operator restores keys.json from the backup.
+  if (await exists(join(dataDir, 'db'))) {
+    throw new NodeError('NODE_KEYSTORE_MISSING', `${path} is missing but ${join(dataDir, 'db')} exists: restore keys.json from your backup (a new key would be a different node); to start afresh, move the db folder away`)
   }
   const libp2pKey = await generateKeyPair('Ed25519')
   const plain: PlainKeys = {

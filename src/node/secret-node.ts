@@ -11,6 +11,8 @@ import { MpcNetwork } from './mpc-network.ts'
 import { CircuitProvider } from './circuits.ts'
 import { NodeStore } from './store.ts'
 import { TaskRunner } from './task-runner.ts'
+import { ReadyBarrier } from './ready-barrier.ts'
+import type { TestHooks } from './test-hooks.ts'
 import { ApiServer } from './api.ts'
 import { FileTaskSource } from './task-source-file.ts'
 import { loadOrCreateIdentity, publicIdentity, type NodeIdentity } from './identity.ts'
@@ -32,6 +34,10 @@ export interface SecretNodeOptions {
   readonly compute?: ComputeFn
   readonly source?: TaskSource
   readonly log?: Logger
+  /** Deadline of one circuit fetch attempt (ms, default 20 000); failed fetches are retried until the task's deadline. */
+  readonly circuitFetchTimeoutMs?: number
+  /** Test-only pause points: code only, never reachable from configuration (src/node/test-hooks.ts). */
+  readonly testHooks?: TestHooks
 }
 
 export class SecretNode {
@@ -47,6 +53,7 @@ export class SecretNode {
   runner!: TaskRunner
   api!: ApiServer
   source!: TaskSource
+  barrier!: ReadyBarrier
   #started = false
 
   constructor(config: NodeConfig, options: SecretNodeOptions = {}) {
@@ -67,6 +74,9 @@ export class SecretNode {
     await this.host.start()
     this.net = new MpcNetwork(this.host, {
       defaultTimeoutMs: cfg.mpcTimeoutMs,
+      // Frames for a task this node does not know yet (restarting, or the source is behind) must
+      // outlive the ready barrier, or a peer's first round is lost while we catch up (issue #15).
+      limboTtlMs: Math.max(30_000, cfg.mpcStartTimeoutMs),
       onEvent: (e) => {
         if (e.kind === 'refused') { this.metrics.refusedPeers.inc(); this.log.warn('peer refused', { peer: e.peer, session: e.session, reason: e.reason }) }
         else if (e.kind === 'dial-failed') this.log.debug('mpc dial failed', { peer: e.peer, error: e.error })
@@ -90,12 +100,15 @@ export class SecretNode {
     })
     this.source = this.#options.source ?? (cfg.tasksFile ? new FileTaskSource({ path: cfg.tasksFile, log: this.log }) : emptySource)
     await this.source.start()
+    this.barrier = new ReadyBarrier(this.host, { answer: (taskId, peer) => this.runner.readyAnswer(taskId, peer) })
     this.runner = new TaskRunner({
-      identity, store: this.store, net: this.net, circuits: this.circuits, source: this.source,
+      identity, store: this.store, net: this.net, circuits: this.circuits, source: this.source, barrier: this.barrier,
       compute: this.#options.compute, log: this.log, metrics: this.metrics,
       mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs, startTimeoutMs: cfg.mpcStartTimeoutMs,
+      retentionMs: cfg.taskRetentionMs, circuitFetchTimeoutMs: this.#options.circuitFetchTimeoutMs, testHooks: this.#options.testHooks,
       onTaskEnd: (taskId, state, reason) => this.#announce(taskId, state, reason),
     })
+    await this.barrier.start()
     await this.runner.start()
     this.api = new ApiServer({
       runner: this.runner, info: () => this.info(), metrics: this.metrics, log: this.log,
@@ -135,26 +148,17 @@ export class SecretNode {
     this.metrics.peers(() => [[{}, this.host.getPeers().length]])
     this.metrics.mpcBytes(() => [[{ direction: 'sent' }, this.net.totals.bytesSent], [{ direction: 'received' }, this.net.totals.bytesReceived]])
     this.metrics.mpcFrames(() => [[{ direction: 'sent' }, this.net.totals.framesSent], [{ direction: 'received' }, this.net.totals.framesReceived]])
-    const counts = new Map<string, number>()
-    let refreshing = false
-    this.metrics.tasksByState(() => {
-      // Gauges are read synchronously; refresh from LevelDB in the background for the next scrape.
-      if (!refreshing && this.#started) {
-        refreshing = true
-        void this.store.listTasks().then((ts) => {
-          counts.clear()
-          for (const s of ['waiting-inputs', 'computing', 'completed', 'failed', 'cancelled']) counts.set(s, 0)
-          for (const t of ts) counts.set(t.state, (counts.get(t.state) ?? 0) + 1)
-        }).catch(() => {}).finally(() => { refreshing = false })
-      }
-      return [...counts].map(([state, v]) => [{ state }, v] as [Record<string, string>, number])
-    })
+    // Counts kept by the store as tasks change state: a scrape never reads the task records.
+    this.metrics.tasksByState(() => this.#started
+      ? [...this.store.countsByState()].map(([state, v]) => [{ state }, v] as [Record<string, string>, number])
+      : [])
   }
 
   async stop(): Promise<void> {
     const steps: [string, () => Promise<void>][] = [
       ['api', async () => { if (this.api) await this.api.stop() }],
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
+      ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],
       ['source', async () => { if (this.source) await this.source.stop() }],
       ['circuits', async () => { if (this.circuits) await this.circuits.stop() }],
       ['mpc', async () => { if (this.net) await this.net.stop() }],

@@ -8,6 +8,15 @@
  *
  * Shares are stored as the client's ciphertext envelope, never decrypted: a stolen disk reveals no
  * share without the node's X25519 key.
+ *
+ * Growth (issue #15, defect 9): beside each task record the store keeps small index keys, so nothing
+ * periodic reads every record: `open:<id>` for tasks still waiting or computing (the deadline
+ * sweeper walks these), `st:<state>:<id>` (counted once at open, then counts are kept in memory for
+ * `/metrics`), and `ended:<ms>:<id>` in end-time order (pruning walks the oldest first).
+ *
+ * Signing (defect 5): a result and the node's signature over it are written in one batch with
+ * `sync: true` *before* the attestation leaves the process, so a crash can never make the node
+ * sign a second, different result for the same task (fixed-point outputs differ between runs).
  */
 import { ClassicLevel } from 'classic-level'
 import { join } from 'node:path'
@@ -47,16 +56,30 @@ export interface ResultRecord {
   readonly completedAt: number
 }
 
-type Value = TaskRecord | ShareRecord | ResultRecord | { hex: Hex }
+type Value = TaskRecord | ShareRecord | ResultRecord | Attestation | { hex: Hex } | string
+
+export const TASK_STATES: readonly TaskState[] = ['waiting-inputs', 'computing', 'completed', 'failed', 'cancelled']
+const ENDED: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled'])
+/** Bumped when index keys change; an older database is indexed once at open. */
+const INDEX_VERSION = '1'
+
+export function isEnded(state: TaskState): boolean {
+  return ENDED.has(state)
+}
+
+const pad = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(16, '0')
 
 export interface NodeStoreOptions {
   /** fsync every write (survives power loss, ~10× slower). Default false: survives kill -9. */
   readonly durable?: boolean
 }
 
+type Op = { type: 'put'; key: string; value: Value } | { type: 'del'; key: string }
+
 export class NodeStore {
   readonly #db: ClassicLevel<string, Value>
   readonly #sync: boolean
+  readonly #counts = new Map<TaskState, number>()
 
   constructor(dataDir: string, options: NodeStoreOptions = {}) {
     this.#db = new ClassicLevel<string, Value>(join(dataDir, 'db'), { valueEncoding: 'json' })
@@ -65,6 +88,20 @@ export class NodeStore {
 
   async open(): Promise<void> {
     await this.#db.open()
+    if ((await this.#db.get('meta:index-version')) !== INDEX_VERSION) await this.#reindex()
+    for (const s of TASK_STATES) this.#counts.set(s, 0)
+    for await (const k of this.#db.keys({ gte: 'st:', lt: 'st;' })) {
+      const state = k.slice(3, k.indexOf(':', 3)) as TaskState
+      this.#counts.set(state, (this.#counts.get(state) ?? 0) + 1)
+    }
+  }
+
+  /** A database written before the indexes existed: index it once (the only full scan). */
+  async #reindex(): Promise<void> {
+    const ops: Op[] = []
+    for await (const v of this.#db.values({ gte: 'task:', lt: 'task;' })) ops.push(...this.#indexOps(undefined, v as TaskRecord))
+    ops.push({ type: 'put', key: 'meta:index-version', value: INDEX_VERSION })
+    await this.#db.batch(ops as never, { sync: true })
   }
 
   async close(): Promise<void> {
@@ -80,14 +117,83 @@ export class NodeStore {
     return this.#get<TaskRecord>(`task:${taskId}`)
   }
 
-  async putTask(record: TaskRecord): Promise<void> {
-    await this.#db.put(`task:${record.spec.taskId}`, record, { sync: this.#sync })
+  /** Index keys that move a task from `prev` (undefined: new) to `next`. */
+  #indexOps(prev: TaskRecord | undefined, next: TaskRecord): Op[] {
+    const id = next.spec.taskId
+    if (prev?.state === next.state) return []
+    const ops: Op[] = []
+    if (prev) ops.push({ type: 'del', key: `st:${prev.state}:${id}` })
+    ops.push({ type: 'put', key: `st:${next.state}:${id}`, value: '' })
+    if (isEnded(next.state)) {
+      ops.push({ type: 'del', key: `open:${id}` })
+      if (!prev || !isEnded(prev.state)) ops.push({ type: 'put', key: `ended:${pad(next.updatedAt)}:${id}`, value: id })
+    } else {
+      ops.push({ type: 'put', key: `open:${id}`, value: '' })
+    }
+    return ops
   }
 
+  #count(prev: TaskRecord | undefined, next: TaskRecord): void {
+    if (prev?.state === next.state) return
+    if (prev) this.#counts.set(prev.state, Math.max(0, (this.#counts.get(prev.state) ?? 0) - 1))
+    this.#counts.set(next.state, (this.#counts.get(next.state) ?? 0) + 1)
+  }
+
+  /** Write a task record with its index keys. Callers serialise writes per task (the runner's lock). */
+  async putTask(record: TaskRecord, extra: Op[] = [], sync = this.#sync): Promise<void> {
+    const prev = await this.getTask(record.spec.taskId)
+    await this.#db.batch([
+      { type: 'put', key: `task:${record.spec.taskId}`, value: record },
+      ...this.#indexOps(prev, record), ...extra,
+    ] as never, { sync })
+    this.#count(prev, record)
+  }
+
+  /** Tasks still waiting for inputs or computing (an index: never a scan of every record). */
+  async listOpenTasks(): Promise<TaskRecord[]> {
+    const ids: string[] = []
+    for await (const k of this.#db.keys({ gte: 'open:', lt: 'open;' })) ids.push(k.slice(5))
+    const recs = ids.length ? await this.#db.getMany(ids.map((id) => `task:${id}`)) : []
+    return recs.filter((r): r is TaskRecord => r !== undefined && typeof r === 'object' && 'spec' in r)
+  }
+
+  /** Tasks that ended at or after `sinceMs` (end-time index), oldest first. */
+  async listEndedSince(sinceMs: number, limit = 10_000): Promise<TaskRecord[]> {
+    const ids: string[] = []
+    for await (const v of this.#db.values({ gte: `ended:${pad(sinceMs)}`, lt: 'ended;', limit })) ids.push(v as string)
+    const recs = ids.length ? await this.#db.getMany(ids.map((id) => `task:${id}`)) : []
+    return recs.filter((r): r is TaskRecord => r !== undefined && typeof r === 'object' && 'spec' in r)
+  }
+
+  /** Every task record (tests and tools only: O(all tasks)). */
   async listTasks(): Promise<TaskRecord[]> {
     const out: TaskRecord[] = []
     for await (const v of this.#db.values({ gte: 'task:', lt: 'task;' })) out.push(v as TaskRecord)
     return out
+  }
+
+  /** Tasks by state, kept in memory (for `/metrics`: no scan per scrape). */
+  countsByState(): ReadonlyMap<TaskState, number> {
+    return this.#counts
+  }
+
+  /**
+   * Delete tasks that ended before `beforeMs` with their shares, results and signatures, oldest
+   * first, at most `limit` per call. Returns how many were deleted.
+   */
+  async pruneEndedBefore(beforeMs: number, limit = 1_000): Promise<number> {
+    const entries: [string, string][] = []
+    for await (const [k, v] of this.#db.iterator({ gte: 'ended:', lt: `ended:${pad(beforeMs)}`, limit })) entries.push([k, v as string])
+    for (const [key, id] of entries) {
+      const rec = await this.getTask(id as Hex)
+      await this.#db.clear({ gte: `share:${id}:`, lt: `share:${id};` })
+      await this.#db.batch([
+        { type: 'del', key }, { type: 'del', key: `task:${id}` }, { type: 'del', key: `result:${id}` }, { type: 'del', key: `signed:${id}` },
+        { type: 'del', key: `open:${id}` }, ...(rec ? [{ type: 'del', key: `st:${rec.state}:${id}` }] : []),
+      ] as never, { sync: this.#sync })
+      if (rec) this.#counts.set(rec.state, Math.max(0, (this.#counts.get(rec.state) ?? 0) - 1))
+    }
+    return entries.length
   }
 
   /**
@@ -109,15 +215,24 @@ export class NodeStore {
     return this.#get<ShareRecord>(`share:${taskId}:${slot}`)
   }
 
+  /**
+   * The result, the node's signature over it and the task's `completed` state in one batch, always
+   * with `sync: true` (whatever `durable` says): this record is what stops a restarted node from
+   * signing a different result for the task, so it must be on disk before the signature is sent.
+   */
   async putResult(result: ResultRecord, task: TaskRecord): Promise<void> {
-    await this.#db.batch([
-      { type: 'put', key: `result:${result.taskId}`, value: result as Value },
-      { type: 'put', key: `task:${task.spec.taskId}`, value: { ...task, state: 'completed', updatedAt: Date.now() } as TaskRecord as Value },
-    ] as const, { sync: this.#sync })
+    const extra: Op[] = [{ type: 'put', key: `result:${result.taskId}`, value: result }]
+    if (result.attestation) extra.push({ type: 'put', key: `signed:${result.taskId}`, value: result.attestation })
+    await this.putTask({ ...task, state: 'completed', updatedAt: Date.now() }, extra, true)
   }
 
   getResult(taskId: Hex): Promise<ResultRecord | undefined> {
     return this.#get<ResultRecord>(`result:${taskId}`)
+  }
+
+  /** The attestation this node signed for a task, if any (kept until the task is pruned). */
+  getSigned(taskId: Hex): Promise<Attestation | undefined> {
+    return this.#get<Attestation>(`signed:${taskId}`)
   }
 
   async putCircuit(codeHash: Hex, bytes: Uint8Array): Promise<void> {

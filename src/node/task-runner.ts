@@ -5,9 +5,18 @@
  * to their recipient) and signs an attestation for the chain layer.
  *
  * States: waiting-inputs → computing → completed | failed; cancelled from the source at any time
- * before completion. Crash rules: a task found `computing` at start-up was cut mid-computation (its
- * in-memory MPC state is gone, and peers have moved on or failed), so it ends `failed` with that
- * reason; a task `waiting-inputs` simply continues: every acknowledged share is on disk.
+ * before completion. Crash rules (issue #15): start-up never depends on a stored task being
+ * well-formed (each task is resumed in its own try, a bad one fails alone); a task found `computing`
+ * was cut mid-computation (its in-memory MPC state is gone, and peers have moved on or failed), so it
+ * ends `failed` with that reason; a task `waiting-inputs` continues (every acknowledged share is on
+ * disk) unless the source says it is closed; a completed task's stored attestation is published
+ * again while the task is open at the source (the node may have been one of exactly t+1 signers).
+ *
+ * Signing: the result and the signature are written with sync before the attestation leaves the
+ * process, and a task that already has a signature is never signed with different content.
+ *
+ * Time: deadlines are judged by the source's clock (chain time) with its skew margin: inputs are
+ * waited for until `deadline + skew`, the ready barrier and the computation end by `deadline - skew`.
  */
 import { verifyMessage, keccak256, encodeAbiParameters } from 'viem'
 import { getField, type Field, type FieldVector } from '../field/index.ts'
@@ -15,8 +24,8 @@ import type { Circuit } from '../circuit/index.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { openEnvelope, sealEnvelope, inputSubmissionMessage, EnvelopeError } from '../sharing/envelope.ts'
 import { signAttestation } from './attestation.ts'
-import type { Attestation, Hex, ReceiptDomain, TaskEvent, TaskSource, TaskSpec } from './task-source.ts'
-import type { NodeStore, ResultRecord, TaskRecord, TaskState } from './store.ts'
+import { DEFAULT_SKEW_SECONDS, type Attestation, type Hex, type ReceiptDomain, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from './task-source.ts'
+import { isEnded, type NodeStore, type ResultRecord, type TaskRecord, type TaskState } from './store.ts'
 import type { MpcNetwork, Libp2pSessionTransport } from './mpc-network.ts'
 import type { CircuitProvider } from './circuits.ts'
 import type { ComputeFn, DealtSlot } from './compute.ts'
@@ -25,6 +34,9 @@ import type { Logger } from './log.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { NodeError } from './errors.ts'
 import { checkSlotsCover, slotLayout } from './slots.ts'
+import { withUsableCommittee } from './committee-check.ts'
+import { READY, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
+import type { PausePoint, TestHooks } from './test-hooks.ts'
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 /** Receipt domain for tasks that name none (local file source, devnet without a controller). */
@@ -47,7 +59,20 @@ export interface TaskRunnerInit {
   readonly startTimeoutMs?: number
   /** Called when a task ends (tests, gossip). */
   readonly onTaskEnd?: (taskId: Hex, state: TaskState, reason?: string) => void
+  /** The members' ready barrier (src/node/ready-barrier.ts). */
+  readonly barrier: ReadyBarrier
+  /** Ended tasks are deleted this long after they ended (ms; default 7 days). */
+  readonly retentionMs?: number
+  /** Deadline of one circuit fetch attempt (ms); failed attempts are retried with backoff until the task's deadline. */
+  readonly circuitFetchTimeoutMs?: number
+  /** Test-only pause points (never reachable from configuration). */
+  readonly testHooks?: TestHooks
 }
+
+/** How far back completed tasks are considered for re-publishing their attestation at start-up. */
+const REPUBLISH_WINDOW_MS = 7 * 24 * 3600 * 1000
+const SWEEP_MS = 2_000
+const PRUNE_MS = 60_000
 
 export interface SubmitResult {
   readonly accepted: boolean
@@ -61,9 +86,14 @@ export class TaskRunner {
   readonly #init: TaskRunnerInit
   readonly #log: Logger
   readonly #locks = new Map<Hex, Promise<unknown>>()
+  /** Tasks whose barrier/computation runs in this process, and their abort handles. */
   readonly #running = new Map<Hex, AbortController>()
+  /** Tasks at (or past) the ready barrier here, with their members' peer ids. */
+  readonly #atBarrier = new Map<Hex, ReadonlySet<string>>()
+  readonly #stop = new AbortController()
   #unsubscribe: (() => void) | undefined
   #sweeper: ReturnType<typeof setInterval> | undefined
+  #pruner: ReturnType<typeof setInterval> | undefined
   #stopped = false
 
   constructor(init: TaskRunnerInit) {
@@ -75,28 +105,104 @@ export class TaskRunner {
     return this.#init.identity.peerId
   }
 
-  async start(): Promise<void> {
-    for (const rec of await this.#init.store.listTasks()) {
-      if (rec.state === 'computing') {
-        await this.#end(rec, 'failed', 'interrupted: the node stopped during the computation')
-      } else if (rec.state === 'waiting-inputs') {
-        this.#init.net.expect(rec.spec.taskId, rec.spec.committee)
-        void this.#prepare(rec.spec)
-      }
-    }
-    this.#unsubscribe = this.#init.source.subscribe((e) => { void this.#onEvent(e) })
-    for (const spec of await this.#init.source.openTasks()) await this.#onEvent({ kind: 'created', task: spec })
-    this.#sweeper = setInterval(() => { void this.#sweepDeadlines() }, 2_000)
-    this.#sweeper.unref()
+  /** The clock deadlines are judged by: the source's (chain time), else the local clock. */
+  get clock(): SourceClock {
+    return this.#init.source.clock ?? LOCAL_CLOCK
   }
 
-  /** A task still missing inputs at its deadline can never complete: end it, naming what is missing. */
+  async start(): Promise<void> {
+    const status = await this.#statusOracle()
+    // Each stored task is resumed on its own: a malformed record fails alone and never stops start-up.
+    for (const rec of await this.#init.store.listOpenTasks()) {
+      try {
+        await this.#resume(rec, await status(rec.spec))
+      } catch (err) {
+        this.#log.error('resuming a stored task failed; marking it failed', { taskId: rec.spec?.taskId, err })
+        await this.#withLock(rec.spec.taskId, async () => {
+          const cur = await this.#init.store.getTask(rec.spec.taskId)
+          if (cur && !isEnded(cur.state)) await this.#end(cur, 'failed', `bad task: ${errText(err)}`)
+        }).catch((e: unknown) => this.#log.error('could not mark a bad stored task failed', { err: e }))
+      }
+    }
+    await this.#republish(status)
+    this.#unsubscribe = this.#init.source.subscribe((e) => { void this.#onEvent(e) })
+    for (const spec of await this.#init.source.openTasks()) await this.#onEvent({ kind: 'created', task: spec })
+    this.#sweeper = setInterval(() => { void this.#sweepDeadlines() }, SWEEP_MS)
+    this.#sweeper.unref()
+    this.#pruner = setInterval(() => { void this.#prune() }, PRUNE_MS)
+    this.#pruner.unref()
+    void this.#prune()
+  }
+
+  /** Ask the source about stored tasks: its own `taskStatus`, else `openTasks()` and the clock. */
+  async #statusOracle(): Promise<(spec: TaskSpec) => Promise<SourceTaskStatus>> {
+    const src = this.#init.source
+    const clock = this.clock
+    const expired = (spec: TaskSpec) => clock.now() > spec.deadline + clock.skewSeconds
+    if (src.taskStatus) {
+      return async (spec) => {
+        try {
+          const s = await src.taskStatus!(spec.taskId)
+          return s === 'unknown' && expired(spec) ? 'closed' : s
+        } catch (err) {
+          this.#log.warn('task source could not tell whether a task is open', { taskId: spec.taskId, err })
+          return expired(spec) ? 'closed' : 'unknown'
+        }
+      }
+    }
+    let open = new Set<string>()
+    try {
+      open = new Set((await src.openTasks()).map((t) => t.taskId.toLowerCase()))
+    } catch (err) {
+      this.#log.warn('task source could not list open tasks', { err })
+    }
+    return async (spec) => open.has(spec.taskId.toLowerCase()) ? 'open' : expired(spec) ? 'closed' : 'unknown'
+  }
+
+  async #resume(rec: TaskRecord, status: SourceTaskStatus): Promise<void> {
+    const id = rec.spec.taskId
+    if (rec.state === 'computing') {
+      await this.#withLock(id, () => this.#end(rec, 'failed', 'interrupted: the node stopped during the computation'))
+    } else if (rec.state === 'waiting-inputs') {
+      if (status === 'closed') {
+        await this.#withLock(id, () => this.#end(rec, 'cancelled', 'closed at the task source while the node was down'))
+        return
+      }
+      const spec = withUsableCommittee(rec.spec)
+      this.#init.net.expect(id, spec.committee)
+      void this.#prepare(spec)
+    }
+  }
+
+  /** Publish again the attestations of completed tasks that are still open at the source. */
+  async #republish(status: (spec: TaskSpec) => Promise<SourceTaskStatus>): Promise<void> {
+    if (!this.#init.source.publishAttestation) return
+    let recs: TaskRecord[] = []
+    try {
+      recs = await this.#init.store.listEndedSince(Date.now() - REPUBLISH_WINDOW_MS)
+    } catch (err) {
+      this.#log.warn('listing ended tasks failed', { err })
+    }
+    for (const rec of recs) {
+      if (rec.state !== 'completed') continue
+      try {
+        const signed = await this.#init.store.getSigned(rec.spec.taskId)
+        if (!signed || (await status(rec.spec)) !== 'open') continue
+        await this.#init.source.publishAttestation(signed)
+        this.#log.info('attestation published again after restart', { taskId: rec.spec.taskId, outputHash: signed.outputHash })
+      } catch (err) {
+        this.#log.warn('re-publishing an attestation failed', { taskId: rec.spec.taskId, err })
+      }
+    }
+  }
+
+  /** A task still missing inputs after its deadline (plus skew) can never complete: end it, naming what is missing. */
   async #sweepDeadlines(): Promise<void> {
     if (this.#stopped) return
     try {
-      const now = Date.now() / 1000
-      for (const rec of await this.#init.store.listTasks()) {
-        if (rec.state !== 'waiting-inputs' || rec.spec.deadline > now) continue
+      const clock = this.clock
+      for (const rec of await this.#init.store.listOpenTasks()) {
+        if (rec.state !== 'waiting-inputs' || rec.spec.deadline + clock.skewSeconds >= clock.now()) continue
         await this.#withLock(rec.spec.taskId, async () => {
           const cur = await this.#init.store.getTask(rec.spec.taskId)
           if (!cur || cur.state !== 'waiting-inputs') return
@@ -109,10 +215,22 @@ export class TaskRunner {
     }
   }
 
+  async #prune(): Promise<void> {
+    if (this.#stopped) return
+    try {
+      const n = await this.#init.store.pruneEndedBefore(Date.now() - (this.#init.retentionMs ?? 7 * 24 * 3600 * 1000))
+      if (n > 0) this.#log.info('pruned ended tasks', { count: n })
+    } catch (err) {
+      if (!this.#stopped) this.#log.warn('pruning failed', { err })
+    }
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#stop.abort(new NodeError('NODE_TASK_STATE', 'node stopping'))
     this.#unsubscribe?.()
     if (this.#sweeper) clearInterval(this.#sweeper)
+    if (this.#pruner) clearInterval(this.#pruner)
     for (const ac of this.#running.values()) ac.abort(new NodeError('NODE_TASK_STATE', 'node stopping'))
     await Promise.allSettled([...this.#locks.values()])
   }
@@ -131,24 +249,58 @@ export class TaskRunner {
     return spec.committee.findIndex((m) => m.peerId === this.peerId)
   }
 
+  /** Stop here if a test asked to (test hooks only; see test-hooks.ts). Resolves only when the node stops. */
+  async #pause(point: PausePoint, taskId: Hex): Promise<void> {
+    const hooks = this.#init.testHooks
+    if (!hooks?.pauseAt || !(await hooks.pauseAt(point, taskId))) return
+    this.#log.warn('test hook: paused', { point, taskId })
+    await hooks.onPause?.(point, taskId)
+    await new Promise<void>((resolve) => this.#stop.signal.addEventListener('abort', () => resolve(), { once: true }))
+    throw new NodeError('NODE_TASK_STATE', 'node stopping')
+  }
+
+  /** This node's answer to a member asking whether it is at the ready barrier of a task. */
+  async readyAnswer(taskId: Hex, peer: string): Promise<ReadyAnswer> {
+    const id = taskId.toLowerCase() as Hex
+    const members = this.#atBarrier.get(id)
+    if (members) return members.has(peer) ? READY : NOT_YET
+    const rec = await this.#init.store.getTask(id).catch(() => undefined)
+    if (rec && isEnded(rec.state) && rec.spec.committee.some((m) => m.peerId === peer)) return ENDED
+    return NOT_YET
+  }
+
   async #onEvent(e: TaskEvent): Promise<void> {
     if (this.#stopped) return
     try {
       if (e.kind === 'created') {
-        const spec = e.task
-        if (this.#myIndex(spec) < 0) return
-        await this.#withLock(spec.taskId, async () => {
-          if (await this.#init.store.getTask(spec.taskId)) return
+        if (this.#myIndex(e.task) < 0) return
+        // A task already past its deadline (a late node, a pruned task listed again) is not taken on.
+        if (this.clock.now() > e.task.deadline + this.clock.skewSeconds) return
+        // Sessions and circuit fetches are set up once per task: only when this event is news.
+        const fresh = await this.#withLock(e.task.taskId, async (): Promise<TaskSpec | undefined> => {
+          if (await this.#init.store.getTask(e.task.taskId)) return undefined
           const now = Date.now()
+          let spec: TaskSpec
+          try {
+            spec = withUsableCommittee(e.task)
+          } catch (err) {
+            const reason = `bad task: ${errText(err)}`
+            await this.#init.store.putTask({ spec: e.task, state: 'failed', reason, inputs: [], createdAt: now, updatedAt: now })
+            this.#log.warn('task refused', { taskId: e.task.taskId, reason })
+            this.#init.onTaskEnd?.(e.task.taskId, 'failed', reason)
+            return undefined
+          }
           await this.#init.store.putTask({ spec, state: 'waiting-inputs', inputs: [], createdAt: now, updatedAt: now })
           this.#log.info('task accepted', { taskId: spec.taskId, n: spec.n, t: spec.t, security: spec.security, slots: spec.inputSlots.length })
+          return spec
         })
-        this.#init.net.expect(spec.taskId, spec.committee)
-        void this.#prepare(spec)
+        if (!fresh) return
+        this.#init.net.expect(fresh.taskId, fresh.committee)
+        void this.#prepare(fresh)
       } else if (e.kind === 'cancelled') {
         await this.#withLock(e.taskId, async () => {
           const rec = await this.#init.store.getTask(e.taskId)
-          if (rec && rec.state !== 'completed' && rec.state !== 'failed') await this.#end(rec, 'cancelled', e.reason)
+          if (rec && !isEnded(rec.state)) await this.#end(rec, 'cancelled', e.reason)
         })
         this.#running.get(e.taskId)?.abort(new NodeError('NODE_TASK_STATE', `cancelled: ${e.reason}`))
       }
@@ -157,23 +309,34 @@ export class TaskRunner {
     }
   }
 
-  /** Fetch and check the circuit early, so input checks and the computation need not wait for it. */
+  /**
+   * Fetch and check the circuit early, so input checks and the computation need not wait for it. A
+   * fetch that finds no source is retried with backoff until the task can no longer complete (the
+   * provider may come up later), so submissions are refused with 503 only while it is really missing.
+   */
   async #prepare(spec: TaskSpec): Promise<Circuit | undefined> {
-    try {
-      const circuit = await this.#init.circuits.get(spec.codeHash)
-      checkSlotsCover(circuit, spec.inputSlots.map((s) => s.name))
-      await this.#maybeCompute(spec.taskId)
-      return circuit
-    } catch (e) {
-      if (this.#stopped) return undefined
-      this.#log.warn('circuit not ready', { taskId: spec.taskId, codeHash: spec.codeHash, err: e })
-      await this.#withLock(spec.taskId, async () => {
-        const rec = await this.#init.store.getTask(spec.taskId)
-        if (rec && rec.state === 'waiting-inputs' && isEnigmaError(e) && (e.code === 'NODE_CIRCUIT_MISMATCH' || e.code === 'NODE_SLOT_UNKNOWN')) {
-          await this.#end(rec, 'failed', `bad task: ${(e as NodeError).shortMessage}`)
-        }
-      }).catch((err: unknown) => this.#log.warn('marking a bad task failed did not work', { err }))
-      return undefined
+    let backoffMs = 1_000
+    for (;;) {
+      try {
+        const signal = AbortSignal.any([this.#stop.signal, AbortSignal.timeout(this.#init.circuitFetchTimeoutMs ?? 20_000)])
+        const circuit = await this.#init.circuits.get(spec.codeHash, { signal })
+        checkSlotsCover(circuit, spec.inputSlots.map((s) => s.name))
+        await this.#maybeCompute(spec.taskId)
+        return circuit
+      } catch (e) {
+        if (this.#stopped) return undefined
+        const bad = isEnigmaError(e) && (e.code === 'NODE_CIRCUIT_MISMATCH' || e.code === 'NODE_SLOT_UNKNOWN')
+        this.#log.warn(bad ? 'bad task' : 'circuit not ready; will retry', { taskId: spec.taskId, codeHash: spec.codeHash, err: e, retryInMs: bad ? undefined : backoffMs })
+        const still = await this.#withLock(spec.taskId, async () => {
+          const rec = await this.#init.store.getTask(spec.taskId)
+          if (!rec || rec.state !== 'waiting-inputs') return false
+          if (bad) { await this.#end(rec, 'failed', `bad task: ${(e as NodeError).shortMessage}`); return false }
+          return this.clock.now() <= spec.deadline + this.clock.skewSeconds
+        }).catch((err: unknown) => { this.#log.warn('checking a task after a failed fetch did not work', { err }); return false })
+        if (!still) return undefined
+        await sleep(backoffMs, this.#stop.signal)
+        backoffMs = Math.min(backoffMs * 2, 30_000)
+      }
     }
   }
 
@@ -189,6 +352,8 @@ export class TaskRunner {
    * A client hands this node its envelope for one slot. Checked before anything is stored: the task
    * and slot exist and accept inputs, the owner signed it, it decrypts under this task/slot/node, and
    * it holds exactly the slot's number of canonical field elements. Stored before it is acknowledged.
+   * The same envelope again is acknowledged (an idempotent retry, also after the task moved on); a
+   * different one for a filled slot is refused (409).
    */
   async submitInput(taskId: Hex, slot: string, envelope: Uint8Array, signature: Hex | undefined): Promise<SubmitResult> {
     const result = await this.#withLock(taskId, async (): Promise<SubmitResult> => {
@@ -220,6 +385,7 @@ export class TaskRunner {
       decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope) // throws NODE_SHARE_INVALID
       const stored = await this.#init.store.putShare({ taskId, slot, envelope: envelopeHex, receivedAt: Date.now() }, rec)
       this.#init.metrics.sharesReceived.inc({ outcome: 'accepted' })
+      await this.#pause('input-stored', taskId)
       return { accepted: stored, duplicate: !stored, received: rec.inputs.length + 1, expected: spec.inputSlots.length }
     }).catch((e: unknown) => {
       this.#init.metrics.sharesReceived.inc({ outcome: isEnigmaError(e) ? e.code : 'error' })
@@ -233,87 +399,125 @@ export class TaskRunner {
 
   async #maybeCompute(taskId: Hex): Promise<void> {
     const begin = await this.#withLock(taskId, async () => {
+      if (this.#running.has(taskId) || this.#stopped) return undefined
       const rec = await this.#init.store.getTask(taskId)
       if (!rec || rec.state !== 'waiting-inputs' || rec.inputs.length < rec.spec.inputSlots.length) return undefined
       if (!(await this.#init.circuits.local(rec.spec.codeHash))) return undefined
-      const computing: TaskRecord = { ...rec, state: 'computing', updatedAt: Date.now() }
-      await this.#init.store.putTask(computing)
-      return computing
+      const ac = new AbortController()
+      this.#running.set(taskId, ac)
+      return { rec, ac }
     })
-    if (begin) await this.#compute(begin)
+    if (!begin) return
+    try {
+      await this.#compute(begin.rec, begin.ac)
+    } finally {
+      this.#running.delete(taskId)
+      this.#atBarrier.delete(taskId)
+    }
   }
 
-  async #compute(rec: TaskRecord): Promise<void> {
+  /** Milliseconds until the task must have ended here: its deadline minus the source clock's skew. */
+  #msLeft(spec: TaskSpec): number {
+    const clock = this.clock
+    return Math.floor((spec.deadline - clock.skewSeconds - clock.now()) * 1000)
+  }
+
+  async #compute(rec: TaskRecord, ac: AbortController): Promise<void> {
     const spec = rec.spec
     const started = Date.now()
-    const ac = new AbortController()
-    this.#running.set(spec.taskId, ac)
     const log = this.#log.child({ taskId: spec.taskId })
-    let transport: Libp2pSessionTransport | undefined
+    const self = this.#myIndex(spec)
+    const peerOf = (party: number) => spec.committee[party]?.peerId ?? '?'
     try {
       if (!this.#init.compute) throw new NodeError('NODE_ENGINE_UNAVAILABLE', 'this build has no MPC engine wired in')
       const circuit = await this.#init.circuits.local(spec.codeHash)
       if (!circuit) throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `circuit ${spec.codeHash} vanished`)
       const field = getField(circuit.field)
-      const self = this.#myIndex(spec)
       const slots = await this.#gatherInputs(spec, circuit, field, self)
+      // Members reach this point when *their* last input share arrives, seconds apart, and one may be
+      // restarting: the ready barrier waits for all of them (asking again until each answers), bounded
+      // by the start timeout and by the deadline, so the per-message deadline below only ever blames a
+      // member that is really silent.
+      const barrierMs = Math.min(this.#init.startTimeoutMs ?? 60_000, this.#msLeft(spec))
+      if (barrierMs <= 0) throw new NodeError('NODE_TASK_STATE', 'timeout: too close to the deadline to start the computation')
+      await this.#pause('barrier', spec.taskId)
+      this.#atBarrier.set(spec.taskId, new Set(spec.committee.map((m) => m.peerId)))
+      log.info('at the ready barrier', { self, ms: barrierMs })
+      await this.#init.barrier.wait(spec.taskId, spec.committee.map((m) => m.peerId), self, barrierMs, AbortSignal.any([ac.signal, this.#stop.signal]))
+      const computing = await this.#withLock(spec.taskId, async () => {
+        const cur = await this.#init.store.getTask(spec.taskId)
+        if (!cur || cur.state !== 'waiting-inputs' || ac.signal.aborted) return undefined
+        const next: TaskRecord = { ...cur, state: 'computing', updatedAt: Date.now() }
+        await this.#init.store.putTask(next)
+        return next
+      })
+      if (!computing) { log.info('task ended while at the ready barrier'); return }
       log.info('computation starting', { self, gates: circuit.gates.length })
-      transport = this.#init.net.openSession({
-        session: spec.taskId,
-        committee: spec.committee,
-        timeoutMs: this.#init.mpcTimeoutMs ?? 30_000,
-      }) as Libp2pSessionTransport
-      // Members start computing when *their* last input share arrives, which can be seconds apart.
-      // A ready barrier with its own, longer deadline absorbs that skew, so the per-message deadline
-      // below only ever blames a member that is really silent (one that never shows up is named here).
-      const startMs = this.#init.startTimeoutMs ?? 60_000
-      for (let j = 0; j < spec.n; j++) if (j !== self) transport.send(j, 'node-ready', new Uint8Array(0))
-      await Promise.all(Array.from({ length: spec.n }, (_, j) => j === self ? undefined : transport!.receive(j, 'node-ready', { timeoutMs: startMs, signal: ac.signal })))
-      const untilDeadline = spec.deadline * 1000 - Date.now()
-      const limit = Math.max(1, Math.min(this.#init.computeTimeoutMs ?? 600_000, untilDeadline))
-      const signal = AbortSignal.any([ac.signal, AbortSignal.timeout(limit)])
+      const transport = this.#init.net.openSession({ session: spec.taskId, committee: spec.committee, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000 }) as Libp2pSessionTransport
+      await this.#pause('computing', spec.taskId)
+      const limit = Math.max(1, Math.min(this.#init.computeTimeoutMs ?? 600_000, this.#msLeft(spec)))
+      const signal = AbortSignal.any([ac.signal, this.#stop.signal, AbortSignal.timeout(limit)])
       const out = await this.#init.compute({
         circuit, field, transport, n: spec.n, t: spec.t, security: spec.security, slots, signal, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000,
       })
-      const result = await this.#deliver(spec, circuit, field, self, out.publicOutputs, out.privateShares)
-      await this.#withLock(spec.taskId, async () => {
-        const now = await this.#init.store.getTask(spec.taskId)
-        await this.#init.store.putResult(result, now ?? rec)
-      })
+      const unsigned = this.#deliver(spec, circuit, field, self, out.publicOutputs, out.privateShares)
+      const result = await this.#withLock(spec.taskId, () => this.#signAndStore(spec, unsigned, ac))
+      if (!result) { log.info('result dropped: the task ended during the computation'); return }
       this.#init.metrics.tasksStarted.inc({ state: 'completed' })
       this.#init.metrics.taskDuration.observe((Date.now() - started) / 1000, { security: spec.security })
       if (out.rounds) this.#init.metrics.rounds.inc({}, out.rounds)
       log.info('task completed', { ms: Date.now() - started, outputHash: result.outputHash })
+      await this.#pause('signed', spec.taskId)
       if (result.attestation && this.#init.source.publishAttestation) {
         await this.#init.source.publishAttestation(result.attestation).catch((e: unknown) => log.warn('publishing the attestation failed', { err: e }))
       }
       this.#init.onTaskEnd?.(spec.taskId, 'completed')
     } catch (e) {
-      const reason = this.#reason(e, transport)
+      if (this.#stopped) return
+      const reason = this.#reason(e, peerOf)
       log.warn('task failed', { reason })
       // Tell the other members why first, so they report the cause rather than blame us.
       this.#init.net.closeSession(spec.taskId, reason)
       await this.#withLock(spec.taskId, async () => {
         const now = await this.#init.store.getTask(spec.taskId)
-        if (now && now.state === 'computing') await this.#end(now, 'failed', reason)
+        if (now && !isEnded(now.state)) await this.#end(now, 'failed', reason)
       }).catch((err: unknown) => { if (!this.#stopped) this.#log.error('recording the failure failed', { err }) })
     } finally {
-      this.#running.delete(spec.taskId)
-      this.#init.net.closeSession(spec.taskId, 'done')
+      this.#atBarrier.delete(spec.taskId)
+      if (!this.#stopped) this.#init.net.closeSession(spec.taskId, 'done')
     }
   }
 
+  /**
+   * Under the task's lock: drop the result if the task ended meanwhile (cancelled: nothing is signed
+   * or published), refuse to sign content different from an earlier signature, else sign and write
+   * result + signature with sync, before anything leaves the process.
+   */
+  async #signAndStore(spec: TaskSpec, unsigned: Omit<ResultRecord, 'attestation'>, ac: AbortController): Promise<ResultRecord | undefined> {
+    const cur = await this.#init.store.getTask(spec.taskId)
+    if (!cur || cur.state !== 'computing' || ac.signal.aborted) return undefined
+    const earlier = await this.#init.store.getSigned(spec.taskId)
+    if (earlier && (earlier.outputHash !== unsigned.outputHash || earlier.publicOutputs !== unsigned.publicOutputs)) {
+      throw new NodeError('NODE_TASK_STATE', `refusing to sign a second, different result for this task (signed ${earlier.outputHash} before)`)
+    }
+    const attestation = earlier ?? await this.#sign(spec, unsigned.outputHash, unsigned.publicOutputs)
+    const result: ResultRecord = { ...unsigned, attestation }
+    await this.#init.store.putResult(result, cur)
+    return result
+  }
+
   /** A failure reason that names the guilty party without leaking anything secret. */
-  #reason(e: unknown, transport: Libp2pSessionTransport | undefined): string {
+  #reason(e: unknown, peerOf: (party: number) => string): string {
     if (isEnigmaError(e)) {
       const party = typeof e.meta.party === 'number' ? e.meta.party : undefined
-      const who = party !== undefined && transport ? ` (party ${party}, peer ${transport.peerOf(party)})` : ''
+      const who = party !== undefined ? ` (party ${party}, peer ${peerOf(party)})` : ''
       if (e.code === 'MPC_TIMEOUT') return `timeout: ${e.shortMessage}${who}`
       if (e.code === 'MPC_PEER_DISCONNECTED') return `peer disconnected: ${e.shortMessage}${who}`
+      if (e.code === 'NODE_TASK_STATE' && e.shortMessage.startsWith('timeout:')) return e.shortMessage
       return `${e.code}: ${e.shortMessage}${who}`
     }
     if (e instanceof DOMException && e.name === 'TimeoutError') return 'timeout: computation exceeded its time limit'
-    return `error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`
+    return `error: ${errText(e)}`
   }
 
   async #gatherInputs(spec: TaskSpec, circuit: Circuit, field: Field, self: number): Promise<DealtSlot[]> {
@@ -328,8 +532,8 @@ export class TaskRunner {
     return slots
   }
 
-  async #deliver(spec: TaskSpec, circuit: Circuit, field: Field, self: number,
-    publicOutputs: ReadonlyMap<string, readonly bigint[]>, privateShares: ReadonlyMap<string, FieldVector>): Promise<ResultRecord> {
+  #deliver(spec: TaskSpec, circuit: Circuit, field: Field, self: number,
+    publicOutputs: ReadonlyMap<string, readonly bigint[]>, privateShares: ReadonlyMap<string, FieldVector>): Omit<ResultRecord, 'attestation'> {
     const names: string[] = []
     const values: bigint[][] = []
     const publicValues: Record<string, string[]> = {}
@@ -358,8 +562,7 @@ export class TaskRunner {
       [{ type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes' }],
       [spec.codeHash, keccak256(spec.paramsHash), publicOutputsHex],
     ))
-    const attestation = await this.#sign(spec, outputHash, publicOutputsHex)
-    return { taskId: spec.taskId, outputHash, publicOutputs: publicOutputsHex, publicValues, outputShares, attestation, completedAt: Date.now() }
+    return { taskId: spec.taskId, outputHash, publicOutputs: publicOutputsHex, publicValues, outputShares, completedAt: Date.now() }
   }
 
   /** The one place that signs: the chain engineer's EIP-712 receipt attestation (src/node/attestation.ts). */
@@ -370,9 +573,26 @@ export class TaskRunner {
   async #end(rec: TaskRecord, state: TaskState, reason: string): Promise<void> {
     await this.#init.store.putTask({ ...rec, state, reason, updatedAt: Date.now() })
     this.#init.net.closeSession(rec.spec.taskId, `task ${state}`)
+    this.#running.get(rec.spec.taskId)?.abort(new NodeError('NODE_TASK_STATE', `task ${state}: ${reason}`))
     this.#init.metrics.tasksStarted.inc({ state })
     this.#init.onTaskEnd?.(rec.spec.taskId, state, reason)
   }
+}
+
+const LOCAL_CLOCK: SourceClock = { now: () => Date.now() / 1000, skewSeconds: DEFAULT_SKEW_SECONDS }
+
+function errText(e: unknown): string {
+  if (isEnigmaError(e)) return e.shortMessage
+  return e instanceof Error ? e.message.split('\n')[0]! : String(e)
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) { resolve(); return }
+    const t = setTimeout(done, ms)
+    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 /**

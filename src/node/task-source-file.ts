@@ -8,7 +8,7 @@
  * File shape: `{ "tasks": TaskSpec[], "cancelled"?: { "taskId": Hex, "reason": string }[] }`.
  */
 import { readFile, appendFile, stat } from 'node:fs/promises'
-import type { Attestation, Hex, TaskEvent, TaskSource, TaskSpec } from './task-source.ts'
+import { DEFAULT_SKEW_SECONDS, type Attestation, type Hex, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from './task-source.ts'
 import { checkTaskSpec } from './task-spec-check.ts'
 import type { Logger } from './log.ts'
 import { silentLogger } from './log.ts'
@@ -19,6 +19,11 @@ export interface FileTaskSourceInit {
   /** Where attestations go (JSON lines); default `<path>.attestations.jsonl`. */
   readonly attestationsPath?: string
   readonly log?: Logger
+  /**
+   * The clock deadlines are judged by. A file has no chain: the local clock with a skew margin
+   * (default `DEFAULT_SKEW_SECONDS`); tests pass a clock that is off the local one.
+   */
+  readonly clock?: SourceClock
 }
 
 interface TaskFile {
@@ -35,8 +40,11 @@ export class FileTaskSource implements TaskSource {
   #lastMtime = -1
   #polling = false
 
+  readonly clock: SourceClock
+
   constructor(init: FileTaskSourceInit) {
     this.#init = init
+    this.clock = init.clock ?? { now: () => Date.now() / 1000, skewSeconds: DEFAULT_SKEW_SECONDS }
   }
 
   async start(_options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -57,8 +65,16 @@ export class FileTaskSource implements TaskSource {
 
   async openTasks(): Promise<TaskSpec[]> {
     await this.#poll()
-    const now = Date.now() / 1000
+    const now = this.clock.now()
     return [...this.#known.values()].filter((t) => !this.#cancelled.has(t.taskId) && t.deadline > now)
+  }
+
+  async taskStatus(taskId: Hex): Promise<SourceTaskStatus> {
+    await this.#poll()
+    const id = taskId.toLowerCase() as Hex
+    const spec = this.#known.get(id)
+    if (!spec) return 'unknown'
+    return this.#cancelled.has(id) || spec.deadline + this.clock.skewSeconds < this.clock.now() ? 'closed' : 'open'
   }
 
   async publishAttestation(attestation: Attestation): Promise<void> {
@@ -91,7 +107,7 @@ export class FileTaskSource implements TaskSource {
         return // a writer is mid-write (or the file is broken): try again next poll
       }
       this.#lastMtime = mtime
-      for (const raw of file.tasks ?? []) {
+      for (const raw of Array.isArray(file.tasks) ? file.tasks : []) {
         let spec: TaskSpec
         try {
           spec = checkTaskSpec(raw)
@@ -103,10 +119,12 @@ export class FileTaskSource implements TaskSource {
         this.#known.set(spec.taskId, spec)
         this.#emit({ kind: 'created', task: spec })
       }
-      for (const c of file.cancelled ?? []) {
-        if (this.#cancelled.has(c.taskId) || !this.#known.has(c.taskId)) continue
-        this.#cancelled.add(c.taskId)
-        this.#emit({ kind: 'cancelled', taskId: c.taskId, reason: String(c.reason ?? 'cancelled') })
+      for (const c of Array.isArray(file.cancelled) ? file.cancelled : []) {
+        if (typeof c?.taskId !== 'string') continue
+        const id = c.taskId.toLowerCase() as Hex
+        if (this.#cancelled.has(id) || !this.#known.has(id)) continue
+        this.#cancelled.add(id)
+        this.#emit({ kind: 'cancelled', taskId: id, reason: String(c.reason ?? 'cancelled').slice(0, 200) })
       }
     } finally {
       this.#polling = false

@@ -74,6 +74,30 @@ export type TaskEvent =
   | { readonly kind: 'completed'; readonly taskId: Hex }
   | { readonly kind: 'cancelled'; readonly taskId: Hex; readonly reason: string }
 
+/**
+ * The clock deadlines are judged by (issue #15, defect 7): on a chain that is block time, not the
+ * node's `Date.now()`, which drifts, and blocks come every few seconds.
+ */
+export interface SourceClock {
+  /**
+   * Current time in unix seconds as the source judges deadlines. Synchronous (the runner asks often):
+   * a chain source returns its latest block's timestamp advanced by the local time elapsed since it
+   * read that block.
+   */
+  now(): number
+  /**
+   * How far `now()` may be from the source's own judgement (seconds): block interval plus clock
+   * error. The runner ends nothing before `deadline + skew` and computes only until `deadline - skew`.
+   */
+  readonly skewSeconds: number
+}
+
+/** A source without a clock is judged by the local clock with this margin. */
+export const DEFAULT_SKEW_SECONDS = 5
+
+/** What the source says about a task the node has on disk (asked at start-up, issue #15 defects 5, 6). */
+export type SourceTaskStatus = 'open' | 'closed' | 'unknown'
+
 export interface TaskSource {
   start(options?: { signal?: AbortSignal }): Promise<void>
   stop(): Promise<void>
@@ -83,4 +107,13 @@ export interface TaskSource {
   openTasks(): Promise<TaskSpec[]>
   /** Hand a member's attestation to whoever turns attestations into a receipt (optional). */
   publishAttestation?(attestation: Attestation): Promise<void>
+  /** Deadline clock (optional; default: the local clock with `DEFAULT_SKEW_SECONDS`). */
+  readonly clock?: SourceClock
+  /**
+   * Whether a task can still complete (chain: status Open and deadline not passed in block time);
+   * 'unknown' if the source cannot tell. Optional: without it the runner uses `openTasks()` and the
+   * clock. Asked once per stored task at start-up, so a node neither re-publishes nor keeps waiting
+   * for a task the source has closed.
+   */
+  taskStatus?(taskId: Hex): Promise<SourceTaskStatus>
 }

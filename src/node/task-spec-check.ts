@@ -43,5 +43,11 @@ export function checkTaskSpec(raw: unknown): TaskSpec {
     if (typeof slot.owner !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(slot.owner)) fail(`${s.taskId}: slot ${slot.name} owner must be an address`)
   }
   if (!Number.isSafeInteger(s.deadline) || s.deadline <= 0) fail(`${s.taskId}: deadline must be unix seconds`)
-  return s as TaskSpec
+  // Hex is case-insensitive, but ids are compared as strings (the API lower-cases the URL's id):
+  // one spelling everywhere, or a task written in upper case never matches (issue #15).
+  return {
+    ...s,
+    taskId: s.taskId.toLowerCase(), codeHash: s.codeHash.toLowerCase(), paramsHash: s.paramsHash.toLowerCase(),
+    committee: s.committee.map((m: any) => ({ ...m, encryptionKey: m.encryptionKey.toLowerCase() })),
+  } as unknown as TaskSpec
 }

@@ -6,7 +6,7 @@ export { createEnigmaClient, type EnigmaClient, type EnigmaClientConfig, type No
 export { SdkError, type SdkErrorCode } from './errors.ts'
 export { registerContract, type RegisterContractParameters, type RegisterContractReturnType, type RegisterContractErrorType } from './actions/registerContract.ts'
 export { createTask, type CreateTaskParameters, type CreateTaskReturnType, type CreateTaskErrorType } from './actions/createTask.ts'
-export { submitInput, type SubmitInputParameters, type SubmitInputReturnType, type SubmitInputErrorType } from './actions/submitInput.ts'
+export { submitInput, InputDeliveryError, type SubmitInputParameters, type SubmitInputReturnType, type SubmitInputErrorType, type SealedSlot } from './actions/submitInput.ts'
 export { waitForResult, type WaitForResultParameters, type WaitForResultReturnType, type WaitForResultErrorType, type TaskReceipt } from './actions/waitForResult.ts'
 export { getTask, type GetTaskParameters, type GetTaskReturnType, type GetTaskErrorType } from './actions/getTask.ts'
 export { getOutput, type GetOutputParameters, type GetOutputReturnType, type GetOutputErrorType } from './actions/getOutput.ts'

@@ -5,11 +5,12 @@
  * never leaves a node behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdir, writeFile, rename, open } from 'node:fs/promises'
+import { mkdir, writeFile, rename, open, rm, readFile } from 'node:fs/promises'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NodeInfo } from './client.ts'
 import type { TaskSpec } from '../task-source.ts'
+import type { PausePoint } from '../test-hooks.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -26,6 +27,11 @@ export interface ClusterOptions {
   /** Extra node.json keys for every node (e.g. mpcTimeoutMs). */
   readonly config?: Record<string, unknown>
   readonly startTimeoutMs?: number
+  /**
+   * Run nodes through the test-only entry (`testing/node-main.ts`) that honours `<dataDir>/pause.json`
+   * (see `pause()`), instead of `enigma node start`.
+   */
+  readonly testEntry?: boolean
 }
 
 export class Cluster {
@@ -74,7 +80,10 @@ export class Cluster {
       dataDir: dir, tasksFile: this.tasksFile, circuitDirs: [this.circuitsDir, join(dir, 'circuits')], bootstrap, ...this.#opts.config, ...ports,
     }))
     const log = await open(join(dir, 'node.log'), 'a')
-    const proc = spawn(process.execPath, [join(repoRoot, 'bin/enigma.mjs'), 'node', 'start', '--config', cfgPath], {
+    const argv = this.#opts.testEntry
+      ? ['--import', 'tsx', '--import', join(repoRoot, 'src/common/polyfill.mjs'), join(repoRoot, 'src/node/testing/node-main.ts'), cfgPath]
+      : [join(repoRoot, 'bin/enigma.mjs'), 'node', 'start', '--config', cfgPath]
+    const proc = spawn(process.execPath, argv, {
       cwd: repoRoot, stdio: ['ignore', 'pipe', log.fd], env: { ...process.env, ENIGMA_LOG_LEVEL: process.env.ENIGMA_LOG_LEVEL ?? 'info' },
     })
     void log.close().catch(() => {})
@@ -82,7 +91,7 @@ export class Cluster {
     this.nodes[index] = node
     node.info = await new Promise<NodeInfo>((resolveInfo, reject) => {
       let out = ''
-      const timer = setTimeout(() => reject(new Error(`node ${index} did not start in time (see ${dir}/node.log)`)), this.#opts.startTimeoutMs ?? 60_000)
+      const timer = setTimeout(() => reject(new Error(`node ${index} did not start in time (see ${dir}/node.log)`)), this.#opts.startTimeoutMs ?? 180_000)
       proc.stdout!.on('data', (c: Buffer) => {
         out += c.toString('utf8')
         const nl = out.indexOf('\n')
@@ -111,6 +120,25 @@ export class Cluster {
     const others = this.nodes.filter((n) => n.index !== index && n.proc).map((n) => n.info.multiaddrs[0]!)
     const again = await this.#spawn(index, others.slice(0, 1), node.dir, node.info)
     this.nodes[index] = again
+  }
+
+  /** Make node `index` (started with `testEntry`) stop at `point` of task `taskId`; undefined clears it. */
+  async pause(index: number, pause: { point: PausePoint; taskId: string } | undefined): Promise<void> {
+    const dir = this.nodes[index]!.dir
+    await rm(join(dir, 'paused.json'), { force: true })
+    if (pause) await writeFile(join(dir, 'pause.json'), JSON.stringify(pause))
+    else await rm(join(dir, 'pause.json'), { force: true })
+  }
+
+  /** Resolves once node `index` stopped at its pause point. */
+  async paused(index: number, timeoutMs = 120_000): Promise<{ point: PausePoint; taskId: string }> {
+    const file = join(this.nodes[index]!.dir, 'paused.json')
+    const until = Date.now() + timeoutMs
+    for (;;) {
+      try { return JSON.parse(await readFile(file, 'utf8')) as { point: PausePoint; taskId: string } } catch { /* not yet */ }
+      if (Date.now() > until) throw new Error(`node ${index} did not reach its pause point in ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
   }
 
   async addTask(spec: TaskSpec): Promise<void> {

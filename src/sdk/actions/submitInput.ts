@@ -23,6 +23,26 @@ export interface SubmitInputParameters {
   /** How long to wait for nodes that have not seen the task yet (ms, default 60 000). */
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
+  /**
+   * The sealed envelopes of an earlier attempt (`InputDeliveryError.sealed` of a failed call), to resend them
+   * exactly, e.g. from another process. Without it, a retry through the same client resends the
+   * envelopes it made the first time anyway (kept per task and slot until the slot is filled).
+   */
+  readonly sealed?: SealedSlot
+}
+
+/**
+ * One slot's envelopes, member by member, with the owner's signatures. A slot is filled with exactly
+ * one dealing: nodes that stored an envelope accept that same envelope again and refuse any other
+ * (409), so a retry must resend these bytes, never fresh shares.
+ */
+export interface SealedSlot {
+  readonly taskId: Hex
+  readonly slot: string
+  /** Hash of the slot's encoded values: a retry with a different value makes a new dealing. */
+  readonly valueHash: Hex
+  readonly envelopes: readonly Hex[]
+  readonly signatures: readonly Hex[]
 }
 export interface SubmitInputReturnType {
   /** keccak256 of the concatenated envelopes, recorded on chain by `fillInputSlot`. */
@@ -33,7 +53,15 @@ export interface SubmitInputReturnType {
   readonly deliveryMs: number
   readonly chainMs: number
 }
-export type SubmitInputErrorType = ControllerRevertError | ChainRequestError | SdkError
+export type SubmitInputErrorType = ControllerRevertError | ChainRequestError | SdkError | InputDeliveryError
+
+/** Some node did not take its envelope. `sealed` holds the envelopes to resend (`params.sealed`). */
+export class InputDeliveryError extends SdkError {
+  override name = 'InputDeliveryError'
+  constructor(code: SdkError['code'], readonly sealed: SealedSlot, message: string, options: ConstructorParameters<typeof SdkError>[2] = {}) {
+    super(code, message, options)
+  }
+}
 
 /**
  * Fills one input slot: checks the value against the contract, splits it into n Shamir shares of
@@ -41,6 +69,10 @@ export type SubmitInputErrorType = ControllerRevertError | ChainRequestError | S
  * member i's X25519 key bound to (task, slot, i), signs each envelope with the slot owner's account,
  * hands each to its node, and records the bundle's hash on chain. No node ever sees another's share;
  * any t of them learn nothing about the value.
+ *
+ * Retries (issue #15): if a node is unreachable the call fails with an `InputDeliveryError` holding them (`sealed`), and calling it
+ * again (same client, or `sealed` passed back) resends the *same* envelopes: nodes that already hold
+ * one answer 200 (duplicate) instead of 409, so one node down for a while never makes a slot unfillable.
  */
 export async function submitInput(client: EnigmaClient, params: SubmitInputParameters): Promise<SubmitInputReturnType> {
   const wallet = requireWallet(client, 'submitInput')
@@ -53,23 +85,45 @@ export async function submitInput(client: EnigmaClient, params: SubmitInputParam
   }
   const values = encodeSlotValue(params.circuit, params.slot, params.value, params.slot)
   const field = getField(params.circuit.field)
-  const withPad = field.concat([field.fromBigInts(values.map((v) => field.reduce(v))), field.random(1)])
-  const shares = split(field, withPad, info.n, info.t)
+  const reduced = values.map((v) => field.reduce(v))
+  const valueHash = keccak256(toHex(reduced.join(',')))
+  const cacheKey = `submitInput:${params.taskId.toLowerCase()}:${params.slot}`
+  const earlier = [params.sealed, client.cache.get(cacheKey) as SealedSlot | undefined]
+    .find((x) => x && x.taskId.toLowerCase() === params.taskId.toLowerCase() && x.slot === params.slot && x.valueHash === valueHash && x.envelopes.length === info.n)
+  let sealed: SealedSlot
+  if (earlier) {
+    sealed = earlier
+  } else {
+    const withPad = field.concat([field.fromBigInts(reduced), field.random(1)])
+    const shares = split(field, withPad, info.n, info.t)
+    const envelopes = info.committee.map((m, i) => sealEnvelope(hexBytes(m.encryptionKey), field.encode(shares[i]!), { taskId: params.taskId, input: params.slot, nodeIndex: i }))
+    const signatures = await Promise.all(envelopes.map((env, i) => signMessage(wallet, {
+      account: wallet.account, message: inputSubmissionMessage({ taskId: params.taskId, input: params.slot, nodeIndex: i }, env),
+    })))
+    sealed = { taskId: params.taskId, slot: params.slot, valueHash, envelopes: envelopes.map((e) => toHex(e)), signatures }
+  }
+  // Kept before any node sees it: whatever happens next, a retry resends these same bytes.
+  client.cache.set(cacheKey, sealed)
 
   const started = Date.now()
-  const envelopes = info.committee.map((m, i) => sealEnvelope(hexBytes(m.encryptionKey), field.encode(shares[i]!), { taskId: params.taskId, input: params.slot, nodeIndex: i }))
-  await Promise.all(info.committee.map(async (m, i) => {
-    const ctx = { taskId: params.taskId, input: params.slot, nodeIndex: i }
-    const signature = await signMessage(wallet, { account: wallet.account, message: inputSubmissionMessage(ctx, envelopes[i]!) })
-    await nodeRequest({
-      url: `${client.nodeApi(m)}/v1/tasks/${params.taskId}/inputs/${encodeURIComponent(params.slot)}`,
-      method: 'POST', body: { envelope: toHex(envelopes[i]!), signature },
-      who: `node ${i} (${m.account})`, timeoutMs: params.timeoutMs, signal: params.signal,
+  const delivered = await Promise.allSettled(info.committee.map((m, i) => nodeRequest({
+    url: `${client.nodeApi(m)}/v1/tasks/${params.taskId}/inputs/${encodeURIComponent(params.slot)}`,
+    method: 'POST', body: { envelope: sealed.envelopes[i]!, signature: sealed.signatures[i]! },
+    who: `node ${i} (${m.account})`, timeoutMs: params.timeoutMs, signal: params.signal,
+  })))
+  const failed = delivered.flatMap((d, i) => d.status === 'rejected' ? [{ i, reason: d.reason as unknown }] : [])
+  if (failed.length > 0) {
+    params.signal?.throwIfAborted()
+    const first = failed[0]!.reason
+    const code = first instanceof SdkError ? first.code : 'SDK_NODE_UNREACHABLE'
+    throw new InputDeliveryError(code, sealed, `slot '${params.slot}' reached ${info.n - failed.length} of ${info.n} nodes; retry submitInput (it resends the same envelopes): ${failed.map((f) => f.reason instanceof Error ? f.reason.message : String(f.reason)).join('; ')}`, {
+      cause: first, meta: { failedNodes: failed.map((f) => f.i) },
     })
-  }))
+  }
   const deliveryMs = Date.now() - started
-  const commitment = keccak256(concat(envelopes.map((e) => toHex(e))))
+  const commitment = keccak256(concat([...sealed.envelopes]))
   const r = await fillInputSlot(wallet, { address: client.controller, taskId: params.taskId, slot: slotIndex, commitment })
+  client.cache.delete(cacheKey)
   return { commitment, transactionHash: r.hash, gasUsed: r.gasUsed, deliveryMs, chainMs: Date.now() - started - deliveryMs }
 }
 

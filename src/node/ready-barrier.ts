@@ -1,0 +1,131 @@
+/**
+ * The ready barrier (issue #15, defect 6): committee members start a task's computation when *their*
+ * last input share arrives, seconds apart, and a member may be restarting. Before the first
+ * protocol message every member asks every other one, over `/enigma/ready/1.0.0`, "are you at the
+ * barrier of task X?" and keeps asking until each answered yes (or the barrier's deadline passes):
+ * readiness is re-sent until answered, so a peer that was down, restarting or slow is waited for,
+ * never dropped. Nothing of the MPC session is opened before the barrier passes, so a peer's
+ * connection dropping here does not fail the task.
+ *
+ * Request: 32 bytes (the task id). Answer: 1 byte, `READY` (at the barrier or past it), `NOT_YET`,
+ * or `ENDED` (the task ended on that peer: failed, cancelled or completed; waiting is pointless).
+ * Only committee members of the task get a real answer (the remote peer id is authenticated by
+ * Noise); anyone else gets `NOT_YET` and learns nothing.
+ */
+import type { Stream, Connection, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { MpcTimeoutError } from '../protocols/transport.ts'
+import { EnigmaError } from '../common/errors.ts'
+import type { NodeHost } from './host.ts'
+import { readAtLeast } from './stream-read.ts'
+import type { Hex } from './task-source.ts'
+
+export const READY_PROTOCOL = '/enigma/ready/1.0.0'
+export const READY_LABEL = 'node-ready'
+export const READY = 1
+export const NOT_YET = 0
+export const ENDED = 2
+export type ReadyAnswer = typeof READY | typeof NOT_YET | typeof ENDED
+
+export interface ReadyBarrierInit {
+  /** This node's answer for `taskId` to committee member `peer` (NOT_YET for strangers). */
+  readonly answer: (taskId: Hex, peer: string) => Promise<ReadyAnswer>
+  /** How often a member that has not answered yes is asked again (ms). */
+  readonly pollMs?: number
+  /** Deadline of one question (dial + answer), ms. */
+  readonly requestTimeoutMs?: number
+}
+
+/** A peer said the task ended on its side. */
+export class PeerEndedError extends EnigmaError {
+  override name = 'PeerEndedError'
+  constructor(party: number) {
+    super('MPC_PEER_DISCONNECTED', `party ${party} ended the task before the computation started`, { meta: { party, label: READY_LABEL } })
+  }
+}
+
+export class ReadyBarrier {
+  readonly #host: NodeHost
+  readonly #init: ReadyBarrierInit
+
+  constructor(host: NodeHost, init: ReadyBarrierInit) {
+    this.#host = host
+    this.#init = init
+  }
+
+  async start(): Promise<void> {
+    await this.#host.handle(READY_PROTOCOL, (stream: Stream, connection: Connection) => {
+      void this.#serve(stream, connection.remotePeer.toString())
+    }, { maxInboundStreams: 32 })
+  }
+
+  async stop(): Promise<void> {
+    await this.#host.unhandle(READY_PROTOCOL).catch(() => {})
+  }
+
+  async #serve(stream: Stream, peer: string): Promise<void> {
+    const timer = setTimeout(() => stream.abort(new Error('ready request too slow')), 5_000)
+    try {
+      const req = await readAtLeast(stream, 32)
+      if (req.length !== 32) { stream.abort(new Error('bad ready request')); return }
+      const taskId = `0x${req.toString('hex')}` as Hex
+      stream.send(Uint8Array.of(await this.#init.answer(taskId, peer)))
+      await stream.close({ signal: AbortSignal.timeout(5_000) })
+    } catch (e) {
+      stream.abort(e instanceof Error ? e : new Error(String(e)))
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Ask one peer once. Any failure (dial refused, peer restarting, timeout) counts as "not yet". */
+  async ask(peer: string, taskId: Hex, signal: AbortSignal): Promise<ReadyAnswer> {
+    let stream: Stream | undefined
+    const s = AbortSignal.any([signal, AbortSignal.timeout(this.#init.requestTimeoutMs ?? 3_000)])
+    const onAbort = () => stream?.abort(new Error('ready request aborted'))
+    s.addEventListener('abort', onAbort, { once: true })
+    try {
+      const pid: PeerId = peerIdFromString(peer)
+      stream = await this.#host.dialProtocol(pid, READY_PROTOCOL, { signal: s })
+      stream.send(Buffer.from(taskId.slice(2), 'hex'))
+      for await (const c of stream) {
+        const u = c instanceof Uint8Array ? c : c.subarray()
+        if (u.length > 0) return u[0] === READY ? READY : u[0] === ENDED ? ENDED : NOT_YET
+      }
+      return NOT_YET
+    } catch {
+      return NOT_YET
+    } finally {
+      s.removeEventListener('abort', onAbort)
+      stream?.abort(new Error('done'))
+    }
+  }
+
+  /**
+   * Wait until every other member answered READY. Throws `MpcTimeoutError(party, 'node-ready')` for
+   * the first member still missing at `timeoutMs`, `PeerEndedError` if a member ended the task, or
+   * the signal's reason.
+   */
+  async wait(taskId: Hex, members: readonly string[], self: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const pending = new Set(members.map((_, i) => i).filter((i) => i !== self))
+    const until = Date.now() + timeoutMs
+    const every = this.#init.pollMs ?? 250
+    while (pending.size > 0) {
+      signal.throwIfAborted()
+      const round = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, until - Date.now()))])
+      const answers = await Promise.all([...pending].map(async (j) => [j, await this.ask(members[j]!, taskId, round)] as const))
+      for (const [j, a] of answers) {
+        if (a === READY) pending.delete(j)
+        else if (a === ENDED) throw new PeerEndedError(j)
+      }
+      if (pending.size === 0) return
+      signal.throwIfAborted()
+      if (Date.now() >= until) throw new MpcTimeoutError(Math.min(...pending), READY_LABEL, timeoutMs)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, Math.min(every, Math.max(1, until - Date.now())))
+        function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
+        signal.addEventListener('abort', done, { once: true })
+      })
+    }
+  }
+}
