@@ -61,7 +61,8 @@ export function validateCommitteeMembers(members: unknown): CommitteeCheck {
     const addrs: string[] = []
     if (Array.isArray(raw)) {
       for (const a of raw) {
-        if (addrs.length >= MAX_ADDRESSES_PER_MEMBER || typeof a !== 'string' || a.length > MAX_ADDRESS_CHARS || !parses(a)) { dropped++; continue }
+        // `multiaddr('')` parses (to an empty address): only strings that start with '/' are addresses.
+        if (addrs.length >= MAX_ADDRESSES_PER_MEMBER || typeof a !== 'string' || !a.startsWith('/') || a.length > MAX_ADDRESS_CHARS || !parses(a)) { dropped++; continue }
         addrs.push(a)
       }
     } else if (raw !== undefined) {

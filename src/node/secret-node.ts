@@ -76,7 +76,7 @@ export class SecretNode {
       defaultTimeoutMs: cfg.mpcTimeoutMs,
       // Frames for a task this node does not know yet (restarting, or the source is behind) must
       // outlive the ready barrier, or a peer's first round is lost while we catch up (issue #15).
-      limboTtlMs: Math.max(30_000, cfg.mpcStartTimeoutMs),
+      limbo: { ttlMs: Math.max(120_000, cfg.mpcStartTimeoutMs) },
       onEvent: (e) => {
         if (e.kind === 'refused') { this.metrics.refusedPeers.inc(); this.log.warn('peer refused', { peer: e.peer, session: e.session, reason: e.reason }) }
         else if (e.kind === 'dial-failed') this.log.debug('mpc dial failed', { peer: e.peer, error: e.error })
