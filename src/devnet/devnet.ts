@@ -28,9 +28,19 @@ export const DEVNET_CONFIG: ControllerConfig = {
   baseFee: parseEther('0.01'),
   feePerMultiplication: 1_000_000_000n, // 1 gwei
   feePerRound: 100_000_000_000n, // 100 gwei
-  accuserShareBps: 5_000,
+  reporterRewardBps: 500,
+  reporterRewardCap: parseEther('1'),
+  protocolFeeBps: 1_000,
+  // A devnet has 3–32 nodes and runs committees of all of them; production uses 4 (n ≤ N/4).
+  minActivePerSeat: 1,
+  accusationWindow: 24n * 3600n,
+  attestationWindow: 600n,
+  suspensionPeriod: 3n * 24n * 3600n,
   treasury: hardhatAccount(1).address,
 }
+
+/** The devnet chain also mines a block this often (ms), like a real chain: a task's draw block comes without transactions. */
+export const DEVNET_BLOCK_INTERVAL_MS = 500
 
 /** First client account index; 0 and 1 are the deployer and the treasury. */
 export const FIRST_CLIENT_ACCOUNT = 2
@@ -97,6 +107,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('chain', true, chain.url)
     const transport = http(chain.url, { retryCount: 0 })
     const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 })
+    await publicClient.request({ method: 'evm_setIntervalMining', params: [DEVNET_BLOCK_INTERVAL_MS] } as never)
     const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
     const wallet = (i: number) => {
       let w = wallets.get(i)
