@@ -161,7 +161,7 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     event NodeUpdated(address indexed node, bytes32 encryptionKey, string[] multiaddrs);
     event Staked(address indexed node, uint256 amount, uint256 totalStake);
     event NodeActivated(address indexed node, uint256 stake);
-    event NodeDeactivated(address indexed node, uint64 withdrawableAt);
+    event NodeDeactivated(address indexed node, uint256 withdrawableAt);
     event NodeSuspended(address indexed node, bytes32 indexed taskId, bytes32 reason, uint64 until);
     event NodeUnsuspended(address indexed node);
     event StakeWithdrawn(address indexed node, uint256 amount, uint256 remaining);
@@ -444,7 +444,7 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         node.inactiveSince = uint64(block.timestamp);
         totalActiveStake -= node.stake;
         _removeActive(account, node.stake);
-        emit NodeDeactivated(account, withdrawableAt(account).toUint64());
+        emit NodeDeactivated(account, withdrawableAt(account));
     }
 
     function getNode(address account) external view returns (Node memory) {

@@ -109,14 +109,11 @@ async function selectionScaling(): Promise<[number, number, bigint, bigint][]> {
       const wallets: FixtureWallet[] = Array.from({ length: size }, (_, k) =>
         createWalletClient({ chain: hardhat, transport, account: privateKeyToAccount(keccak256(numberToHex(k + 1, { size: 32 }))), pollingInterval: 20 }))
       let joinGas = 0n
-      for (let k = 0; k < size; k += 25) {
-        await Promise.all(wallets.slice(k, k + 25).map(async (w, j) => {
-          const id = k + j
-          await fx.testClient.setBalance({ address: w.account.address, value: parseEther('100') })
-          await registerNode(w, { address: fx.address, peerId: `12D3KooWGasNode${id}`, encryptionKey: keccak256(stringToHex(`gas-key-${id}`)), multiaddrs: [], stake: parseEther('1') + BigInt(id) })
-          const r = await setActive(w, { address: fx.address, active: true })
-          if (id === size - 1) joinGas = r.gasUsed
-        }))
+      // one at a time: concurrent senders on automine race the base fee of the next block
+      for (const [id, w] of wallets.entries()) {
+        await fx.testClient.setBalance({ address: w.account.address, value: parseEther('100') })
+        await registerNode(w, { address: fx.address, peerId: `12D3KooWGasNode${id}`, encryptionKey: keccak256(stringToHex(`gas-key-${id}`)), multiaddrs: [], stake: parseEther('1') + BigInt(id) })
+        joinGas = (await setActive(w, { address: fx.address, active: true })).gasUsed
       }
       for (const n of [5, 32]) {
         if (n > size) continue

@@ -4,7 +4,7 @@
 // selectCommittee.test.ts; 4: task-source.test.ts; 5: receipts.test.ts; 7: tasks.test.ts.)
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { keccak256, stringToHex, parseEther, parseEventLogs, type Address, type Hex } from 'viem'
+import { getAddress, keccak256, stringToHex, parseEther, parseEventLogs, type Address, type Hex } from 'viem'
 import { startControllerFixture, registerActiveNodes, createDrawnTask, type ControllerFixture } from '../testing/fixture.ts'
 import { hardhatAccount } from '../testing/hardhat-node.ts'
 import { assertRefused } from '../testing/assert.ts'
@@ -32,6 +32,8 @@ import { encodeTaskParams } from '../params.ts'
 import { signAccusation, signAttestation, signStatement } from '../../node/attestation.ts'
 
 let fx: ControllerFixture
+/** The controller's custom errors, so a revert bubbling up through a test contract is decoded. */
+const controllerErrors = enigmaControllerAbi.filter((x) => x.type === 'error')
 const NODES = Array.from({ length: 34 }, (_, k) => 2 + k) // accounts 2..35, 1 ETH each
 const COLLUDERS = [2, 3]
 const codeHash = keccak256(stringToHex('attacks'))
@@ -85,7 +87,8 @@ test('attack 2 (committee grinding): a wrapper that keeps a task only if its nod
   const wrapper = await deployTestContract(fx.wallet(30), grindingCreatorAbi, grindingCreatorBytecode, [fx.address])
   const sybils = NODES.slice(0, 20).map((i) => hardhatAccount(i).address)
   const raw = { codeHash, params: encodeTaskParams({}), n: 5, t: 2, securityMode: 1, multiplications: 0n, rounds: 0, inputSlots: [], deadline: (await fx.now()) + 3600n }
-  const tryGrind = (header: Hex) => writeController('createIfCaptured', fx.wallet(30), { address: wrapper, value: parseEther('0.1') }, 'createIfCaptured', [raw, sybils, 3n, header])
+  const abi = [...grindingCreatorAbi, ...controllerErrors]
+  const tryGrind = (header: Hex) => writeController('createIfCaptured', fx.wallet(30), { address: wrapper, value: parseEther('0.1'), abi }, 'createIfCaptured', [raw, sybils, 3n, header])
     .then(() => 'kept', (e: Error) => e)
   // 20 attempts in 20 blocks: the committee is unknown inside the creating transaction …
   for (let k = 0; k < 20; k++) {
@@ -99,7 +102,8 @@ test('attack 2 (committee grinding): a wrapper that keeps a task only if its nod
   assert.ok(outcome instanceof Error && /DrawTooEarly/.test(`${outcome.message} ${(outcome as { details?: string }).details ?? ''} ${(outcome as { errorName?: string }).errorName ?? ''}`), String(outcome))
   // a creator who keeps throw-away tasks and lets them expire pays the protocol fee for each one
   const before = await credits(fx.wallet(31).account.address)
-  const created = await Promise.all([0, 1, 2].map(async () => createTask(fx.wallet(31), await request())))
+  const created = []
+  for (let k = 0; k < 3; k++) created.push(await createTask(fx.wallet(31), await request()))
   await fx.advance(3601n)
   for (const c of created) await refundTask(fx.wallet(31), { address: fx.address, taskId: c.taskId })
   const lost = 3n * parseEther('0.1') - (await credits(fx.wallet(31).account.address) - before)
@@ -173,12 +177,13 @@ test('point 9: a slashed member’s signature does not count and it is not paid 
 test('point 9: a creator contract that refuses ether keeps its credit; its own withdrawal fails cleanly', async () => {
   const refuser = await deployTestContract(fx.wallet(34), etherRefuserAbi, etherRefuserBytecode, [fx.address])
   const raw = { codeHash, params: encodeTaskParams({}), n: 3, t: 1, securityMode: 0, multiplications: 0n, rounds: 0, inputSlots: [], deadline: (await fx.now()) + 100n }
-  const r = await writeController('create', fx.wallet(34), { address: refuser, value: parseEther('0.1') }, 'create', [raw])
+  const abi = [...etherRefuserAbi, ...controllerErrors]
+  const r = await writeController('create', fx.wallet(34), { address: refuser, value: parseEther('0.1'), abi }, 'create', [raw])
   const [created] = parseEventLogs({ abi: enigmaControllerAbi, eventName: 'TaskCreated', logs: r.receipt.logs })
   await fx.advance(101n)
   await refundTask(fx.wallet(21), { address: fx.address, taskId: created!.args.taskId }) // a refund is a credit: never blocked
   assert.equal(await credits(refuser), parseEther('0.09'))
-  await assertRefused(writeController('withdraw', fx.wallet(34), { address: refuser }, 'withdraw', []), 'TransferFailed', [refuser, parseEther('0.09')])
+  await assertRefused(writeController('withdraw', fx.wallet(34), { address: refuser, abi }, 'withdraw', []), 'TransferFailed', [getAddress(refuser), parseEther('0.09')])
   assert.equal(await credits(refuser), parseEther('0.09'))
 })
 
