@@ -4,10 +4,11 @@
  * n = 5, t = 2. Then createTask / fillInputSlot with 200 slots, and drawCommittee (the selection) for
  * N = 10, 100 and 1 000 active nodes.
  */
-import { keccak256, stringToHex, parseEther, encodeAbiParameters, createWalletClient, http, numberToHex, type Address } from 'viem'
+import { keccak256, stringToHex, parseEther, encodeAbiParameters, createWalletClient, numberToHex, type Address } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { hardhat } from 'viem/chains'
-import { startControllerFixture, fakeIdentity, createDrawnTask, type ControllerFixture, type FixtureWallet } from '../src/chain/testing/fixture.ts'
+import { startControllerFixture, fakeIdentity, createDrawnTask, TEST_CONFIG, type ControllerFixture, type FixtureWallet } from '../src/chain/testing/fixture.ts'
+import { inProcessChain } from '../src/chain/testing/in-process.ts'
 import { hardhatAccount } from '../src/chain/testing/hardhat-node.ts'
 import { deployController } from '../src/chain/actions/deployController.ts'
 import { registerNode } from '../src/chain/actions/registerNode.ts'
@@ -99,21 +100,29 @@ async function mainTable(fx: ControllerFixture): Promise<void> {
   record('fillInputSlot', (await fillInputSlot(fx.wallet(21), { address: a, taskId: t200.taskId, slot: 1, owners: ownersOnly, commitment: keccak256('0x07') })).gasUsed, '200-slot task, later slot')
 }
 
-/** drawCommittee with N active nodes (fresh accounts funded with hardhat_setBalance). */
+/**
+ * drawCommittee with N active nodes (fresh accounts funded with hardhat_setBalance), one controller
+ * per N on the in-process Hardhat network (thousands of transactions: no HTTP round trips).
+ */
 async function selectionScaling(): Promise<[number, number, bigint, bigint][]> {
   const out: [number, number, bigint, bigint][] = []
+  const chain = inProcessChain()
   for (const size of [10, 100, 1000]) {
-    const fx = await startControllerFixture()
-    try {
-      const transport = http(fx.chain.url, { retryCount: 0 })
+    const { address } = await deployController(chain.wallet(0), TEST_CONFIG)
+    const fx = {
+      address, publicClient: chain.publicClient, testClient: chain.testClient, wallet: chain.wallet,
+      now: async () => (await chain.publicClient.getBlock()).timestamp,
+      mine: async (blocks: number) => { await chain.testClient.mine({ blocks }) },
+    } as unknown as ControllerFixture
+    {
       const wallets: FixtureWallet[] = Array.from({ length: size }, (_, k) =>
-        createWalletClient({ chain: hardhat, transport, account: privateKeyToAccount(keccak256(numberToHex(k + 1, { size: 32 }))), pollingInterval: 20 }))
+        createWalletClient({ chain: hardhat, transport: chain.transport, account: privateKeyToAccount(keccak256(numberToHex(size * 10_000 + k + 1, { size: 32 }))), pollingInterval: 1 }))
       let joinGas = 0n
       // one at a time: concurrent senders on automine race the base fee of the next block
       for (const [id, w] of wallets.entries()) {
         await fx.testClient.setBalance({ address: w.account.address, value: parseEther('100') })
-        await registerNode(w, { address: fx.address, peerId: `12D3KooWGasNode${id}`, encryptionKey: keccak256(stringToHex(`gas-key-${id}`)), multiaddrs: [], stake: parseEther('1') + BigInt(id) })
-        joinGas = (await setActive(w, { address: fx.address, active: true })).gasUsed
+        await registerNode(w, { address, peerId: `12D3KooWGasNode${id}`, encryptionKey: keccak256(stringToHex(`gas-key-${id}`)), multiaddrs: [], stake: parseEther('1') + BigInt(id) })
+        joinGas = (await setActive(w, { address, active: true })).gasUsed
       }
       for (const n of [5, 32]) {
         if (n > size) continue
@@ -123,8 +132,6 @@ async function selectionScaling(): Promise<[number, number, bigint, bigint][]> {
         })
         out.push([size, n, t.drawGas, joinGas])
       }
-    } finally {
-      await fx.stop()
     }
   }
   return out

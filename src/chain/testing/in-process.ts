@@ -14,6 +14,7 @@ import { repoRoot } from '../compile.ts'
 import { hardhatAccount } from './hardhat-node.ts'
 
 export interface InProcessChain {
+  readonly transport: Transport
   readonly publicClient: PublicClient<Transport, Chain>
   readonly testClient: TestClient<'hardhat', Transport, Chain>
   wallet(index: number): WalletClient<Transport, Chain, Account>
@@ -34,7 +35,7 @@ export function inProcessChain(): InProcessChain {
   const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport })
   const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
   shared = {
-    publicClient, testClient,
+    transport, publicClient, testClient,
     wallet(index) {
       let w = wallets.get(index)
       if (!w) wallets.set(index, (w = createWalletClient({ chain: hardhat, transport, account: hardhatAccount(index), pollingInterval: 1 })))

@@ -42,6 +42,8 @@ export interface CreateTaskReturnType {
   /** Gas of the drawCommittee transaction (0 if another party drew). */
   readonly drawGasUsed: bigint
   readonly fee: bigint
+  /** The refundable part of the fee (the rest is the non-refundable protocol fee). */
+  readonly escrowed: bigint
   readonly deadline: bigint
   /** Members in party order, with their encryption keys (from the node registry). */
   readonly committee: readonly CommitteeMember[]
@@ -70,7 +72,7 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   })
   const drawGas = await draw(client, r.taskId, r.drawBlock, params.drawTimeoutMs ?? 120_000)
   const info = await taskInfo(client, r.taskId)
-  return { taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, deadline, committee: info.committee }
+  return { taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee }
 }
 
 /** Waits until the draw block is mined (a real chain advances by itself; the devnet mines on an interval), then draws. */
