@@ -1,40 +1,78 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {Signatures} from "./Signatures.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
+import {BlockHeader} from "@openzeppelin/contracts/utils/BlockHeader.sol";
+import {Blockhash} from "@openzeppelin/contracts/utils/Blockhash.sol";
 
 /// @title Enigma controller
 /// @notice The blockchain as the controller of the secret-node network (whitepaper §3, §6–7): node
 /// identities and stakes, the registry of secret contracts, the record of every task and its fee,
-/// committee selection ("network reduction"), receipts signed by an honest majority, and slashing.
-/// Design notes, seed-bias limits and gas numbers: docs/controller.md.
-contract EnigmaController {
+/// committee selection ("network reduction") from a later block's randomness, receipts signed by an
+/// honest majority, suspension by committee vote and slashing on self-verifying evidence only.
+/// Economic model, randomness bias bound and gas numbers: docs/controller.md; the exact selection
+/// rule: docs/committee-selection.md.
+contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
+    using SafeCast for uint256;
+    using BitMaps for BitMaps.BitMap;
+
     // ---------------------------------------------------------------- constants
 
-    /// A committee is at most 32 nodes so that signer sets fit a uint256 bitmap and selection stays cheap.
+    /// A committee is at most 32 nodes so that signer sets fit a uint32 bitmap and selection stays cheap.
     uint256 public constant MAX_COMMITTEE = 32;
     /// Devnet floor (DESIGN.md §2): n ≥ 3, t ≥ 1, and always t < n/2 (honest majority).
     uint256 public constant MIN_COMMITTEE = 3;
-    uint256 public constant MAX_INPUT_SLOTS = 256;
+    /// Slots cost nothing per slot in storage (Merkle root + bitmap); the cap bounds calldata and the
+    /// on-chain root computation.
+    uint256 public constant MAX_INPUT_SLOTS = 1024;
     uint8 public constant SECURITY_SEMI_HONEST = 0;
     uint8 public constant SECURITY_MALICIOUS = 1;
+    /// Blocks between createTask and the block whose randomness draws the committee.
+    uint256 public constant DRAW_DELAY = 2;
+    /// Suspension needs a majority of the committee AND at least this many votes, whatever t is.
+    uint256 public constant MIN_SUSPEND_VOTES = 2;
+    /// Upper bound of the evidence reward, in basis points of the slashed stake.
+    uint256 public constant MAX_REWARD_BPS = 500;
     /// Label of the Statement a committee member signs to attest a task's result (docs/controller.md).
     bytes32 public constant RECEIPT_LABEL = keccak256("enigma.receipt.v1");
+    bytes32 public constant EQUIVOCATION_REASON = keccak256("enigma.equivocation");
+    bytes32 private constant STATEMENT_TYPEHASH = keccak256("Statement(bytes32 taskId,bytes32 label,bytes32 contentHash)");
+    bytes32 private constant ACCUSATION_TYPEHASH = keccak256("Accusation(bytes32 taskId,address accused,bytes32 reason)");
 
     // ---------------------------------------------------------------- types
 
     struct Config {
         uint256 minStake;
-        /// Seconds between going inactive and being allowed to withdraw. Must cover the longest task
-        /// plus the accusation window, so that a cheater cannot leave with its stake.
+        /// Seconds between going inactive and being allowed to withdraw (on top of the task lock).
         uint64 withdrawDelay;
         /// Longest allowed task (deadline − creation time), in seconds.
         uint64 maxTaskDuration;
         uint256 baseFee;
         uint256 feePerMultiplication;
         uint256 feePerRound;
-        /// Share of a slashed stake paid to the accusers, in basis points; the rest goes to the treasury.
-        uint16 accuserShareBps;
+        /// Reward to the submitter of slashing evidence, in bps of the stake (≤ MAX_REWARD_BPS) …
+        uint16 reporterRewardBps;
+        /// … and at most this many wei. The rest of a slashed stake goes to the treasury.
+        uint256 reporterRewardCap;
+        /// Part of every fee that is never refunded (goes to the treasury): grinding costs money.
+        uint16 protocolFeeBps;
+        /// createTask and drawCommittee need |active set| ≥ n · minActivePerSeat (stake splitting bound).
+        uint16 minActivePerSeat;
+        /// Seconds after a task's deadline during which evidence and suspension votes are accepted;
+        /// committee members' stake stays locked until then.
+        uint64 accusationWindow;
+        /// Seconds after a receipt during which late co-signatures are accepted (all are paid).
+        uint64 attestationWindow;
+        /// How long a vote suspends a node (the owner may lift it earlier).
+        uint64 suspensionPeriod;
         address treasury;
     }
 
@@ -44,13 +82,16 @@ contract EnigmaController {
         string[] multiaddrs;
         uint256 stake;
         uint64 inactiveSince;
+        /// No withdrawal before this time: latest committee deadline + accusation window.
+        uint64 lockedUntil;
+        /// Excluded from the active set until this time (0 = not suspended).
+        uint64 suspendedUntil;
         bool registered;
         bool active;
         bool slashed;
     }
 
     struct SecretContract {
-        address owner;
         uint64 multiplications;
         uint32 rounds;
         string uri;
@@ -58,19 +99,20 @@ contract EnigmaController {
 
     enum TaskStatus {
         None,
+        /// Created, fee escrowed, committee not drawn yet.
+        Pending,
+        /// Committee drawn: inputs and the receipt are accepted.
         Open,
+        /// Receipt accepted; late co-signatures accepted during the attestation window.
         Completed,
+        /// Fee paid out to every attester.
+        Settled,
         Refunded
     }
 
     struct InputSlot {
         string name;
         address owner;
-    }
-
-    struct SlotState {
-        address owner;
-        bytes32 commitment;
     }
 
     struct TaskRequest {
@@ -80,6 +122,10 @@ contract EnigmaController {
         uint8 n;
         uint8 t;
         uint8 securityMode;
+        /// Declared cost of the circuit: the fee is priced from it; nodes refuse a task whose
+        /// declared cost is below the circuit they run (src/node/task-spec-check.ts).
+        uint64 multiplications;
+        uint32 rounds;
         InputSlot[] inputSlots;
         uint64 deadline;
     }
@@ -87,16 +133,25 @@ contract EnigmaController {
     struct Task {
         bytes32 codeHash;
         bytes32 paramsHash;
+        /// Merkle root (OZ MerkleProof, sorted pairs) of leaves keccak(keccak(abi.encode(slot, owner))).
+        bytes32 slotRoot;
         bytes32 seed;
+        /// keccak(abi.encode(outputHash, keccak(publicOutputs))) of the accepted receipt.
+        bytes32 resultHash;
         address creator;
+        /// Escrowed (refundable) part of the fee.
         uint96 fee;
         uint64 deadline;
+        uint64 drawBlock;
+        uint64 completedAt;
+        uint32 slotCount;
+        /// Bit i = committee member i attested the accepted result.
+        uint32 attesters;
         uint8 n;
         uint8 t;
         uint8 securityMode;
         TaskStatus status;
         address[] committee;
-        SlotState[] slots;
     }
 
     // ---------------------------------------------------------------- events
@@ -106,10 +161,12 @@ contract EnigmaController {
     event NodeUpdated(address indexed node, bytes32 encryptionKey, string[] multiaddrs);
     event Staked(address indexed node, uint256 amount, uint256 totalStake);
     event NodeActivated(address indexed node, uint256 stake);
-    event NodeDeactivated(address indexed node, uint64 withdrawableAt);
+    event NodeDeactivated(address indexed node, uint256 withdrawableAt);
+    event NodeSuspended(address indexed node, bytes32 indexed taskId, bytes32 reason, uint64 until);
+    event NodeUnsuspended(address indexed node);
     event StakeWithdrawn(address indexed node, uint256 amount, uint256 remaining);
     event SecretContractRegistered(
-        bytes32 indexed codeHash, address indexed owner, uint64 multiplications, uint32 rounds, string uri
+        bytes32 indexed codeHash, address indexed registrant, uint64 multiplications, uint32 rounds, string uri
     );
     event TaskCreated(
         bytes32 indexed taskId,
@@ -122,110 +179,148 @@ contract EnigmaController {
         uint8 securityMode,
         uint64 deadline,
         uint256 fee,
-        bytes32 seed,
-        address[] committee,
+        uint256 protocolFee,
+        uint64 multiplications,
+        uint32 rounds,
+        uint64 drawBlock,
+        bytes32 slotRoot,
         InputSlot[] inputSlots
     );
+    event DrawRetargeted(bytes32 indexed taskId, uint64 drawBlock);
+    event CommitteeDrawn(bytes32 indexed taskId, bytes32 seed, uint64 drawBlock, address[] committee);
     event InputCommitted(bytes32 indexed taskId, uint256 indexed slot, address indexed owner, bytes32 commitment);
     event TaskCompleted(bytes32 indexed taskId, bytes32 outputHash, bytes publicOutputs, address[] signers);
+    event Attested(bytes32 indexed taskId, address indexed member);
+    event TaskSettled(bytes32 indexed taskId, address[] paid, uint256 share, uint256 toTreasury);
     event TaskRefunded(bytes32 indexed taskId, address indexed creator, uint256 amount);
     event NodeSlashed(
-        address indexed node,
-        bytes32 indexed taskId,
-        bytes32 reason,
-        uint256 amount,
-        uint256 toAccusers,
-        uint256 toTreasury
+        address indexed node, bytes32 indexed taskId, bytes32 reason, uint256 amount, address reporter, uint256 reward
     );
     event CreditsWithdrawn(address indexed account, uint256 amount);
 
     // ---------------------------------------------------------------- errors
 
-    error Unauthorized(address caller);
     error InvalidConfig(string what);
     error AlreadyRegistered(address node);
     error NotRegistered(address node);
     error NodeIsSlashed(address node);
+    error NodeIsSuspended(address node, uint64 until);
+    error NotSuspended(address node);
     error InvalidNodeInfo(string what);
+    error PeerIdTaken(address holder);
+    error EncryptionKeyTaken(address holder);
     error ZeroAmount();
     error InsufficientStake(uint256 stake, uint256 required);
     error AlreadyActive(address node);
     error NotActive(address node);
     error StillActive(address node);
-    error WithdrawTooEarly(uint64 withdrawableAt);
+    error WithdrawTooEarly(uint256 withdrawableAt);
     error AmountExceedsStake(uint256 amount, uint256 stake);
-    error ContractAlreadyRegistered(bytes32 codeHash);
-    error UnknownContract(bytes32 codeHash);
+    error ContractAlreadyRegistered(bytes32 codeHash, address registrant);
+    error UnknownContract(bytes32 codeHash, address registrant);
     error InvalidCommittee(uint256 n, uint256 t);
-    error NotEnoughActiveNodes(uint256 requested, uint256 active);
+    error NotEnoughActiveNodes(uint256 required, uint256 active);
     error InvalidSecurityMode(uint8 mode);
     error InvalidDeadline(uint64 deadline);
     error TooManyInputSlots(uint256 count);
+    error ZeroSlotOwner(uint256 slot);
     error InsufficientFee(uint256 paid, uint256 price);
     error UnknownTask(bytes32 taskId);
     error TaskNotOpen(bytes32 taskId, TaskStatus status);
+    error DrawTooEarly(uint64 drawBlock);
+    error InvalidBlockHeader();
     error InvalidSlot(uint256 slot);
-    error NotSlotOwner(address caller, address owner);
+    error NotSlotOwner(address caller);
     error SlotAlreadyFilled(uint256 slot);
     error ZeroCommitment();
     error DeadlinePassed(uint64 deadline);
     error DeadlineNotReached(uint64 deadline);
+    error WindowClosed(uint256 closedAt);
+    error WindowOpen(uint256 closesAt);
     error NotCommitteeMember(address account);
     error InvalidSignature(uint256 index);
     error DuplicateSigner(address signer);
     error InsufficientSignatures(uint256 count, uint256 required);
     error AccusedCannotSign(address accused);
+    error SelfReport(address reporter);
     error NotConflicting();
     error NothingToWithdraw();
     error TransferFailed(address to, uint256 amount);
 
     // ---------------------------------------------------------------- storage
 
-    address public immutable owner;
     address public immutable treasury;
+    /// Where event scans start (a watcher never reads from block 0).
+    uint256 public immutable deploymentBlock;
     uint256 public immutable minStake;
     uint64 public immutable withdrawDelay;
     uint64 public immutable maxTaskDuration;
-    uint16 public immutable accuserShareBps;
+    uint16 public immutable reporterRewardBps;
+    uint256 public immutable reporterRewardCap;
+    uint16 public immutable protocolFeeBps;
+    uint16 public immutable minActivePerSeat;
+    uint64 public immutable accusationWindow;
+    uint64 public immutable attestationWindow;
+    uint64 public immutable suspensionPeriod;
 
     uint256 public baseFee;
     uint256 public feePerMultiplication;
     uint256 public feePerRound;
 
     mapping(address => Node) private _nodes;
+    /// keccak(peerId) → node, encryption key → node: one identity per node (issue #10 point 9).
+    mapping(bytes32 => address) public peerIdHolder;
+    mapping(bytes32 => address) public encryptionKeyHolder;
     address[] private _active;
     /// 1-based position in `_active` (0 = not in the set), for O(1) removal.
     mapping(address => uint256) private _activePos;
+    /// Fenwick tree over the stakes of `_active` (1-based positions): `_tree[i]` = Σ stake over
+    /// positions (i − lowbit(i), i]. Selection descends it: O(log N) per draw.
+    mapping(uint256 => uint256) private _tree;
     uint256 public totalActiveStake;
 
-    mapping(bytes32 => SecretContract) private _contracts;
+    /// (codeHash, registrant) → entry: a registration cannot squat anyone else's code hash.
+    mapping(bytes32 => mapping(address => SecretContract)) private _contracts;
 
     uint256 public taskCount;
     mapping(bytes32 => Task) private _tasks;
+    mapping(bytes32 => BitMaps.BitMap) private _filled;
+    /// Sum of the escrowed fees of tasks not yet settled or refunded (for the accounting invariant).
+    uint256 public totalEscrowed;
 
-    /// Pull payments (fees, refunds, slash shares): a failing recipient can never block a receipt.
+    /// Pull payments (fees, refunds, rewards): a failing recipient can never block anything.
     mapping(address => uint256) public credits;
+    uint256 public totalCredits;
+    uint256 public totalStaked;
 
-    constructor(Config memory config) {
+    constructor(Config memory config) Ownable(msg.sender) EIP712("Enigma", "1") {
         if (config.minStake == 0) revert InvalidConfig("minStake must be > 0");
         if (config.treasury == address(0)) revert InvalidConfig("treasury is zero");
-        if (config.accuserShareBps > 10_000) revert InvalidConfig("accuserShareBps > 10000");
+        if (config.reporterRewardBps > MAX_REWARD_BPS) revert InvalidConfig("reporterRewardBps > MAX_REWARD_BPS");
+        if (config.protocolFeeBps > 10_000) revert InvalidConfig("protocolFeeBps > 10000");
+        if (config.minActivePerSeat == 0) revert InvalidConfig("minActivePerSeat must be > 0");
         if (config.maxTaskDuration == 0) revert InvalidConfig("maxTaskDuration must be > 0");
-        // A node must not be able to leave before a task it served can be judged.
-        if (config.withdrawDelay < config.maxTaskDuration) revert InvalidConfig("withdrawDelay < maxTaskDuration");
-        owner = msg.sender;
+        if (config.accusationWindow == 0) revert InvalidConfig("accusationWindow must be > 0");
+        if (config.attestationWindow == 0) revert InvalidConfig("attestationWindow must be > 0");
+        if (config.suspensionPeriod == 0) revert InvalidConfig("suspensionPeriod must be > 0");
         treasury = config.treasury;
+        deploymentBlock = block.number;
         minStake = config.minStake;
         withdrawDelay = config.withdrawDelay;
         maxTaskDuration = config.maxTaskDuration;
-        accuserShareBps = config.accuserShareBps;
+        reporterRewardBps = config.reporterRewardBps;
+        reporterRewardCap = config.reporterRewardCap;
+        protocolFeeBps = config.protocolFeeBps;
+        minActivePerSeat = config.minActivePerSeat;
+        accusationWindow = config.accusationWindow;
+        attestationWindow = config.attestationWindow;
+        suspensionPeriod = config.suspensionPeriod;
         _setPricing(config.baseFee, config.feePerMultiplication, config.feePerRound);
     }
 
     // ---------------------------------------------------------------- owner
 
-    function setPricing(uint256 base, uint256 perMultiplication, uint256 perRound) external {
-        if (msg.sender != owner) revert Unauthorized(msg.sender);
+    function setPricing(uint256 base, uint256 perMultiplication, uint256 perRound) external onlyOwner {
         _setPricing(base, perMultiplication, perRound);
     }
 
@@ -234,6 +329,14 @@ contract EnigmaController {
         feePerMultiplication = perMultiplication;
         feePerRound = perRound;
         emit PricingUpdated(base, perMultiplication, perRound);
+    }
+
+    /// Review outcome: lifts a vote suspension early (the node then reactivates itself).
+    function unsuspend(address account) external onlyOwner {
+        Node storage node = _nodes[account];
+        if (node.suspendedUntil <= block.timestamp) revert NotSuspended(account);
+        node.suspendedUntil = 0;
+        emit NodeUnsuspended(account);
     }
 
     // ---------------------------------------------------------------- node registry
@@ -245,7 +348,10 @@ contract EnigmaController {
         Node storage node = _nodes[msg.sender];
         if (node.registered) revert AlreadyRegistered(msg.sender);
         if (bytes(peerId).length == 0) revert InvalidNodeInfo("empty peerId");
-        if (encryptionKey == bytes32(0)) revert InvalidNodeInfo("zero encryptionKey");
+        bytes32 peerKey = keccak256(bytes(peerId));
+        if (peerIdHolder[peerKey] != address(0)) revert PeerIdTaken(peerIdHolder[peerKey]);
+        peerIdHolder[peerKey] = msg.sender;
+        _claimKey(encryptionKey);
         node.registered = true;
         node.peerId = peerId;
         node.encryptionKey = encryptionKey;
@@ -257,10 +363,20 @@ contract EnigmaController {
     /// Keys and addresses may rotate; the peer id (the node's libp2p identity) may not.
     function updateNode(bytes32 encryptionKey, string[] calldata multiaddrs) external {
         Node storage node = _liveNode(msg.sender);
-        if (encryptionKey == bytes32(0)) revert InvalidNodeInfo("zero encryptionKey");
-        node.encryptionKey = encryptionKey;
+        if (encryptionKey != node.encryptionKey) {
+            _claimKey(encryptionKey);
+            delete encryptionKeyHolder[node.encryptionKey];
+            node.encryptionKey = encryptionKey;
+        }
         node.multiaddrs = multiaddrs;
         emit NodeUpdated(msg.sender, encryptionKey, multiaddrs);
+    }
+
+    function _claimKey(bytes32 encryptionKey) private {
+        if (encryptionKey == bytes32(0)) revert InvalidNodeInfo("zero encryptionKey");
+        address holder = encryptionKeyHolder[encryptionKey];
+        if (holder != address(0)) revert EncryptionKeyTaken(holder);
+        encryptionKeyHolder[encryptionKey] = msg.sender;
     }
 
     function stake() external payable {
@@ -270,7 +386,11 @@ contract EnigmaController {
 
     function _addStake(Node storage node, uint256 amount) private {
         node.stake += amount;
-        if (node.active) totalActiveStake += amount;
+        totalStaked += amount;
+        if (node.active) {
+            totalActiveStake += amount;
+            _treeAdd(_activePos[msg.sender], amount);
+        }
         emit Staked(msg.sender, amount, node.stake);
     }
 
@@ -278,31 +398,39 @@ contract EnigmaController {
         Node storage node = _liveNode(msg.sender);
         if (active) {
             if (node.active) revert AlreadyActive(msg.sender);
+            if (node.suspendedUntil > block.timestamp) revert NodeIsSuspended(msg.sender, node.suspendedUntil);
             if (node.stake < minStake) revert InsufficientStake(node.stake, minStake);
             node.active = true;
             node.inactiveSince = 0;
-            _active.push(msg.sender);
-            _activePos[msg.sender] = _active.length;
-            totalActiveStake += node.stake;
+            _pushActive(msg.sender, node.stake);
             emit NodeActivated(msg.sender, node.stake);
         } else {
             if (!node.active) revert NotActive(msg.sender);
             _deactivate(msg.sender, node);
-            emit NodeDeactivated(msg.sender, node.inactiveSince + withdrawDelay);
         }
     }
 
-    function withdrawStake(uint256 amount) external {
+    /// Possible once the node is inactive, `withdrawDelay` after it left, and after every committee it
+    /// served can no longer be judged (`lockedUntil` = latest deadline + accusation window).
+    function withdrawStake(uint256 amount) external nonReentrant {
         Node storage node = _liveNode(msg.sender);
         if (node.active) revert StillActive(msg.sender);
         if (amount == 0) revert ZeroAmount();
         if (amount > node.stake) revert AmountExceedsStake(amount, node.stake);
-        // inactiveSince is 0 only for a node that never activated: it served no task, nothing to wait for.
-        uint64 availableAt = node.inactiveSince == 0 ? 0 : node.inactiveSince + withdrawDelay;
+        uint256 availableAt = withdrawableAt(msg.sender);
         if (block.timestamp < availableAt) revert WithdrawTooEarly(availableAt);
         node.stake -= amount;
+        totalStaked -= amount;
         emit StakeWithdrawn(msg.sender, amount, node.stake);
         _send(msg.sender, amount);
+    }
+
+    /// When an inactive node may withdraw (uint256: no uint64 overflow for any withdrawDelay).
+    function withdrawableAt(address account) public view returns (uint256) {
+        Node storage node = _nodes[account];
+        // inactiveSince is 0 only for a node that never activated: it served no task.
+        uint256 unbonded = node.inactiveSince == 0 ? 0 : uint256(node.inactiveSince) + withdrawDelay;
+        return unbonded > node.lockedUntil ? unbonded : node.lockedUntil;
     }
 
     function _liveNode(address account) private view returns (Node storage node) {
@@ -315,15 +443,8 @@ contract EnigmaController {
         node.active = false;
         node.inactiveSince = uint64(block.timestamp);
         totalActiveStake -= node.stake;
-        uint256 pos = _activePos[account];
-        uint256 last = _active.length;
-        if (pos != last) {
-            address moved = _active[last - 1];
-            _active[pos - 1] = moved;
-            _activePos[moved] = pos;
-        }
-        _active.pop();
-        delete _activePos[account];
+        _removeActive(account, node.stake);
+        emit NodeDeactivated(account, withdrawableAt(account));
     }
 
     function getNode(address account) external view returns (Node memory) {
@@ -334,38 +455,104 @@ contract EnigmaController {
         return _active;
     }
 
+    // ---------------------------------------------------------------- Fenwick tree of active stakes
+
+    function _pushActive(address account, uint256 weight) private {
+        _active.push(account);
+        uint256 pos = _active.length;
+        _activePos[account] = pos;
+        totalActiveStake += weight;
+        // A new last position covers (pos − lowbit(pos), pos]: its own weight plus the subtree
+        // sums of the positions before it inside that range.
+        uint256 sum = weight;
+        uint256 low = pos - (pos & (~pos + 1));
+        for (uint256 j = pos - 1; j > low; j -= j & (~j + 1)) {
+            sum += _tree[j];
+        }
+        _tree[pos] = sum;
+    }
+
+    /// Swap-and-pop: the last node moves into the freed position.
+    function _removeActive(address account, uint256 weight) private {
+        uint256 pos = _activePos[account];
+        uint256 last = _active.length;
+        if (pos != last) {
+            address moved = _active[last - 1];
+            uint256 movedWeight = _nodes[moved].stake;
+            if (movedWeight > weight) _treeAdd(pos, movedWeight - weight);
+            else if (weight > movedWeight) _treeSub(pos, weight - movedWeight);
+            _active[pos - 1] = moved;
+            _activePos[moved] = pos;
+        }
+        delete _tree[last];
+        _active.pop();
+        delete _activePos[account];
+    }
+
+    function _treeAdd(uint256 pos, uint256 amount) private {
+        uint256 len = _active.length;
+        for (uint256 i = pos; i <= len; i += i & (~i + 1)) {
+            _tree[i] += amount;
+        }
+    }
+
+    function _treeSub(uint256 pos, uint256 amount) private {
+        uint256 len = _active.length;
+        for (uint256 i = pos; i <= len; i += i & (~i + 1)) {
+            _tree[i] -= amount;
+        }
+    }
+
+    /// Σ stake of active positions 1..pos (for tests and audits).
+    function prefixStake(uint256 pos) external view returns (uint256 sum) {
+        for (uint256 i = pos; i > 0; i -= i & (~i + 1)) {
+            sum += _tree[i];
+        }
+    }
+
     // ---------------------------------------------------------------- secret contracts
 
-    /// Registers a compiled secret contract. Entries are immutable: the code hash is the identity of
-    /// the circuit, and a task's price and meaning must not change after users paid for it.
+    /// Registers a compiled secret contract under (codeHash, caller): no one can squat another
+    /// registrant's entry. Entries are immutable. Informational: a task declares its own cost.
     function registerSecretContract(bytes32 codeHash, uint64 multiplications, uint32 rounds, string calldata uri)
         external
     {
-        if (_contracts[codeHash].owner != address(0)) revert ContractAlreadyRegistered(codeHash);
-        _contracts[codeHash] = SecretContract(msg.sender, multiplications, rounds, uri);
+        SecretContract storage c = _contracts[codeHash][msg.sender];
+        if (bytes(c.uri).length != 0 || c.multiplications != 0 || c.rounds != 0) {
+            revert ContractAlreadyRegistered(codeHash, msg.sender);
+        }
+        if (bytes(uri).length == 0) revert InvalidNodeInfo("empty uri");
+        _contracts[codeHash][msg.sender] = SecretContract(multiplications, rounds, uri);
         emit SecretContractRegistered(codeHash, msg.sender, multiplications, rounds, uri);
     }
 
-    function getSecretContract(bytes32 codeHash) external view returns (SecretContract memory) {
-        return _contracts[codeHash];
+    function getSecretContract(bytes32 codeHash, address registrant) external view returns (SecretContract memory) {
+        return _contracts[codeHash][registrant];
     }
 
-    /// Price of one task of a registered contract: base + per multiplication + per round.
-    function quote(bytes32 codeHash) public view returns (uint256) {
-        SecretContract storage c = _contracts[codeHash];
-        if (c.owner == address(0)) revert UnknownContract(codeHash);
-        return baseFee + feePerMultiplication * c.multiplications + feePerRound * c.rounds;
+    /// Price of a task with the given declared cost: base + per multiplication + per round.
+    function quoteCost(uint64 multiplications, uint32 rounds) public view returns (uint256) {
+        return baseFee + feePerMultiplication * multiplications + feePerRound * rounds;
+    }
+
+    /// Price of a task of a registered entry.
+    function quote(bytes32 codeHash, address registrant) external view returns (uint256) {
+        SecretContract storage c = _contracts[codeHash][registrant];
+        if (bytes(c.uri).length == 0) revert UnknownContract(codeHash, registrant);
+        return quoteCost(c.multiplications, c.rounds);
     }
 
     // ---------------------------------------------------------------- tasks
 
+    /// Step 1 of 2: escrows the fee (minus the non-refundable protocol part) and fixes the block
+    /// whose randomness will draw the committee; nothing about the committee is known yet.
     function createTask(TaskRequest calldata req) external payable returns (bytes32 taskId) {
-        uint256 price = quote(req.codeHash);
+        uint256 price = quoteCost(req.multiplications, req.rounds);
         if (msg.value < price) revert InsufficientFee(msg.value, price);
         if (req.n < MIN_COMMITTEE || req.n > MAX_COMMITTEE || req.t < 1 || 2 * uint256(req.t) >= req.n) {
             revert InvalidCommittee(req.n, req.t);
         }
-        if (req.n > _active.length) revert NotEnoughActiveNodes(req.n, _active.length);
+        _requireActiveFor(req.n);
         if (req.securityMode > SECURITY_MALICIOUS) revert InvalidSecurityMode(req.securityMode);
         if (req.deadline <= block.timestamp || req.deadline > block.timestamp + maxTaskDuration) {
             revert InvalidDeadline(req.deadline);
@@ -373,28 +560,27 @@ contract EnigmaController {
         if (req.inputSlots.length > MAX_INPUT_SLOTS) revert TooManyInputSlots(req.inputSlots.length);
 
         taskId = keccak256(abi.encode(block.chainid, address(this), ++taskCount));
-        bytes32 seed = committeeSeed(block.prevrandao, taskId);
-        address[] memory committee = selectCommittee(seed, req.n);
-
+        uint256 protocolFee = msg.value * protocolFeeBps / 10_000;
+        uint256 escrow = msg.value - protocolFee;
         Task storage task = _tasks[taskId];
         task.codeHash = req.codeHash;
         task.paramsHash = keccak256(req.params);
-        task.seed = seed;
+        task.slotRoot = slotRoot(req.inputSlots);
         task.creator = msg.sender;
-        task.fee = uint96(msg.value); // more than the world's ether supply would not fit; not a concern
+        task.fee = escrow.toUint96();
         task.deadline = req.deadline;
+        task.drawBlock = (block.number + DRAW_DELAY).toUint64();
+        task.slotCount = uint32(req.inputSlots.length);
         task.n = req.n;
         task.t = req.t;
         task.securityMode = req.securityMode;
-        task.status = TaskStatus.Open;
-        task.committee = committee;
-        for (uint256 i = 0; i < req.inputSlots.length; i++) {
-            task.slots.push(SlotState(req.inputSlots[i].owner, bytes32(0)));
-        }
-        _emitCreated(taskId, task, req);
+        task.status = TaskStatus.Pending;
+        totalEscrowed += escrow;
+        _credit(treasury, protocolFee);
+        _emitCreated(taskId, task, req, protocolFee);
     }
 
-    function _emitCreated(bytes32 taskId, Task storage task, TaskRequest calldata req) private {
+    function _emitCreated(bytes32 taskId, Task storage task, TaskRequest calldata req, uint256 protocolFee) private {
         emit TaskCreated(
             taskId,
             req.codeHash,
@@ -406,137 +592,288 @@ contract EnigmaController {
             req.securityMode,
             req.deadline,
             task.fee,
-            task.seed,
-            task.committee,
+            protocolFee,
+            req.multiplications,
+            req.rounds,
+            task.drawBlock,
+            task.slotRoot,
             req.inputSlots
         );
     }
 
-    /// The committee seed: prevrandao of the creation block mixed with the task id. Bias limits
-    /// (a proposer may withhold a block; a creator may time its transaction) are in docs/controller.md.
-    function committeeSeed(uint256 prevrandao, bytes32 taskId) public pure returns (bytes32) {
-        return keccak256(abi.encode(prevrandao, taskId));
+    /// Merkle root of the slot owners, computed on chain from the calldata so that the root and the
+    /// emitted owner list cannot disagree and no slot belongs to address 0. Leaves are
+    /// keccak(keccak(abi.encode(index, owner))) (OZ's double hashing against second preimages), pairs
+    /// are hashed sorted (OZ `commutativeKeccak256`), an odd node at the end of a level moves up
+    /// unchanged. TypeScript twin: src/chain/merkle.ts.
+    function slotRoot(InputSlot[] calldata slots) public pure returns (bytes32) {
+        uint256 count = slots.length;
+        if (count == 0) return bytes32(0);
+        bytes32[] memory level = new bytes32[](count);
+        for (uint256 i = 0; i < count; i++) {
+            address owner_ = slots[i].owner;
+            if (owner_ == address(0)) revert ZeroSlotOwner(i);
+            level[i] = slotLeaf(i, owner_);
+        }
+        while (count > 1) {
+            uint256 half = 0;
+            for (uint256 i = 0; i < count; i += 2) {
+                level[half++] = i + 1 < count ? Hashes.commutativeKeccak256(level[i], level[i + 1]) : level[i];
+            }
+            count = half;
+        }
+        return level[0];
     }
 
-    /// Stake-weighted sampling without replacement from the current active set (successive sampling:
-    /// draw k picks member j with probability stake_j / remaining stake). Anyone can re-run it with
-    /// `eth_call` at the task's creation block to check a committee. O(n · active) gas.
+    function slotLeaf(uint256 slot, address owner_) public pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(slot, owner_))));
+    }
+
+    function _requireActiveFor(uint256 n) private view {
+        uint256 required = n * minActivePerSeat;
+        if (_active.length < required) revert NotEnoughActiveNodes(required, _active.length);
+    }
+
+    /// Step 2 of 2, callable by anyone once `drawBlock` is mined: the seed is the prevRandao of block
+    /// `drawBlock`, read from its header (checked against `blockhash`), mixed with the task id. If
+    /// `drawBlock` is out of BLOCKHASH reach, the draw is re-targeted to a new future block.
+    function drawCommittee(bytes32 taskId, bytes calldata header) external {
+        Task storage task = _tasks[taskId];
+        if (task.status != TaskStatus.Pending) _revertStatus(taskId, task.status);
+        if (block.timestamp > task.deadline) revert DeadlinePassed(task.deadline);
+        uint64 drawBlock = task.drawBlock;
+        if (block.number <= drawBlock) revert DrawTooEarly(drawBlock);
+        bytes32 hash = Blockhash.blockHash(drawBlock);
+        if (hash == bytes32(0)) {
+            uint64 next = (block.number + DRAW_DELAY).toUint64();
+            task.drawBlock = next;
+            emit DrawRetargeted(taskId, next);
+            return;
+        }
+        if (keccak256(header) != hash) revert InvalidBlockHeader();
+        bytes32 seed = committeeSeed(BlockHeader.getPrevRandao(header), taskId);
+        _requireActiveFor(task.n);
+        address[] memory committee = selectCommittee(seed, task.n);
+        uint64 lock = task.deadline + accusationWindow;
+        for (uint256 i = 0; i < committee.length; i++) {
+            Node storage node = _nodes[committee[i]];
+            if (node.lockedUntil < lock) node.lockedUntil = lock;
+        }
+        task.seed = seed;
+        task.committee = committee;
+        task.status = TaskStatus.Open;
+        emit CommitteeDrawn(taskId, seed, drawBlock, committee);
+    }
+
+    function committeeSeed(bytes32 randomness, bytes32 taskId) public pure returns (bytes32) {
+        return keccak256(abi.encode(randomness, taskId));
+    }
+
+    /// Stake-weighted sequential sampling without replacement over the current active set (the exact
+    /// rule: docs/committee-selection.md). Each draw descends the Fenwick tree, subtracting in memory
+    /// the weights of positions already picked: O(n · (log N + n)), no walk over the active set.
     function selectCommittee(bytes32 seed, uint256 n) public view returns (address[] memory committee) {
         uint256 count = _active.length;
         if (n > count) revert NotEnoughActiveNodes(n, count);
-        uint256[] memory weights = new uint256[](count);
-        uint256 total = 0;
-        for (uint256 i = 0; i < count; i++) {
-            weights[i] = _nodes[_active[i]].stake;
-            total += weights[i];
-        }
+        uint256 top = 1;
+        while (top * 2 <= count) top *= 2;
+        uint256[] memory pickedPos = new uint256[](n);
+        uint256[] memory pickedWeight = new uint256[](n);
+        uint256 total = totalActiveStake;
         committee = new address[](n);
         for (uint256 k = 0; k < n; k++) {
             // 256-bit draw modulo a total far below 2^128: the modulo bias is below 2^-128.
             uint256 r = uint256(keccak256(abi.encode(seed, k))) % total;
-            uint256 j = 0;
-            while (r >= weights[j]) {
-                r -= weights[j];
-                j++;
+            uint256 pos = 0;
+            for (uint256 step = top; step > 0; step >>= 1) {
+                uint256 next = pos + step;
+                if (next > count) continue;
+                uint256 s = _tree[next];
+                for (uint256 m = 0; m < k; m++) {
+                    if (pickedPos[m] > pos && pickedPos[m] <= next) s -= pickedWeight[m];
+                }
+                if (s <= r) {
+                    pos = next;
+                    r -= s;
+                }
             }
-            committee[k] = _active[j];
-            total -= weights[j];
-            weights[j] = 0;
+            address chosen = _active[pos];
+            uint256 w = _nodes[chosen].stake;
+            pickedPos[k] = pos + 1;
+            pickedWeight[k] = w;
+            total -= w;
+            committee[k] = chosen;
         }
     }
 
-    function fillInputSlot(bytes32 taskId, uint256 slot, bytes32 commitment) external {
-        Task storage task = _openTask(taskId);
+    /// The owner of slot `slot` (proved by `proof` against the task's root) commits its input once,
+    /// before the deadline, after the committee is drawn (inputs are encrypted to its keys).
+    function fillInputSlot(bytes32 taskId, uint256 slot, bytes32[] calldata proof, bytes32 commitment) external {
+        Task storage task = _tasks[taskId];
+        if (task.status != TaskStatus.Open) _revertStatus(taskId, task.status);
         if (block.timestamp > task.deadline) revert DeadlinePassed(task.deadline);
-        if (slot >= task.slots.length) revert InvalidSlot(slot);
-        SlotState storage s = task.slots[slot];
-        if (msg.sender != s.owner) revert NotSlotOwner(msg.sender, s.owner);
-        if (s.commitment != bytes32(0)) revert SlotAlreadyFilled(slot);
+        if (slot >= task.slotCount) revert InvalidSlot(slot);
         if (commitment == bytes32(0)) revert ZeroCommitment();
-        s.commitment = commitment;
+        if (!MerkleProof.verifyCalldata(proof, task.slotRoot, slotLeaf(slot, msg.sender))) revert NotSlotOwner(msg.sender);
+        BitMaps.BitMap storage filled = _filled[taskId];
+        if (filled.get(slot)) revert SlotAlreadyFilled(slot);
+        filled.set(slot);
         emit InputCommitted(taskId, slot, msg.sender, commitment);
+    }
+
+    function isSlotFilled(bytes32 taskId, uint256 slot) external view returns (bool) {
+        return _filled[taskId].get(slot);
     }
 
     function getTask(bytes32 taskId) external view returns (Task memory) {
         return _tasks[taskId];
     }
 
-    function _openTask(bytes32 taskId) private view returns (Task storage task) {
+    function _knownTask(bytes32 taskId) private view returns (Task storage task) {
         task = _tasks[taskId];
         if (task.status == TaskStatus.None) revert UnknownTask(taskId);
-        if (task.status != TaskStatus.Open) revert TaskNotOpen(taskId, task.status);
     }
 
-    // ---------------------------------------------------------------- receipts and refunds
+    function _revertStatus(bytes32 taskId, TaskStatus status) private pure {
+        if (status == TaskStatus.None) revert UnknownTask(taskId);
+        revert TaskNotOpen(taskId, status);
+    }
+
+    // ---------------------------------------------------------------- receipts, payment, refunds
 
     /// Accepts a result signed by at least t+1 committee members (an honest majority includes at
     /// least one honest node, so a corrupt minority cannot forge a receipt). Each signature is an
     /// EIP-712 Statement(taskId, RECEIPT_LABEL, keccak256(abi.encode(outputHash, keccak256(publicOutputs)))).
-    /// The fee is split equally among the signers; the indivisible remainder goes to the submitter.
+    /// The result is final; who is paid is decided after the attestation window, not by the submitter.
+    /// Checks-effects only (no external call): the result callback of issue #16 goes after the effects.
     function submitReceipt(bytes32 taskId, bytes32 outputHash, bytes calldata publicOutputs, bytes[] calldata signatures)
         external
+        nonReentrant
     {
-        Task storage task = _openTask(taskId);
+        Task storage task = _tasks[taskId];
+        if (task.status != TaskStatus.Open) _revertStatus(taskId, task.status);
         if (block.timestamp > task.deadline) revert DeadlinePassed(task.deadline);
         address[] storage committee = task.committee;
         _memberIndex(committee, msg.sender);
-        bytes32 digest = _hashTyped(
-            Signatures.statementStructHash(taskId, RECEIPT_LABEL, receiptContentHash(outputHash, publicOutputs))
-        );
-        address[] memory signers = _recoverMembers(committee, digest, signatures, address(0));
+        bytes32 resultHash = receiptContentHash(outputHash, publicOutputs);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(STATEMENT_TYPEHASH, taskId, RECEIPT_LABEL, resultHash)));
+        (address[] memory signers, uint256 bits) = _recoverMembers(committee, digest, signatures, address(0));
         if (signers.length < uint256(task.t) + 1) revert InsufficientSignatures(signers.length, uint256(task.t) + 1);
 
         task.status = TaskStatus.Completed;
-        uint256 fee = task.fee;
-        uint256 share = fee / signers.length;
-        for (uint256 i = 0; i < signers.length; i++) {
-            credits[signers[i]] += share;
-        }
-        credits[msg.sender] += fee - share * signers.length;
+        task.resultHash = resultHash;
+        task.completedAt = uint64(block.timestamp);
+        task.attesters = uint32(bits);
         emit TaskCompleted(taskId, outputHash, publicOutputs, signers);
+    }
+
+    /// Late co-signatures of the accepted result, during the attestation window: every member that
+    /// attested is paid the same, whoever submitted the receipt. Already-counted signers are skipped.
+    function attest(bytes32 taskId, bytes[] calldata signatures) external {
+        Task storage task = _tasks[taskId];
+        if (task.status != TaskStatus.Completed) _revertStatus(taskId, task.status);
+        uint256 closesAt = uint256(task.completedAt) + attestationWindow;
+        if (block.timestamp > closesAt) revert WindowClosed(closesAt);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(STATEMENT_TYPEHASH, taskId, RECEIPT_LABEL, task.resultHash)));
+        uint256 bits = task.attesters;
+        for (uint256 i = 0; i < signatures.length; i++) {
+            address signer = _recover(digest, signatures[i], i);
+            uint256 bit = 1 << _memberIndex(task.committee, signer);
+            if (bits & bit != 0) continue;
+            if (_nodes[signer].slashed) revert NodeIsSlashed(signer);
+            bits |= bit;
+            emit Attested(taskId, signer);
+        }
+        task.attesters = uint32(bits);
+    }
+
+    /// After the attestation window anyone pays the fee out: equal shares to every attester that is
+    /// not slashed by then; the indivisible remainder (and the whole fee if none is left) to the treasury.
+    function settle(bytes32 taskId) external {
+        Task storage task = _tasks[taskId];
+        if (task.status != TaskStatus.Completed) _revertStatus(taskId, task.status);
+        uint256 closesAt = uint256(task.completedAt) + attestationWindow;
+        if (block.timestamp <= closesAt) revert WindowOpen(closesAt);
+        task.status = TaskStatus.Settled;
+        uint256 bits = task.attesters;
+        address[] storage committee = task.committee;
+        address[] memory paid = new address[](committee.length);
+        uint256 count = 0;
+        for (uint256 i = 0; i < committee.length; i++) {
+            if (bits & (1 << i) != 0 && !_nodes[committee[i]].slashed) paid[count++] = committee[i];
+        }
+        assembly ("memory-safe") {
+            mstore(paid, count)
+        }
+        uint256 fee = task.fee;
+        totalEscrowed -= fee;
+        uint256 share = count == 0 ? 0 : fee / count;
+        for (uint256 i = 0; i < count; i++) {
+            _credit(paid[i], share);
+        }
+        _credit(treasury, fee - share * count);
+        emit TaskSettled(taskId, paid, share, fee - share * count);
     }
 
     function receiptContentHash(bytes32 outputHash, bytes calldata publicOutputs) public pure returns (bytes32) {
         return keccak256(abi.encode(outputHash, keccak256(publicOutputs)));
     }
 
-    /// After the deadline without a receipt, anyone may return the fee to the task's creator.
+    /// After the deadline without a receipt, anyone may return the escrowed fee to the task's creator.
     function refundTask(bytes32 taskId) external {
-        Task storage task = _openTask(taskId);
+        Task storage task = _tasks[taskId];
+        if (task.status != TaskStatus.Open && task.status != TaskStatus.Pending) _revertStatus(taskId, task.status);
         if (block.timestamp <= task.deadline) revert DeadlineNotReached(task.deadline);
         task.status = TaskStatus.Refunded;
-        credits[task.creator] += task.fee;
+        totalEscrowed -= task.fee;
+        _credit(task.creator, task.fee);
         emit TaskRefunded(taskId, task.creator, task.fee);
     }
 
-    function withdrawCredits() external {
+    function withdrawCredits() external nonReentrant {
         uint256 amount = credits[msg.sender];
         if (amount == 0) revert NothingToWithdraw();
         credits[msg.sender] = 0;
+        totalCredits -= amount;
         emit CreditsWithdrawn(msg.sender, amount);
         _send(msg.sender, amount);
     }
 
-    // ---------------------------------------------------------------- slashing
+    function _credit(address to, uint256 amount) private {
+        credits[to] += amount;
+        totalCredits += amount;
+    }
 
-    /// An accusation voted by at least t+1 committee members other than the accused. An honest
-    /// majority (n − t ≥ t+1 honest members) can always produce it; t corrupt members never can.
-    /// The accusers share `accuserShareBps` of the stake equally; the rest goes to the treasury.
+    // ---------------------------------------------------------------- suspension and slashing
+
+    /// A vote of committee members other than the accused. It only suspends (no stake moves), and its
+    /// threshold — a majority of the committee and at least MIN_SUSPEND_VOTES — does not depend on
+    /// the creator's t. Accepted from the draw until the accusation window after the deadline.
     function accuse(bytes32 taskId, address accused, bytes32 reason, bytes[] calldata signatures) external {
-        Task storage task = _tasks[taskId];
-        if (task.status == TaskStatus.None) revert UnknownTask(taskId);
+        Task storage task = _drawnTask(taskId);
         _memberIndex(task.committee, accused);
         Node storage node = _nodes[accused];
         if (node.slashed) revert NodeIsSlashed(accused);
-        bytes32 digest = _hashTyped(Signatures.accusationStructHash(taskId, accused, reason));
-        address[] memory signers = _recoverMembers(task.committee, digest, signatures, accused);
-        if (signers.length < uint256(task.t) + 1) revert InsufficientSignatures(signers.length, uint256(task.t) + 1);
-        _slash(accused, node, taskId, reason, signers);
+        if (node.suspendedUntil > block.timestamp) revert NodeIsSuspended(accused, node.suspendedUntil);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(ACCUSATION_TYPEHASH, taskId, accused, reason)));
+        (address[] memory signers,) = _recoverMembers(task.committee, digest, signatures, accused);
+        uint256 required = suspendVotes(task.n);
+        if (signers.length < required) revert InsufficientSignatures(signers.length, required);
+        uint64 until = (block.timestamp + suspensionPeriod).toUint64();
+        node.suspendedUntil = until;
+        if (node.active) _deactivate(accused, node);
+        emit NodeSuspended(accused, taskId, reason, until);
+    }
+
+    /// Votes needed to suspend a member of an n-committee: a majority of n, and at least MIN_SUSPEND_VOTES.
+    function suspendVotes(uint256 n) public pure returns (uint256) {
+        uint256 majority = n / 2 + 1;
+        return majority > MIN_SUSPEND_VOTES ? majority : MIN_SUSPEND_VOTES;
     }
 
     /// Self-verifying evidence: two Statements signed by the same committee member for the same task
-    /// and label with different content (e.g. two different results). No vote is needed; the
-    /// submitter receives the accusers' share.
+    /// and label with different content (e.g. two different results). Takes the whole stake: a capped
+    /// reward to the submitter (never the accused itself), the rest to the treasury.
     function proveEquivocation(
         bytes32 taskId,
         bytes32 label,
@@ -545,64 +882,69 @@ contract EnigmaController {
         bytes32 contentB,
         bytes calldata signatureB
     ) external {
-        Task storage task = _tasks[taskId];
-        if (task.status == TaskStatus.None) revert UnknownTask(taskId);
+        Task storage task = _drawnTask(taskId);
         if (contentA == contentB) revert NotConflicting();
-        address a = Signatures.recover(_hashTyped(Signatures.statementStructHash(taskId, label, contentA)), signatureA);
-        address b = Signatures.recover(_hashTyped(Signatures.statementStructHash(taskId, label, contentB)), signatureB);
-        if (a == address(0)) revert InvalidSignature(0);
-        if (b == address(0)) revert InvalidSignature(1);
+        address a = _recover(_hashTypedDataV4(keccak256(abi.encode(STATEMENT_TYPEHASH, taskId, label, contentA))), signatureA, 0);
+        address b = _recover(_hashTypedDataV4(keccak256(abi.encode(STATEMENT_TYPEHASH, taskId, label, contentB))), signatureB, 1);
         if (a != b) revert NotConflicting();
         _memberIndex(task.committee, a);
+        if (msg.sender == a) revert SelfReport(a);
         Node storage node = _nodes[a];
         if (node.slashed) revert NodeIsSlashed(a);
-        address[] memory reporters = new address[](1);
-        reporters[0] = msg.sender;
-        _slash(a, node, taskId, keccak256("enigma.equivocation"), reporters);
+        _slash(a, node, taskId, EQUIVOCATION_REASON);
     }
 
-    function _slash(address accused, Node storage node, bytes32 taskId, bytes32 reason, address[] memory accusers)
-        private
-    {
+    /// A task whose committee is drawn, inside its accusation window.
+    function _drawnTask(bytes32 taskId) private view returns (Task storage task) {
+        task = _knownTask(taskId);
+        if (task.status == TaskStatus.Pending) revert TaskNotOpen(taskId, task.status);
+        uint256 closesAt = uint256(task.deadline) + accusationWindow;
+        if (block.timestamp > closesAt) revert WindowClosed(closesAt);
+    }
+
+    function _slash(address accused, Node storage node, bytes32 taskId, bytes32 reason) private {
         uint256 amount = node.stake;
         if (node.active) _deactivate(accused, node);
         node.slashed = true;
         node.stake = 0;
-        uint256 each = (amount * accuserShareBps / 10_000) / accusers.length;
-        for (uint256 i = 0; i < accusers.length; i++) {
-            credits[accusers[i]] += each;
-        }
-        uint256 toAccusers = each * accusers.length;
-        credits[treasury] += amount - toAccusers;
-        emit NodeSlashed(accused, taskId, reason, amount, toAccusers, amount - toAccusers);
+        totalStaked -= amount;
+        uint256 reward = amount * reporterRewardBps / 10_000;
+        if (reward > reporterRewardCap) reward = reporterRewardCap;
+        _credit(msg.sender, reward);
+        _credit(treasury, amount - reward);
+        emit NodeSlashed(accused, taskId, reason, amount, msg.sender, reward);
     }
 
     // ---------------------------------------------------------------- signatures
 
-    function domainSeparator() public view returns (bytes32) {
-        return Signatures.domainSeparator(block.chainid, address(this));
+    /// The EIP-712 domain separator (name "Enigma", version "1", chainId, this contract); see also
+    /// `eip712Domain()` (EIP-5267).
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
     }
 
-    function _hashTyped(bytes32 structHash) private view returns (bytes32) {
-        return keccak256(abi.encodePacked(hex"1901", domainSeparator(), structHash));
+    /// OZ ECDSA: refuses malformed, high-s (EIP-2) and zero-address signatures.
+    function _recover(bytes32 digest, bytes calldata signature, uint256 index) private pure returns (address signer) {
+        ECDSA.RecoverError err;
+        (signer, err,) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err != ECDSA.RecoverError.NoError) revert InvalidSignature(index);
     }
 
-    /// Recovers every signature, requires each signer to be a distinct committee member other than
-    /// `excluded`, and returns the signers in signature order.
+    /// Recovers every signature, requires each signer to be a distinct, unslashed committee member
+    /// other than `excluded`; returns the signers in signature order and their member bitmap.
     function _recoverMembers(
         address[] storage committee,
         bytes32 digest,
         bytes[] calldata signatures,
         address excluded
-    ) private view returns (address[] memory signers) {
+    ) private view returns (address[] memory signers, uint256 seen) {
         signers = new address[](signatures.length);
-        uint256 seen = 0;
         for (uint256 i = 0; i < signatures.length; i++) {
-            address signer = Signatures.recover(digest, signatures[i]);
-            if (signer == address(0)) revert InvalidSignature(i);
+            address signer = _recover(digest, signatures[i], i);
             if (signer == excluded) revert AccusedCannotSign(signer);
             uint256 bit = 1 << _memberIndex(committee, signer);
             if (seen & bit != 0) revert DuplicateSigner(signer);
+            if (_nodes[signer].slashed) revert NodeIsSlashed(signer);
             seen |= bit;
             signers[i] = signer;
         }

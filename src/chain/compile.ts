@@ -18,6 +18,9 @@ export const OPTIMIZER_RUNS = 200
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const contractsDir = join(repoRoot, 'contracts')
 export const generatedDir = join(repoRoot, 'src/chain/generated')
+/** Test-only contracts (attacker wrappers, an ETH-refusing receiver): contracts/test → src/chain/testing/generated. */
+export const testContractsDir = join(contractsDir, 'test')
+export const testGeneratedDir = join(repoRoot, 'src/chain/testing/generated')
 
 export class SolidityCompileError extends EnigmaError {
   override name = 'SolidityCompileError'
@@ -31,16 +34,37 @@ interface SolcOutput {
   contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>
 }
 
-/** Returns generated file name → file text for every deployable contract under contracts/. */
+/**
+ * Import callback of solc: `@openzeppelin/contracts/...` resolves to the pinned npm package in
+ * node_modules (read from disk: offline, and the version is the lockfile's); sibling imports of
+ * contracts/ resolve there. Anything else is refused.
+ */
+function findImport(path: string): { contents: string } | { error: string } {
+  const require = createRequire(import.meta.url)
+  try {
+    if (path.startsWith('@openzeppelin/contracts/')) return { contents: readFileSync(require.resolve(path), 'utf8') }
+    if (/^[\w./-]+\.sol$/.test(path) && !path.includes('..')) return { contents: readFileSync(join(contractsDir, path), 'utf8') }
+  } catch (e) {
+    return { error: `cannot read ${path}: ${(e as Error).message}` }
+  }
+  return { error: `import ${path} is not allowed (only @openzeppelin/contracts and contracts/)` }
+}
+
+/**
+ * Compiles contracts/*.sol and contracts/test/*.sol in one solc run; returns output path (absolute:
+ * src/chain/generated/X.ts, or src/chain/testing/generated/X.ts for test contracts) → file text.
+ */
 export function compileContracts(): Map<string, string> {
   const require = createRequire(import.meta.url)
-  const solc = require('solc') as { version(): string; compile(input: string): string }
+  const solc = require('solc') as { version(): string; compile(input: string, callbacks?: { import: typeof findImport }): string }
   if (!solc.version().startsWith(SOLC_VERSION + '+')) {
     throw new SolidityCompileError(`expected solc ${SOLC_VERSION}, found ${solc.version()}`)
   }
   const sources: Record<string, { content: string }> = {}
-  for (const name of readdirSync(contractsDir).filter((f) => f.endsWith('.sol')).sort()) {
-    sources[name] = { content: readFileSync(join(contractsDir, name), 'utf8') }
+  for (const [dir, prefix] of [[contractsDir, ''], [testContractsDir, 'test/']] as const) {
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.sol')).sort()) {
+      sources[prefix + name] = { content: readFileSync(join(dir, name), 'utf8') }
+    }
   }
   const input = {
     language: 'Solidity',
@@ -54,12 +78,14 @@ export function compileContracts(): Map<string, string> {
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
     },
   }
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error')
   if (errors.length > 0) throw new SolidityCompileError(errors.map((e) => e.formattedMessage).join('\n'))
 
   const files = new Map<string, string>()
   for (const [source, contracts] of Object.entries(output.contracts)) {
+    // Only the contracts of the compiled folder: imported OpenZeppelin code is built into them.
+    if (!Object.hasOwn(sources, source)) continue
     for (const [name, { abi, evm }] of Object.entries(contracts)) {
       // Internal-only libraries (empty ABI), interfaces and abstract contracts are not deployable artifacts.
       if (evm.bytecode.object.length === 0 || abi.length === 0) continue
@@ -72,7 +98,7 @@ export function compileContracts(): Map<string, string> {
         `export const ${lower}Bytecode = '0x${evm.bytecode.object}' as const`,
         '',
       ].join('\n')
-      files.set(`${name}.ts`, text)
+      files.set(join(source.startsWith('test/') ? testGeneratedDir : generatedDir, `${name}.ts`), text)
     }
   }
   return files

@@ -1,10 +1,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { keccak256, stringToHex, parseEther, hexToBigInt, type Address, type Hex } from 'viem'
-import { startControllerFixture, registerActiveNodes, fakeIdentity, type ControllerFixture } from './testing/fixture.ts'
+import { startControllerFixture, registerActiveNodes, fakeIdentity, createDrawnTask, type ControllerFixture } from './testing/fixture.ts'
 import { hardhatAccount } from './testing/hardhat-node.ts'
 import { registerSecretContract } from './actions/registerSecretContract.ts'
-import { createTask } from './actions/createTask.ts'
+import { settle } from './actions/settle.ts'
+import { writeController } from './internal/write.ts'
 import { fillInputSlot } from './actions/fillInputSlot.ts'
 import { getTask } from './actions/getTask.ts'
 import { getCredits } from './actions/getCredits.ts'
@@ -40,14 +41,14 @@ function waitFor(events: TaskEvent[], pred: (e: TaskEvent) => boolean, ms = 15_0
 
 test('the watcher rebuilds TaskSpec from events, reports inputs, aggregates t+1 attestations into a receipt', async () => {
   const deadline = (await fx.now()) + 3600n
-  const created = await createTask(fx.wallet(14), {
-    address: fx.address, codeHash, params: { bidders: 2, bits: 16 }, n: 5, t: 2, security: 'malicious',
-    inputSlots: [{ name: 'bids[0]', owner: fx.wallet(10).account.address }, { name: 'bids[1]', owner: fx.wallet(11).account.address }],
-    deadline, fee: parseEther('0.1'),
+  const slots = [{ name: 'bids[0]', owner: fx.wallet(10).account.address }, { name: 'bids[1]', owner: fx.wallet(11).account.address }]
+  const created = await createDrawnTask(fx, fx.wallet(14), {
+    address: fx.address, codeHash, params: { bidders: 2, bits: 16 }, n: 5, t: 2, security: 'malicious', multiplications: 5n, rounds: 1,
+    inputSlots: slots, deadline, fee: parseEther('0.1'),
   })
   const { taskId, committee } = created
   const designated = indexOf.get(committee[Number(hexToBigInt(taskId) % 5n)]!)!
-  // a node that starts after the task was created still learns about it (scan from block 0)
+  // a node that starts after the task was created still learns about it (scan from the deployment block)
   const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, submitter: fx.wallet(designated), pollingIntervalMs: 50 })
   const events: TaskEvent[] = []
   source.subscribe((e) => events.push(e))
@@ -64,10 +65,11 @@ test('the watcher rebuilds TaskSpec from events, reports inputs, aggregates t+1 
     assert.deepEqual(spec.committee.map((m) => m.account), committee)
     assert.deepEqual({ ...spec.committee[0]! }, { index: 0, account: committee[0], ...fakeIdentity(indexOf.get(committee[0]!)!) })
     assert.deepEqual(spec.inputSlots.map((s) => s.name), ['bids[0]', 'bids[1]'])
+    assert.deepEqual(spec.declaredCost, { multiplications: 5, rounds: 1 })
     assert.equal((await source.openTasks()).length, 1)
 
     const commitment = keccak256(stringToHex('bundle'))
-    await fillInputSlot(fx.wallet(11), { address: fx.address, taskId, slot: 1, commitment })
+    await fillInputSlot(fx.wallet(11), { address: fx.address, taskId, slot: 1, owners: slots.map((x) => x.owner), commitment })
     assert.deepEqual(await waitFor(events, (e) => e.kind === 'input'), { kind: 'input', taskId, slot: 'bids[1]', commitment })
     assert.equal((await source.openTasks())[0]!.inputSlots[1]!.commitment, commitment)
 
@@ -88,11 +90,12 @@ test('the watcher rebuilds TaskSpec from events, reports inputs, aggregates t+1 
     await source.publishAttestation(await signAttestation(hardhatAccount(members[2]!), fx.domain, body))
     assert.equal((await getTask(fx.publicClient, { address: fx.address, taskId })).status, 'completed')
     assert.deepEqual(await waitFor(events, (e) => e.kind === 'completed'), { kind: 'completed', taskId })
-    // each signer gets a third; the designated aggregator (the submitter) also gets the remainder
-    const share = parseEther('0.1') / 3n
-    for (const i of [...new Set([...members.slice(0, 3), designated])]) {
-      const expected = (members.slice(0, 3).includes(i) ? share : 0n) + (i === designated ? parseEther('0.1') - 3n * share : 0n)
-      assert.equal(await getCredits(fx.publicClient, { address: fx.address, account: hardhatAccount(i).address }), expected)
+    // after the attestation window each of the three attesters gets a third of the escrowed fee
+    await fx.advance(fx.config.attestationWindow + 1n)
+    await settle(fx.wallet(20), { address: fx.address, taskId })
+    const share = created.escrowed / 3n
+    for (const i of members.slice(0, 3)) {
+      assert.equal(await getCredits(fx.publicClient, { address: fx.address, account: hardhatAccount(i).address }), share)
     }
     assert.equal((await source.openTasks()).length, 0)
   } finally {
@@ -106,8 +109,8 @@ test('a task whose deadline passes is reported cancelled, once', async () => {
   source.subscribe((e) => events.push(e))
   await source.start()
   try {
-    const { taskId } = await createTask(fx.wallet(14), {
-      address: fx.address, codeHash, params: {}, n: 3, t: 1, security: 'semi-honest', inputSlots: [],
+    const { taskId } = await createDrawnTask(fx, fx.wallet(14), {
+      address: fx.address, codeHash, params: {}, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1, inputSlots: [],
       deadline: (await fx.now()) + 100n, fee: parseEther('0.1'),
     })
     await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === taskId)
@@ -116,6 +119,41 @@ test('a task whose deadline passes is reported cancelled, once', async () => {
     await new Promise((r) => setTimeout(r, 200))
     assert.equal(events.filter((e) => e.kind === 'cancelled' && e.taskId === taskId).length, 1)
     assert.ok(!(await source.openTasks()).some((t) => t.taskId === taskId))
+  } finally {
+    await source.stop()
+  }
+})
+
+test('a malformed task is marked invalid and skipped; the watcher keeps going in bounded ranges from the deployment block', async () => {
+  const errors: unknown[] = []
+  const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50, maxBlockRange: 3n, onError: (e) => errors.push(e) })
+  const events: TaskEvent[] = []
+  source.subscribe((e) => events.push(e))
+  // the attacker's task: params bytes that do not decode as (string[], int256[])
+  const bad = { codeHash, params: '0x1234' as Hex, n: 3, t: 1, securityMode: 0, multiplications: 5n, rounds: 1, inputSlots: [], deadline: (await fx.now()) + 3600n }
+  const r = await writeController('createTask', fx.wallet(15), { address: fx.address, value: parseEther('0.1') }, 'createTask', [bad])
+  const badId = r.receipt.logs[0]!.topics[1]!
+  await fx.mine(3)
+  const good = await createDrawnTask(fx, fx.wallet(14), {
+    address: fx.address, codeHash, params: { k: 1 }, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1, inputSlots: [],
+    deadline: (await fx.now()) + 3600n, fee: parseEther('0.1'),
+  })
+  await source.start()
+  try {
+    // the later, valid task is still reported, and the bad one is marked invalid, once
+    await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === good.taskId)
+    assert.deepEqual(source.invalidTasks, [badId])
+    assert.equal(errors.filter((e) => (e as { code?: string }).code === 'CHAIN_BAD_DATA').length, 1)
+    const n = events.length
+    await source.poll()
+    await source.poll()
+    assert.equal(events.length, n) // nothing is re-emitted: the cursor moved on
+    const good2 = await createDrawnTask(fx, fx.wallet(14), {
+      address: fx.address, codeHash, params: { k: 2 }, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1, inputSlots: [],
+      deadline: (await fx.now()) + 3600n, fee: parseEther('0.1'),
+    })
+    await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === good2.taskId)
+    assert.equal(errors.filter((e) => (e as { code?: string }).code === 'CHAIN_BAD_DATA').length, 1)
   } finally {
     await source.stop()
   }

@@ -18,6 +18,8 @@ import { EnigmaError } from '../common/errors.ts'
 import { enigmaControllerAbi } from './generated/EnigmaController.ts'
 import { ChainDataError, ControllerRevertError } from './errors.ts'
 import { decodeTaskParams } from './params.ts'
+import { slotRoot } from './merkle.ts'
+import { readController } from './internal/read.ts'
 import { getCommitteeMembers } from './actions/getCommitteeMembers.ts'
 import { getTask } from './actions/getTask.ts'
 import { submitReceipt } from './actions/submitReceipt.ts'
@@ -34,15 +36,22 @@ export interface ChainTaskSourceOptions {
   /** Reads events and state. */
   readonly client: ControllerReadClient
   readonly address: Address
-  /** First block to scan (default 0: the whole history, so a late node learns of open tasks). */
+  /** First block to scan (default: the controller's `deploymentBlock`, so a late node learns of open tasks). */
   readonly fromBlock?: bigint
+  /** Largest block range of one `eth_getLogs` request (default 2 000: within public RPC limits). */
+  readonly maxBlockRange?: bigint
   readonly pollingIntervalMs?: number
   /** This node's account; without it the source only collects attestations and never submits. */
   readonly submitter?: ControllerWalletClient
   /** How long a non-designated member waits before submitting in the aggregator's place. */
   readonly fallbackDelayMs?: number
-  /** Called with errors of the polling loop (default: ignored; the next poll retries). */
+  /** Called with errors of the polling loop and with malformed tasks (default: ignored; the next poll retries). */
   readonly onError?: (error: unknown) => void
+}
+
+/** A created task whose committee is not drawn yet (TaskSpec needs the committee). */
+interface PendingTask {
+  readonly spec: Omit<TaskSpec, 'committee'>
 }
 
 interface TaskState {
@@ -58,15 +67,24 @@ export class ChainTaskSource implements TaskSource {
   readonly #options: ChainTaskSourceOptions
   readonly #handlers = new Set<(event: TaskEvent) => void>()
   readonly #tasks = new Map<Hex, TaskState>()
+  readonly #pending = new Map<Hex, PendingTask>()
+  /** Tasks whose events could not be turned into a TaskSpec: ignored for good, never retried. */
+  readonly #invalid = new Set<Hex>()
   #domain: ReceiptDomain | undefined
-  #cursor: bigint
+  /** Last block whose logs were handled; undefined until the start block is known. */
+  #cursor: bigint | undefined
   #timer: ReturnType<typeof setTimeout> | undefined
   #polling: Promise<void> | undefined
   #running = false
 
   constructor(options: ChainTaskSourceOptions) {
     this.#options = options
-    this.#cursor = (options.fromBlock ?? 0n) - 1n
+    if (options.fromBlock !== undefined) this.#cursor = options.fromBlock - 1n
+  }
+
+  /** Task ids seen but refused as malformed (params that do not decode, slot list ≠ root, …). */
+  get invalidTasks(): readonly Hex[] {
+    return [...this.#invalid]
   }
 
   get domain(): ReceiptDomain | undefined {
@@ -116,16 +134,40 @@ export class ChainTaskSource implements TaskSource {
   async #pollOnce(): Promise<void> {
     const { client, address } = this.#options
     this.#domain ??= { chainId: await getChainId(client), verifyingContract: address }
+    let cursor: bigint = this.#cursor ?? (await readController<bigint>('ChainTaskSource', client, { address }, 'deploymentBlock', [])) - 1n
+    this.#cursor = cursor
     const latest = await getBlockNumber(client, { cacheTime: 0 })
-    if (latest > this.#cursor) {
-      const logs = await getContractEvents(client, { address, abi: enigmaControllerAbi, fromBlock: this.#cursor + 1n, toBlock: latest })
-      for (const log of logs) await this.#onLog(log as unknown as DecodedLog)
-      this.#cursor = latest
+    const range = this.#options.maxBlockRange ?? 2_000n
+    // Bounded ranges; the cursor moves past a range once its logs are handled, whatever they held.
+    while (latest > cursor) {
+      const from: bigint = cursor + 1n
+      const to: bigint = from + range - 1n < latest ? from + range - 1n : latest
+      const logs = await getContractEvents(client, { address, abi: enigmaControllerAbi, fromBlock: from, toBlock: to })
+      for (const log of logs) await this.#onLogSafely(log as unknown as DecodedLog)
+      this.#cursor = cursor = to
     }
     // Open tasks whose deadline passed can no longer complete: tell the node now, not at refund time.
     const now = (await getBlock(client, { blockNumber: latest })).timestamp
     for (const t of this.#tasks.values()) {
       if (t.open && BigInt(t.spec.deadline) < now) this.#close(t, { kind: 'cancelled', taskId: t.spec.taskId, reason: 'deadline passed' })
+    }
+    for (const [id, p] of this.#pending) if (BigInt(p.spec.deadline) < now) this.#pending.delete(id)
+  }
+
+  /**
+   * One log at a time: a malformed task (e.g. params that do not decode) is marked invalid and
+   * reported, and never stops the watcher; a transient RPC failure is rethrown so the range is retried.
+   */
+  async #onLogSafely(log: DecodedLog): Promise<void> {
+    const taskId = (log.args as { taskId?: Hex }).taskId
+    if (taskId && this.#invalid.has(taskId)) return
+    try {
+      await this.#onLog(log)
+    } catch (e) {
+      if (!(e instanceof ChainDataError) || !taskId) throw e
+      this.#invalid.add(taskId)
+      this.#pending.delete(taskId)
+      this.#options.onError?.(e)
     }
   }
 
@@ -134,14 +176,26 @@ export class ChainTaskSource implements TaskSource {
       case 'TaskCreated': {
         const a = log.args as TaskCreatedArgs
         if (keccak256(a.params) !== a.paramsHash) throw new ChainDataError('ChainTaskSource', `params of task ${a.taskId} do not match its paramsHash`)
+        if (slotRoot(a.inputSlots.map((s) => s.owner)) !== a.slotRoot) throw new ChainDataError('ChainTaskSource', `slot owners of task ${a.taskId} do not match its slotRoot`)
+        this.#pending.set(a.taskId, {
+          spec: {
+            taskId: a.taskId, codeHash: a.codeHash, params: decodeTaskParams(a.params), paramsHash: a.paramsHash,
+            n: a.n, t: a.t, security: a.securityMode === 1 ? 'malicious' : 'semi-honest',
+            inputSlots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })), deadline: Number(a.deadline), domain: this.#domain,
+            declaredCost: { multiplications: Number(a.multiplications), rounds: a.rounds },
+          },
+        })
+        break
+      }
+      case 'CommitteeDrawn': {
+        const a = log.args as { taskId: Hex; committee: readonly Address[] }
+        const pending = this.#pending.get(a.taskId)
+        if (!pending) break
+        this.#pending.delete(a.taskId)
         const committee: CommitteeMember[] = await getCommitteeMembers(this.#options.client, {
           address: this.#options.address, committee: a.committee, blockNumber: log.blockNumber ?? undefined,
         })
-        const spec: TaskSpec = {
-          taskId: a.taskId, codeHash: a.codeHash, params: decodeTaskParams(a.params), paramsHash: a.paramsHash,
-          n: a.n, t: a.t, security: a.securityMode === 1 ? 'malicious' : 'semi-honest', committee,
-          inputSlots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })), deadline: Number(a.deadline), domain: this.#domain,
-        }
+        const spec: TaskSpec = { ...pending.spec, committee }
         this.#tasks.set(a.taskId, { spec, open: true, votes: new Map(), submitting: false })
         this.#emit({ kind: 'created', task: spec })
         break
@@ -242,5 +296,5 @@ export class ChainTaskSource implements TaskSource {
 type DecodedLog = Log & { eventName: string; args: unknown }
 interface TaskCreatedArgs {
   taskId: Hex; codeHash: Hex; creator: Address; paramsHash: Hex; params: Hex; n: number; t: number; securityMode: number
-  deadline: bigint; fee: bigint; seed: Hex; committee: readonly Address[]; inputSlots: readonly { name: string; owner: Address }[]
+  deadline: bigint; fee: bigint; multiplications: bigint; rounds: number; slotRoot: Hex; inputSlots: readonly { name: string; owner: Address }[]
 }

@@ -28,9 +28,19 @@ export const DEVNET_CONFIG: ControllerConfig = {
   baseFee: parseEther('0.01'),
   feePerMultiplication: 1_000_000_000n, // 1 gwei
   feePerRound: 100_000_000_000n, // 100 gwei
-  accuserShareBps: 5_000,
+  reporterRewardBps: 500,
+  reporterRewardCap: parseEther('1'),
+  protocolFeeBps: 1_000,
+  // A devnet has 3–32 nodes and runs committees of all of them; production uses 4 (n ≤ N/4).
+  minActivePerSeat: 1,
+  accusationWindow: 24n * 3600n,
+  attestationWindow: 600n,
+  suspensionPeriod: 3n * 24n * 3600n,
   treasury: hardhatAccount(1).address,
 }
+
+/** The devnet chain also mines a block this often (ms), like a real chain: a task's draw block comes without transactions. */
+export const DEVNET_BLOCK_INTERVAL_MS = 1000
 
 /** First client account index; 0 and 1 are the deployer and the treasury. */
 export const FIRST_CLIENT_ACCOUNT = 2
@@ -108,6 +118,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('controller', false)
     const deployed = await deployController(wallet(0), DEVNET_CONFIG)
     setupGas += deployed.gasUsed
+    await publicClient.request({ method: 'evm_setIntervalMining', params: [DEVNET_BLOCK_INTERVAL_MS] } as never)
     step('controller', true, deployed.address)
 
     step('nodes', false)
@@ -132,12 +143,13 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('nodes', true, nodes.map((n) => n.info.peerId).join(' '))
 
     step('register', false)
-    await Promise.all(nodes.map(async (n, i) => {
+    // One node after another: concurrent senders and interval mining race the next block's base fee.
+    for (const [i, n] of nodes.entries()) {
       const w = createWalletClient({ chain: hardhat, transport, account: privateKeyToAccount(ids[i]!.accountKey.expose()), pollingInterval: 50 })
       const r1 = await registerNode(w, { address: deployed.address, peerId: n.info.peerId, encryptionKey: n.info.encryptionKey, multiaddrs: [...n.info.multiaddrs], stake: NODE_STAKE })
       const r2 = await setActive(w, { address: deployed.address, active: true })
       setupGas += r1.gasUsed + r2.gasUsed
-    }))
+    }
     step('register', true, `${size} nodes staked ${Number(NODE_STAKE / 10n ** 18n)} ETH each and active`)
 
     const state: DevnetState = {

@@ -60,6 +60,7 @@ export async function runTaskFlow(o: FlowOptions): Promise<FlowResult> {
   const task = await createTask(creator, {
     codeHash: o.compiled.codeHash, params: o.compiled.circuit.params, n, t, security: o.security ?? 'malicious',
     inputSlots: o.slots.map((s, i) => ({ name: s.slot, owner: owners[i]!.account!.address })), deadlineSeconds: o.deadlineSeconds,
+    cost: { multiplications: o.compiled.cost.totalMultiplications, rounds: o.compiled.cost.rounds },
   })
   const createMs = Date.now() - t0
   o.onEvent?.({ kind: 'created', taskId: task.taskId, committee: task.committee.map((m) => m.account), fee: task.fee, gasUsed: task.gasUsed, transactionHash: task.transactionHash })

@@ -56,6 +56,11 @@ export interface TaskSpec {
    * contract only has public outputs needs none.
    */
   readonly recipients?: Readonly<Record<string, Hex>>
+  /**
+   * The circuit cost the creator declared and paid for (chain tasks). A node refuses a task whose
+   * declared cost is below the circuit it would run: it would be underpaid (`checkDeclaredCost`).
+   */
+  readonly declaredCost?: { readonly multiplications: number; readonly rounds: number }
 }
 
 /** A committee member's signed statement of a task's result (secp256k1 over task id + output hash). */

@@ -51,3 +51,16 @@ export function checkTaskSpec(raw: unknown): TaskSpec {
     committee: s.committee.map((m: any) => ({ ...m, encryptionKey: m.encryptionKey.toLowerCase() })),
   } as unknown as TaskSpec
 }
+
+/**
+ * A chain task is priced from the cost its creator declared (issue #10 point 7): a node must not
+ * run a circuit that costs more than was paid for. Call with the cost of the circuit the code hash
+ * names (compiler report); throws NODE_CIRCUIT_MISMATCH. Tasks without a declared cost (file source) pass.
+ */
+export function checkDeclaredCost(spec: Pick<TaskSpec, 'taskId' | 'declaredCost'>, circuitCost: { readonly multiplications: number; readonly rounds: number }): void {
+  const d = spec.declaredCost
+  if (!d) return
+  if (d.multiplications < circuitCost.multiplications || d.rounds < circuitCost.rounds) {
+    throw new NodeError('NODE_CIRCUIT_MISMATCH', `task ${spec.taskId}: declared cost ${d.multiplications} multiplications / ${d.rounds} rounds is below the circuit's ${circuitCost.multiplications} / ${circuitCost.rounds}`)
+  }
+}

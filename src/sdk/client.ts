@@ -52,14 +52,16 @@ export function createEnigmaClient(config: EnigmaClientConfig): EnigmaClient {
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [config.rpcUrl] } },
   })
   const pollingIntervalMs = config.pollingIntervalMs ?? 250
-  // retryCount 0: a revert is an answer, not a transient failure.
+  // Writes: retryCount 0, a revert is an answer, and a resent transaction is not. Reads (the many
+  // polls of a task) retry a dropped connection: a busy local node closes sockets under load.
   const transport = http(config.rpcUrl, { retryCount: 0 })
+  const readTransport = http(config.rpcUrl, { retryCount: 2 })
   const account = typeof config.account === 'string' ? privateKeyToAccount(config.account) : config.account
   const resolver = config.nodeApis
   return {
     controller: config.controller,
     chain,
-    public: createPublicClient({ chain, transport, pollingInterval: Math.min(pollingIntervalMs, 100) }),
+    public: createPublicClient({ chain, transport: readTransport, pollingInterval: Math.min(pollingIntervalMs, 100) }),
     wallet: account ? createWalletClient({ chain, transport, account, pollingInterval: Math.min(pollingIntervalMs, 100) }) : undefined,
     account,
     pollingIntervalMs,

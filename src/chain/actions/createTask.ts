@@ -15,25 +15,32 @@ export interface CreateTaskParameters {
   readonly n: number
   readonly t: number
   readonly security: SecurityMode
+  /** Declared cost of the circuit (the compiler's report): prices the task; nodes check it. */
+  readonly multiplications: bigint
+  readonly rounds: number
+  /** Slot names and owners (never the zero address); the controller keeps only their Merkle root. */
   readonly inputSlots: readonly { readonly name: string; readonly owner: Address }[]
   /** Unix seconds; at most `maxTaskDuration` after the creation block. */
   readonly deadline: bigint
-  /** Fee in wei; at least `quote(codeHash)`; the whole amount is escrowed. */
+  /** Fee in wei; at least `quoteCost(multiplications, rounds)`; minus the protocol part, escrowed. */
   readonly fee: bigint
 }
 export interface CreateTaskReturnType extends ControllerWriteResult {
   readonly taskId: Hex
   readonly paramsHash: Hex
-  readonly seed: Hex
-  /** Committee accounts in party order (member i holds share i). */
-  readonly committee: readonly Address[]
+  /** Block whose prevRandao will draw the committee (`drawCommittee` once it is mined). */
+  readonly drawBlock: bigint
+  readonly slotRoot: Hex
+  /** Escrowed (refundable) part of the fee, and the non-refundable protocol part. */
+  readonly escrowed: bigint
+  readonly protocolFee: bigint
 }
 export type CreateTaskErrorType = ControllerRevertError | ChainRequestError
 
 /**
- * Creates a task: escrows the fee, draws the committee by stake-weighted sampling (whitepaper §3,
- * "network reduction"), records the input slots. Refusals: UnknownContract, InsufficientFee,
- * InvalidCommittee, NotEnoughActiveNodes, InvalidSecurityMode, InvalidDeadline, TooManyInputSlots.
+ * Step 1 of a task: escrows the fee and fixes the draw block; the committee is drawn by
+ * `drawCommittee` (step 2) from that block's randomness. Refusals: InsufficientFee, InvalidCommittee,
+ * NotEnoughActiveNodes, InvalidSecurityMode, InvalidDeadline, TooManyInputSlots, ZeroSlotOwner.
  */
 export async function createTask(client: ControllerWalletClient, params: CreateTaskParameters): Promise<CreateTaskReturnType> {
   const request = {
@@ -42,12 +49,14 @@ export async function createTask(client: ControllerWalletClient, params: CreateT
     n: params.n,
     t: params.t,
     securityMode: SECURITY_MODES[params.security],
+    multiplications: params.multiplications,
+    rounds: params.rounds,
     inputSlots: params.inputSlots.map((s) => ({ name: s.name, owner: s.owner })),
     deadline: params.deadline,
   }
   const result = await writeController('createTask', client, { address: params.address, value: params.fee }, 'createTask', [request])
   const [created] = parseEventLogs({ abi: enigmaControllerAbi, eventName: 'TaskCreated', logs: result.receipt.logs })
   if (!created) throw new ChainDataError('createTask', `no TaskCreated event in ${result.hash}`)
-  const { taskId, paramsHash, seed, committee } = created.args
-  return { ...result, taskId, paramsHash, seed, committee }
+  const { taskId, paramsHash, drawBlock, slotRoot, fee, protocolFee } = created.args
+  return { ...result, taskId, paramsHash, drawBlock, slotRoot, escrowed: fee, protocolFee }
 }

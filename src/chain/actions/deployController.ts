@@ -7,14 +7,27 @@ import type { ControllerWalletClient } from '../internal/write.ts'
 /** Constructor configuration (see `Config` in contracts/EnigmaController.sol). */
 export interface ControllerConfig {
   readonly minStake: bigint
-  /** Seconds from going inactive to being allowed to withdraw; ≥ maxTaskDuration (checked on chain). */
+  /** Seconds from going inactive to being allowed to withdraw (the task lock comes on top). */
   readonly withdrawDelay: bigint
   readonly maxTaskDuration: bigint
   readonly baseFee: bigint
   readonly feePerMultiplication: bigint
   readonly feePerRound: bigint
-  /** Share of a slashed stake paid to the accusers, in basis points. */
-  readonly accuserShareBps: number
+  /** Reward to the submitter of slashing evidence, in bps of the stake (≤ 500) … */
+  readonly reporterRewardBps: number
+  /** … capped at this many wei; the rest goes to the treasury. */
+  readonly reporterRewardCap: bigint
+  /** Part of every fee that is never refunded (to the treasury), in bps. */
+  readonly protocolFeeBps: number
+  /** The active set must hold at least n · minActivePerSeat nodes for a committee of n. */
+  readonly minActivePerSeat: number
+  /** Seconds after a deadline during which evidence and votes are accepted (stake stays locked). */
+  readonly accusationWindow: bigint
+  /** Seconds after a receipt during which late co-signatures are accepted. */
+  readonly attestationWindow: bigint
+  /** Seconds a vote suspends a node. */
+  readonly suspensionPeriod: bigint
+  /** Non-zero: receives slashed stake, protocol fees and settlement dust. */
   readonly treasury: Address
 }
 

@@ -22,10 +22,13 @@ test('registerNode records the identity; duplicates and empty fields are refused
   const id = fakeIdentity(2)
   await registerNode(w, { address: fx.address, ...id })
   const info = await getNode(fx.publicClient, { address: fx.address, node: w.account.address })
-  assert.deepEqual(info, { registered: true, active: false, slashed: false, ...id, stake: 0n, inactiveSince: 0n })
+  assert.deepEqual(info, { registered: true, active: false, slashed: false, ...id, stake: 0n, inactiveSince: 0n, lockedUntil: 0n, suspendedUntil: 0n })
   await assertRefused(registerNode(w, { address: fx.address, ...id }), 'AlreadyRegistered', [w.account.address])
   await assertRefused(registerNode(fx.wallet(3), { address: fx.address, ...id, peerId: '' }), 'InvalidNodeInfo')
-  await assertRefused(registerNode(fx.wallet(3), { address: fx.address, ...id, encryptionKey: `0x${'00'.repeat(32)}` }), 'InvalidNodeInfo')
+  await assertRefused(registerNode(fx.wallet(3), { address: fx.address, ...fakeIdentity(3), encryptionKey: `0x${'00'.repeat(32)}` }), 'InvalidNodeInfo')
+  // one identity per node: another account cannot claim the same peer id or encryption key
+  await assertRefused(registerNode(fx.wallet(3), { address: fx.address, ...fakeIdentity(3), peerId: id.peerId }), 'PeerIdTaken', [w.account.address])
+  await assertRefused(registerNode(fx.wallet(3), { address: fx.address, ...fakeIdentity(3), encryptionKey: id.encryptionKey }), 'EncryptionKeyTaken', [w.account.address])
   const unregistered = await getNode(fx.publicClient, { address: fx.address, node: fx.wallet(9).account.address })
   assert.equal(unregistered.registered, false)
 })
@@ -37,6 +40,9 @@ test('updateNode rotates key and multiaddrs; unregistered callers are refused', 
   const info = await getNode(fx.publicClient, { address: fx.address, node: w.account.address })
   assert.equal(info.encryptionKey, key)
   assert.deepEqual(info.multiaddrs, ['/ip4/10.0.0.1/tcp/1'])
+  // the old key is released, the new one is taken
+  await registerNode(fx.wallet(5), { address: fx.address, ...fakeIdentity(5), encryptionKey: fakeIdentity(2).encryptionKey })
+  await assertRefused(updateNode(fx.wallet(5), { address: fx.address, encryptionKey: key, multiaddrs: [] }), 'EncryptionKeyTaken', [w.account.address])
   await assertRefused(updateNode(fx.wallet(9), { address: fx.address, encryptionKey: key, multiaddrs: [] }), 'NotRegistered')
 })
 

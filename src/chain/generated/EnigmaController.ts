@@ -37,8 +37,38 @@ export const enigmaControllerAbi = [
           },
           {
             "internalType": "uint16",
-            "name": "accuserShareBps",
+            "name": "reporterRewardBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint256",
+            "name": "reporterRewardCap",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "protocolFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minActivePerSeat",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "accusationWindow",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "attestationWindow",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "suspensionPeriod",
+            "type": "uint64"
           },
           {
             "internalType": "address",
@@ -109,6 +139,11 @@ export const enigmaControllerAbi = [
         "internalType": "bytes32",
         "name": "codeHash",
         "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "registrant",
+        "type": "address"
       }
     ],
     "name": "ContractAlreadyRegistered",
@@ -139,12 +174,45 @@ export const enigmaControllerAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint64",
+        "name": "drawBlock",
+        "type": "uint64"
+      }
+    ],
+    "name": "DrawTooEarly",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "signer",
         "type": "address"
       }
     ],
     "name": "DuplicateSigner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "holder",
+        "type": "address"
+      }
+    ],
+    "name": "EncryptionKeyTaken",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum BlockHeader.HeaderField",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "name": "FieldNotPresentInBlockHeader",
     "type": "error"
   },
   {
@@ -193,6 +261,11 @@ export const enigmaControllerAbi = [
       }
     ],
     "name": "InsufficientStake",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "InvalidBlockHeader",
     "type": "error"
   },
   {
@@ -256,6 +329,11 @@ export const enigmaControllerAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "InvalidShortString",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -294,6 +372,22 @@ export const enigmaControllerAbi = [
         "internalType": "address",
         "name": "node",
         "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "until",
+        "type": "uint64"
+      }
+    ],
+    "name": "NodeIsSuspended",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "node",
+        "type": "address"
       }
     ],
     "name": "NotActive",
@@ -319,7 +413,7 @@ export const enigmaControllerAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "requested",
+        "name": "required",
         "type": "uint256"
       },
       {
@@ -348,19 +442,95 @@ export const enigmaControllerAbi = [
         "internalType": "address",
         "name": "caller",
         "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
       }
     ],
     "name": "NotSlotOwner",
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "node",
+        "type": "address"
+      }
+    ],
+    "name": "NotSuspended",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "NothingToWithdraw",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnableInvalidOwner",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "OwnableUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "holder",
+        "type": "address"
+      }
+    ],
+    "name": "PeerIdTaken",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "RLPInvalidEncoding",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "bits",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintDowncast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "reporter",
+        "type": "address"
+      }
+    ],
+    "name": "SelfReport",
     "type": "error"
   },
   {
@@ -383,6 +553,17 @@ export const enigmaControllerAbi = [
       }
     ],
     "name": "StillActive",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "str",
+        "type": "string"
+      }
+    ],
+    "name": "StringTooLong",
     "type": "error"
   },
   {
@@ -431,20 +612,14 @@ export const enigmaControllerAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "caller",
-        "type": "address"
-      }
-    ],
-    "name": "Unauthorized",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "bytes32",
         "name": "codeHash",
         "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "registrant",
+        "type": "address"
       }
     ],
     "name": "UnknownContract",
@@ -464,9 +639,31 @@ export const enigmaControllerAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint64",
+        "internalType": "uint256",
+        "name": "closedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "WindowClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "closesAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "WindowOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "withdrawableAt",
-        "type": "uint64"
+        "type": "uint256"
       }
     ],
     "name": "WithdrawTooEarly",
@@ -481,6 +678,67 @@ export const enigmaControllerAbi = [
     "inputs": [],
     "name": "ZeroCommitment",
     "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "slot",
+        "type": "uint256"
+      }
+    ],
+    "name": "ZeroSlotOwner",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      }
+    ],
+    "name": "Attested",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "seed",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "drawBlock",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "address[]",
+        "name": "committee",
+        "type": "address[]"
+      }
+    ],
+    "name": "CommitteeDrawn",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -499,6 +757,31 @@ export const enigmaControllerAbi = [
       }
     ],
     "name": "CreditsWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "drawBlock",
+        "type": "uint64"
+      }
+    ],
+    "name": "DrawRetargeted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "EIP712DomainChanged",
     "type": "event"
   },
   {
@@ -562,9 +845,9 @@ export const enigmaControllerAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint64",
+        "internalType": "uint256",
         "name": "withdrawableAt",
-        "type": "uint64"
+        "type": "uint256"
       }
     ],
     "name": "NodeDeactivated",
@@ -630,18 +913,62 @@ export const enigmaControllerAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint256",
-        "name": "toAccusers",
-        "type": "uint256"
+        "internalType": "address",
+        "name": "reporter",
+        "type": "address"
       },
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "toTreasury",
+        "name": "reward",
         "type": "uint256"
       }
     ],
     "name": "NodeSlashed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "node",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "reason",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "until",
+        "type": "uint64"
+      }
+    ],
+    "name": "NodeSuspended",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "node",
+        "type": "address"
+      }
+    ],
+    "name": "NodeUnsuspended",
     "type": "event"
   },
   {
@@ -667,6 +994,44 @@ export const enigmaControllerAbi = [
       }
     ],
     "name": "NodeUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferStarted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousOwner",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "OwnershipTransferred",
     "type": "event"
   },
   {
@@ -706,7 +1071,7 @@ export const enigmaControllerAbi = [
       {
         "indexed": true,
         "internalType": "address",
-        "name": "owner",
+        "name": "registrant",
         "type": "address"
       },
       {
@@ -877,15 +1242,33 @@ export const enigmaControllerAbi = [
       },
       {
         "indexed": false,
-        "internalType": "bytes32",
-        "name": "seed",
-        "type": "bytes32"
+        "internalType": "uint256",
+        "name": "protocolFee",
+        "type": "uint256"
       },
       {
         "indexed": false,
-        "internalType": "address[]",
-        "name": "committee",
-        "type": "address[]"
+        "internalType": "uint64",
+        "name": "multiplications",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "rounds",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "drawBlock",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "slotRoot",
+        "type": "bytes32"
       },
       {
         "components": [
@@ -935,6 +1318,63 @@ export const enigmaControllerAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "address[]",
+        "name": "paid",
+        "type": "address[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "share",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "toTreasury",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskSettled",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "DRAW_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "EQUIVOCATION_REASON",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "MAX_COMMITTEE",
     "outputs": [
@@ -962,7 +1402,33 @@ export const enigmaControllerAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_REWARD_BPS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MIN_COMMITTEE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_SUSPEND_VOTES",
     "outputs": [
       {
         "internalType": "uint256",
@@ -1013,6 +1479,26 @@ export const enigmaControllerAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "acceptOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "accusationWindow",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -1042,25 +1528,43 @@ export const enigmaControllerAbi = [
   },
   {
     "inputs": [],
-    "name": "accuserShareBps",
-    "outputs": [
-      {
-        "internalType": "uint16",
-        "name": "",
-        "type": "uint16"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "activeNodes",
     "outputs": [
       {
         "internalType": "address[]",
         "name": "",
         "type": "address[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes[]",
+        "name": "signatures",
+        "type": "bytes[]"
+      }
+    ],
+    "name": "attest",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "attestationWindow",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
       }
     ],
     "stateMutability": "view",
@@ -1082,9 +1586,9 @@ export const enigmaControllerAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "prevrandao",
-        "type": "uint256"
+        "internalType": "bytes32",
+        "name": "randomness",
+        "type": "bytes32"
       },
       {
         "internalType": "bytes32",
@@ -1131,6 +1635,16 @@ export const enigmaControllerAbi = [
             "internalType": "uint8",
             "name": "securityMode",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint64",
+            "name": "multiplications",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "rounds",
+            "type": "uint32"
           },
           {
             "components": [
@@ -1192,12 +1706,105 @@ export const enigmaControllerAbi = [
   },
   {
     "inputs": [],
+    "name": "deploymentBlock",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "domainSeparator",
     "outputs": [
       {
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes",
+        "name": "header",
+        "type": "bytes"
+      }
+    ],
+    "name": "drawCommittee",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "eip712Domain",
+    "outputs": [
+      {
+        "internalType": "bytes1",
+        "name": "fields",
+        "type": "bytes1"
+      },
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "internalType": "string",
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "chainId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "verifyingContract",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "salt",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "extensions",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "name": "encryptionKeyHolder",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -1240,6 +1847,11 @@ export const enigmaControllerAbi = [
         "internalType": "uint256",
         "name": "slot",
         "type": "uint256"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "proof",
+        "type": "bytes32[]"
       },
       {
         "internalType": "bytes32",
@@ -1290,6 +1902,16 @@ export const enigmaControllerAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "uint64",
+            "name": "lockedUntil",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "suspendedUntil",
+            "type": "uint64"
+          },
+          {
             "internalType": "bool",
             "name": "registered",
             "type": "bool"
@@ -1319,17 +1941,17 @@ export const enigmaControllerAbi = [
         "internalType": "bytes32",
         "name": "codeHash",
         "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "registrant",
+        "type": "address"
       }
     ],
     "name": "getSecretContract",
     "outputs": [
       {
         "components": [
-          {
-            "internalType": "address",
-            "name": "owner",
-            "type": "address"
-          },
           {
             "internalType": "uint64",
             "name": "multiplications",
@@ -1378,7 +2000,17 @@ export const enigmaControllerAbi = [
           },
           {
             "internalType": "bytes32",
+            "name": "slotRoot",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
             "name": "seed",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "resultHash",
             "type": "bytes32"
           },
           {
@@ -1395,6 +2027,26 @@ export const enigmaControllerAbi = [
             "internalType": "uint64",
             "name": "deadline",
             "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "drawBlock",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "completedAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "slotCount",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "attesters",
+            "type": "uint32"
           },
           {
             "internalType": "uint8",
@@ -1420,28 +2072,35 @@ export const enigmaControllerAbi = [
             "internalType": "address[]",
             "name": "committee",
             "type": "address[]"
-          },
-          {
-            "components": [
-              {
-                "internalType": "address",
-                "name": "owner",
-                "type": "address"
-              },
-              {
-                "internalType": "bytes32",
-                "name": "commitment",
-                "type": "bytes32"
-              }
-            ],
-            "internalType": "struct EnigmaController.SlotState[]",
-            "name": "slots",
-            "type": "tuple[]"
           }
         ],
         "internalType": "struct EnigmaController.Task",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "slot",
+        "type": "uint256"
+      }
+    ],
+    "name": "isSlotFilled",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -1455,6 +2114,19 @@ export const enigmaControllerAbi = [
         "internalType": "uint64",
         "name": "",
         "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "minActivePerSeat",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
       }
     ],
     "stateMutability": "view",
@@ -1481,6 +2153,70 @@ export const enigmaControllerAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "name": "peerIdHolder",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pendingOwner",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "pos",
+        "type": "uint256"
+      }
+    ],
+    "name": "prefixStake",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "sum",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "protocolFeeBps",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
       }
     ],
     "stateMutability": "view",
@@ -1530,9 +2266,38 @@ export const enigmaControllerAbi = [
         "internalType": "bytes32",
         "name": "codeHash",
         "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "registrant",
+        "type": "address"
       }
     ],
     "name": "quote",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "multiplications",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint32",
+        "name": "rounds",
+        "type": "uint32"
+      }
+    ],
+    "name": "quoteCost",
     "outputs": [
       {
         "internalType": "uint256",
@@ -1632,6 +2397,39 @@ export const enigmaControllerAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "renounceOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "reporterRewardBps",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "reporterRewardCap",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -1692,6 +2490,74 @@ export const enigmaControllerAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "taskId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "settle",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "slot",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner_",
+        "type": "address"
+      }
+    ],
+    "name": "slotLeaf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "string",
+            "name": "name",
+            "type": "string"
+          },
+          {
+            "internalType": "address",
+            "name": "owner",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct EnigmaController.InputSlot[]",
+        "name": "slots",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "slotRoot",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "stake",
     "outputs": [],
@@ -1727,6 +2593,38 @@ export const enigmaControllerAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "n",
+        "type": "uint256"
+      }
+    ],
+    "name": "suspendVotes",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "suspensionPeriod",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "taskCount",
     "outputs": [
@@ -1754,6 +2652,58 @@ export const enigmaControllerAbi = [
   },
   {
     "inputs": [],
+    "name": "totalCredits",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalEscrowed",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalStaked",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newOwner",
+        "type": "address"
+      }
+    ],
+    "name": "transferOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "treasury",
     "outputs": [
       {
@@ -1763,6 +2713,19 @@ export const enigmaControllerAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "unsuspend",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1815,7 +2778,26 @@ export const enigmaControllerAbi = [
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "withdrawableAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   }
 ] as const
 
-export const enigmaControllerBytecode = '0x6101406040523461039357604051601f613ad438819003918201601f19168301916001600160401b0383118484101761039757808492610100946040528339810103126103935760405161010081016001600160401b0381118282101761039757604052815191828252610075602082016103ab565b9260208301938452610089604083016103ab565b9060408401918252606083015190606085019182526080840151936080860194855260a08101519360a0870194855260c08201519161ffff831683036103935760c0880192835260e00151926001600160a01b03841684036103935760e088019384521561034d5782516001600160a01b0316156103145761271061ffff835116116102ce5780516001600160401b03161561028857875181516001600160401b03918216911611610242573360805291516001600160a01b031660a052945160c05294516001600160401b0390811660e052945190941661010052915161ffff16610120529151915190515f83905560018290556002819055604080519384526020840192909252908201527f99371e56fed42b9b50cad466b891dcb915a5500ce3e8b231db1a5e812b313d8590606090a160405161371490816103c08239608051818181610ae60152610d8c015260a0518181816107480152818161136b015261189a015260c0518181816108fa0152611aa0015260e051818181610a2101528181611c740152612a7c01526101005181818161087301526122d1015261012051818181610691015281816117eb015261272f0152f35b6040516389a6198960e01b815260206004820152601f60248201527f776974686472617744656c6179203c206d61785461736b4475726174696f6e006044820152606490fd5b6040516389a6198960e01b815260206004820152601b60248201527f6d61785461736b4475726174696f6e206d757374206265203e203000000000006044820152606490fd5b6040516389a6198960e01b815260206004820152601760248201527f616363757365725368617265427073203e2031303030300000000000000000006044820152606490fd5b6040516389a6198960e01b815260206004820152601060248201526f7472656173757279206973207a65726f60801b6044820152606490fd5b6040516389a6198960e01b815260206004820152601460248201527f6d696e5374616b65206d757374206265203e20300000000000000000000000006044820152606490fd5b5f80fd5b634e487b7160e01b5f52604160045260245ffd5b51906001600160401b03821682036103935756fe6080806040526004361015610012575f80fd5b5f3560e01c9081630288a39c14612a5f5750806303c2aa67146127cf5780630668b556146127b257806307f196511461275357806310351bc11461271557806315a290351461240757806315f05b05146123e95780631726215d14611cff5780631871bc3614611ce55780632444f9d114611cc857806325d5971f14611ba857806328f7314814611b8b5780632a32c72114611ac3578063375b3c0a14611a895780633a4b66f114611a5757806341d16309146119565780635498dd69146115da57806358f7aa53146113b65780635f93cd3c1461139a57806361d027b31461135657806368b1326f146113355780636a7eaba214610f5e5780636ef25c3a14610f42578063717f6dfb14610eca5780637624281e14610df957806385193a1714610dbb5780638da5cb5b14610d775780638dd5c0d614610d5d5780639d20904814610b6a578063a539fcc914610aca578063a6052aad14610a90578063acec338a146108b4578063b6cb58a514610897578063c0be15ec14610854578063c0e4f94414610521578063c1ca6749146102ad578063d4d59e6914610292578063e042a5fc14610258578063e3bb3dd01461023d578063f698da251461021b5763fe5ff468146101df575f80fd5b34610217576020366003190112610217576001600160a01b03610200612b39565b165f52600a602052602060405f2054604051908152f35b5f80fd5b34610217575f366003190112610217576020610235613223565b604051908152f35b34610217575f36600319011261021757602060405160038152f35b34610217575f3660031901126102175760206040517f1ed79b0a723f80d50c8385a4f81f45a094b5869db0dc686de877fb770d2a93e18152f35b34610217575f36600319011261021757602060405160018152f35b3461021757608036600319011261021757600435602435906001600160401b038216809203610217576044359063ffffffff8216809203610217576064356001600160401b03811161021757610307903690600401612aa0565b5f8381526007602052604090205491949093916001600160a01b031661050f576040519461033486612c29565b3386526001602087019683885260408101858152610353368986612db7565b9860608301998a52875f52600760205260405f2092848060a01b0390858060a01b03905116166bffffffffffffffffffffffff60a01b845416178355519082549063ffffffff60e01b905160e01b16916001600160401b0360a01b9060a01b1690848060a01b0316171781550195519586516001600160401b0381116104fb576103e7816103e18454612e41565b84612e79565b6020601f8211600114610471578161046194939261043e927f8de25041869cf47baaa29fc613092d1f2a6e5105fb49ac5db93a129b0dd838a3999a9b5f92610466575b50508160011b915f199060031b1c19161790565b90555b604051938493845260208401526060604084015233966060840191612bd2565b0390a3005b015190508b8061042a565b601f19821698835f52815f20995f5b8181106104e357509960019284926104619796957f8de25041869cf47baaa29fc613092d1f2a6e5105fb49ac5db93a129b0dd838a39b9c9d106104cb575b505050811b019055610441565b01515f1960f88460031b161c191690558a80806104be565b838301518c556001909b019a60209384019301610480565b634e487b7160e01b5f52604160045260245ffd5b82629aed4360e11b5f5260045260245ffd5b346102175760c0366003190112610217576004356024356044356064356001600160401b0381116102175761055a903690600401612aa0565b608435929160a4356001600160401b0381116102175761057e903690600401612aa0565b929091875f52600960205260405f209560ff600488015460581c166004811015610840571561082d578086146107f7576105d46105cf936105ca936105cf6105ca6105db9a8d8f613377565b6133c2565b61362f565b9789613377565b6001600160a01b0383169190821561081a576001600160a01b031680156108065782036107f75782600561060f9201613319565b50805f52600360205260405f2091600483019360ff855460501c166107e45760409485519261063e8785612c60565b600184526020840191601f1988013684378451156107d057825f9350339052600387019182549760ff835460481c166107c0575b5050805460ff60501b1916600160501b179055556106c36127106106ba7f000000000000000000000000000000000000000000000000000000000000000061ffff1687612bb2565b04835190612b80565b925f5b8351811015610703576001906001600160a01b036106e48287612b9e565b51165f52600a602052875f206106fb878254612b73565b9055016106c6565b507f656570f77283e6b8a06b309796191fced7e6f948152468914972283f1634dbf26080868861073588885190612bb2565b61073f8184612bc5565b60018060a01b037f0000000000000000000000000000000000000000000000000000000000000000165f52600a60205261077d835f20918254612b73565b90556107898184612bc5565b918051937f0efec02f0e9d8d03fa94b6a2c2db3bf8445aa4dc0d0f3c49493f20fa039df69d855260208501528301526060820152a3005b6107c991613512565b8880610672565b634e487b7160e01b5f52603260045260245ffd5b8263afa128af60e01b5f5260045260245ffd5b63813d59df60e01b5f5260045ffd5b630a57f30960e31b5f52600160045260245ffd5b630a57f30960e31b5f525f60045260245ffd5b88632e3abafd60e01b5f5260045260245ffd5b634e487b7160e01b5f52602160045260245ffd5b34610217575f3660031901126102175760206040516001600160401b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610217575f366003190112610217576020600854604051908152f35b34610217576020366003190112610217576004358015158103610217576108da336133f5565b90156109f5576004810180549160ff8360481c166109e2576003019182547f0000000000000000000000000000000000000000000000000000000000000000908181106109cd57505069ff00ffffffffffffffff19166901000000000000000000179055600454600160401b8110156104fb5761096081600161097e930160045561304f565b81546001600160a01b0360039290921b91821b19163390911b179055565b600454335f52600560205260405f205561099b8154600654612b73565b600655546040519081527ffc97cd9154b40031874ef09a9436a4b60052e4dcf40f21b1258be265fac4a39760203392a2005b6322df051360e11b5f5260045260245260445ffd5b630e1f74ff60e01b5f523360045260245ffd5b600481019060ff825460481c1615610a7d57610a4691610a1d6001600160401b039233613512565b54167f000000000000000000000000000000000000000000000000000000000000000090612e21565b6001600160401b03604051911681527ff4aa5c2a2c4e34153c9b3643e0d74acfb6a8387e91117e1656bf789e267c7fcd60203392a2005b634022bc5560e01b5f523360045260245ffd5b3461021757604036600319011261021757610ac6610ab2602435600435613099565b604051918291602083526020830190612afd565b0390f35b34610217576060366003190112610217576044356024356004357f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03163303610b57577f99371e56fed42b9b50cad466b891dcb915a5500ce3e8b231db1a5e812b313d8592606092825f55806001558160025560405192835260208301526040820152a1005b63472511eb60e11b5f523360045260245ffd5b3461021757602036600319011261021757610b83612b39565b5f60e0604051610b9281612c44565b60608152826020820152606060408201528260608201528260808201528260a08201528260c0820152015260018060a01b03165f52600360205260405f20604051610bdc81612c44565b610be582612f7e565b815260018201549160208201928352600281018054610c0381612c81565b91610c116040519384612c60565b81835260208301905f5260205f205f915b838310610d40575050505060408301908152600460038301549260608501938452015490608084016001600160401b038316815260a085019060ff8460401c161515825260c086019260ff8560481c161515845260ff60e088019560501c1615158552610ca460405197602089525161010060208a0152610120890190612b4f565b975160408801525194601f19878903016060880152855180895260208901906020808260051b8c01019801915f905b828210610d14575050915160808901525050516001600160401b031660a086015251151560c085015251151560e08401525115156101008301528190039150f35b90919298602080610d326001938f601f199082030186528d51612b4f565b9b0192019201909291610cd3565b600160208192610d4f85612f7e565b815201920192019190610c22565b34610217575f366003190112610217576020604051818152f35b34610217575f366003190112610217576040517f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03168152602090f35b34610217576040366003190112610217576024356001600160401b03811161021757610235610df06020923690600401612aa0565b9060043561301c565b3461021757602036600319011261021757606080604051610e1981612c29565b5f81525f60208201525f604082015201526004355f52600760205260405f20604051610e4481612c29565b610ac6825460018060a01b038116835263ffffffff610e82600160208601966001600160401b038560a01c168852604087019460e01c855201612f7e565b91606085019283526001600160401b036040519687966020885260018060a01b03905116602088015251166040860152511660608401525160808084015260a0830190612b4f565b34610217575f36600319011261021757335f52600a60205260405f20548015610f3357610f3190335f52600a6020525f60408120556040518181527fbf02738f72225271246afb262c204871c038924a9baf1e506bbb624688a1e84f60203392a23361344e565b005b630686827b60e51b5f5260045ffd5b34610217575f3660031901126102175760205f54604051908152f35b6060366003190112610217576004356001600160401b03811161021757610f89903690600401612aa0565b90602435906044356001600160401b03811161021757610fad903690600401612acd565b939092335f52600360205260405f209460048601805460ff8160401c166113225784156112ed5783156112b25768ff00000000000000001916600160401b1790556001600160401b0383116104fb576110108361100a8854612e41565b88612e79565b5f83601f811160011461124f578061103c925f91611244575b508160011b915f199060031b1c19161790565b86555b81600187015560028601600160401b82116104fb5780548282558083106111c6575b505f9081526020812090865b8382106110e0575050507ffaa592f7bfb217dd9feedec205d4a781f84be9d84093f3c5cbe8523d63b70bcb9392916110cb916110b6604051958695606087526060870191612bd2565b91602085015283820360408501523396612ef9565b0390a2346110d557005b610f319034906134a9565b6110ea8189612d6a565b906001600160401b0382116104fb5761110d826111078754612e41565b87612e79565b5f90601f831160011461115c5792611142836001959460209487965f926111515750508160011b915f199060031b1c19161790565b86555b0193019101909161106d565b013590508f8061042a565b601f19831691865f5260205f20925f5b8181106111ae5750936020936001969387969383889510611195575b505050811b018655611145565b01355f19600384901b60f8161c191690558e8080611188565b9193602060018192878701358155019501920161116c565b815f52828060205f20019103905f5b8281106111e3575050611061565b8060019183016111f38154612e41565b9081611202575b5050016111d5565b81601f5f931185146112185750555b8b806111fa565b8183526020832061123491601f0160051c841901908601612ded565b8082528160208120915555611211565b905086013589611029565b50601f19841690875f528460205f20925f5b81811061129757501061127e575b5050600183811b01865561103f565b8501355f19600386901b60f8161c19169055868061126f565b88840135855560019094019360209384019388935001611261565b60405163149ebc7160e21b81526020600482015260126024820152717a65726f20656e6372797074696f6e4b657960701b6044820152606490fd5b60405163149ebc7160e21b815260206004820152600c60248201526b195b5c1d1e481c19595c925960a21b6044820152606490fd5b6345ed80e960e01b5f523360045260245ffd5b34610217576040366003190112610217576020610235602435600435612f58565b34610217575f366003190112610217576040517f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03168152602090f35b34610217575f3660031901126102175760206040516101008152f35b34610217576040366003190112610217576004356024356001600160401b038111610217576113e9903690600401612acd565b906113f3336133f5565b83156112b2578084600160029301550192600160401b83116104fb57835483855580841061155c575b505f9384526020842093825b84821061147657847f1b1b35b4771d19270b02f7f0d4815d26caed717f808f5fb61d69a7931038bd33858561147160405192839283526040602084015233956040840191612ef9565b0390a2005b6114808185612d6a565b906001600160401b0382116104fb576114a38261149d8a54612e41565b8a612e79565b5f90601f83116001146114f257926114d8836001959460209487965f926114e75750508160011b915f199060031b1c19161790565b89555b01960191019094611428565b013590508c8061042a565b601f19831691895f5260205f20925f5b818110611544575093602093600196938796938388951061152b575b505050811b0189556114db565b01355f19600384901b60f8161c191690558b808061151e565b91936020600181928787013581550195019201611502565b845f52838060205f20019103905f5b82811061157957505061141c565b8060019183016115898154612e41565b9081611598575b50500161156b565b81601f5f931185146115ae5750555b8880611590565b818352602083206115ca91601f0160051c841901908601612ded565b80825281602081209155556115a7565b34610217576080366003190112610217576024356001600160a01b038116906004359082810361021757604435906064356001600160401b03811161021757611627903690600401612acd565b939091815f52600960205260405f209260048401549360ff8560581c166004811015610840571561194357600501926116608385613319565b50875f52600360205260405f20600481019660ff885460501c16611930576116da60409a9998979a5160208101907fff6319969adc715894dcaacd3e4ae1c14324f0e2d271524cac47cbe9a641efff82528560408201528b6060820152836080820152608081526116d260a082612c60565b5190206133c2565b946116e489613067565b975f9b5f5b8b8110156117925761170a6117038260051b8a018a612d6a565b908b61362f565b6001600160a01b0381169e908f1561177f578f8f1461176c5761172f6001918d613319565b1b90818116611759579e8c9d9e9f836001949361174d92179e612b9e565b52019c9b9a999c6116e9565b8f637010e27960e11b5f5260045260245ffd5b8f637041ef4560e11b5f5260045260245ffd5b82630a57f30960e31b5f5260045260245ffd5b50918b918a9360ff85519160481c16906001820180921161191c5781116119055750905f91600387019182549760ff835460481c166118f5575b5050805460ff60501b1916600160501b179055556118146127106106ba7f000000000000000000000000000000000000000000000000000000000000000061ffff1687612bb2565b925f5b8351811015611855576001906001600160a01b036118358287612b9e565b51165f52600a60205260405f2061184d878254612b73565b905501611817565b5090936118877f656570f77283e6b8a06b309796191fced7e6f948152468914972283f1634dbf2946080945190612bb2565b6118918183612bc5565b60018060a01b037f0000000000000000000000000000000000000000000000000000000000000000165f52600a6020526118d060405f20918254612b73565b90556118dc8183612bc5565b91604051938452602084015260408301526060820152a3005b6118fe91613512565b88806117cc565b84516378f4355360e11b5f5260045260245260445ffd5b634e487b7160e01b5f52601160045260245ffd5b8963afa128af60e01b5f5260045260245ffd5b83632e3abafd60e01b5f5260045260245ffd5b3461021757606036600319011261021757604435602435600435611979816132b5565b6001600160401b03600482015416804211611a4557506006018054831015611a3257826119a591612e08565b5080546001600160a01b031633819003611a1c57506001018054611a095783156119fa578390556040519283527ff60af5c94ce53ea996078fe9c0c6e5f73cb0e67455e6d67ccbbb025960a11ac060203394a4005b6351bda03d60e01b5f5260045ffd5b826324682c2f60e21b5f5260045260245ffd5b63756e045b60e11b5f523360045260245260445ffd5b8263233c041b60e01b5f5260045260245ffd5b636768091360e01b5f5260045260245ffd5b5f366003190112610217573415611a7a57610f3134611a75336133f5565b6134a9565b631f2a200560e01b5f5260045ffd5b34610217575f3660031901126102175760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b3461021757602036600319011261021757600435611ae0816132b5565b9060048201916001600160401b038354169283421115611b7857805460ff60581b1916600360581b17905560030180546001600160a01b0381165f908152600a6020526040902080549091611b3b9160a09190911c90612b73565b905554907ff3a7ab0ccbad7f367b7892962016c155d1ce76a3e6fdd0420b5e749763acbda76020604051938060a01c855260018060a01b031693a3005b8363bd5145db60e01b5f5260045260245ffd5b34610217575f366003190112610217576020600654604051908152f35b3461021757602036600319011261021757600435611bc5336133f5565b9060048201549160ff8360481c16611cb5578115611a7a57600301805492838311611c9e576001600160401b031680611c6657506001600160401b035f5b16804210611c545750611c1982610f3194612bc5565b8091556040519082825260208201527f933735aa8de6d7547d0126171b2f31b9c34dd00f3ecd4be85a0ba047db4fafef60403392a23361344e565b6383042abd60e01b5f5260045260245ffd5b611c996001600160401b03917f000000000000000000000000000000000000000000000000000000000000000090612e21565b611c03565b505063f7ede87b60e01b5f5260045260245260445ffd5b631fea88bf60e31b5f523360045260245ffd5b34610217575f366003190112610217576020600154604051908152f35b34610217575f3660031901126102175760206040515f8152f35b6020366003190112610217576004356001600160401b0381116102175760e0600319823603011261021757611d378160040135612c98565b8034106123d35750600360ff611d4f60448401612d05565b161080156123bb575b80156123a3575b8015612378575b6123445760ff611d7860448301612d05565b60045491829116116123205750600160ff611d9560848401612d05565b16116122ff57611da760c48201612d13565b6001600160401b03429116118015906122b6575b61228f57610100611dd260a4830183600401612d27565b90501161226a57611de4600854612d5c565b806008556040516020810191468352306040830152606082015260608152611e0d608082612c60565b51902090611e1b8244612f58565b90611e3460ff611e2d60448401612d05565b1683613099565b835f52600960205260405f209282600401358455611e62611e5b6024850185600401612d6a565b3691612db7565b805160209091012060018501556002840155336001600160a01b03193460a01b16176003840155611e9560c48301612d13565b6001600160401b036004850191166001600160401b0319825416178155611ebe60448401612d05565b815469ff000000000000000000611ed760648701612d05565b60481b169068ff000000000000000060ff60501b611ef760848901612d05565b60501b169360401b16906affffff000000000000000019161717178155600160581b60ff60581b198254161790558051906001600160401b0382116104fb57600160401b82116104fb57602090600585015483600587015580841061224c575b5094939401600585015f5260205f205f5b83811061222f57505050505f9260068101935b611f8b60a4840184600401612d27565b905081101561205357611fa460a4840184600401612d27565b8210156107d0578160051b810135603e1982360301811215610217576020910101356001600160a01b03811691908290036102175760405191611fe683612c0e565b82525f60208301528554600160401b8110156104fb5780600161200c9201885587612e08565b61204057825181546001600160a01b0319166001600160a01b03919091161781556020929092015160019283015501611f7b565b634e487b7160e01b5f525f60045260245ffd5b50600181015490935061206c6024830160048401612d6a565b9061207960448501612d05565b61208560648601612d05565b61209160848701612d05565b61209d60c48801612d13565b60038a015460a01c9160028b01549360a48a018a600401906120be91612d27565b9790986040519a8b5260208b0161014090526101408b01906120df92612bd2565b9560ff1660408a015260ff16606089015260ff1660808801526001600160401b031660a087015260c086015260e0850152838103610100850152600587015490818152602001966005015f5260205f20905f5b818110612210575050508286036101208401528086526020860160208260051b88010196835f91603e1982360301905b8584106121a45760208a8a8d827f19c5e2ffb4f5f9410285f3dc530bbf474ae24f38942304981b8544f8d2491a208d80339560040135940390a4604051908152f35b90919293949599601f198282030186528a35838112156102175784019060206121de6121d08480612ec8565b604085526040850191612bd2565b9201356001600160a01b03811691908290036102175760019260209283809301529c0196019401929190959495612162565b82546001600160a01b0316895260209098019760019283019201612132565b82516001600160a01b031681830155602090920191600101611f68565b61226490600587015f528480855f2001910390612ded565b86611f57565b8060a461227b920190600401612d27565b9050637010fd8f60e11b5f5260045260245ffd5b6122a360c46001600160401b039201612d13565b63bc4bfd3b60e01b5f521660045260245ffd5b506122c360c48201612d13565b6001600160401b036122f7817f00000000000000000000000000000000000000000000000000000000000000001642612b73565b911611611dbb565b61230d608460ff9201612d05565b634b4b281f60e01b5f521660045260245ffd5b60ff61232e60448401612d05565b63055b861b60e41b5f521660045260245260445ffd5b8060ff61236060646123596044849601612d05565b9301612d05565b9163ea2fb85560e01b5f52166004521660245260445ffd5b5061238560648201612d05565b6101fe60ff61239660448501612d05565b169160011b161015611d66565b50600160ff6123b460648401612d05565b1610611d5f565b50602060ff6123cc60448401612d05565b1611611d58565b63a458261b60e01b5f523460045260245260445ffd5b34610217576020366003190112610217576020610235600435612c98565b3461021757602036600319011261021757606061016060405161242981612bf2565b5f81525f60208201525f60408201525f838201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f6101208201528261014082015201526004355f52600960205260405f2060405161248681612bf2565b8154815260018201549160208201928352600281015490604083019182526003810154606084019060018060a01b0381168252608085019060a01c815260048301549060a086016001600160401b038316815260c087019060ff8460401c16825260e088019260ff8560481c16845260ff6101008a0195818160501c16875260581c16956101208a0196600481101561084057875260058801976040518099805480835260208301915f5260205f20905f5b8181106126f3575050506006929161255191038b612c60565b6101408c01998a520198895461256681612c81565b9a6125746040519c8d612c60565b818c5260208c01905f5260205f205f915b8383106126bf57505050506101608b01998a526040519b60208d528c6101a081019c5190602001525160408d01525160608c0152600160a01b6001900390511660808b0152516bffffffffffffffffffffffff1660a08a0152516001600160401b031660c08901525160ff1660e08801525160ff166101008701525160ff16610120860152516004811015610840576101408501525161018061016085015280519283905283926101c084019291602001905f5b81811061269d575050505190601f1983820301610180840152602080835192838152019201905f5b81811061266f575050500390f35b825180516001600160a01b031685526020908101518186015286955060409094019390920191600101612661565b82516001600160a01b0316855286955060209485019490920191600101612639565b600260206001926040516126d281612c0e565b848060a01b0386541681528486015483820152815201920192019190612585565b82546001600160a01b031684528d945060209093019260019283019201612538565b34610217575f36600319011261021757602060405161ffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610217575f36600319011261021757604051600454808252602082019060045f5260205f20905f5b81811061279357610ac685610ab281870382612c60565b82546001600160a01b031684526020909301926001928301920161277c565b34610217575f366003190112610217576020600254604051908152f35b34610217576080366003190112610217576004356024356044356001600160401b03811161021757612805903690600401612aa0565b916064356001600160401b03811161021757612825903690600401612acd565b9390612830866132b5565b9160048301948554946001600160401b038616804211611a4557506005859998979699019761285f338a613319565b506128d961286e85858561301c565b60405160208101917f6841ecae61f873dd45d34fdb57c0dbf99e161d62e9c48955999607c0e4cf604983528460408301527f1ed79b0a723f80d50c8385a4f81f45a094b5869db0dc686de877fb770d2a93e160608301526080820152608081526116d260a082612c60565b956128e389613067565b975f9b5f5b8b811015612952576129096129028260051b8b018b612d6a565b908c61362f565b6001600160a01b0381169e908f1561177f576129288f91600192613319565b1b90818116611759579e8c9d9e9f836001949361294692179e612b9e565b52019c9b9a999c6128e8565b50908993929160ff85519160481c16906001820180921161191c5781116119055750805460ff60581b1916600160591b17905560030154825160a09190911c959061299d9087612b80565b935f5b84518110156129de576001906001600160a01b036129be8288612b9e565b51165f52600a60205260405f206129d6888254612b73565b9055016129a0565b506114717f54e4ab3cd1f9772dbbf26e89be5ee8ecde0b76879562b671e3c614dbba25bb7a9394612a5188612a1f8b612a198b865190612bb2565b90612bc5565b335f52600a602052612a3660405f20918254612b73565b90556040519586958652606060208701526060860191612bd2565b908382036040850152612afd565b34610217575f366003190112610217576020906001600160401b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b9181601f84011215610217578235916001600160401b038311610217576020838186019501011161021757565b9181601f84011215610217578235916001600160401b038311610217576020808501948460051b01011161021757565b90602080835192838152019201905f5b818110612b1a5750505090565b82516001600160a01b0316845260209384019390920191600101612b0d565b600435906001600160a01b038216820361021757565b805180835260209291819084018484015e5f828201840152601f01601f1916010190565b9190820180921161191c57565b8115612b8a570490565b634e487b7160e01b5f52601260045260245ffd5b80518210156107d05760209160051b010190565b8181029291811591840414171561191c57565b9190820391821161191c57565b908060209392818452848401375f828201840152601f01601f1916010190565b61018081019081106001600160401b038211176104fb57604052565b604081019081106001600160401b038211176104fb57604052565b608081019081106001600160401b038211176104fb57604052565b61010081019081106001600160401b038211176104fb57604052565b90601f801991011681019081106001600160401b038211176104fb57604052565b6001600160401b0381116104fb5760051b60200190565b5f81815260076020526040902054906001600160a01b03821615612cf35750612cf090612cdc612ce25f54612cdc6001546001600160401b038660a01c1690612bb2565b90612b73565b916002549060e01c90612bb2565b90565b6310aeede160e01b5f5260045260245ffd5b3560ff811681036102175790565b356001600160401b03811681036102175790565b903590601e198136030182121561021757018035906001600160401b03821161021757602001918160051b3603831361021757565b5f19811461191c5760010190565b903590601e198136030182121561021757018035906001600160401b0382116102175760200191813603831361021757565b6001600160401b0381116104fb57601f01601f191660200190565b929192612dc382612d9c565b91612dd16040519384612c60565b829481845281830111610217578281602093845f960137010152565b5f5b828110612dfb57505050565b5f82820155600101612def565b80548210156107d0575f5260205f209060011b01905f90565b906001600160401b03809116911601906001600160401b03821161191c57565b90600182811c92168015612e6f575b6020831014612e5b57565b634e487b7160e01b5f52602260045260245ffd5b91607f1691612e50565b91601f8211612e8757505050565b808211612e9357505050565b612ebe925f5260205f20916020601f830160051c9210612ec0575b601f82910160051c039101612ded565b565b5f9150612eae565b9035601e19823603018112156102175701602081359101916001600160401b03821161021757813603831361021757565b90602083828152019260208260051b82010193835f925b848410612f205750505050505090565b909192939495602080612f48600193601f19868203018852612f428b88612ec8565b90612bd2565b9801940194019294939190612f10565b906040519060208201928352604082015260408152612f78606082612c60565b51902090565b9060405191825f825492612f9184612e41565b8084529360018116908115612ffa5750600114612fb6575b50612ebe92500383612c60565b90505f9291925260205f20905f915b818310612fde575050906020612ebe928201015f612fa9565b6020919350806001915483858901015201910190918492612fc5565b905060209250612ebe94915060ff191682840152151560051b8201015f612fa9565b9190613029913691612db7565b602081519101206040519060208201928352604082015260408152612f78606082612c60565b6004548110156107d05760045f5260205f2001905f90565b9061307182612c81565b61307e6040519182612c60565b828152809261308f601f1991612c81565b0190602036910137565b91906004549081811161320e576130b1829492612c81565b906130bf6040519283612c60565b848252601f196130ce86612c81565b013660208401375f945f905b8082106131ba5750506130ec81613067565b945f915b8083106130fe575050505050565b909192939594604051602081019088825285604082015260408152613124606082612c60565b5190208315612b8a57839006915f925b61313e8488612b9e565b5181106131695761315d61316391613156868a612b9e565b5190612bc5565b93612d5c565b92613134565b5092935f6131af6131a8600194999a9598978b61319d866131898d61304f565b8a8060a01b0391549060031b1c1692612b9e565b526131568a8a612b9e565b9787612b9e565b5201919390936130f0565b9093956132056001916131cc8761304f565b848060a01b0391549060031b1c165f526003602052600360405f2001546131f38888612b9e565b526131fe8787612b9e565b5190612b73565b969401906130da565b63055b861b60e41b5f5260045260245260445ffd5b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527fba83be9d4f169561f32dcb185273e3b59336406003211080ed463fe7723a7d3c60408201527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a082015260a08152612f7860c082612c60565b90815f52600960205260405f209160ff600484015460581c16906004821090811561084057821561330757600183036132ed57505050565b63482f169360e01b5f52600452156108405760245260445ffd5b632e3abafd60e01b5f5260045260245ffd5b80546001600160a01b03909216929190815f5b8381106133465785631fa45d0360e21b5f5260045260245ffd5b818110156107d0575f838152602090208101546001600160a01b031686146133705760010161332c565b9450505050565b916040519160208301937f6841ecae61f873dd45d34fdb57c0dbf99e161d62e9c48955999607c0e4cf6049855260408401526060830152608082015260808152612f7860a082612c60565b6133ca613223565b9060405190602082019261190160f01b84526022830152604282015260428152612f78606282612c60565b60018060a01b031690815f52600360205260405f2091600483015460ff8160401c161561343b5760501c60ff166134295750565b63afa128af60e01b5f5260045260245ffd5b5063bfc6c33760e01b5f5260045260245ffd5b5f80808085855af13d156134a4573d61346681612d9c565b906134746040519283612c60565b81525f60203d92013e5b15613487575050565b630e21dcbb60e11b5f5260018060a01b031660045260245260445ffd5b61347e565b60ff600460038301926134bd858554612b73565b8455015460481c166134fe575b5460405191825260208201527f1449c6dd7851abc30abf37f57715f492010519147cc2652fbc38202c18a6ee9060403392a2565b61350a82600654612b73565b6006556134ca565b60048201805469ff00ffffffffffffffff1916426001600160401b03161790556003909101546006546135459190612bc5565b6006556001600160a01b03165f818152600560205260409020546004548082036135ba575b505060045480156135a6575f19016135818161304f565b81549060018060a01b039060031b1b191690556004555f5260056020525f6040812055565b634e487b7160e01b5f52603160045260245ffd5b5f19810190811161191c576135ce9061304f565b905460039190911b1c6001600160a01b03165f19820182811161191c57816135f861361c9261304f565b81546001600160a01b0393841660039290921b91821b9390911b1916919091179055565b5f52600560205260405f20555f8061356a565b6041830361370d5782602011610217578135918360401161021757602081013593604010156107d0576040013560f81c601b81106136ed575b60ff1690601b821415806136e2575b6136da577f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a084116136da576020935f93608093604051938452868401526040830152606082015282805260015afa156136cf575f5190565b6040513d5f823e3d90fd5b505050505f90565b50601c821415613677565b601b0160ff81111561366857634e487b7160e01b5f52601160045260245ffd5b5050505f9056' as const
+export const enigmaControllerBytecode = '0x6102e08060405234610773576101c081615c6a8038038091610021828561078b565b83398101031261077357604051906101c082016001600160401b038111838210176107775760405280518252610059602082016107ae565b906020830191825261006d604082016107ae565b91604084019283526060820151606085019081526080830151926080860193845260a08101519260a087019384526100a760c083016107c2565b9660c0810197885260e08301519160e082019283526100c961010085016107c2565b9161010081019283526100df61012086016107c2565b9061012081019182526100f561014087016107ae565b93610140820194855261010b61016088016107ae565b9561016083019687526101a06101246101808a016107ae565b61018085019081529801516001600160a01b0381168103610773576101a0840190815260405161015560408261078b565b60068152602081019065456e69676d6160d01b82526040519161017960408461078b565b600183526020830191603160f81b8352331561076057600180546001600160a01b03199081169091555f805433928116831782556001600160a01b0316907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09080a360017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f0055610208816107d1565b61012052610215846107d1565b61014052519020918260e05251902080610100524660a0526040519060208201927f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f8452604083015260608201524660808201523060a082015260a0815261027e60c08261078b565b5190206080523060c05283511561071a5780516001600160a01b0316156106e1576101f461ffff8f5116116106905761271061ffff8451161161064a5761ffff85511615610604578c516001600160401b0316156105be5786516001600160401b0316156105785787516001600160401b0316156105325788516001600160401b0316156104ec57516001600160a01b031661016052436101805291516101a05292516001600160401b039081166101c05299518a166101e052995161ffff90811661020052995161022052905189166102405251909716610260529551851661028052945184166102a05293519092166102c052915191519051600483905560058290556006819055604080519384526020840192909252908201527f99371e56fed42b9b50cad466b891dcb915a5500ce3e8b231db1a5e812b313d8590606090a160405161542d908161083d823960805181614f59015260a05181615010015260c05181614f23015260e05181614fa801526101005181614fce015261012051816117a5015261014051816117ce015261016051818181610b2901528181611f4001526122fd0152610180518161189c01526101a051818181610d280152612c5f01526101c0518181816138d90152613eef01526101e051818181610c2e015261259d01526102005181818161059c0152610abf015261022051818181610ae8015261305a0152610240518181816120fb0152612c9c0152610260518181816105430152614ea2015261028051818181611304015281816145140152614b9301526102a051818181611387015281816115a0015261191c01526102c051818181612a4b0152612bf20152f35b6040516389a6198960e01b815260206004820152601c60248201527f73757370656e73696f6e506572696f64206d757374206265203e2030000000006044820152606490fd5b6040516389a6198960e01b815260206004820152601d60248201527f6174746573746174696f6e57696e646f77206d757374206265203e20300000006044820152606490fd5b6040516389a6198960e01b815260206004820152601c60248201527f61636375736174696f6e57696e646f77206d757374206265203e2030000000006044820152606490fd5b6040516389a6198960e01b815260206004820152601b60248201527f6d61785461736b4475726174696f6e206d757374206265203e203000000000006044820152606490fd5b6040516389a6198960e01b815260206004820152601c60248201527f6d696e41637469766550657253656174206d757374206265203e2030000000006044820152606490fd5b6040516389a6198960e01b815260206004820152601660248201527f70726f746f636f6c466565427073203e203130303030000000000000000000006044820152606490fd5b6040516389a6198960e01b815260206004820152602260248201527f7265706f72746572526577617264427073203e204d41585f5245574152445f42604482015261505360f01b6064820152608490fd5b6040516389a6198960e01b815260206004820152601060248201526f7472656173757279206973207a65726f60801b6044820152606490fd5b6040516389a6198960e01b815260206004820152601460248201527f6d696e5374616b65206d757374206265203e20300000000000000000000000006044820152606490fd5b631e4fbdf760e01b5f525f60045260245ffd5b5f80fd5b634e487b7160e01b5f52604160045260245ffd5b601f909101601f19168101906001600160401b0382119082101761077757604052565b51906001600160401b038216820361077357565b519061ffff8216820361077357565b601f8151116107fc5760208151910151602082106107ed571790565b5f198260200360031b1b161790565b604460209160405192839163305a27a960e01b83528160048401528051918291826024860152018484015e5f828201840152601f01601f19168101030190fdfe6080806040526004361015610012575f80fd5b5f3560e01c9081630288a39c146138bc5750806303c2aa67146135ce57806305a7b9741461342a5780630668b5561461340d57806307f19651146133ae5780631084c5ea14612bce57806315a290351461307d57806315da9541146130435780631871bc36146130295780631bc0750c14612f8f5780632112b0a114612f055780632444f9d114612ee857806325d5971f14612dfd57806328f7314814612de05780632a32c72114612ce65780632b79fc7b14612cc057806335659fb814612c82578063375b3c0a14612c485780633a4b66f114612c1657806343daf0fc14612bd35780634e8a8cbb14612bce57806353adcdc214612b995780635498dd69146128f157806358f7aa53146126c15780635a8c06ab1461269e5780635c79a67114611fbd5780635f5328d414611f8b5780635f93cd3c14611f6f57806361d027b314611f2b5780636a7eaba214611b1f5780636ef25c3a14611b02578063711616b714611ae6578063715018a614611a83578063717f6dfb146119e357806373f727ee146119c557806379ba5097146119405780637aeb6f0f146118fd578063817b1cd2146118e0578063818da98d146118bf57806382100e3f1461188557806384b0196e1461178d57806385193a17146117745780638da5cb5b1461174d5780638dd5c0d61461173357806395125ff214611552578063987757dd146113285780639ad4c05e146112e55780639d209048146110a6578063a539fcc914611042578063a6052aad14611014578063a772cea814610fb5578063a7ac0c7314610ef1578063acec338a14610ccd578063b572629614610c8c578063b5bd3eb914610c6f578063b6cb58a514610c52578063c0be15ec14610c0f578063c0e4f944146108ed578063c1ca674914610604578063c80dab9f146105c0578063cb93f86c14610582578063d4d59e6914610567578063dc82054b14610529578063dfb8a43f14610510578063e042a5fc146104d6578063e1a2fdee1461049c578063e30c397814610474578063e3bb3dd014610459578063f273d56314610427578063f2fde38b146103ba578063f698da2514610398578063f91682311461037b5763fe5ff4681461033f575f80fd5b34610377576020366003190112610377576001600160a01b036103606139bf565b165f526013602052602060405f2054604051908152f35b5f80fd5b34610377575f366003190112610377576020601254604051908152f35b34610377575f3660031901126103775760206103b2614f20565b604051908152f35b34610377576020366003190112610377576103d36139bf565b6103db61499d565b60018060a01b0316806001600160601b0360a01b600154161760015560018060a01b035f54167f38d16b8cac22d99fc7c124b9cd0de2d3fa1faef420bfe791d8c362d765e227005f80a3005b34610377576020366003190112610377576004355f526008602052602060018060a01b0360405f205416604051908152f35b34610377575f36600319011261037757602060405160038152f35b34610377575f366003190112610377576001546040516001600160a01b039091168152602090f35b34610377575f3660031901126103775760206040517f0efec02f0e9d8d03fa94b6a2c2db3bf8445aa4dc0d0f3c49493f20fa039df69d8152f35b34610377575f3660031901126103775760206040517f1ed79b0a723f80d50c8385a4f81f45a094b5869db0dc686de877fb770d2a93e18152f35b346103775761052761052136613a42565b91614396565b005b34610377575f36600319011261037757602060405161ffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610377575f36600319011261037757602060405160018152f35b34610377575f36600319011261037757602060405161ffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346103775760206105fa6105d336613a71565b905f526011835260405f2060019160ff918160081c5f52602052161b60405f205416151590565b6040519015158152f35b3461037757608036600319011261037757600435602435906001600160401b038216809203610377576044359063ffffffff8216809203610377576064356001600160401b0381116103775761065e9036906004016138fd565b929093825f52600e60205260405f2060018060a01b0333165f5260205260405f2061068c6001820154613b28565b15908115916108d9575b81156108c5575b506108ae57831561087c57604051946106b586613abf565b818652600160208701968488526106cd368885613f9e565b9760408201988952865f52600e60205260405f20838060a01b0333165f526020526001600160401b038060405f20935116166001600160401b03198354161782555163ffffffff60401b82549160401b169063ffffffff60401b19161781550195519586516001600160401b038111610868576107548161074e8454613b28565b84613db7565b6020601f82116001146107de57816107ce9493926107ab927f8de25041869cf47baaa29fc613092d1f2a6e5105fb49ac5db93a129b0dd838a3999a9b5f926107d3575b50508160011b915f199060031b1c19161790565b90555b604051938493845260208401526060604084015233966060840191613b08565b0390a3005b015190508b80610797565b601f19821698835f52815f20995f5b81811061085057509960019284926107ce9796957f8de25041869cf47baaa29fc613092d1f2a6e5105fb49ac5db93a129b0dd838a39b9c9d10610838575b505050811b0190556107ae565b01515f1960f88460031b161c191690558a808061082b565b838301518c556001909b019a602093840193016107ed565b634e487b7160e01b5f52604160045260245ffd5b60405163149ebc7160e21b8152602060048201526009602482015268656d7074792075726960b81b6044820152606490fd5b82631dbc5de560e31b5f526004523360245260445ffd5b63ffffffff91505460401c1615158661069d565b80546001600160401b031615159150610696565b346103775760c0366003190112610377576004356044356024356064356001600160401b038111610377576109269036906004016138fd565b9190926084359260a4356001600160401b0381116103775761094c9036906004016138fd565b92909161095888614b45565b96868314610bc5576109a76109ac9360405160208101915f5160206153ed5f395f51905f5283528c604083015289606083015260808201526080815261099f60a082613ada565b519020614977565b6150bf565b509094906004811015610be857610bfc576109fd936109a7916040519060208201925f5160206153ed5f395f51905f5284528a6040840152606083015260808201526080815261099f60a082613ada565b509092906004811015610be857610bd4576001600160a01b0382811693168303610bc557816008610a2e920161491b565b50813314610bb257815f52600760205260405f206004810180549260ff8460d01c16610b9f57827f3d49bc8a7a5a58ba68038140ceb5bfb24102782e7f3ff5fecf18aed49cdb77ee94925f926003608096019260ff84549660c81c16610b8f575b5050805460ff60d01b1916600160d01b17905555601554610ab1908290613b60565b601555612710610ae561ffff7f00000000000000000000000000000000000000000000000000000000000000001683613d89565b047f0000000000000000000000000000000000000000000000000000000000000000808211610b87575b50610b1a8133614a64565b610b4d610b278284613b60565b7f0000000000000000000000000000000000000000000000000000000000000000614a64565b604051917f0efec02f0e9d8d03fa94b6a2c2db3bf8445aa4dc0d0f3c49493f20fa039df69d835260208301523360408301526060820152a3005b905086610b0f565b610b9891614c1e565b8880610a8f565b8463afa128af60e01b5f5260045260245ffd5b5063498d940560e11b5f5260045260245ffd5b63813d59df60e01b5f5260045ffd5b630a57f30960e31b5f52600160045260245ffd5b634e487b7160e01b5f52602160045260245ffd5b630a57f30960e31b5f525f60045260245ffd5b34610377575f3660031901126103775760206040516001600160401b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610377575f366003190112610377576020600f54604051908152f35b34610377575f366003190112610377576020601454604051908152f35b34610377576040366003190112610377576004356001600160401b0381168103610377576024359063ffffffff82168203610377576020916103b291614357565b3461037757602036600319011261037757600435801515810361037757610cf3336149b0565b9015610ec4576004810180549160ff8360c81c16610eb1576001600160401b038360801c16428111610e9b57506003019182547f000000000000000000000000000000000000000000000000000000000000000090818110610e8657505067ffffffffffffffff60ff60c81b011916600160c81b1790558054600a54600160401b81101561086857610d8e816001610dac9301600a55614090565b81546001600160a01b0360039290921b91821b19163390911b179055565b600a5490335f52600b6020528160405f2055610dca81600d54613afb565b600d5590801960018101809111610e7257610de790821682613b60565b5f198201828111610e7257905b808211610e385750505f52600c60205260405f2055546040519081527ffc97cd9154b40031874ef09a9436a4b60052e4dcf40f21b1258be265fac4a39760203392a2005b9092610e5190845f52600c60205260405f205490613afb565b9280199060018201809211610e7257610e6c91811690613b60565b90610df4565b634e487b7160e01b5f52601160045260245ffd5b6322df051360e11b5f5260045260245260445ffd5b63515b59e160e11b5f523360045260245260445ffd5b630e1f74ff60e01b5f523360045260245ffd5b60ff600482015460c81c1615610ede576105279033614c1e565b634022bc5560e01b5f523360045260245ffd5b3461037757604036600319011261037757610f0a6139d5565b606060408051610f1981613abf565b5f81525f602082015201526004355f52600e60205260405f209060018060a01b03165f526020526001600160401b0360405f20610fb160405191610f5c83613abf565b63ffffffff610f806001835493878516875283602088019560401c168552016140bd565b9160408501928352604051958695602087525116602086015251166040840152516060808401526080830190613a1e565b0390f35b34610377576020366003190112610377576004355f815b610fdb57602090604051908152f35b610ff290825f52600c60205260405f205490613afb565b9080199060018201809211610e725761100d91811690613b60565b9081610fcc565b3461037757610fb161102e61102836613a71565b9061415b565b60405191829160208352602083019061395a565b34610377576060366003190112610377577f99371e56fed42b9b50cad466b891dcb915a5500ce3e8b231db1a5e812b313d85606060043560443560243561108761499d565b82600455806005558160065560405192835260208301526040820152a1005b34610377576020366003190112610377576110bf6139bf565b5f6101206040516110cf81613aa3565b60608152826020820152606060408201528260608201528260808201528260a08201528260c08201528260e082015282610100820152015260018060a01b03165f52600760205260405f2060405161112681613aa3565b61112f826140bd565b815260018201546020820190815260028301805461114c81613bb7565b9161115a6040519384613ada565b81835260208301905f5260205f205f915b8383106112c857505050506040830190815260046003850154946060850195865201549060808401946001600160401b038316865260a085016001600160401b038460401c16815260c08601966001600160401b038560801c16885260e087019260ff8660c01c161515845261010088019460ff8760c81c161515865260ff6101208a019760d01c16151587526112176040519960208b525161014060208c01526101608b0190613a1e565b975160408a01525196601f198982030160608a0152875180825260208201916020808360051b8301019a01925f915b83831061129b5750505050506001600160401b039283899a9381935160808c0152511660a08a0152511660c0880152511660e08601525115156101008501525115156101208401525115156101408301520390f35b909192939a6020806112b96001938f601f1987830301885251613a1e565b9d019301930191939290611246565b6001602081926112d7856140bd565b81520192019201919061116b565b34610377575f3660031901126103775760206040516001600160401b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b3461037757602036600319011261037757600435805f52601060205260405f20906007820160ff815460181c166006811015610be8576003810361154c575060068301906113ad6001600160401b03835460801c166001600160401b037f00000000000000000000000000000000000000000000000000000000000000001690613afb565b8042111561153a5750630400000063ff000000198254161790555460e01c600883019283546113db81614014565b945f935f5b8381106114ba5750505050600590828552015460a01c61140281601254613b60565b601255816114b1575f915b5f5b81811061148b57508261146761147b936114618461145b610b276114558c987f632d1666da40be7b39987e1d85d023d26f13e9e17d3106e1c76145943626bf6c9b613d89565b85613b60565b84613d89565b90613b60565b60405193849360608552606085019061395a565b91602084015260408301520390a2005b6001906114ab856001600160a01b036114a4848b613bce565b5116614a64565b0161140f565b8181049161140d565b80600180921b8316151580611506575b6114d5575b016113e0565b6114df81856140a8565b838060a01b0391549060031b1c166115006114f989613bf6565b988b613bce565b526114cf565b5061151181856140a8565b838060a01b0391549060031b1c165f52600760205260ff600460405f20015460d01c16156114ca565b63b317256b60e01b5f5260045260245ffd5b826148dd565b3461037757611560366139eb565b9190815f52601060205260405f209060ff600783015460181c166006811015610be8576003810361172d5750600682019283546115d26001600160401b037f0000000000000000000000000000000000000000000000000000000000000000166001600160401b038360801c16613afb565b80421161171b5750949061163c600485015460405160208101915f5160206153ed5f395f51905f5283528460408301527f1ed79b0a723f80d50c8385a4f81f45a094b5869db0dc686de877fb770d2a93e1606083015260808201526080815261099f60a082613ada565b9560e01c9560085f9501925b80861061166e5786546001600160e01b031660e089901b6001600160e01b031916178755005b90919293949661168a8861168381858a614079565b9086614eec565b9760016116978a8861491b565b1b98898316611710576001600160a01b03165f8181526007602052604090206004015490999060d01c60ff166116fd576001921798857f3d83c7bc55c269e0bc853ddc0d7b9fca30216ecc43779acb4e36b7e0ad1c71e45f80a35b019493929190611648565b8963afa128af60e01b5f5260045260245ffd5b5060019198506116f2565b631b6af7f760e31b5f5260045260245ffd5b836148dd565b34610377575f366003190112610377576020604051818152f35b34610377575f366003190112610377575f546040516001600160a01b039091168152602090f35b346103775760206103b261178736613a42565b91614046565b34610377575f366003190112610377576118296117c97f0000000000000000000000000000000000000000000000000000000000000000615081565b6117f27f0000000000000000000000000000000000000000000000000000000000000000615081565b6020611837604051926118058385613ada565b5f84525f368137604051958695600f60f81b875260e08588015260e0870190613a1e565b908582036040870152613a1e565b4660608501523060808501525f60a085015283810360c08501528180845192838152019301915f5b82811061186e57505050500390f35b83518552869550938101939281019260010161185f565b34610377575f3660031901126103775760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b346103775760403660031901126103775760206103b2602435600435613ff4565b34610377575f366003190112610377576020601554604051908152f35b34610377575f3660031901126103775760206040516001600160401b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610377575f36600319011261037757600154336001600160a01b03909116036119b257600180546001600160a01b03199081169091555f805433928116831782556001600160a01b0316907f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e09080a3005b63118cdaa760e01b5f523360045260245ffd5b346103775760203660031901126103775760206103b2600435613fd4565b34610377575f366003190112610377576119fb6148a5565b335f52601360205260405f20548015611a7457611a6190335f5260136020525f6040812055611a2c81601454613b60565b6014556040518181527fbf02738f72225271246afb262c204871c038924a9baf1e506bbb624688a1e84f60203392a233614a09565b60015f51602061540d5f395f51905f5255005b630686827b60e51b5f5260045ffd5b34610377575f36600319011261037757611a9b61499d565b600180546001600160a01b03199081169091555f80549182168155906001600160a01b03167f8be0079c531659141344cd1fd0a4f28419497f9722a3daafe3b4186f6b6457e08280a3005b34610377575f3660031901126103775760206040516101f48152f35b34610377575f366003190112610377576020600454604051908152f35b6060366003190112610377576004356001600160401b03811161037757611b4a9036906004016138fd565b90602435906044356001600160401b03811161037757611b6e90369060040161392a565b939092335f52600760205260405f20946004860160ff815460c01c16611f18578315611ee357611b9f368587613f9e565b60208151910120805f52600860205260018060a01b0360405f205416611eba575f90815260086020526040902080546001600160a01b03191633179055611be583614e0a565b805460ff60c01b1916600160c01b1790556001600160401b03831161086857611c1883611c128854613b28565b88613db7565b5f83601f8111600114611e575780611c44925f91611e4c575b508160011b915f199060031b1c19161790565b86555b81600187015560028601600160401b8211610868578054828255808310611dce575b505f9081526020812090865b838210611ce8575050507ffaa592f7bfb217dd9feedec205d4a781f84be9d84093f3c5cbe8523d63b70bcb939291611cd391611cbe604051958695606087526060870191613b08565b91602085015283820360408501523396613e37565b0390a234611cdd57005b610527903490614a96565b611cf28189613d57565b906001600160401b03821161086857611d1582611d0f8754613b28565b87613db7565b5f90601f8311600114611d645792611d4a836001959460209487965f92611d595750508160011b915f199060031b1c19161790565b86555b01930191019091611c75565b013590508f80610797565b601f19831691865f5260205f20925f5b818110611db65750936020936001969387969383889510611d9d575b505050811b018655611d4d565b01355f19600384901b60f8161c191690558e8080611d90565b91936020600181928787013581550195019201611d74565b815f52828060205f20019103905f5b828110611deb575050611c69565b806001918301611dfb8154613b28565b9081611e0a575b505001611ddd565b81601f5f93118514611e205750555b8b80611e02565b81835260208320611e3c91601f0160051c841901908601613d9c565b8082528160208120915555611e19565b905086013589611c31565b50601f19841690875f528460205f20925f5b818110611e9f575010611e86575b5050600183811b018655611c47565b8501355f19600386901b60f8161c191690558680611e77565b88840135855560019094019360209384019388935001611e69565b5f90815260086020526040812054635d1c3e2f60e11b82526001600160a01b0316600452602490fd5b60405163149ebc7160e21b815260206004820152600c60248201526b195b5c1d1e481c19595c925960a21b6044820152606490fd5b6345ed80e960e01b5f523360045260245ffd5b34610377575f366003190112610377576040517f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03168152602090f35b34610377575f3660031901126103775760206040516104008152f35b34610377576020366003190112610377576004355f526009602052602060018060a01b0360405f205416604051908152f35b6020366003190112610377576001600160401b036004351161037757610120600435360360031901126103775761200f611ffb60a460043501613f1b565b61200960c460043501613f2f565b90614357565b80341061268857600360ff612028604460043501613f40565b1610801561266e575b8015612654575b8015612625575b6125ee5761205c60ff612056604460043501613f40565b16614e99565b600160ff61206e608460043501613f40565b16116125cb5761208361010460043501613f1b565b6001600160401b034291161180159061257f575b612555576104006120b260e460043501600435600401613f4e565b90501161252d576120c4600f54613bf6565b80600f5560405160208101914683523060408301526060820152606081526120ed608082613ada565b51902061271061212161ffff7f00000000000000000000000000000000000000000000000000000000000000001634613d89565b049061212d8234613b60565b815f52601060205260405f209060043560040135825561216161215a602460043501600435600401613d57565b3691613f9e565b60208151910120600183015561218a61218460e460043501600435600401613f4e565b90613c04565b60028301556005820180546001600160a01b031916331790556001600160601b038111612516576005820180546001600160a01b031660a083901b6001600160a01b0319161790556001600160401b036121e960043561010401613f1b565b166001600160401b0319600684015416176006830155600243014311610e725761221560024301614bed565b61224590600684019067ffffffffffffffff60401b82549160401b169067ffffffffffffffff60401b1916179055565b6122576004803560e481019101613f4e565b60068401805463ffffffff60c01b191660c09290921b63ffffffff60c01b169190911790555061228b604460043501613f40565b600783015461229e606460043501613f40565b60081b61ff0016906004356084016122b590613f40565b60101b62ff0000169260ff169062ffffff1916171717600783015563ff000000196007830154166301000000176007830155601254906122f491613afb565b601255612321837f0000000000000000000000000000000000000000000000000000000000000000614a64565b60018101549061233960048035602481019101613d57565b94612348604460043501613f40565b92612357606460043501613f40565b91612366608460043501613f40565b9061237661010460043501613f1b565b90600584015460a01c60043560a40161238e90613f1b565b9261239d60c460043501613f2f565b94600687015460401c6001600160401b031696600201549760043560e401600435600401906123cb91613f4e565b9a909e6040519d8e528d602081016101a090526101a001906123ec92613b08565b9a60ff1660408d015260ff1660608c015260ff1660808b01526001600160401b031660a08a015260c089015260e08801526001600160401b031661010087015263ffffffff16610120860152610140850152610160840152828203610180840152808252602082018160051b830160200192865f91603e1982360301905b8584106124aa5760208933600480350135827f5a1bb2c856a71143718cd955ba0c9c4dcf4d5398ec66e37226e2b13120a6f6b08d8d038ea4604051908152f35b909192939495601f198282030186528935838112156103775784019060206124e36124d58480613e06565b604085526040850191613b08565b9201356001600160a01b03811691908290036103775760019260209283809301529b01960194019291909895949861246a565b6306dfcc6560e41b5f52606060045260245260445ffd5b61254160e460043501600435600401613f4e565b9050637010fd8f60e11b5f5260045260245ffd5b6001600160401b0361256c61010460043501613f1b565b63bc4bfd3b60e01b5f521660045260245ffd5b5061258f61010460043501613f1b565b6001600160401b036125c3817f00000000000000000000000000000000000000000000000000000000000000001642613afb565b911611612097565b60ff6125db608460043501613f40565b634b4b281f60e01b5f521660045260245ffd5b60ff6125fe604460043501613f40565b8161260d606460043501613f40565b9163ea2fb85560e01b5f52166004521660245260445ffd5b50612634606460043501613f40565b6101fe60ff612647604460043501613f40565b169160011b16101561203f565b50600160ff612667606460043501613f40565b1610612038565b50602060ff612681604460043501613f40565b1611612031565b63a458261b60e01b5f523460045260245260445ffd5b346103775760203660031901126103775760206103b26126bc6139bf565b613e96565b34610377576126cf366139eb565b9060026126db336149b0565b8460018201805482036128c3575b50500192600160401b8311610868578354838555808410612845575b505f9384526020842093825b84821061275f57847f1b1b35b4771d19270b02f7f0d4815d26caed717f808f5fb61d69a7931038bd33858561275a60405192839283526040602084015233956040840191613e37565b0390a2005b6127698185613d57565b906001600160401b0382116108685761278c826127868a54613b28565b8a613db7565b5f90601f83116001146127db57926127c1836001959460209487965f926127d05750508160011b915f199060031b1c19161790565b89555b01960191019094612711565b013590508c80610797565b601f19831691895f5260205f20925f5b81811061282d5750936020936001969387969383889510612814575b505050811b0189556127c4565b01355f19600384901b60f8161c191690558b8080612807565b919360206001819287870135815501950192016127eb565b845f52838060205f20019103905f5b828110612862575050612705565b8060019183016128728154613b28565b9081612881575b505001612854565b81601f5f931185146128975750555b8880612879565b818352602083206128b391601f0160051c841901908601613d9c565b8082528160208120915555612890565b6128cc82614e0a565b80545f52600960205260405f206001600160601b0360a01b81541690555584866126e9565b346103775760803660031901126103775760043561290d6139d5565b6044356064356001600160401b0381116103775761292f90369060040161392a565b909261293a85614b45565b93600885019261294a838561491b565b5060018060a01b03831695865f52600760205260405f20926004840195865460ff8160d01c166116fd5760801c6001600160401b0316428111612b83575088906129d960405160208101907fff6319969adc715894dcaacd3e4ae1c14324f0e2d271524cac47cbe9a641efff82528d60408201528460608201528b60808201526080815261099f60a082613ada565b5f956129e481614014565b965f905b828210612adb575050505050505060ff6007612a0692015416613fd4565b9051818110612ac65750506040927f905c50f6fb4b57dc8bcc1f1d6fa933729211543cc27bcef59f23431314e90c6a94926001600160401b039260ff612a76612a71867f00000000000000000000000000000000000000000000000000000000000000001642613afb565b614bed565b845467ffffffffffffffff60801b1916608082901b67ffffffffffffffff60801b16178555935460c81c16612ab6575b50508351928352166020820152a3005b612abf91614c1e565b8780612aa6565b6378f4355360e11b5f5260045260245260445ffd5b612af182612aea81868b614079565b9087614eec565b6001600160a01b038116968714612b7057612b0e6001918761491b565b1b90818116612b5d57865f52600760205260ff600460405f20015460d01c16612b4a57179460019190612b41828b613bce565b52018c946129e8565b8663afa128af60e01b5f5260045260245ffd5b86637010e27960e11b5f5260045260245ffd5b86637041ef4560e11b5f5260045260245ffd5b8963515b59e160e11b5f5260045260245260445ffd5b34610377576020366003190112610377576004356001600160401b038111610377576103b2612184602092369060040161392a565b613996565b34610377575f3660031901126103775760206040516001600160401b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b5f366003190112610377573415612c395761052734612c34336149b0565b614a96565b631f2a200560e01b5f5260045ffd5b34610377575f3660031901126103775760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b34610377575f36600319011261037757602060405161ffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346103775760403660031901126103775760206103b2612cde6139d5565b600435613b6d565b3461037757602036600319011261037757600435805f52601060205260405f2090600782019160ff835460181c166006811015610be857600281141580612dd5575b61154c57506001600160401b036006820154169283421115612dc257805463ff000000191663050000001790556005018054601254612d6a9160a01c90613b60565b6012558054612d879060a081901c906001600160a01b0316614a64565b54907ff3a7ab0ccbad7f367b7892962016c155d1ce76a3e6fdd0420b5e749763acbda76020604051938060a01c855260018060a01b031693a3005b8363bd5145db60e01b5f5260045260245ffd5b506001811415612d28565b34610377575f366003190112610377576020600d54604051908152f35b3461037757602036600319011261037757600435612e196148a5565b612e22336149b0565b60ff600482015460c81c16612ed5578115612c395760030190815491828211612ebf57612e4e33613e96565b804210612ead5750612e6382611a6194613b60565b8155612e7182601554613b60565b601555546040519082825260208201527f933735aa8de6d7547d0126171b2f31b9c34dd00f3ecd4be85a0ba047db4fafef60403392a233614a09565b63ae95eec360e01b5f5260045260245ffd5b5063f7ede87b60e01b5f5260045260245260445ffd5b631fea88bf60e31b5f523360045260245ffd5b34610377575f366003190112610377576020600554604051908152f35b3461037757604036600319011261037757600435612f216139d5565b815f52600e60205260405f2060018060a01b0382165f5260205260405f2091612f4d6001840154613b28565b15612f725760206103b284546001600160401b0363ffffffff8260401c169116614357565b6309e4a6fb60e11b5f5260045260018060a01b031660245260445ffd5b3461037757602036600319011261037757612fa86139bf565b612fb061499d565b6001600160a01b03165f818152600760205260409020600401805460801c6001600160401b031642101561301657805467ffffffffffffffff60801b191690557febb25ee2282575b9a3bfc917d7497c90d72aee8ef1d04ada8815b1bc1a255b8b5f80a2005b5063056460f160e51b5f5260045260245ffd5b34610377575f3660031901126103775760206040515f8152f35b34610377575f3660031901126103775760206040517f00000000000000000000000000000000000000000000000000000000000000008152f35b3461037757602036600319011261037757606061020060405161309f81613a87565b5f81525f60208201525f60408201525f838201525f60808201525f60a08201525f60c08201525f60e08201525f6101008201525f6101208201525f6101408201525f6101608201525f6101808201525f6101a08201525f6101c08201525f6101e082015201526004355f52601060205260405f206040519061312082613a87565b8054825260018101546020830152600281015460408301526003810154606083015260048101546080830152600581015460018060a01b03811660a084015260a01c60c083015260068101546001600160401b03811660e08401526001600160401b038160401c166101008401526001600160401b038160801c1661012084015263ffffffff8160c01c1661014084015260e01c610160830152600781015460ff811661018084015260ff8160081c166101a084015260ff8160101c166101c0840152600660ff8260181c161015610be85760ff9060181c166101e0830152604051908160088201549182825260086020830191015f5260205f20925f5b81811061338c57505061323392500382613ada565b610200820152604051906020825280516020830152602081015160408301526040810151606083015260608101516080830152608081015160a083015260018060a01b0360a08201511660c08301526001600160601b0360c08201511660e08301526001600160401b0360e0820151166101008301526001600160401b03610100820151166101208301526001600160401b036101208201511661014083015263ffffffff6101408201511661016083015263ffffffff6101608201511661018083015260ff610180820151166101a083015260ff6101a0820151166101c083015260ff6101c0820151166101e08301526101e0810151906006821015610be85761020090839282840152015161022080830152805180610240840152602061026084019201905f5b81811061336a575050500390f35b82516001600160a01b031684528594506020938401939092019160010161335c565b84546001600160a01b031683526001948501948694506020909301920161321e565b34610377575f36600319011261037757604051600a548082526020820190600a5f5260205f20905f5b8181106133ee57610fb18561102e81870382613ada565b82546001600160a01b03168452602090930192600192830192016133d7565b34610377575f366003190112610377576020600654604051908152f35b34610377576080366003190112610377576024356004356044356001600160401b0381116103775761346090369060040161392a565b9260643590835f52601060205260405f2060ff600782015460181c166006811015610be857600281036135c8575060068101546001600160401b0381168042116135b6575060c01c63ffffffff168210156135a35782156135945760020154936134ca3383613b6d565b945f955b878710156134f1576134e96001918860051b88013590614b24565b9601956134ce565b0361358157805f52601160205260405f20613523838260019160ff918160081c5f52602052161b60405f205416151590565b61356e578260081c5f5260205260405f20600160ff84161b81541790556040519283527ff60af5c94ce53ea996078fe9c0c6e5f73cb0e67455e6d67ccbbb025960a11ac060203394a4005b826324682c2f60e21b5f5260045260245ffd5b6341876d4360e01b5f523360045260245ffd5b6351bda03d60e01b5f5260045ffd5b5063233c041b60e01b5f5260045260245ffd5b636768091360e01b5f5260045260245ffd5b856148dd565b34610377576080366003190112610377576004356044356001600160401b038111610377576136019036906004016138fd565b91906064356001600160401b0381116103775761362290369060040161392a565b939061362c6148a5565b835f52601060205260405f2090600782019182549060ff8260181c166006811015610be857600281036138b6575060068101936001600160401b038554168042116135b6575061367f336008840161491b565b5061368d8688602435614046565b926136ea60405160208101905f5160206153ed5f395f51905f5282528b60408201527f1ed79b0a723f80d50c8385a4f81f45a094b5869db0dc686de877fb770d2a93e160608201528660808201526080815261099f60a082613ada565b945f956136f68c614014565b9b5f5b818110613804575050505060ff8a519160081c169060018201809211610e725781116137ed5750805463ff0000001916630300000017905560040155815467ffffffffffffffff60801b19164260801b67ffffffffffffffff60801b1617825593947f54e4ab3cd1f9772dbbf26e89be5ee8ecde0b76879562b671e3c614dbba25bb7a946137d7926137aa9163ffffffff9082546001600160e01b0316911660e01b6001600160e01b031916179055565b6137c96040519485946024358652606060208701526060860191613b08565b90838203604085015261395a565b0390a260015f51602061540d5f395f51905f5255005b89516378f4355360e11b5f5260045260245260445ffd5b61381a81999e9d9c9b9a99611683818588614079565b6001600160a01b0381169e8f9182156138a35761383c60019160088c0161491b565b1b91828216613891575f52600760205260ff600460405f20015460d01c1661387e579e8e9f9d9e9a9b9c9d836001949361387792179c613bce565b52016136f9565b8f63afa128af60e01b5f5260045260245ffd5b637010e27960e11b5f5260045260245ffd5b82637041ef4560e11b5f5260045260245ffd5b876148dd565b34610377575f366003190112610377576020906001600160401b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b9181601f84011215610377578235916001600160401b038311610377576020838186019501011161037757565b9181601f84011215610377578235916001600160401b038311610377576020808501948460051b01011161037757565b90602080835192838152019201905f5b8181106139775750505090565b82516001600160a01b031684526020938401939092019160010161396a565b34610377575f36600319011261037757602060405160028152f35b6006811015610be857602452565b600435906001600160a01b038216820361037757565b602435906001600160a01b038216820361037757565b9060406003198301126103775760043591602435906001600160401b03821161037757613a1a9160040161392a565b9091565b805180835260209291819084018484015e5f828201840152601f01601f1916010190565b9060406003198301126103775760043591602435906001600160401b03821161037757613a1a916004016138fd565b6040906003190112610377576004359060243590565b61022081019081106001600160401b0382111761086857604052565b61014081019081106001600160401b0382111761086857604052565b606081019081106001600160401b0382111761086857604052565b90601f801991011681019081106001600160401b0382111761086857604052565b91908201809211610e7257565b908060209392818452848401375f828201840152601f01601f1916010190565b90600182811c92168015613b56575b6020831014613b4257565b634e487b7160e01b5f52602260045260245ffd5b91607f1691613b37565b91908203918211610e7257565b60408051602081019283526001600160a01b0390931683820152825290613b95606082613ada565b5190206040516020810191825260208152613bb1604082613ada565b51902090565b6001600160401b0381116108685760051b60200190565b8051821015613be25760209160051b010190565b634e487b7160e01b5f52603260045260245ffd5b5f198114610e725760010190565b818015613d505791613c1583613bb7565b93613c236040519586613ada565b838552613c2f84613bb7565b6020860190601f190136823736849003603e1901925f5b86811015613caa578060051b86013585811215610377578601602001356001600160a01b0381168082036103775715613c975790613c8660019282613b6d565b613c90828b613bce565b5201613c46565b50631d3eae5d60e21b5f5260045260245ffd5b50925093509391505b60018111613cc657505115613be2575190565b5f905f5b818110613cd8575050613cb3565b60018101808211610e725782811015613d3f57613d0b90613d04613cfc8488613bce565b519187613bce565b5190614b24565b613d1e613d1785613bf6565b9486613bce565b526002810180911115613cca57634e487b7160e01b5f52601160045260245ffd5b50613d4a8185613bce565b51613d0b565b5050505f90565b903590601e198136030182121561037757018035906001600160401b0382116103775760200191813603831361037757565b81810292918115918404141715610e7257565b5f5b828110613daa57505050565b5f82820155600101613d9e565b91601f8211613dc557505050565b808211613dd157505050565b613dfc925f5260205f20916020601f830160051c9210613dfe575b601f82910160051c039101613d9c565b565b5f9150613dec565b9035601e19823603018112156103775701602081359101916001600160401b03821161037757813603831361037757565b90602083828152019260208260051b82010193835f925b848410613e5e5750505050505090565b909192939495602080613e86600193601f19868203018852613e808b88613e06565b90613b08565b9801940194019294939190613e4e565b6001600160a01b03165f908152600760205260409020600401546001600160401b03811680613ee057506001600160401b035f915b60401c1680821115613edb575090565b905090565b613f156001600160401b0391827f00000000000000000000000000000000000000000000000000000000000000001690613afb565b91613ecb565b356001600160401b03811681036103775790565b3563ffffffff811681036103775790565b3560ff811681036103775790565b903590601e198136030182121561037757018035906001600160401b03821161037757602001918160051b3603831361037757565b6001600160401b03811161086857601f01601f191660200190565b929192613faa82613f83565b91613fb86040519384613ada565b829481845281830111610377578281602093845f960137010152565b60011c60018101809111610e72576002811115613fee5790565b50600290565b906040519060208201928352604082015260408152613bb1606082613ada565b9061401e82613bb7565b61402b6040519182613ada565b828152809261403c601f1991613bb7565b0190602036910137565b9190614053913691613f9e565b602081519101206040519060208201928352604082015260408152613bb1606082613ada565b90821015613be257613a1a9160051b810190613d57565b600a54811015613be257600a5f5260205f2001905f90565b8054821015613be2575f5260205f2001905f90565b9060405191825f8254926140d084613b28565b808452936001811690811561413957506001146140f5575b50613dfc92500383613ada565b90505f9291925260205f20905f915b81831061411d575050906020613dfc928201015f6140e8565b6020919350806001915483858901015201910190918492614104565b905060209250613dfc94915060ff191682840152151560051b8201015f6140e8565b9091600a548084116143415760015b8060011b9080820460021481151715610e725782821161418a575061416a565b9050939091929361419a82614014565b906141a483614014565b90600d54946141b285614014565b975f965b8688106141c7575050505050505050565b6040516020810190838252896040820152604081526141e7606082613ada565b519020811561432d57819006975f9885805b61426957505061420889614090565b60018060a01b0391549060031b1c1698895f526007602052600360405f20015460018201809211610e725760019361425692614244858c613bce565b5281614250858b613bce565b52613b60565b98614261828d613bce565b5201966141b6565b614273818c613afb565b86811161432757805f52600c60205260405f2054908c8a8c835f935b8985106142c5575050505050838211156142b0575b50505b60011c806141f9565b6142bd92939c509b613b60565b905f806142a4565b84906142d18285613bce565b51119283614311575b5050506142f0575b506001018a8c8f849061428f565b819361430160019361430893613bce565b5190613b60565b9290508a6142e2565b61431c929350613bce565b51111583838f6142da565b506142a7565b634e487b7160e01b5f52601260045260245ffd5b8363055b861b60e41b5f5260045260245260445ffd5b9061437c6143826143939361437c600454916001600160401b03600554911690613d89565b90613afb565b9163ffffffff600654911690613d89565b90565b9190825f52601060205260405f2091600783019460ff865460181c166006811015610be857600181036135c85750600684019182546001600160401b0381168042116135b657506001600160401b039060401c16938443111561489257610101854303105f146148685784405b80156147eb57614414368484613f9e565b60208151910120036147dc5761442b913691613f9e565b6040519060208101905160801b178060801c90614447816151b9565b6002819493941015610be85760011490816147c9575b501561472b57604051926001600160801b0360208501939216905b80831061474e57505050818103601f190160051c82526040528051600d101561473a578051600d1015613be2576101c00151906040528060801c906021821161472b576144c4816151b9565b6002819592951015610be85761472b57836146b957505050506144e7855f613ff4565b946001600160401b0361450760ff89541661450181614e99565b8861415b565b9354166001600160401b037f00000000000000000000000000000000000000000000000000000000000000001601936001600160401b038511610e725794956001600160401b03851695905f5b85518110156145cd576001906001600160a01b036145728289613bce565b51165f526007602052600460405f2001888a6001600160401b03835460401c16106145a0575b505001614554565b815467ffffffffffffffff60401b191660409190911b67ffffffffffffffff60401b161790555f88614598565b509392969094506008919550836003820155019581516001600160401b03811161086857600160401b811161086857875481895580821061469d575b5060208301975f5260205f20975f5b828110614680575050507f81a76643556f8f6316a871c5e914bf1012a14aec10e4701effa95e155a8784f0949596509061467b91630200000063ff000000198254161790556040519384938452602084015260606040840152606083019061395a565b0390a2565b81516001600160a01b0316818b0155602090910190600101614618565b6146b390895f52828060205f2001910390613d9c565b5f614609565b816020019081602011610e725782036020019081111502601f8111614719576001600160801b03905f199060031b1b92160151169060018060fd1b0381168103610e725760031b610100036101008111610e72576144e79187911c613ff4565b634e487b715f5260326020526024601cfd5b633cf75c0160e21b5f5260045ffd5b631ee1e6c960e11b5f52600d60045260245ffd5b909192818411614719576147796147658584613b60565b61476f8686613afb565b9060801b176151b9565b5090946147868683613afb565b846147918284613afb565b11614719576147b39261437c916147a88489613afb565b9060801b1797613afb565b93815260208101809111610e7257929190614478565b6147d4915083613afb565b83145f61445d565b6308c9b65f60e31b5f5260045ffd5b505050945091505060024301804311610e72577f2edf7512b34845737ef737842d84a73b6cef5d794f1e35e8bb7e7964879fb8869161485661482e602093614bed565b825467ffffffffffffffff60401b1916604082901b67ffffffffffffffff60401b1617909255565b6001600160401b0360405191168152a2565b845f525f602052602080805f71f90827f1c53a10cb7a02335b1753200029355afa50602051614403565b84630c3e7ee560e31b5f5260045260245ffd5b60025f51602061540d5f395f51905f5254146148ce5760025f51602061540d5f395f51905f5255565b633ee5aeb560e01b5f5260045ffd5b906006811015610be8578015614908576149039163482f169360e01b5f526004526139b1565b60445ffd5b50632e3abafd60e01b5f5260045260245ffd5b80546001600160a01b039092169291905f5b8281106149475784631fa45d0360e21b5f5260045260245ffd5b8461495282846140a8565b905460039190911b1c6001600160a01b0316146149715760010161492d565b93505050565b604290614982614f20565b906040519161190160f01b8352600283015260228201522090565b5f546001600160a01b031633036119b257565b60018060a01b031690815f52600760205260405f2091600483015460ff8160c01c16156149f65760d01c60ff166149e45750565b63afa128af60e01b5f5260045260245ffd5b5063bfc6c33760e01b5f5260045260245ffd5b5f80808085855af13d15614a5f573d614a2181613f83565b90614a2f6040519283613ada565b81525f60203d92013e5b15614a42575050565b630e21dcbb60e11b5f5260018060a01b031660045260245260445ffd5b614a39565b90614a919160018060a01b03165f52601360205260405f20614a87828254613afb565b9055601454613afb565b601455565b60ff60046003830192614aaa858554613afb565b8455614ab885601554613afb565b601555015460c81c16614afa575b5460405191825260208201527f1449c6dd7851abc30abf37f57715f492010519147cc2652fbc38202c18a6ee9060403392a2565b614b0682600d54613afb565b600d55335f52600b602052614b1f8260405f2054615036565b614ac6565b81811015614b38575f5260205260405f2090565b905f5260205260405f2090565b90815f52601060205260405f2060ff600782015460181c166006811015610be8578015614bda57819360018214614bc35750506001600160401b036006614bb9920154166001600160401b037f00000000000000000000000000000000000000000000000000000000000000001690613afb565b80421161171b5750565b63482f169360e01b5f5260045261490391506139b1565b83632e3abafd60e01b5f5260045260245ffd5b6001600160401b038111614c07576001600160401b031690565b6306dfcc6560e41b5f52604060045260245260445ffd5b60048201805467ffffffffffffffff60ff60c81b011916426001600160401b031617905560039091018054600d54614c569190613b60565b600d55546001600160a01b0382165f818152600b6020526040902054600a54919392828203614d12575b50505f52600c6020525f6040812055600a54908115614cfe57614cf56020917fb025597a1255215c1fdc27d2e048dbeee3526419f64f4f07d36237542e4aaa6c935f1901614ccd81614090565b81549060018060a01b039060031b1b19169055600a55845f52600b83525f6040812055613e96565b604051908152a2565b634e487b7160e01b5f52603160045260245ffd5b5f198301838111610e7257614d2690614090565b60018060a01b0391549060031b1c1690815f526007602052600360405f2001548181115f14614db157614d6291614d5c91613b60565b83615036565b5f198201828111610e725781614d7a614d9e92614090565b81546001600160a01b0393841660039290921b91821b9390911b1916919091179055565b5f52600b60205260405f20555f80614c80565b808211614dc0575b5050614d62565b614dc991613b60565b825b848111614db957805f52600c60205260405f20614de9838254613b60565b905580199060018201809211610e7257614e0591811690613afb565b614dcb565b8015614e5e575f818152600960205260409020546001600160a01b031680614e4c57505f90815260096020526040902080546001600160a01b03191633179055565b631cc13ff960e21b5f5260045260245ffd5b60405163149ebc7160e21b81526020600482015260126024820152717a65726f20656e6372797074696f6e4b657960701b6044820152606490fd5b614ec89061ffff7f00000000000000000000000000000000000000000000000000000000000000001690613d89565b600a5490808210614ed7575050565b63055b861b60e41b5f5260045260245260445ffd5b90614efa92919493946150bf565b509290926004811015610be857614f0e5750565b630a57f30960e31b5f5260045260245ffd5b307f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316148061500d575b15614f7b577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527f000000000000000000000000000000000000000000000000000000000000000060408201527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a082015260a08152613bb160c082613ada565b507f00000000000000000000000000000000000000000000000000000000000000004614614f52565b90600a54915b8281111561504957505050565b805f52600c60205260405f20615060838254613afb565b905580199060018201809211610e725761507c91811690613afb565b61503c565b60ff811690601f82116150b0576040519161509d604084613ada565b6020808452838101919036833783525290565b632cd44ac360e21b5f5260045ffd5b90604183036150e9576150e29250602081013591604082359201355f1a906150f3565b9192909190565b50505f9160029190565b91907f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a08411615175579160209360809260ff5f9560405194855216868401526040830152606082015282805260015afa1561516a575f516001600160a01b0381161561516057905f905f90565b505f906001905f90565b6040513d5f823e3d90fd5b5050505f9160039190565b60ff60bf199116019060ff8211610e7257565b60ff6036199116019060ff8211610e7257565b60ff607f199116019060ff8211610e7257565b908160801c91821561472b576020835f0301602081111502601f8111614719575f199060031b1b6001600160801b038216511660f81c60c081105f1461530457608081101561520e57505f9250600191839150565b60b781116152715761522160ff916151a6565b16809311908161523a575b501561472b57600191905f90565b600184148015925061524e575b505f61522c565b600160ff1b91506001600160f81b031990615268906153ba565b1610155f615247565b61527d615282916151a6565b615193565b60ff8116918285111561472b57615298906153ba565b906001600160f81b031982161561472b5760ff81168303610e72576107f89060031b16610100036101008111610e72571c9283826037821192836152f0575b5050501561472b5760018101809111610e725791905f90565b6152fb929350613b60565b1183825f6152d7565b9060f7821161532a575061531960ff91615180565b168092111561472b57600191908290565b9061527d61533791615180565b60ff8116918285111561472b5761534d906153ba565b906001600160f81b031982161561472b5760ff81168303610e72576107f89060031b16610100036101008111610e72571c9283826037821192836153a6575b5050501561472b5760018101809111610e72579190600190565b6153b1929350613b60565b1183825f61538c565b60208160801c60010301602181111502601f8111614719576001600160801b036001915f199060031b1b92160151169056fe6841ecae61f873dd45d34fdb57c0dbf99e161d62e9c48955999607c0e4cf60499b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00' as const

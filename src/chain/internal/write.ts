@@ -2,7 +2,7 @@
  * Shared plumbing of the write actions: send a controller call from the client's account, wait for
  * the receipt, and turn failures into chain-layer errors. Internal: actions are the public surface.
  */
-import type { Account, Address, Chain, Client, Hex, TransactionReceipt, Transport } from 'viem'
+import type { Abi, Account, Address, Chain, Client, Hex, TransactionReceipt, Transport } from 'viem'
 import { waitForTransactionReceipt, writeContract } from 'viem/actions'
 import { enigmaControllerAbi } from '../generated/EnigmaController.ts'
 import { ChainRequestError, toChainError } from '../errors.ts'
@@ -23,6 +23,8 @@ export interface WriteOptions {
   /** Controller address. */
   readonly address: Address
   readonly value?: bigint
+  /** ABI of the called contract (default: the controller's; tests call their own contracts with it). */
+  readonly abi?: Abi
 }
 
 export async function writeController(
@@ -36,7 +38,7 @@ export async function writeController(
   try {
     hash = await writeContract(client, {
       address: options.address,
-      abi: enigmaControllerAbi,
+      abi: options.abi ?? enigmaControllerAbi,
       functionName,
       args,
       value: options.value,

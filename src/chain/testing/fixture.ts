@@ -14,6 +14,8 @@ import { startHardhatNode, hardhatAccount, type HardhatNode, type StartHardhatNo
 import { deployController, type ControllerConfig } from '../actions/deployController.ts'
 import { registerNode } from '../actions/registerNode.ts'
 import { setActive } from '../actions/setActive.ts'
+import { createTask, type CreateTaskParameters, type CreateTaskReturnType } from '../actions/createTask.ts'
+import { drawCommittee } from '../actions/drawCommittee.ts'
 import type { ReceiptDomain } from '../../node/task-source.ts'
 
 export type FixtureWallet = WalletClient<Transport, Chain, Account>
@@ -25,7 +27,14 @@ export const TEST_CONFIG: ControllerConfig = {
   baseFee: parseEther('0.01'),
   feePerMultiplication: 1_000_000_000n, // 1 gwei
   feePerRound: 100_000_000_000n, // 100 gwei
-  accuserShareBps: 5_000,
+  reporterRewardBps: 500,
+  reporterRewardCap: parseEther('0.1'),
+  protocolFeeBps: 1_000,
+  // Tests use small active sets (6–8 nodes) with n = 5; the production bound n ≤ N/4 has its own test.
+  minActivePerSeat: 1,
+  accusationWindow: 24n * 3600n,
+  attestationWindow: 600n,
+  suspensionPeriod: 3n * 24n * 3600n,
   treasury: hardhatAccount(1).address,
 }
 
@@ -42,6 +51,8 @@ export interface ControllerFixture {
   now(): Promise<bigint>
   /** Moves chain time forward and mines a block. */
   advance(seconds: bigint): Promise<void>
+  /** Mines `blocks` empty blocks (the draw block of a task must be mined before drawCommittee). */
+  mine(blocks: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -75,6 +86,9 @@ export async function startControllerFixture(options: StartControllerFixtureOpti
         await testClient.increaseTime({ seconds: Number(seconds) })
         await testClient.mine({ blocks: 1 })
       },
+      async mine(blocks) {
+        await testClient.mine({ blocks })
+      },
       stop: () => chainNode.stop(),
     }
   } catch (e) {
@@ -102,4 +116,20 @@ export async function registerActiveNodes(fx: ControllerFixture, accounts: reado
     out.push(w.account.address)
   }
   return out
+}
+
+export interface DrawnTask extends CreateTaskReturnType {
+  readonly seed: Hex
+  readonly committee: readonly Address[]
+  readonly drawGas: bigint
+}
+
+/** createTask, mine the draw block (a devnet advances only on transactions), then drawCommittee. */
+export async function createDrawnTask(fx: ControllerFixture, creator: FixtureWallet, params: CreateTaskParameters, drawer: FixtureWallet = creator): Promise<DrawnTask> {
+  const created = await createTask(creator, params)
+  const latest = await fx.publicClient.getBlockNumber({ cacheTime: 0 })
+  if (latest < created.drawBlock) await fx.mine(Number(created.drawBlock - latest))
+  const drawn = await drawCommittee(drawer, { address: params.address, taskId: created.taskId })
+  if (!drawn.drawn) throw new Error(`draw of ${created.taskId} was re-targeted`)
+  return { ...created, seed: drawn.seed, committee: drawn.committee, drawGas: drawn.gasUsed }
 }

@@ -1,11 +1,15 @@
 import type { Address, Hex } from 'viem'
-import { getBlock } from 'viem/actions'
+import { getBlock, getBlockNumber } from 'viem/actions'
 import { createTask as chainCreateTask } from '../../chain/actions/createTask.ts'
+import { drawCommittee } from '../../chain/actions/drawCommittee.ts'
 import { quoteTask } from '../../chain/actions/quoteTask.ts'
-import type { ChainRequestError, ControllerRevertError } from '../../chain/errors.ts'
+import { getSecretContract } from '../../chain/actions/getSecretContract.ts'
+import { ControllerRevertError, type ChainRequestError } from '../../chain/errors.ts'
 import type { CommitteeMember, SecurityMode } from '../../node/task-source.ts'
 import { requireWallet, type EnigmaClient } from '../client.ts'
 import { SdkError } from '../errors.ts'
+import { getContractEvents } from 'viem/actions'
+import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import { taskInfo } from '../internal/task-info.ts'
 
 export interface CreateTaskParameters {
@@ -20,34 +24,84 @@ export interface CreateTaskParameters {
   readonly inputSlots: readonly { readonly name: string; readonly owner: Address }[]
   /** Seconds from the latest block until the deadline (default 600). */
   readonly deadlineSeconds?: number
-  /** Fee in wei (default: the controller's quote). */
+  /** Fee in wei (default: the controller's quote for the declared cost). */
   readonly fee?: bigint
+  /**
+   * Declared cost of the circuit (the compiler's `cost.totalMultiplications` and `cost.rounds`):
+   * prices the task, and nodes refuse a task declared below its circuit. Default: the entry this
+   * account registered for the code hash, else the first registration of it on the controller.
+   */
+  readonly cost?: { readonly multiplications: number | bigint; readonly rounds: number }
+  /** How long to wait for the draw block (ms, default 120 000). */
+  readonly drawTimeoutMs?: number
 }
 export interface CreateTaskReturnType {
   readonly taskId: Hex
   readonly transactionHash: Hex
   readonly gasUsed: bigint
+  /** Gas of the drawCommittee transaction (0 if another party drew). */
+  readonly drawGasUsed: bigint
   readonly fee: bigint
+  /** The refundable part of the fee (the rest is the non-refundable protocol fee). */
+  readonly escrowed: bigint
   readonly deadline: bigint
   /** Members in party order, with their encryption keys (from the node registry). */
   readonly committee: readonly CommitteeMember[]
 }
 export type CreateTaskErrorType = ControllerRevertError | ChainRequestError | SdkError
 
-/** Creates a task, paying the quoted fee (escrowed by the controller until a receipt or a refund). */
+/**
+ * Creates a task, paying the quoted fee (escrowed by the controller until a receipt or a refund,
+ * except its non-refundable protocol part), then waits for the draw block and draws the committee
+ * (step 2; anyone may do it, the result does not depend on who does).
+ */
 export async function createTask(client: EnigmaClient, params: CreateTaskParameters): Promise<CreateTaskReturnType> {
   const wallet = requireWallet(client, 'createTask')
   const n = params.n ?? 5
   const t = params.t ?? Math.floor((n - 1) / 2)
   if (params.inputSlots.length === 0) throw new SdkError('SDK_INPUT_INVALID', 'createTask: a task needs at least one input slot')
-  const fee = params.fee ?? (await quoteTask(client.public, { address: client.controller, codeHash: params.codeHash }))
+  const cost = params.cost ?? (await registeredCost(client, params.codeHash, wallet.account.address))
+  const multiplications = BigInt(cost.multiplications)
+  const fee = params.fee ?? (await quoteTask(client.public, { address: client.controller, multiplications, rounds: cost.rounds }))
   const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
   // Chain time, not wall time: a devnet whose clock was advanced must still accept the deadline.
   const deadline = now + BigInt(params.deadlineSeconds ?? 600)
   const r = await chainCreateTask(wallet, {
     address: client.controller, codeHash: params.codeHash, params: params.params ?? {}, n, t,
-    security: params.security ?? 'malicious', inputSlots: params.inputSlots, deadline, fee,
+    security: params.security ?? 'malicious', multiplications, rounds: cost.rounds, inputSlots: params.inputSlots, deadline, fee,
   })
+  const drawGas = await draw(client, r.taskId, r.drawBlock, params.drawTimeoutMs ?? 120_000)
   const info = await taskInfo(client, r.taskId)
-  return { taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, fee, deadline, committee: info.committee }
+  return { taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee }
+}
+
+/** Waits until the draw block is mined (a real chain advances by itself; the devnet mines on an interval), then draws. */
+async function draw(client: EnigmaClient, taskId: Hex, drawBlock: bigint, timeoutMs: number): Promise<bigint> {
+  const until = Date.now() + timeoutMs
+  for (let target = drawBlock; ;) {
+    while ((await getBlockNumber(client.public, { cacheTime: 0 })) <= target) {
+      if (Date.now() > until) throw new SdkError('SDK_TIMEOUT', `createTask: draw block ${target} of task ${taskId} not mined after ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, Math.min(client.pollingIntervalMs, 200)))
+    }
+    try {
+      const d = await drawCommittee(client.wallet!, { address: client.controller, taskId })
+      if (d.drawn) return d.gasUsed
+      target = d.drawBlock
+    } catch (e) {
+      // Someone else (a node) drew first: the committee is the same whoever draws.
+      if (e instanceof ControllerRevertError && e.errorName === 'TaskNotOpen') return 0n
+      throw e
+    }
+  }
+}
+
+async function registeredCost(client: EnigmaClient, codeHash: Hex, me: Address): Promise<{ multiplications: bigint; rounds: number }> {
+  const own = await getSecretContract(client.public, { address: client.controller, codeHash, registrant: me })
+  if (own.registered) return own
+  const [first] = await getContractEvents(client.public, {
+    address: client.controller, abi: enigmaControllerAbi, eventName: 'SecretContractRegistered', args: { codeHash }, fromBlock: client.fromBlock, toBlock: 'latest',
+  })
+  if (!first) throw new SdkError('SDK_TASK_UNKNOWN', `createTask: code hash ${codeHash} is not registered on ${client.controller}; pass cost or register it`)
+  const a = first.args as { multiplications: bigint; rounds: number }
+  return { multiplications: BigInt(a.multiplications), rounds: Number(a.rounds) }
 }

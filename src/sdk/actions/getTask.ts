@@ -1,5 +1,7 @@
 import type { Address, Hex } from 'viem'
+import { getContractEvents } from 'viem/actions'
 import { getTask as chainGetTask, type TaskStatus } from '../../chain/actions/getTask.ts'
+import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import type { ChainRequestError, ControllerRevertError } from '../../chain/errors.ts'
 import type { CommitteeMember, SecurityMode } from '../../node/task-source.ts'
 import type { EnigmaClient } from '../client.ts'
@@ -30,12 +32,15 @@ export type GetTaskErrorType = ControllerRevertError | ChainRequestError | SdkEr
 export async function getTask(client: EnigmaClient, params: GetTaskParameters): Promise<GetTaskReturnType> {
   const info = await taskInfo(client, params.taskId)
   const now = await chainGetTask(client.public, { address: client.controller, taskId: params.taskId })
+  // The controller keeps only a filled-bitmap; commitments are in the InputCommitted events.
+  const inputs = await getContractEvents(client.public, {
+    address: client.controller, abi: enigmaControllerAbi, eventName: 'InputCommitted', args: { taskId: params.taskId },
+    fromBlock: info.createdIn.blockNumber, toBlock: 'latest',
+  })
+  const commitments = new Map(inputs.map((l) => { const a = l.args as { slot: bigint; commitment: Hex }; return [Number(a.slot), a.commitment] }))
   return {
     taskId: info.taskId, status: now.status, codeHash: info.codeHash, creator: info.creator, params: info.params, n: info.n, t: info.t,
     security: info.security, fee: info.fee, deadline: info.deadline, committee: info.committee,
-    slots: info.slots.map((s, i) => {
-      const c = now.slots[i]?.commitment
-      return { name: s.name, owner: s.owner, commitment: c && !/^0x0{64}$/.test(c) ? c : undefined }
-    }),
+    slots: info.slots.map((s, i) => ({ name: s.name, owner: s.owner, commitment: commitments.get(i) })),
   }
 }

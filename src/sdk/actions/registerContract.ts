@@ -16,7 +16,7 @@ export interface RegisterContractParameters {
 }
 export interface RegisterContractReturnType {
   readonly codeHash: Hex
-  /** False when the code hash was registered before (by anyone): entries are immutable, so that is fine. */
+  /** False when this account registered the code hash before: entries are immutable, so that is fine. */
   readonly registered: boolean
   readonly transactionHash?: Hex
   readonly gasUsed: bigint
@@ -24,14 +24,16 @@ export interface RegisterContractReturnType {
 export type RegisterContractErrorType = ControllerRevertError | ChainRequestError | SdkError
 
 /**
- * Registers a compiled secret contract on the controller unless it already is. Nodes still need the
+ * Registers a compiled secret contract on the controller under this account (entries are keyed by
+ * code hash and registrant, so nobody can squat a code hash) unless this account already did. Nodes still need the
  * circuit's bytes: on a devnet they read the shared circuit folder; elsewhere a node finds them by
  * code hash through the DHT once one node has them.
  */
 export async function registerContract(client: EnigmaClient, params: RegisterContractParameters): Promise<RegisterContractReturnType> {
-  const existing = await getSecretContract(client.public, { address: client.controller, codeHash: params.codeHash })
-  if (!/^0x0{40}$/.test(existing.owner)) return { codeHash: params.codeHash, registered: false, gasUsed: 0n }
-  const r = await registerSecretContract(requireWallet(client, 'registerContract'), {
+  const wallet = requireWallet(client, 'registerContract')
+  const existing = await getSecretContract(client.public, { address: client.controller, codeHash: params.codeHash, registrant: wallet.account.address })
+  if (existing.registered) return { codeHash: params.codeHash, registered: false, gasUsed: 0n }
+  const r = await registerSecretContract(wallet, {
     address: client.controller, codeHash: params.codeHash, multiplications: BigInt(params.multiplications), rounds: params.rounds,
     uri: params.uri ?? `enigma:circuit:${params.codeHash}`,
   })

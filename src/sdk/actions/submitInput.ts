@@ -122,7 +122,7 @@ export async function submitInput(client: EnigmaClient, params: SubmitInputParam
   }
   const deliveryMs = Date.now() - started
   const commitment = keccak256(concat([...sealed.envelopes]))
-  const r = await fillInputSlot(wallet, { address: client.controller, taskId: params.taskId, slot: slotIndex, commitment })
+  const r = await fillInputSlot(wallet, { address: client.controller, taskId: params.taskId, slot: slotIndex, owners: info.slots.map((s) => s.owner), commitment })
   client.cache.delete(cacheKey)
   return { commitment, transactionHash: r.hash, gasUsed: r.gasUsed, deliveryMs, chainMs: Date.now() - started - deliveryMs }
 }

@@ -49,7 +49,7 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
   for (;;) {
     params.signal?.throwIfAborted()
     const task = await chainGetTask(client.public, { address: client.controller, taskId: params.taskId })
-    if (task.status === 'completed') break
+    if (task.status === 'completed' || task.status === 'settled') break
     if (task.status === 'refunded') throw new SdkError('SDK_TASK_REFUNDED', `task ${params.taskId} was refunded: its deadline passed without a receipt`)
     const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
     if (now > info.deadline) throw new SdkError('SDK_TASK_EXPIRED', `task ${params.taskId} passed its deadline without a receipt; the creator can call refundTask`)

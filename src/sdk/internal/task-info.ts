@@ -1,6 +1,6 @@
 /**
  * A task's immutable facts (committee with encryption keys, slot names and owners, parameters), read
- * once from its `TaskCreated` event and the node registry, then cached on the client: the chain's
+ * once from its `TaskCreated` and `CommitteeDrawn` events and the node registry, then cached on the client: the chain's
  * task record does not hold slot names, the event does.
  */
 import type { Address, Hex } from 'viem'
@@ -24,6 +24,8 @@ export interface TaskInfo {
   readonly fee: bigint
   readonly committee: readonly CommitteeMember[]
   readonly slots: readonly { readonly name: string; readonly owner: Address }[]
+  /** Merkle root of the slot owners (fillInputSlot proves ownership against it). */
+  readonly slotRoot: Hex
   readonly createdIn: { readonly blockNumber: bigint; readonly transactionHash: Hex }
 }
 
@@ -37,11 +39,17 @@ export async function taskInfo(client: EnigmaClient, taskId: Hex): Promise<TaskI
   const log = logs[0] as unknown as { args: TaskCreatedArgs; blockNumber: bigint; transactionHash: Hex } | undefined
   if (!log) throw new SdkError('SDK_TASK_UNKNOWN', `no task ${taskId} on controller ${client.controller}`)
   const a = log.args
-  const committee = await getCommitteeMembers(client.public, { address: client.controller, committee: a.committee, blockNumber: log.blockNumber })
+  const [drawn] = await getContractEvents(client.public, {
+    address: client.controller, abi: enigmaControllerAbi, eventName: 'CommitteeDrawn', args: { taskId }, fromBlock: log.blockNumber, toBlock: 'latest',
+  })
+  if (!drawn) throw new SdkError('SDK_TASK_UNKNOWN', `task ${taskId}: its committee is not drawn yet (drawCommittee after block ${a.drawBlock})`)
+  const drawnIn = (drawn as unknown as { blockNumber: bigint }).blockNumber
+  const memberAccounts = (drawn.args as { committee: readonly Address[] }).committee
+  const committee = await getCommitteeMembers(client.public, { address: client.controller, committee: memberAccounts, blockNumber: drawnIn })
   const info: TaskInfo = {
     taskId: a.taskId, codeHash: a.codeHash, creator: a.creator, params: decodeTaskParams(a.params), n: a.n, t: a.t,
     security: a.securityMode === 1 ? 'malicious' : 'semi-honest', deadline: a.deadline, fee: a.fee, committee,
-    slots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })),
+    slots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })), slotRoot: a.slotRoot,
     createdIn: { blockNumber: log.blockNumber, transactionHash: log.transactionHash },
   }
   client.cache.set(key, info)
@@ -50,5 +58,5 @@ export async function taskInfo(client: EnigmaClient, taskId: Hex): Promise<TaskI
 
 interface TaskCreatedArgs {
   taskId: Hex; codeHash: Hex; creator: Address; params: Hex; n: number; t: number; securityMode: number
-  deadline: bigint; fee: bigint; committee: readonly Address[]; inputSlots: readonly { name: string; owner: Address }[]
+  deadline: bigint; fee: bigint; drawBlock: bigint; slotRoot: Hex; inputSlots: readonly { name: string; owner: Address }[]
 }
