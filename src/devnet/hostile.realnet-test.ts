@@ -79,7 +79,9 @@ test('a stranger flooding gossip and circuit requests does not make the node fal
         const k = published % 3
         const data = k === 0 ? randomBytes(300) : k === 1 ? encodeAttestationMessage({ taskId: hex(32), outputHash: hex(32), publicOutputs: hex(64), signer: hex(20), signature: hex(65) }) : forged
         await stranger.services.pubsub.publish(ATTESTATION_TOPIC, data).catch(() => {})
-        published++
+        // ~500 messages/s, 25× the per-peer rate: enough to drown a node without a filter, while
+        // leaving this (shared) process the time to drive the chain.
+        if (++published % 50 === 0) await new Promise((r) => setTimeout(r, 100))
       }
     }
     const askCircuits = async () => {
@@ -112,7 +114,7 @@ test('a stranger flooding gossip and circuit requests does not make the node fal
     }
     await Promise.all([flood(), askCircuits(), askCircuits(), tasks()])
     const rss1 = await rssMb(node.pid)
-    assert.ok(published > 1_000, `the stranger published only ${published} messages`)
+    assert.ok(published > 500, `the stranger published only ${published} messages`)
     assert.ok(lags.length >= 2, `tasks created during the flood: ${lags.length}`)
     // "Within a few blocks": 1 s blocks, 0.5 s polling; generous for a loaded 2-core machine.
     assert.ok(lags.every((l) => l < 8_000), `lag from createTask to the node knowing the task (ms): ${lags.join(', ')}`)
