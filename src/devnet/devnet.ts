@@ -107,7 +107,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     await writeMarker(dir, [chainPid])
     step('chain', true, `${chain.url} (chain id ${chain.chainId}${options.blockTimeMs ? `, a block every ${options.blockTimeMs} ms` : ''})`)
     const evm = evmChain(chain.chainId, chain.url)
-    const transport = http(chain.url, { retryCount: 0 })
+    // A loaded machine's Hardhat can take more than viem's default 10 s to answer: a long deadline, no retries.
+    const transport = http(chain.url, { retryCount: 0, timeout: 60_000 })
     const publicClient = createPublicClient({ chain: evm, transport, pollingInterval: 50 })
     const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
     const wallet = (i: number) => {

@@ -36,7 +36,7 @@ export async function connectChain(o: ConnectChainOptions): Promise<ConnectedCha
   try { url = new URL(o.rpcUrl) } catch { throw new EnigmaError('CLI_USAGE', `--rpc must be an http(s) URL, got '${o.rpcUrl}'`) }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EnigmaError('CLI_USAGE', `--rpc must be an http(s) URL, got '${o.rpcUrl}'`)
   if (o.chainId !== undefined && (!Number.isSafeInteger(o.chainId) || o.chainId < 1)) throw new EnigmaError('CLI_USAGE', `--chain-id must be a positive integer, got ${o.chainId}`)
-  const transport = http(o.rpcUrl, { retryCount: o.retryCount ?? 2 })
+  const transport = http(o.rpcUrl, { retryCount: o.retryCount ?? 2, timeout: 30_000 })
   let chainId: number
   try {
     chainId = await getChainId(createPublicClient({ transport }))
