@@ -8,7 +8,12 @@ module.exports = {
   networks: {
     hardhat: {
       hardfork: 'cancun',
-      chainId: 31337,
+      // src/chain/testing/hardhat-node.ts sets these for a chain that looks like a real network:
+      // another chain id, and a block every N ms instead of one per transaction.
+      chainId: Number(process.env.ENIGMA_HARDHAT_CHAIN_ID || 31337),
+      mining: process.env.ENIGMA_HARDHAT_INTERVAL_MS
+        ? { auto: false, interval: Number(process.env.ENIGMA_HARDHAT_INTERVAL_MS) }
+        : { auto: true, interval: 0 },
       // Enough funded accounts for committees, clients and the selection statistics test.
       accounts: { count: 40 },
       loggingEnabled: false,

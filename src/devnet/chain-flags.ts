@@ -8,12 +8,20 @@ export interface ChainFlags {
   rpc?: string
   controller?: string
   privateKey?: string
+  /** File holding the private key (0x + 64 hex digits), so it stays out of argv and shell history. */
+  keyFile?: string
+  /** Expected chain id; checked against the RPC. */
+  chainId?: number
+  /** Where compiled circuits go (`deploy`) and are read by code hash (`submit <codeHash>`). */
+  circuits?: string
   state?: string
   nodeApis: Record<string, string>
 }
 
 export const CHAIN_FLAGS_USAGE = `Chain options (default: the running devnet, .enigma/devnet.json):
-  --rpc URL  --controller ADDRESS  --private-key 0x… (or ENIGMA_PRIVATE_KEY)  --state FILE
+  --rpc URL  --controller ADDRESS  --chain-id N (checked against the RPC)  --state FILE
+  --private-key 0x… | --key-file FILE (or ENIGMA_PRIVATE_KEY)  --circuits DIR (compiled circuits)
+  Explicit --rpc/--controller win: the devnet state file is then used only if it names the same chain.
   --node-api PEERID_OR_ACCOUNT=URL (repeatable; where a node's client API is)`
 
 /** Consumes chain flags from `args` (in place); returns them. */
@@ -23,7 +31,7 @@ export function takeChainFlags(args: string[]): ChainFlags {
     const a = args[i]!
     const eq = a.indexOf('=')
     const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a
-    const known = ['--rpc', '--controller', '--private-key', '--state', '--node-api']
+    const known = ['--rpc', '--controller', '--private-key', '--key-file', '--chain-id', '--circuits', '--state', '--node-api']
     if (!known.includes(flag)) { i++; continue }
     const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined
     const v = inline ?? args[i + 1]
@@ -32,6 +40,12 @@ export function takeChainFlags(args: string[]): ChainFlags {
     if (flag === '--rpc') f.rpc = v
     else if (flag === '--controller') f.controller = v
     else if (flag === '--private-key') f.privateKey = v
+    else if (flag === '--key-file') f.keyFile = v
+    else if (flag === '--circuits') f.circuits = v
+    else if (flag === '--chain-id') {
+      if (!/^[1-9][0-9]{0,15}$/.test(v)) throw new EnigmaError('CLI_USAGE', `--chain-id must be a positive integer, got '${v}'`)
+      f.chainId = Number(v)
+    }
     else if (flag === '--state') f.state = v
     else {
       const m = /^([^=]+)=(https?:\/\/.+)$/.exec(v)

@@ -15,7 +15,12 @@ import { fileURLToPath } from 'node:url'
 test('enigma devnet demo --ci exits 0 with the auction result', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'enigma-demo-e2e-'))
   const bin = fileURLToPath(new URL('../../bin/enigma.mjs', import.meta.url))
-  const child = spawn(process.execPath, [bin, 'devnet', 'demo', '--ci', '--json', '--dir', join(dir, 'devnet')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // `npm run test:realnet`: the same on another chain id with interval mining (issue #15).
+  const realnet = [
+    ...(process.env.ENIGMA_E2E_CHAIN_ID ? ['--chain-id', process.env.ENIGMA_E2E_CHAIN_ID] : []),
+    ...(process.env.ENIGMA_E2E_BLOCK_MS ? ['--block-time', String(Number(process.env.ENIGMA_E2E_BLOCK_MS) / 1000)] : []),
+  ]
+  const child = spawn(process.execPath, [bin, 'devnet', 'demo', '--ci', '--json', '--dir', join(dir, 'devnet'), ...realnet], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = '', err = ''
   child.stdout.on('data', (c: Buffer) => { out += c })
   child.stderr.on('data', (c: Buffer) => { err += c })

@@ -23,6 +23,8 @@ export interface DemoOptions {
   readonly threshold?: number
   readonly security?: SecurityMode
   readonly dir?: string
+  readonly chainId?: number
+  readonly blockTimeMs?: number
   readonly out?: (line: string) => void
   readonly signal?: AbortSignal
 }
@@ -65,7 +67,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoSummary> {
   out(`Enigma devnet demo: ${name} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trimEnd())
   let devnet: Devnet | undefined
   try {
-    devnet = await startDevnet({ nodes: o.nodes, threshold: o.threshold, dir: o.dir, onStep, signal: o.signal })
+    devnet = await startDevnet({ nodes: o.nodes, threshold: o.threshold, dir: o.dir, onStep, signal: o.signal, chainId: o.chainId, blockTimeMs: o.blockTimeMs })
     const state = devnet.state
 
     stepStart = Date.now()

@@ -25,9 +25,17 @@ import type { Compiled } from '../lang/index.ts'
 let root: string
 let devnet: Devnet | undefined
 
+// `npm run test:realnet` runs this file on a chain that looks like a real network (issue #15): another
+// chain id and interval mining (ENIGMA_E2E_CHAIN_ID, ENIGMA_E2E_BLOCK_MS).
+const realnet = {
+  chainId: process.env.ENIGMA_E2E_CHAIN_ID ? Number(process.env.ENIGMA_E2E_CHAIN_ID) : undefined,
+  blockTimeMs: process.env.ENIGMA_E2E_BLOCK_MS ? Number(process.env.ENIGMA_E2E_BLOCK_MS) : undefined,
+}
+
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-devnet-e2e-'))
-  devnet = await startDevnet({ dir: join(root, 'devnet'), nodes: 5, threshold: 2 })
+  devnet = await startDevnet({ dir: join(root, 'devnet'), nodes: 5, threshold: 2, ...realnet })
+  if (realnet.chainId) assert.equal(devnet.state.chainId, realnet.chainId)
 })
 
 after(async () => {

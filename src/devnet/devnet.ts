@@ -6,10 +6,9 @@
  * Accounts (Hardhat's development mnemonic): 0 deploys and owns the controller and funds the nodes'
  * own accounts (keys made by each node in its data dir), 1 is the treasury, 2… are clients.
  */
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createPublicClient, createWalletClient, http, parseEther, toHex, type Account, type Chain, type PublicClient, type Transport, type WalletClient } from 'viem'
-import { hardhat } from 'viem/chains'
 import { sendTransaction, waitForTransactionReceipt } from 'viem/actions'
 import { privateKeyToAccount } from 'viem/accounts'
 import { startHardhatNode, hardhatAccount, HARDHAT_ACCOUNT_COUNT, type HardhatNode } from '../chain/testing/hardhat-node.ts'
@@ -19,7 +18,10 @@ import { setActive } from '../chain/actions/setActive.ts'
 import { loadOrCreateIdentity, type NodeIdentity } from '../node/identity.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { spawnNode, type NodeProcess } from './node-process.ts'
-import type { DevnetAccount, DevnetState } from './state.ts'
+import { DEFAULT_DEVNET_DIR, type DevnetAccount, type DevnetState } from './state.ts'
+import { evmChain } from './evm-chain.ts'
+import { claimDevnetDir, writeMarker } from './devnet-dir.ts'
+import { processStartTime, selfRef } from './process-check.ts'
 
 export const DEVNET_CONFIG: ControllerConfig = {
   minStake: parseEther('1'),
@@ -51,12 +53,19 @@ export const NODE_GAS_FUNDS = parseEther('5')
 export type DevnetStep = 'chain' | 'controller' | 'nodes' | 'register'
 
 export interface StartDevnetOptions {
-  /** Folder for node data and circuits (default .enigma/devnet); wiped at start. */
+  /**
+   * Folder for node data and circuits (default .enigma/devnet); wiped at start, but only if it is a
+   * devnet's folder that no running devnet uses (src/devnet/devnet-dir.ts).
+   */
   readonly dir?: string
   readonly nodes?: number
   readonly threshold?: number
   /** Chain port (default: a free one). */
   readonly port?: number
+  /** Chain id of the local chain (default 31337). */
+  readonly chainId?: number
+  /** One block every `blockTimeMs` like a real network (default: a block per transaction). */
+  readonly blockTimeMs?: number
   /** Progress callback: a step begins (`done` false) or ends (`done` true, with a detail line). */
   readonly onStep?: (step: DevnetStep, done: boolean, detail?: string) => void
   readonly signal?: AbortSignal
@@ -88,7 +97,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   if (!Number.isInteger(threshold) || threshold < 1 || 2 * threshold >= size) {
     throw new EnigmaError('DEVNET_USAGE', `--threshold must satisfy 1 ≤ t < nodes/2 (honest majority), got t=${threshold} with ${size} nodes`)
   }
-  const dir = resolve(options.dir ?? '.enigma/devnet')
+  const dir = resolve(options.dir ?? DEFAULT_DEVNET_DIR)
   const step = options.onStep ?? (() => {})
   const nodes: NodeProcess[] = []
   let chain: HardhatNode | undefined
@@ -98,19 +107,23 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   }
   options.signal?.addEventListener('abort', () => void stop(), { once: true })
   try {
-    await rm(dir, { recursive: true, force: true })
+    await claimDevnetDir(dir)
     const circuitsDir = join(dir, 'circuits')
     await mkdir(circuitsDir, { recursive: true })
 
     step('chain', false)
-    chain = await startHardhatNode({ port: options.port, signal: options.signal })
-    step('chain', true, chain.url)
-    const transport = http(chain.url, { retryCount: 0 })
-    const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 })
+    chain = await startHardhatNode({ port: options.port, signal: options.signal, chainId: options.chainId, intervalMs: options.blockTimeMs })
+    const chainPid = { pid: chain.pid, startTime: processStartTime(chain.pid) }
+    await writeMarker(dir, [chainPid])
+    step('chain', true, `${chain.url} (chain id ${chain.chainId}${options.blockTimeMs ? `, a block every ${options.blockTimeMs} ms` : ''})`)
+    const evm = evmChain(chain.chainId, chain.url)
+    // A loaded machine's Hardhat can take more than viem's default 10 s to answer: a long deadline, no retries.
+    const transport = http(chain.url, { retryCount: 0, timeout: 60_000 })
+    const publicClient = createPublicClient({ chain: evm, transport, pollingInterval: 50 })
     const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
     const wallet = (i: number) => {
       let w = wallets.get(i)
-      if (!w) wallets.set(i, (w = createWalletClient({ chain: hardhat, transport, account: hardhatAccount(i), pollingInterval: 50 })))
+      if (!w) wallets.set(i, (w = createWalletClient({ chain: evm, transport, account: hardhatAccount(i), pollingInterval: 50 })))
       return w
     }
     let setupGas = 0n
@@ -118,7 +131,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('controller', false)
     const deployed = await deployController(wallet(0), DEVNET_CONFIG)
     setupGas += deployed.gasUsed
-    await publicClient.request({ method: 'evm_setIntervalMining', params: [DEVNET_BLOCK_INTERVAL_MS] } as never)
+    await publicClient.request({ method: 'evm_setIntervalMining', params: [options.blockTimeMs ?? DEVNET_BLOCK_INTERVAL_MS] } as never)
     step('controller', true, deployed.address)
 
     step('nodes', false)
@@ -126,26 +139,27 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const dirs = Array.from({ length: size }, (_, i) => join(dir, `node${i}`))
     const ids: NodeIdentity[] = []
     for (const d of dirs) ids.push((await loadOrCreateIdentity(d)).identity)
-    for (const id of ids) {
-      const hash = await sendTransaction(wallet(0), { to: id.account.address, value: NODE_STAKE + NODE_GAS_FUNDS, account: wallet(0).account, chain: hardhat })
-      setupGas += (await waitForTransactionReceipt(publicClient, { hash })).gasUsed
-    }
+    // Sent back to back (consecutive nonces), then awaited: with interval mining one block takes all.
+    const fundings: `0x${string}`[] = []
+    for (const id of ids) fundings.push(await sendTransaction(wallet(0), { to: id.account.address, value: NODE_STAKE + NODE_GAS_FUNDS, account: wallet(0).account, chain: evm }))
+    for (const hash of fundings) setupGas += (await waitForTransactionReceipt(publicClient, { hash })).gasUsed
     const started = await Promise.allSettled(dirs.map((d, i) => spawnNode({
       index: i, dir: d,
       config: {
-        rpcUrl: chain!.url, controller: deployed.address,
+        rpcUrl: chain!.url, controller: deployed.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
         node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...options.nodeConfig },
       },
     })))
     for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value)
     const failed = started.find((s) => s.status === 'rejected')
     if (failed) throw (failed as PromiseRejectedResult).reason
+    await writeMarker(dir, [chainPid, ...nodes.map((n) => ({ pid: n.pid, startTime: processStartTime(n.pid) }))])
     step('nodes', true, nodes.map((n) => n.info.peerId).join(' '))
 
     step('register', false)
     // One node after another: concurrent senders and interval mining race the next block's base fee.
     for (const [i, n] of nodes.entries()) {
-      const w = createWalletClient({ chain: hardhat, transport, account: privateKeyToAccount(ids[i]!.accountKey.expose()), pollingInterval: 50 })
+      const w = createWalletClient({ chain: evm, transport, account: privateKeyToAccount(ids[i]!.accountKey.expose()), pollingInterval: 50 })
       const r1 = await registerNode(w, { address: deployed.address, peerId: n.info.peerId, encryptionKey: n.info.encryptionKey, multiaddrs: [...n.info.multiaddrs], stake: NODE_STAKE })
       const r2 = await setActive(w, { address: deployed.address, active: true })
       setupGas += r1.gasUsed + r2.gasUsed
@@ -153,7 +167,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('register', true, `${size} nodes staked ${Number(NODE_STAKE / 10n ** 18n)} ETH each and active`)
 
     const state: DevnetState = {
-      version: 1, pid: process.pid, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address,
+      version: 1, pid: process.pid, pidStartTime: selfRef().startTime, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address,
+      fromBlock: String(deployed.blockNumber), blockTimeMs: options.blockTimeMs, dir,
       deployer: devnetAccount(0),
       accounts: Array.from({ length: HARDHAT_ACCOUNT_COUNT - FIRST_CLIENT_ACCOUNT }, (_, k) => devnetAccount(FIRST_CLIENT_ACCOUNT + k)),
       threshold,

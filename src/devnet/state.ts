@@ -31,8 +31,16 @@ export interface DevnetState {
   readonly version: 1
   /** The process that owns the devnet (`enigma devnet up`); `down` signals it. */
   readonly pid: number
+  /** /proc start time of `pid` (Linux), so a stale file never makes us signal a reused pid. */
+  readonly pidStartTime?: string
   readonly rpcUrl: string
   readonly chainId: number
+  /** Block the controller was deployed in: event scans start here, not at block 0 (decimal string). */
+  readonly fromBlock?: string
+  /** Interval mining period, when the chain mines on a timer. */
+  readonly blockTimeMs?: number
+  /** The devnet's folder (node data, circuits). */
+  readonly dir?: string
   readonly controller: Address
   /** Owner of the controller (account 0). */
   readonly deployer: DevnetAccount

@@ -36,6 +36,13 @@ export interface StartHardhatNodeOptions {
   readonly signal?: AbortSignal
   /** Print the node's output to stderr (debugging). */
   readonly verbose?: boolean
+  /** Chain id (default 31337); another one tests code that must not assume Hardhat's. */
+  readonly chainId?: number
+  /**
+   * Interval mining: one block every `intervalMs` (transactions wait for it, like a real network)
+   * instead of one block per transaction. Default: automine.
+   */
+  readonly intervalMs?: number
 }
 
 export interface HardhatNode {
@@ -107,6 +114,11 @@ export async function startHardhatNode(options: StartHardhatNodeOptions = {}): P
 }
 
 async function startOnce(port: number, options: StartHardhatNodeOptions): Promise<HardhatNode> {
+  const chainId = options.chainId ?? HARDHAT_CHAIN_ID
+  if (!Number.isSafeInteger(chainId) || chainId < 1) throw new HardhatNodeError(`startHardhatNode: chainId must be a positive integer, got ${chainId}`)
+  if (options.intervalMs !== undefined && (!Number.isSafeInteger(options.intervalMs) || options.intervalMs < 1)) {
+    throw new HardhatNodeError(`startHardhatNode: intervalMs must be a positive integer, got ${options.intervalMs}`)
+  }
   installExitHook()
   const require = createRequire(import.meta.url)
   const cli = require.resolve('hardhat/internal/cli/bootstrap.js')
@@ -120,7 +132,11 @@ async function startOnce(port: number, options: StartHardhatNodeOptions): Promis
   const child = spawn(process.execPath, ['-e', watchdog], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true', NODE_OPTIONS: '' },
+    // hardhat.config.cjs reads these (Hardhat 2 has no command-line flag for either).
+    env: {
+      ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true', NODE_OPTIONS: '',
+      ENIGMA_HARDHAT_CHAIN_ID: String(chainId), ENIGMA_HARDHAT_INTERVAL_MS: options.intervalMs === undefined ? '' : String(options.intervalMs),
+    },
   })
   running.add(child)
   const exited = new Promise<void>((resolve) => child.once('exit', () => {
@@ -178,7 +194,7 @@ async function startOnce(port: number, options: StartHardhatNodeOptions): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    chainId: HARDHAT_CHAIN_ID,
+    chainId,
     pid: child.pid!,
     stop,
     [Symbol.asyncDispose]: stop,

@@ -26,8 +26,8 @@ export const deployCommand: Command = {
     const { registerContract } = await import('../../sdk/index.ts')
     const ctx = await cliContext(chain, true)
     const compiled = await compileFile(contractPath(a.file!), a.params)
-    const r = ctx.state
-      ? await deployCompiled(ctx.client, ctx.state.circuitsDir, compiled)
+    const r = ctx.circuitsDir
+      ? await deployCompiled(ctx.client, ctx.circuitsDir, compiled)
       : await registerContract(ctx.client, { codeHash: compiled.codeHash, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds })
     if (a.json) console.log(JSON.stringify({ codeHash: compiled.codeHash, registered: r.registered, transactionHash: r.transactionHash ?? null, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds }))
     else console.log(r.registered ? `${compiled.codeHash} (registered, tx ${r.transactionHash})` : `${compiled.codeHash} (already registered)`)

@@ -13,21 +13,26 @@ import { CliUsageError } from './compile.ts'
 
 export const DEVNET_USAGE = `Usage:
   enigma devnet up     [--nodes 5] [--threshold 2] [--detach] [--dir .enigma/devnet] [--state .enigma/devnet.json]
+                       [--chain-id 31337] [--block-time SECONDS]
   enigma devnet status [--state FILE] [--json]
   enigma devnet down   [--state FILE]
   enigma devnet demo   [--contract vickrey-auction|millionaires|voting|salary-stats|psi-cardinality|credit-score|FILE]
                        [--param k=v]... [--nodes 5] [--threshold 2] [--security semi-honest|malicious] [--ci] [--json]
+                       [--chain-id 31337] [--block-time SECONDS] [--dir .enigma/devnet]
 
 up      starts a Hardhat chain, deploys the controller, starts N secret nodes as processes on 127.0.0.1,
         registers and stakes them, and writes the state file (RPC URL, controller, funded accounts,
         node APIs and peer ids). In the foreground until Ctrl-C; --detach returns once it is ready.
+        Exits non-zero if a node process dies. --chain-id and --block-time (interval mining, like
+        a real network: transactions wait for the next block) make the chain look less like Hardhat.
+        The folder (--dir) is wiped at start: only a devnet's folder that no running devnet uses.
 demo    does all of that, runs one task end to end through the SDK (default: a Vickrey auction with
         5 bidders, each with its own account), prints a summary, and stops everything.
         --ci: no prompts or colours, exit code 0 only if the result matches the plaintext reference.
 See docs/devnet.md.`
 
 interface DevnetFlags {
-  nodes?: number; threshold?: number; detach: boolean; dir?: string; state?: string; json: boolean; ci: boolean
+  nodes?: number; threshold?: number; chainId?: number; blockTimeMs?: number; detach: boolean; dir?: string; state?: string; json: boolean; ci: boolean
   contract?: string; params: Record<string, string>; security?: 'semi-honest' | 'malicious'; help: boolean; rest: string[]
 }
 
@@ -51,6 +56,18 @@ export function parseDevnetFlags(args: readonly string[]): DevnetFlags {
       case '--help': case '-h': f.help = true; break
       case '--nodes': f.nodes = int(value()); break
       case '--threshold': f.threshold = int(value()); break
+      case '--chain-id': {
+        const id = int(value())
+        if (id < 1) throw new CliUsageError('--chain-id must be a positive integer', DEVNET_USAGE)
+        f.chainId = id
+        break
+      }
+      case '--block-time': {
+        const v = value()
+        if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 600) throw new CliUsageError(`--block-time must be seconds in (0, 600], got '${v}'`, DEVNET_USAGE)
+        f.blockTimeMs = Math.round(Number(v) * 1000)
+        break
+      }
       case '--detach': f.detach = true; break
       case '--dir': f.dir = value(); break
       case '--state': f.state = value(); break
@@ -103,6 +120,7 @@ async function demo(f: DevnetFlags): Promise<number> {
     try {
       const s = await runDemo({
         contract: f.contract, params: f.params, nodes: f.nodes, threshold: f.threshold, security: f.security, dir: f.dir, signal,
+        chainId: f.chainId, blockTimeMs: f.blockTimeMs,
         out: f.json ? () => {} : (l) => console.log(l),
       })
       if (f.json) console.log(JSON.stringify({ contract: s.contract, taskId: s.taskId, outputs: s.outputs, matchesReference: s.matchesReference, committee: s.committee, rounds: s.rounds, multiplications: s.multiplications, wallMs: s.wallMs, gasUsed: String(s.gasUsed), feeWei: String(s.feeWei), timing: s.flow.timing }))
@@ -115,10 +133,11 @@ async function demo(f: DevnetFlags): Promise<number> {
 }
 
 async function up(f: DevnetFlags): Promise<number> {
-  const { readState, writeState, removeState, alive, statePath } = await import('../../devnet/state.ts')
+  const { readState, writeState, removeState, statePath } = await import('../../devnet/state.ts')
+  const { isOurProcess } = await import('../../devnet/process-check.ts')
   try {
     const s = await readState(f.state)
-    if (alive(s.pid)) throw new CliUsageError(`a devnet is already running (pid ${s.pid}, ${s.rpcUrl}); \`enigma devnet down\` first`)
+    if (isOurProcess({ pid: s.pid, startTime: s.pidStartTime })) throw new CliUsageError(`a devnet is already running (pid ${s.pid}, ${s.rpcUrl}); \`enigma devnet down\` first`)
   } catch (e) {
     if (e instanceof CliUsageError) throw e
   }
@@ -151,33 +170,40 @@ async function up(f: DevnetFlags): Promise<number> {
   const { startDevnet } = await import('../../devnet/devnet.ts')
   return withSignals(async (signal) => {
     const devnet = await startDevnet({
-      nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal,
+      nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal, chainId: f.chainId, blockTimeMs: f.blockTimeMs,
       onStep: (s, done, d) => { if (done) console.log(`${s}: ${d ?? 'ok'}`) },
     })
     const { startDevnetDashboard } = await import('../../dashboard/devnet.ts')
     const dashboard = await startDevnetDashboard(devnet.state, (m) => console.error(m))
+    let died: number | undefined
     try {
       const file = await writeState({ ...devnet.state, dashboard: dashboard?.url }, f.state)
-      console.log(`devnet ready: ${devnet.state.rpcUrl}, controller ${devnet.state.controller}; state in ${file}. Ctrl-C to stop.`)
+      console.log(`devnet ready: ${devnet.state.rpcUrl} (chain id ${devnet.state.chainId}), controller ${devnet.state.controller}; state in ${file}. Ctrl-C to stop.`)
       if (dashboard) console.log(`dashboard: ${dashboard.url}`)
       await new Promise<void>((r) => {
         if (signal.aborted) r()
         signal.addEventListener('abort', () => r(), { once: true })
         // A node that dies takes the devnet with it: a half network would mislead.
-        for (const n of devnet.nodes) void n.exited.then(() => r())
+        for (const n of devnet.nodes) void n.exited.then(() => { died ??= n.index; r() })
       })
     } finally {
       await dashboard?.stop()
       await devnet.stop()
       await removeState(f.state)
     }
+    if (died !== undefined && !signal.aborted) {
+      console.error(`enigma devnet up: node ${died} exited (see ${devnet.nodes[died]?.logFile}); the devnet was stopped`)
+      return 1
+    }
     return 0
   })
 }
 
 async function status(f: DevnetFlags): Promise<number> {
-  const { readState, alive } = await import('../../devnet/state.ts')
+  const { readState } = await import('../../devnet/state.ts')
+  const { isOurProcess } = await import('../../devnet/process-check.ts')
   const s = await readState(f.state)
+  const alive = (pid: number) => isOurProcess({ pid, startTime: pid === s.pid ? s.pidStartTime : undefined })
   const { getBlockNumber } = await import('viem/actions')
   const { createPublicClient, http } = await import('viem')
   let block: string
@@ -200,17 +226,20 @@ async function status(f: DevnetFlags): Promise<number> {
 }
 
 async function down(f: DevnetFlags): Promise<number> {
-  const { readState, removeState, alive } = await import('../../devnet/state.ts')
+  const { readState, removeState } = await import('../../devnet/state.ts')
+  const { isOurProcess, signalIfOurs } = await import('../../devnet/process-check.ts')
   const s = await readState(f.state)
-  if (!alive(s.pid)) {
+  // The state file may be stale and its pid reused by an unrelated process: signal only our devnet.
+  const ref = { pid: s.pid, startTime: s.pidStartTime }
+  const outcome = signalIfOurs(ref, 'SIGTERM')
+  if (outcome !== 'signalled') {
     await removeState(f.state)
-    console.log('devnet was not running; state file removed')
+    console.log(outcome === 'gone' ? 'devnet was not running; state file removed' : `devnet was not running (pid ${s.pid} is another process now, left alone); state file removed`)
     return 0
   }
-  process.kill(s.pid, 'SIGTERM')
   const until = Date.now() + 30_000
-  while (alive(s.pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 200))
-  if (alive(s.pid)) {
+  while (isOurProcess(ref) && Date.now() < until) await new Promise((r) => setTimeout(r, 200))
+  if (isOurProcess(ref)) {
     console.error(`enigma devnet down: devnet process ${s.pid} did not stop within 30 s`)
     return 1
   }

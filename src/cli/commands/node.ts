@@ -6,16 +6,42 @@ import type { Command } from '../main.ts'
 import { EnigmaError } from '../../common/errors.ts'
 
 export const NODE_USAGE = `Usage:
-  enigma node start [--config node.json] [--data-dir DIR] [--listen MULTIADDR]... [--announce MULTIADDR]...
-                    [--bootstrap MULTIADDR]... [--api-host HOST] [--api-port N] [--tasks FILE] [--circuits DIR]...
-  enigma node info  [--config node.json] [--data-dir DIR]
+  enigma node start    [--config node.json] [--data-dir DIR] [--listen MULTIADDR]... [--announce MULTIADDR]...
+                       [--bootstrap MULTIADDR]... [--api-host HOST] [--api-port N] [--circuits DIR]...
+                       (--rpc URL --controller ADDRESS [--chain-id N] [--from-block N] [--poll-ms N] | --tasks FILE)
+  enigma node register [--config node.json] [--data-dir DIR] --rpc URL --controller ADDRESS [--chain-id N]
+                       [--stake ETH] [--multiaddr MULTIADDR]... [--private-key 0x… | --key-file FILE] [--gas-funds ETH]
+  enigma node info     [--config node.json] [--data-dir DIR]
+
+start     runs the node. With --rpc/--controller it learns tasks from the controller contract on that
+          chain (chain id read from the RPC; --chain-id makes a mismatch an error), exchanges result
+          attestations with the committee over gossipsub and, as the designated member, posts
+          receipts from its own account (keys.json), which needs a little ether for gas.
+register  registers the node's account on the controller (peer id, encryption key, addresses from
+          the running node's node-info.json or --multiaddr), stakes --stake (default: the minimum),
+          and activates it. --private-key/--key-file: an operator wallet that first sends the node
+          account its stake plus --gas-funds (default 0.5 ETH). Idempotent.
 
 On first start the node creates its keys in the data dir (keys.json, mode 0600); set
-ENIGMA_NODE_PASSPHRASE to seal them with a passphrase. See docs/node.md.`
+ENIGMA_NODE_PASSPHRASE to seal them with a passphrase. See docs/node.md and docs/operators.md.`
+
+export interface NodeChainFlags {
+  rpc?: string
+  controller?: string
+  chainId?: number
+  fromBlock?: bigint
+  pollMs?: number
+  stake?: string
+  multiaddrs: string[]
+  privateKey?: string
+  keyFile?: string
+  gasFunds?: string
+}
 
 export interface NodeFlags {
   config?: string
   overrides: Record<string, unknown>
+  chain: NodeChainFlags
   help: boolean
 }
 
@@ -24,6 +50,7 @@ const VALUE_FLAGS: Record<string, string> = { '--data-dir': 'dataDir', '--api-ho
 
 export function parseNodeFlags(args: readonly string[]): NodeFlags {
   const overrides: Record<string, unknown> = {}
+  const chain: NodeChainFlags = { multiaddrs: [] }
   let config: string | undefined
   let help = false
   for (let i = 0; i < args.length; i++) {
@@ -40,13 +67,36 @@ export function parseNodeFlags(args: readonly string[]): NodeFlags {
       const v = value()
       if (!/^[0-9]{1,5}$/.test(v) || Number(v) > 65535) throw new EnigmaError('CLI_USAGE', `--api-port must be 0..65535, got ${v}`)
       overrides.apiPort = Number(v)
-    } else if (flag in LIST_FLAGS) {
+    } else if (flag === '--rpc') chain.rpc = value()
+    else if (flag === '--controller') chain.controller = value()
+    else if (flag === '--chain-id') chain.chainId = Number(digits(flag, value()))
+    else if (flag === '--from-block') chain.fromBlock = BigInt(digits(flag, value()))
+    else if (flag === '--poll-ms') chain.pollMs = Number(digits(flag, value()))
+    else if (flag === '--stake') chain.stake = ether(flag, value())
+    else if (flag === '--gas-funds') chain.gasFunds = ether(flag, value())
+    else if (flag === '--multiaddr') chain.multiaddrs.push(value())
+    else if (flag === '--private-key') chain.privateKey = value()
+    else if (flag === '--key-file') chain.keyFile = value()
+    else if (flag in LIST_FLAGS) {
       const key = LIST_FLAGS[flag]!
       overrides[key] = [...((overrides[key] as string[] | undefined) ?? []), value()]
     } else if (flag in VALUE_FLAGS) overrides[VALUE_FLAGS[flag]!] = value()
     else throw new EnigmaError('CLI_USAGE', `unknown option ${flag}`, { details: NODE_USAGE })
   }
-  return { config, overrides, help }
+  if ((chain.rpc === undefined) !== (chain.controller === undefined)) throw new EnigmaError('CLI_USAGE', '--rpc and --controller go together', { details: NODE_USAGE })
+  if (chain.rpc !== undefined && overrides.tasksFile !== undefined) throw new EnigmaError('CLI_USAGE', 'a node takes its tasks from the chain (--rpc) or from a file (--tasks), not both')
+  if (chain.privateKey !== undefined && chain.keyFile !== undefined) throw new EnigmaError('CLI_USAGE', 'pass --private-key or --key-file, not both')
+  return { config, overrides, chain, help }
+}
+
+function digits(flag: string, v: string): string {
+  if (!/^[0-9]{1,18}$/.test(v) || (flag !== '--from-block' && Number(v) < 1)) throw new EnigmaError('CLI_USAGE', `${flag} must be a ${flag === '--from-block' ? 'non-negative' : 'positive'} integer, got '${v}'`)
+  return v
+}
+
+function ether(flag: string, v: string): string {
+  if (!/^[0-9]+(\.[0-9]{1,18})?$/.test(v)) throw new EnigmaError('CLI_USAGE', `${flag} must be an amount of ETH (e.g. 10 or 0.5), got '${v}'`)
+  return v
 }
 
 async function resolveConfig(flags: NodeFlags) {
@@ -57,26 +107,46 @@ async function resolveConfig(flags: NodeFlags) {
 
 async function start(flags: NodeFlags): Promise<number> {
   const config = await resolveConfig(flags)
-  const { SecretNode } = await import('../../node/secret-node.ts')
-  const { engineCompute } = await import('../../node/engine-adapter.ts')
-  const node = new SecretNode(config, { compute: engineCompute })
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      node.log.info('stopping', { signal: sig })
-      void node.stop().finally(resolve)
+  const { runUntilStopped } = await import('../../devnet/run-until-stopped.ts')
+  const c = flags.chain
+  // One line on stdout for scripts (node info, once up): everything else is structured logs on stderr.
+  return runUntilStopped({ watchStdin: false }, async () => {
+    if (c.rpc !== undefined) {
+      const { startChainNode } = await import('../../devnet/chain-node.ts')
+      const r = await startChainNode({
+        config, rpcUrl: c.rpc, controller: c.controller as `0x${string}`, chainId: c.chainId, fromBlock: c.fromBlock, pollingIntervalMs: c.pollMs,
+      })
+      return r.node
     }
-    process.once('SIGINT', () => stop('SIGINT'))
-    process.once('SIGTERM', () => stop('SIGTERM'))
+    const { SecretNode } = await import('../../node/secret-node.ts')
+    const { engineCompute } = await import('../../node/engine-adapter.ts')
+    const node = new SecretNode(config, { compute: engineCompute })
+    try {
+      await node.start()
+    } catch (e) {
+      await node.stop()
+      throw e
+    }
+    if (!config.tasksFile) node.log.warn('no task source: pass --rpc and --controller (or --tasks FILE) for the node to get tasks')
+    return node
   })
-  try {
-    await node.start()
-  } catch (e) {
-    await node.stop()
-    throw e
-  }
-  // One line on stdout for scripts: everything else is structured logs on stderr.
-  console.log(JSON.stringify(node.info()))
-  await stopped
+}
+
+async function register(flags: NodeFlags): Promise<number> {
+  const config = await resolveConfig(flags)
+  const c = flags.chain
+  if (c.rpc === undefined) throw new EnigmaError('CLI_USAGE', 'node register needs --rpc and --controller', { details: NODE_USAGE })
+  const { parseEther } = await import('viem')
+  const { readKeyFile } = await import('../../devnet/context.ts')
+  const { registerChainNode } = await import('../../devnet/node-register.ts')
+  const fund = c.privateKey ?? (c.keyFile !== undefined ? await readKeyFile(c.keyFile) : undefined)
+  if (fund !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(fund)) throw new EnigmaError('CLI_USAGE', 'the private key must be 0x + 64 hex digits')
+  const r = await registerChainNode({
+    dataDir: config.dataDir, rpcUrl: c.rpc, controller: c.controller as `0x${string}`, chainId: c.chainId,
+    stake: c.stake === undefined ? undefined : parseEther(c.stake), multiaddrs: c.multiaddrs.length > 0 ? c.multiaddrs : undefined,
+    fundFrom: fund as `0x${string}` | undefined, gasFunds: c.gasFunds === undefined ? undefined : parseEther(c.gasFunds),
+  })
+  console.log(JSON.stringify({ ...r, stake: r.stake.toString() }))
   return 0
 }
 
@@ -109,6 +179,7 @@ export const nodeCommand: Command = {
       return sub === undefined ? 1 : 0
     }
     if (sub === 'start') return start(flags)
+    if (sub === 'register') return register(flags)
     if (sub === 'info') return info(flags)
     console.error(`enigma node: unknown subcommand '${sub}'\n\n${NODE_USAGE}`)
     return 2

@@ -41,7 +41,7 @@ export const submitCommand: Command = {
     const byHash = /^0x[0-9a-fA-F]{64}$/.test(a.file!)
     let circuit, codeHash
     if (byHash) {
-      circuit = await circuitByHash(ctx.state, a.file!)
+      circuit = await circuitByHash(ctx.circuitsDir, a.file!)
       codeHash = a.file! as `0x${string}`
     } else {
       const file = contractPath(a.file!)
@@ -51,7 +51,7 @@ export const submitCommand: Command = {
       // Check inputs before anything goes on chain, so a bad value is one clear line.
       encodeInputs(circuit.inputs, await readInputsFile(inputsPath), inputsPath)
       if (!a.noLint) await lintContractFile(file)
-      if (ctx.state) await deployCompiled(ctx.client, ctx.state.circuitsDir, compiled)
+      if (ctx.circuitsDir) await deployCompiled(ctx.client, ctx.circuitsDir, compiled)
       else await sdk.registerContract(ctx.client, { codeHash, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds })
     }
     const values = (await readInputsFile(inputsPath)) as Record<string, unknown>

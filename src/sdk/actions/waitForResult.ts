@@ -15,7 +15,10 @@ export interface WaitForResultParameters {
   readonly taskId: Hex
   /** With the circuit, outputs are decoded by their declared types; without, they are raw field elements. */
   readonly circuit?: Pick<Circuit, 'field' | 'outputs'>
-  /** Give up after this long (ms, default 300 000). */
+  /**
+   * Give up after this long (ms). Default: until the task's deadline (chain time, as seen when the
+   * wait starts) plus a minute, so a task that may still complete is never abandoned early.
+   */
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
 }
@@ -44,7 +47,9 @@ export type WaitForResultErrorType = ControllerRevertError | ChainRequestError |
  */
 export async function waitForResult(client: EnigmaClient, params: WaitForResultParameters): Promise<WaitForResultReturnType> {
   const info = await taskInfo(client, params.taskId)
-  const until = Date.now() + (params.timeoutMs ?? 300_000)
+  const chainNow = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
+  const waitMs = resultWaitMs(params.timeoutMs, info.deadline, chainNow)
+  const until = Date.now() + waitMs
   let polls = 0
   for (;;) {
     params.signal?.throwIfAborted()
@@ -55,7 +60,7 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
     if (now > info.deadline) throw new SdkError('SDK_TASK_EXPIRED', `task ${params.taskId} passed its deadline without a receipt; the creator can call refundTask`)
     // Every ~2 s ask a member how the computation goes, so a failure is reported now, not at the deadline.
     if (++polls % Math.max(1, Math.round(2000 / client.pollingIntervalMs)) === 0) await checkNodes(client, info.committee, params.taskId)
-    if (Date.now() > until) throw new SdkError('SDK_TIMEOUT', `task ${params.taskId}: no receipt after ${params.timeoutMs ?? 300_000} ms`)
+    if (Date.now() > until) throw new SdkError('SDK_TIMEOUT', `task ${params.taskId}: no receipt after ${waitMs} ms`)
     await new Promise((r) => setTimeout(r, client.pollingIntervalMs))
   }
   const [log] = await getContractEvents(client.public, {
@@ -77,11 +82,25 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
   }
 }
 
-/** Throws SDK_TASK_FAILED if a majority of reachable members report the task failed. */
-async function checkNodes(client: EnigmaClient, committee: Awaited<ReturnType<typeof taskInfo>>['committee'], taskId: Hex): Promise<void> {
+/** How long `waitForResult` waits: the caller's choice, else the task's remaining time plus a minute. */
+export function resultWaitMs(timeoutMs: number | undefined, deadline: bigint, chainNow: bigint): number {
+  if (timeoutMs !== undefined) return timeoutMs
+  const left = deadline > chainNow ? Number(deadline - chainNow) : 0
+  return left * 1000 + 60_000
+}
+
+/** How long one round of asking the committee may take, in all (members are asked at once). */
+export const CHECK_NODES_BUDGET_MS = 1_500
+
+/**
+ * Throws SDK_TASK_FAILED if a majority of reachable members report the task failed. One try per
+ * member, all bounded by CHECK_NODES_BUDGET_MS: an unreachable or wedged node must not hold up the wait.
+ */
+export async function checkNodes(client: EnigmaClient, committee: Awaited<ReturnType<typeof taskInfo>>['committee'], taskId: Hex): Promise<void> {
+  const budget = AbortSignal.timeout(CHECK_NODES_BUDGET_MS)
   const states = await Promise.all(committee.map(async (m, i) => {
     try {
-      return await nodeRequest<{ state: string; reason?: string }>({ url: `${client.nodeApi(m)}/v1/tasks/${taskId}`, who: `node ${i}`, timeoutMs: 1 })
+      return await nodeRequest<{ state: string; reason?: string }>({ url: `${client.nodeApi(m)}/v1/tasks/${taskId}`, who: `node ${i}`, timeoutMs: 1, signal: budget })
     } catch {
       return undefined
     }

@@ -1,0 +1,61 @@
+/**
+ * A secret node on an EVM chain: the node layer's `SecretNode` with the chain layer's
+ * `ChainTaskSource` plugged in (DESIGN.md §5: the node never imports the chain; the wiring lives up
+ * here), attestations exchanged over gossipsub through the node layer's validating filter, and
+ * receipts sent from the node's own account (its key file) when it aggregates, so that account needs
+ * a little ether for gas. Used by `enigma node start --rpc … --controller …` and by devnet nodes.
+ */
+import { createWalletClient, type Address } from 'viem'
+import { getCode } from 'viem/actions'
+import type { NodeConfig } from '../node/config.ts'
+import { loadOrCreateIdentity } from '../node/identity.ts'
+import { SecretNode } from '../node/secret-node.ts'
+import { engineCompute } from '../node/engine-adapter.ts'
+import { AttestationGossip } from '../node/attestation-gossip.ts'
+import { ChainTaskSource } from '../chain/task-source.ts'
+import { EnigmaError } from '../common/errors.ts'
+import { connectChain } from './evm-chain.ts'
+
+export interface ChainNodeOptions {
+  readonly config: NodeConfig
+  readonly rpcUrl: string
+  readonly controller: Address
+  /** Expected chain id; the RPC must agree (default: whatever the RPC serves). */
+  readonly chainId?: number
+  /** First block to scan for controller events (the controller's deployment block is enough). */
+  readonly fromBlock?: bigint
+  /** How often the chain is polled (default 1 000 ms; a devnet polls faster). */
+  readonly pollingIntervalMs?: number
+}
+
+export interface ChainNode {
+  readonly node: SecretNode
+  readonly chainId: number
+  readonly gossip: AttestationGossip
+}
+
+export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(o.controller)) throw new EnigmaError('CLI_USAGE', `--controller must be an address, got '${o.controller}'`)
+  const { chain, chainId, transport, publicClient } = await connectChain({ rpcUrl: o.rpcUrl, chainId: o.chainId })
+  const code = await getCode(publicClient, { address: o.controller })
+  if (!code || code === '0x') throw new EnigmaError('CHAIN_NO_CONTRACT', `no contract at ${o.controller} on chain ${chainId} (${o.rpcUrl}); check --controller`)
+  const { identity } = await loadOrCreateIdentity(o.config.dataDir)
+  const submitter = createWalletClient({ chain, transport, account: identity.account, pollingInterval: 100 })
+  let node: SecretNode | undefined
+  const chainSource = new ChainTaskSource({
+    client: publicClient, address: o.controller, submitter, fromBlock: o.fromBlock,
+    pollingIntervalMs: o.pollingIntervalMs ?? 1_000, fallbackDelayMs: 5_000,
+    onError: (e) => node?.log.warn('chain source', { err: e }),
+  })
+  const gossip = new AttestationGossip(chainSource)
+  node = new SecretNode(o.config, { compute: engineCompute, source: gossip })
+  try {
+    await node.start()
+    gossip.attach(node.host.services.pubsub)
+  } catch (e) {
+    await node.stop()
+    throw e
+  }
+  node.log.info('chain task source', { rpcUrl: o.rpcUrl, chainId, controller: o.controller, account: identity.account.address })
+  return { node, chainId, gossip }
+}
