@@ -10,6 +10,7 @@ import { encodeInputs, type OutputJson } from '../circuit/values.ts'
 import { getField } from '../field/index.ts'
 import { createSession, type SecurityMode } from '../protocols/index.ts'
 import { createMemoryNetwork } from './transport-memory.ts'
+import { siblingModule } from '../common/module-file.ts'
 import { launchParties } from './launch-parties.ts'
 import { runCircuit } from './run-circuit.ts'
 import type { CircuitPartyArgs, CircuitPartyResult } from './run-circuit-party.ts'
@@ -57,7 +58,7 @@ export async function runCircuitLocal(o: LocalRunOptions): Promise<LocalRunResul
     const args: CircuitPartyArgs = { encoding: encodeCircuit(o.circuit), inputs, t: o.threshold, security: o.security, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }
     results = await launchParties<CircuitPartyResult>({
       n: o.nodes,
-      module: new URL('./run-circuit-party.ts', import.meta.url),
+      module: siblingModule(import.meta.url, './run-circuit-party.ts'),
       args,
       ...(o.timeoutMs ? { receiveTimeoutMs: o.timeoutMs } : {}),
     })
