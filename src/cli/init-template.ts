@@ -109,7 +109,7 @@ export function scaffoldPackageJson(name: string, enigmaVersion: string, typescr
     scripts: {
       test: 'node --import enigma-ts/register --test test/team-salaries.test.ts',
       compile: 'enigma compile contracts/team-salaries.ts --param members=4',
-      run: 'enigma run contracts/team-salaries.ts --param members=4 --inputs inputs/team-salaries.json',
+      'run-local': 'enigma run contracts/team-salaries.ts --param members=4 --inputs inputs/team-salaries.json',
     },
     dependencies: { 'enigma-ts': `^${enigmaVersion}` },
     devDependencies: { '@types/node': '^20.10.0', hardhat: hardhatVersion, typescript: typescriptVersion },

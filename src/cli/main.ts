@@ -4,6 +4,7 @@
  * ENIGMA_DEBUG=1.
  */
 import { isEnigmaError } from '../common/errors.ts'
+import { ownPackageJson } from './version.ts'
 
 export interface Command {
   readonly name: string
@@ -12,6 +13,7 @@ export interface Command {
 }
 
 const commands: Command[] = []
+commands.push((await import('./commands/init.ts')).initCommand)
 commands.push((await import('./commands/node.ts')).nodeCommand)
 commands.push((await import('./commands/compile.ts')).compileCommand)
 commands.push((await import('./commands/run.ts')).runCommand)
@@ -25,7 +27,10 @@ commands.push((await import('./commands/nodes.ts')).nodesCommand)
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']
   for (const c of commands) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`)
-  lines.push('', 'Run `enigma <command> --help` for a command\'s options.')
+  lines.push('', 'Options: --version, --help. Every command takes --json (machine-readable output) and --help.',
+    'Run `enigma <command> --help` for a command\'s options and examples.', '',
+    'Start here:', '  npx enigma init my-project     a project with a contract, its reference and a test',
+    '  npx enigma devnet demo         local chain + 5 secret nodes + one task, end to end')
   return lines.join('\n')
 }
 
@@ -34,6 +39,11 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage())
     return name === undefined ? 1 : 0
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const v = ownPackageJson().version
+    console.log(rest.includes('--json') ? JSON.stringify({ version: v, node: process.versions.node }) : `enigma-ts ${v} (node ${process.versions.node})`)
+    return 0
   }
   const command = commands.find((c) => c.name === name)
   if (!command) {

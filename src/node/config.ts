@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { NodeError } from './errors.ts'
+import { DEFAULT_CORS_ORIGINS, isCorsOrigin, type CorsOrigins } from './cors.ts'
 
 export interface NodeConfig {
   /** Keys, LevelDB and node-info.json live here. */
@@ -29,6 +30,8 @@ export interface NodeConfig {
   readonly durable: boolean
   readonly maxBodyBytes: number
   readonly ratePerSecond: number
+  /** Origins whose browser pages may call the client API: ['*'] (default) or exact origins. */
+  readonly corsOrigins: CorsOrigins
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -46,6 +49,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   durable: false,
   maxBodyBytes: 1024 * 1024,
   ratePerSecond: 200,
+  corsOrigins: DEFAULT_CORS_ORIGINS,
 }
 
 function bad(what: string): never {
@@ -73,6 +77,7 @@ export function checkConfig(raw: Record<string, unknown>): NodeConfig {
   if ((c.apiPort as number) > 65535) bad('apiPort must be ≤ 65535')
   if (c.tasksFile !== undefined && typeof c.tasksFile !== 'string') bad('tasksFile must be a path')
   strings(c.circuitDirs, 'circuitDirs')
+  for (const o of strings(c.corsOrigins, 'corsOrigins')) if (!isCorsOrigin(o)) bad(`corsOrigins: '${o}' is not '*' or an origin like https://app.example.org`)
   if (typeof c.allowPrivateAddresses !== 'boolean' || typeof c.durable !== 'boolean') bad('allowPrivateAddresses and durable must be booleans')
   return c as unknown as NodeConfig
 }
