@@ -54,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest)
   } catch (e) {
     if (process.env.ENIGMA_DEBUG === '1') console.error(e)
+    else if (isEnigmaError(e) && e.code === 'CLI_USAGE') console.error(`enigma ${name}: ${e.toLine()} (see \`enigma ${name} --help\`)`)
     else if (isEnigmaError(e)) console.error(`enigma ${name}: ${e.toLine()}`)
     else console.error(`enigma ${name}: ${e instanceof Error ? e.message : String(e)}`)
     return 1

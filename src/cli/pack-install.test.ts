@@ -84,7 +84,8 @@ test('pack, install offline into an empty folder, init, npm test, compile, run, 
     // 6. Type check a file that imports every public export (names listed from the installed modules).
     const names = JSON.parse(sh(process.execPath, ['--input-type=module', '-e', `
       const out = {}; for (const s of ${JSON.stringify(SUBPATHS)}) out[s] = Object.keys(await import(s)).sort(); console.log(JSON.stringify(out))`], app)) as Record<string, string[]>
-    for (const s of SUBPATHS) assert.ok(names[s]!.length > 3, `${s} exports values`)
+    for (const s of SUBPATHS) assert.ok(names[s]!.length >= 2, `${s} exports values`)
+    assert.ok(names['enigma-ts']!.includes('defineContract') && names['enigma-ts/sdk']!.includes('submitInput') && names['enigma-ts/testing']!.includes('runContract'))
     const lines = SUBPATHS.map((s, i) => `import { ${names[s]!.map((n) => `${n} as e${i}_${n}`).join(', ')} } from '${s}'`)
     lines.push(
       'export const all = [' + SUBPATHS.flatMap((s, i) => names[s]!.map((n) => `e${i}_${n}`)).join(', ') + ']',

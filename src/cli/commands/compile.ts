@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from '../main.ts'
 import { EnigmaError, isEnigmaError } from '../../common/errors.ts'
-import { choice, CliUsageError, int, params, parseCommandArgs, PARAM_OPTION, SECURITY_CHOICES, str, type OptionSpecs } from '../args.ts'
+import { choice, CliUsageError, int, params, parseCommandArgs, PARAM_OPTION, SECURITY_CHOICES, str, type OptionSpecs, type ParsedArgs } from '../args.ts'
 import type { CostReport } from '../../circuit/cost.ts'
 import { compileContract, lintContractSource, SecretConditionError, type Compiled, type Contract } from '../../lang/index.ts'
 
@@ -40,9 +40,9 @@ const CONTRACT_OPTIONS: OptionSpecs = {
 }
 
 /** Parse the flags common to compile and run; `extraFlags` lists flags with a value the caller owns. */
-export function parseContractArgs(args: readonly string[], usage: string, extraFlags: readonly string[] = []): ContractArgs {
+export function parseContractArgs(args: readonly string[], usage: string, extraFlags: readonly string[] = [], moreOptions: OptionSpecs = {}): ContractArgs & { parsed: ParsedArgs } {
   const extraOptions = Object.fromEntries(extraFlags.map((f) => [f.replace(/^--/, ''), { type: 'string' } as const]))
-  const p = parseCommandArgs(args, { ...CONTRACT_OPTIONS, ...extraOptions }, usage)
+  const p = parseCommandArgs(args, { ...CONTRACT_OPTIONS, ...extraOptions, ...moreOptions }, usage)
   const extra: Record<string, string> = {}
   for (const f of extraFlags) {
     const v = str(p, f.replace(/^--/, ''))
@@ -54,7 +54,7 @@ export function parseContractArgs(args: readonly string[], usage: string, extraF
   return {
     file, params: params(p, usage), json: p.json, help: p.help, noLint: p.values['no-lint'] === true,
     nodes: int('--nodes', str(p, 'nodes'), 1) ?? 5, threshold: int('--threshold', str(p, 'threshold'), 1),
-    security: choice('--security', str(p, 'security'), SECURITY_CHOICES, usage) ?? 'semi-honest', extra,
+    security: choice('--security', str(p, 'security'), SECURITY_CHOICES, usage) ?? 'semi-honest', extra, parsed: p,
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import type { Command } from '../main.ts'
 import { parseContractArgs } from './compile.ts'
-import { CHAIN_FLAGS_USAGE, takeChainFlags } from '../../devnet/chain-flags.ts'
+import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
+import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const DEPLOY_USAGE = `Usage: enigma deploy <contract.ts|example-name> [--param k=v]... [--json]
 
@@ -17,9 +18,8 @@ export const deployCommand: Command = {
   name: 'deploy',
   summary: 'compile and register a secret contract on the controller',
   async run(argv) {
-    const args = [...argv]
-    const chain = takeChainFlags(args)
-    const a = parseContractArgs(args, DEPLOY_USAGE)
+    const a = parseContractArgs(argv, DEPLOY_USAGE, [], CHAIN_OPTIONS)
+    const chain = chainFlagsOf(a.parsed, DEPLOY_USAGE)
     if (a.help) { console.log(DEPLOY_USAGE); return 0 }
     const { cliContext } = await import('../../devnet/context.ts')
     const { compileFile, contractPath, deployCompiled } = await import('../../devnet/contracts.ts')

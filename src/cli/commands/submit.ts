@@ -9,7 +9,8 @@ import type { Command } from '../main.ts'
 import { encodeInputs } from '../../circuit/values.ts'
 import { CliUsageError, committee, lintContractFile, parseContractArgs } from './compile.ts'
 import { readInputsFile } from './run.ts'
-import { CHAIN_FLAGS_USAGE, takeChainFlags } from '../../devnet/chain-flags.ts'
+import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
+import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
@@ -25,9 +26,8 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const args = [...argv]
-    const chain = takeChainFlags(args)
-    const a = parseContractArgs(args, SUBMIT_USAGE, ['--inputs', '--timeout'])
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout'], CHAIN_OPTIONS)
+    const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
     const inputsPath = a.extra['--inputs']
     if (inputsPath === undefined) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
