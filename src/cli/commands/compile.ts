@@ -17,7 +17,11 @@ export const COMPILE_USAGE = `Usage: enigma compile <contract.ts> [--param k=v].
 Compiles a secret contract with the given params and prints its cost: gates, multiplications,
 comparisons, random bits, rounds and estimated bytes per party for a committee of N nodes (default 5).
 It also checks the source for secrets used as JavaScript conditions (if, while, ?:, !, &&, ||);
---no-lint skips that check.`
+--no-lint skips that check.
+
+Examples:
+  enigma compile examples/millionaires.ts
+  enigma compile examples/vickrey-auction.ts --param bidders=8 --nodes 7 --security malicious --json`
 
 export { CliUsageError }
 

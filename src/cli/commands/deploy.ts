@@ -7,11 +7,16 @@ import type { Command } from '../main.ts'
 import { parseContractArgs } from './compile.ts'
 import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
 import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
+import { progress } from '../progress.ts'
 
 export const DEPLOY_USAGE = `Usage: enigma deploy <contract.ts|example-name> [--param k=v]... [--json]
 
 Compiles the contract with the given params, puts the circuit where the devnet's nodes find it, and
 registers it on the controller (skipped if that code hash is registered). Prints the code hash.
+
+Examples:
+  enigma deploy millionaires                 an example by name, on the running devnet
+  enigma deploy contracts/my-contract.ts -p n=8 --json
 ${CHAIN_FLAGS_USAGE}`
 
 export const deployCommand: Command = {
@@ -24,8 +29,12 @@ export const deployCommand: Command = {
     const { cliContext } = await import('../../devnet/context.ts')
     const { compileFile, contractPath, deployCompiled } = await import('../../devnet/contracts.ts')
     const { registerContract } = await import('../../sdk/index.ts')
+    const step = progress(a.json)
+    step('connecting to the chain')
     const ctx = await cliContext(chain, true)
+    step(`compiling ${a.file}`)
     const compiled = await compileFile(contractPath(a.file!), a.params)
+    step(`registering ${compiled.codeHash} on ${ctx.client.controller}`)
     const r = ctx.state
       ? await deployCompiled(ctx.client, ctx.state.circuitsDir, compiled)
       : await registerContract(ctx.client, { codeHash: compiled.codeHash, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds })
