@@ -3,7 +3,7 @@
  * Heavy modules (libp2p, LevelDB) load only when a subcommand runs, so `enigma --help` stays fast.
  */
 import type { Command } from '../main.ts'
-import { EnigmaError } from '../../common/errors.ts'
+import { CliUsageError, list, parseCommandArgs, str, type OptionSpecs } from '../args.ts'
 
 export const NODE_USAGE = `Usage:
   enigma node start [--config node.json] [--data-dir DIR] [--listen MULTIADDR]... [--announce MULTIADDR]...
@@ -17,36 +17,30 @@ export interface NodeFlags {
   config?: string
   overrides: Record<string, unknown>
   help: boolean
+  /** Output is JSON already (one line on start, the identity on info); accepted for uniformity. */
+  json: boolean
 }
 
-const LIST_FLAGS: Record<string, string> = { '--listen': 'listen', '--bootstrap': 'bootstrap', '--announce': 'announce', '--circuits': 'circuitDirs' }
-const VALUE_FLAGS: Record<string, string> = { '--data-dir': 'dataDir', '--api-host': 'apiHost', '--tasks': 'tasksFile' }
+const LIST_FLAGS: Record<string, string> = { listen: 'listen', bootstrap: 'bootstrap', announce: 'announce', circuits: 'circuitDirs' }
+const VALUE_FLAGS: Record<string, string> = { 'data-dir': 'dataDir', 'api-host': 'apiHost', tasks: 'tasksFile' }
+const NODE_OPTIONS: OptionSpecs = {
+  config: { type: 'string' }, 'api-port': { type: 'string' },
+  ...Object.fromEntries(Object.keys(LIST_FLAGS).map((f) => [f, { type: 'string', multiple: true } as const])),
+  ...Object.fromEntries(Object.keys(VALUE_FLAGS).map((f) => [f, { type: 'string' } as const])),
+}
 
 export function parseNodeFlags(args: readonly string[]): NodeFlags {
+  const p = parseCommandArgs(args, NODE_OPTIONS, NODE_USAGE)
+  if (p.positionals.length > 0) throw new CliUsageError(`unexpected argument '${p.positionals[0]}'`, NODE_USAGE)
   const overrides: Record<string, unknown> = {}
-  let config: string | undefined
-  let help = false
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
-    const value = (): string => {
-      const v = inline ?? args[++i]
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new EnigmaError('CLI_USAGE', `${flag} needs a value`)
-      return v
-    }
-    if (flag === '--help' || flag === '-h') help = true
-    else if (flag === '--config') config = value()
-    else if (flag === '--api-port') {
-      const v = value()
-      if (!/^[0-9]{1,5}$/.test(v) || Number(v) > 65535) throw new EnigmaError('CLI_USAGE', `--api-port must be 0..65535, got ${v}`)
-      overrides.apiPort = Number(v)
-    } else if (flag in LIST_FLAGS) {
-      const key = LIST_FLAGS[flag]!
-      overrides[key] = [...((overrides[key] as string[] | undefined) ?? []), value()]
-    } else if (flag in VALUE_FLAGS) overrides[VALUE_FLAGS[flag]!] = value()
-    else throw new EnigmaError('CLI_USAGE', `unknown option ${flag}`, { details: NODE_USAGE })
+  const port = str(p, 'api-port')
+  if (port !== undefined) {
+    if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) throw new CliUsageError(`--api-port must be 0..65535, got ${port}`, NODE_USAGE)
+    overrides.apiPort = Number(port)
   }
-  return { config, overrides, help }
+  for (const [flag, key] of Object.entries(LIST_FLAGS)) if (list(p, flag).length > 0) overrides[key] = list(p, flag)
+  for (const [flag, key] of Object.entries(VALUE_FLAGS)) if (str(p, flag) !== undefined) overrides[key] = str(p, flag)
+  return { config: str(p, 'config'), overrides, help: p.help, json: p.json }
 }
 
 async function resolveConfig(flags: NodeFlags) {
