@@ -84,9 +84,9 @@ test('headless Chromium: create a task, submit inputs as the data owner, read th
   })
   try {
     const tab = await browser.newPage()
-    const consoleErrors: string[] = []
-    tab.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()) })
-    tab.on('pageerror', (e) => consoleErrors.push(e.message))
+    const consoleErrors: { text: string; url: string }[] = []
+    tab.on('console', (m) => { if (m.type() === 'error') consoleErrors.push({ text: m.text(), url: m.location().url }) })
+    tab.on('pageerror', (e) => consoleErrors.push({ text: e.message, url: '' }))
     const inputPosts: { url: string; status: number; allowOrigin: string | undefined }[] = []
     tab.on('response', (r) => {
       if (r.request().method() === 'POST' && /\/inputs\//.test(r.url())) inputPosts.push({ url: r.url(), status: r.status(), allowOrigin: r.headers()['access-control-allow-origin'] })
@@ -105,7 +105,10 @@ test('headless Chromium: create a task, submit inputs as the data owner, read th
     assert.equal(last.size, 2 * 3, JSON.stringify(inputPosts))
     assert.deepEqual([...last.values()], Array(6).fill(200), JSON.stringify(inputPosts))
     for (const p of inputPosts) assert.equal(p.allowOrigin, '*', p.url)
-    assert.deepEqual(consoleErrors, [])
+    // Chromium logs every 4xx fetch; the only ones allowed are the SDK's retries of an input a node
+    // refused with 404 before it saw the new task, and that it then accepted (checked above).
+    const retried = new Set(inputPosts.filter((p) => p.status === 404).map((p) => p.url))
+    assert.deepEqual(consoleErrors.filter((e) => !(e.text.includes('status of 404') && retried.has(e.url))), [])
     // The chain agrees (read from Node, not from the page).
     const onChain = await getTask(clientFor(d.state, undefined), { taskId: result.taskId })
     assert.equal(onChain.status, 'completed')
