@@ -40,7 +40,8 @@ test('pack, install offline into an empty folder, init, npm test, compile, run, 
     assert.ok(listing.includes('package/dist/lang/index.js') && listing.includes('package/dist/lang/index.d.ts'), 'compiled JS + declarations')
     assert.ok(listing.includes('package/contracts/EnigmaController.sol'), 'Solidity sources shipped')
     assert.ok(!listing.some((f) => f.startsWith('package/src/')), 'no TypeScript sources in the package')
-    assert.ok(!listing.some((f) => f.endsWith('.test.ts') || f.endsWith('.test.js')), 'no tests in the package')
+    // Only the scaffold's own test (a template) ships; none of the repository's.
+    assert.deepEqual(listing.filter((f) => /\.test\.(ts|js)$/.test(f)), ['package/templates/init/test/team-salaries.test.ts'])
 
     // 2. An empty folder; install the tarball (and typescript, for the type check) from the cache only.
     const app = join(dir, 'app')
