@@ -3,7 +3,7 @@
  * w stay secret; only the decision and the score are revealed.
  * approved = w·x + bias > 0; score = σ(w·x + bias) (piecewise-linear sigmoid, error < 0.01).
  */
-import { array, defineContract, dot, fixed, reveal, sigmoid, within } from '../src/lang/index.ts'
+import { array, defineContract, dot, fixed, reveal, sigmoid, within } from 'enigma-ts'
 
 /** The input domain; declaring it keeps every value within 64 bits. */
 const feature = within(fixed, -100, 100)

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { runPlain } from '../src/circuit/evaluate-plain.ts'
-import { compileContract, type Contract } from '../src/lang/index.ts'
+import { compileContract, type Contract } from 'enigma-ts'
 import millionaires, { reference as millionairesRef } from './millionaires.ts'
 import vickrey, { reference as vickreyRef } from './vickrey-auction.ts'
 import voting, { reference as votingRef } from './voting.ts'
@@ -94,7 +94,7 @@ test('code hashes are the same in another process', () => {
     const m = await import('./examples/vickrey-auction.ts')
     const c = await import('./examples/credit-score.ts')
     console.log(compileContract(m.default, { bidders: 7 }).codeHash + ' ' + compileContract(c.default, { features: 3 }).codeHash)`
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: `${here}..`, encoding: 'utf8' }).trim()
+  const out = execFileSync(process.execPath, ['--conditions=enigma-source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: `${here}..`, encoding: 'utf8' }).trim()
   assert.equal(out, `${compileContract(vickrey, { bidders: 7 }).codeHash} ${compileContract(credit, { features: 3 }).codeHash}`)
 })
 

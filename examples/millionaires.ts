@@ -2,7 +2,7 @@
  * Yao's millionaires' problem: who is richer, without telling anyone how rich.
  * Inputs alice, bob: uint32. Outputs aliceRicher (alice > bob), equal (alice == bob).
  */
-import { defineContract, reveal, uint32 } from '../src/lang/index.ts'
+import { defineContract, reveal, uint32 } from 'enigma-ts'
 
 export default defineContract({
   name: 'millionaires',

@@ -6,7 +6,7 @@
  * - sort: sort A ∪ B obliviously; a common element then appears exactly twice, side by side, so count
  *   the equal neighbours (a Batcher network of ≈ n·log²n/4 comparators plus n − 1 tests, more rounds).
  */
-import { array, defineContract, reveal, sort, sortingNetwork, sum, uint32 } from '../src/lang/index.ts'
+import { array, defineContract, reveal, sort, sortingNetwork, sum, uint32 } from 'enigma-ts'
 
 export default defineContract({
   name: 'psi-cardinality',

@@ -6,7 +6,7 @@
  * when s > S/n, i.e. s·n > S (public × secret is free), so those comparisons run in the first round
  * instead of waiting for the division.
  */
-import { array, defineContract, reveal, sort, sum, uint32 } from '../src/lang/index.ts'
+import { array, defineContract, reveal, sort, sum, uint32 } from 'enigma-ts'
 
 export default defineContract({
   name: 'salary-stats',

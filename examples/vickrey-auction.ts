@@ -8,7 +8,7 @@
  * larger than the loser's best, max(min(bestL, bestR), max(secondL, secondR)) is the same thing, with
  * the inner max independent of the first comparison, so it shares that comparison's round.
  */
-import { array, defineContract, reveal, select, uint32, type SInt } from '../src/lang/index.ts'
+import { array, defineContract, reveal, select, uint32, type SInt } from 'enigma-ts'
 
 export default defineContract({
   name: 'vickrey-auction',

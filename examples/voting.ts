@@ -5,7 +5,7 @@
  * then [v == c] = [v < c+1] − [v < c] and the invalid flag is 1 − [v < candidates]: one comparison per
  * candidate and voter, no equality tests, and the tally is a sum (free).
  */
-import { array, defineContract, reveal, sum, uint32, type SInt } from '../src/lang/index.ts'
+import { array, defineContract, reveal, sum, uint32, type SInt } from 'enigma-ts'
 
 export default defineContract({
   name: 'voting',

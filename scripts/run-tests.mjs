@@ -31,7 +31,7 @@ if (files.length === 0) {
 }
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--import', './src/common/polyfill.mjs', '--test', '--test-reporter=spec', ...flagArgs, ...files],
+  ['--conditions=enigma-source', '--import', 'tsx', '--import', './src/common/polyfill.mjs', '--test', '--test-reporter=spec', ...flagArgs, ...files],
   { cwd: root, stdio: 'inherit' },
 )
 process.exit(res.status ?? 1)

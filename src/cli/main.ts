@@ -4,6 +4,7 @@
  * ENIGMA_DEBUG=1.
  */
 import { isEnigmaError } from '../common/errors.ts'
+import { ownPackageJson } from './version.ts'
 
 export interface Command {
   readonly name: string
@@ -12,6 +13,7 @@ export interface Command {
 }
 
 const commands: Command[] = []
+commands.push((await import('./commands/init.ts')).initCommand)
 commands.push((await import('./commands/node.ts')).nodeCommand)
 commands.push((await import('./commands/compile.ts')).compileCommand)
 commands.push((await import('./commands/run.ts')).runCommand)
@@ -27,7 +29,10 @@ commands.push((await import('./commands/dashboard.ts')).dashboardCommand)
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']
   for (const c of commands) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`)
-  lines.push('', 'Run `enigma <command> --help` for a command\'s options.')
+  lines.push('', 'Options: --version, --help. Every command takes --json (machine-readable output) and --help.',
+    'Run `enigma <command> --help` for a command\'s options and examples.', '',
+    'Start here:', '  npx enigma init my-project     a project with a contract, its reference and a test',
+    '  npx enigma devnet demo         local chain + 5 secret nodes + one task, end to end')
   return lines.join('\n')
 }
 
@@ -36,6 +41,11 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage())
     return name === undefined ? 1 : 0
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const v = ownPackageJson().version
+    console.log(rest.includes('--json') ? JSON.stringify({ version: v, node: process.versions.node }) : `enigma-ts ${v} (node ${process.versions.node})`)
+    return 0
   }
   const command = commands.find((c) => c.name === name)
   if (!command) {
@@ -46,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest)
   } catch (e) {
     if (process.env.ENIGMA_DEBUG === '1') console.error(e)
+    else if (isEnigmaError(e) && e.code === 'CLI_USAGE') console.error(`enigma ${name}: ${e.toLine()} (see \`enigma ${name} --help\`)`)
     else if (isEnigmaError(e)) console.error(`enigma ${name}: ${e.toLine()}`)
     else console.error(`enigma ${name}: ${e instanceof Error ? e.message : String(e)}`)
     return 1

@@ -11,6 +11,8 @@ export const LAYER_RANKS: Readonly<Record<string, number>> = {
   circuit: 4,
   lang: 5,
   engine: 6,
+  // enigma-ts/testing: the local runner for projects' tests (lang + engine), below everything with I/O of its own.
+  testing: 6.5,
   node: 7,
   chain: 8,
   sdk: 9,

@@ -26,6 +26,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { isAbsolute, resolve as resolvePath } from 'node:path'
+import { siblingModule } from '../common/module-file.ts'
 import { InvalidArgumentError, isEnigmaError } from '../common/errors.ts'
 import { deserializeError, LaunchTimeoutError, PartyExitedError, PartyFailedError } from './launch-errors.ts'
 import type { ChildMessage, ParentMessage } from './launch-protocol.ts'
@@ -70,7 +71,7 @@ const TAIL_BYTES = 4096
 const CONSEQUENCES = new Set(['MPC_PEER_DISCONNECTED', 'MPC_TRANSPORT_CLOSED', 'MPC_TIMEOUT', 'MPC_CONNECT_TIMEOUT'])
 
 // Resolved from this file, not the cwd, so launching works from any directory.
-const childEntry = fileURLToPath(new URL('./launch-child.ts', import.meta.url))
+const childEntry = fileURLToPath(siblingModule(import.meta.url, './launch-child.ts'))
 const polyfill = new URL('../common/polyfill.mjs', import.meta.url).href
 const tsxLoader = import.meta.resolve('tsx')
 

@@ -11,6 +11,7 @@ import { getField } from '../field/index.ts'
 import { createSession, type SecurityMode } from '../protocols/index.ts'
 import { createMemoryNetwork } from './transport-memory.ts'
 import { emulateLinks, type LinkProfile } from './link-emulation.ts'
+import { siblingModule } from '../common/module-file.ts'
 import { launchParties } from './launch-parties.ts'
 import { runCircuit } from './run-circuit.ts'
 import type { CircuitPartyArgs, CircuitPartyResult } from './run-circuit-party.ts'
@@ -61,7 +62,7 @@ export async function runCircuitLocal(o: LocalRunOptions): Promise<LocalRunResul
     const args: CircuitPartyArgs = { encoding: encodeCircuit(o.circuit), inputs, t: o.threshold, security: o.security, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }
     results = await launchParties<CircuitPartyResult>({
       n: o.nodes,
-      module: new URL('./run-circuit-party.ts', import.meta.url),
+      module: siblingModule(import.meta.url, './run-circuit-party.ts'),
       args,
       ...(o.timeoutMs ? { receiveTimeoutMs: o.timeoutMs } : {}),
     })

@@ -7,6 +7,7 @@
  *   GET  /v1/tasks/{taskId}/outputs/{name}     this node's share of a revealTo output, encrypted
  *   GET  /metrics                              Prometheus text format
  *   GET  /healthz
+ *   OPTIONS (CORS preflight) on any route; cross-origin browser access per cors.ts
  *
  * Everything from the network is hostile until checked: URL, method, content type, body size (the
  * body is cut off at the limit, never buffered whole), JSON shape and hex lengths, and a per-IP
@@ -20,6 +21,7 @@ import type { TaskRunner } from './task-runner.ts'
 import type { Hex } from './task-source.ts'
 import type { Logger } from './log.ts'
 import type { NodeMetrics } from './metrics.ts'
+import { applyCors, DEFAULT_CORS_ORIGINS, type CorsOrigins } from './cors.ts'
 
 export interface ApiInit {
   readonly runner: TaskRunner
@@ -33,6 +35,8 @@ export interface ApiInit {
   /** Token bucket per client IP: sustained requests per second and burst. */
   readonly ratePerSecond?: number
   readonly burst?: number
+  /** Origins whose browser pages may call this API (cors.ts); default any. */
+  readonly corsOrigins?: CorsOrigins
 }
 
 export class HttpError extends Error {
@@ -116,6 +120,9 @@ export class ApiServer {
     let route = 'unknown'
     try {
       if (!this.#allow(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'RATE_LIMITED', 'too many requests; slow down')
+      const cors = applyCors(req, res, this.#init.corsOrigins ?? DEFAULT_CORS_ORIGINS)
+      if (cors === 'preflight-answered') { route = 'preflight'; return }
+      if (cors === 'denied') throw new HttpError(403, 'CORS_ORIGIN_DENIED', 'this node does not accept requests from that origin (corsOrigins)')
       const url = req.url ?? '/'
       if (url.length > 2048) throw new HttpError(414, 'URI_TOO_LONG', 'URL too long')
       const path = url.split('?')[0]!

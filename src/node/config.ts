@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { NodeError } from './errors.ts'
+import { DEFAULT_CORS_ORIGINS, isCorsOrigin, type CorsOrigins } from './cors.ts'
 
 export interface NodeConfig {
   /** Keys, LevelDB and node-info.json live here. */
@@ -31,6 +32,8 @@ export interface NodeConfig {
   readonly ratePerSecond: number
   /** Ended tasks (records, shares, results) are deleted this long after they ended. */
   readonly taskRetentionMs: number
+  /** Origins whose browser pages may call the client API: ['*'] (default) or exact origins. */
+  readonly corsOrigins: CorsOrigins
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -49,6 +52,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   maxBodyBytes: 1024 * 1024,
   ratePerSecond: 200,
   taskRetentionMs: 7 * 24 * 3600 * 1000,
+  corsOrigins: DEFAULT_CORS_ORIGINS,
 }
 
 /** setTimeout's limit: a larger delay fires at once (Node clamps it to 1 ms). */
@@ -85,6 +89,7 @@ export function checkConfig(raw: Record<string, unknown>): NodeConfig {
   if (!Number.isSafeInteger(c.taskRetentionMs) || (c.taskRetentionMs as number) < 0) bad('taskRetentionMs must be a non-negative integer (ms)')
   if (c.tasksFile !== undefined && typeof c.tasksFile !== 'string') bad('tasksFile must be a path')
   strings(c.circuitDirs, 'circuitDirs')
+  for (const o of strings(c.corsOrigins, 'corsOrigins')) if (!isCorsOrigin(o)) bad(`corsOrigins: '${o}' is not '*' or an origin like https://app.example.org`)
   if (typeof c.allowPrivateAddresses !== 'boolean' || typeof c.durable !== 'boolean') bad('allowPrivateAddresses and durable must be booleans')
   return c as unknown as NodeConfig
 }

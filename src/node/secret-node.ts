@@ -112,7 +112,7 @@ export class SecretNode {
     await this.runner.start()
     this.api = new ApiServer({
       runner: this.runner, info: () => this.info(), metrics: this.metrics, log: this.log,
-      host: cfg.apiHost, port: cfg.apiPort, maxBodyBytes: cfg.maxBodyBytes, ratePerSecond: cfg.ratePerSecond, burst: cfg.ratePerSecond * 2,
+      host: cfg.apiHost, port: cfg.apiPort, maxBodyBytes: cfg.maxBodyBytes, ratePerSecond: cfg.ratePerSecond, burst: cfg.ratePerSecond * 2, corsOrigins: cfg.corsOrigins,
     })
     await this.api.start()
     this.#started = true

@@ -121,7 +121,13 @@ async function startOnce(port: number, options: StartHardhatNodeOptions): Promis
   }
   installExitHook()
   const require = createRequire(import.meta.url)
-  const cli = require.resolve('hardhat/internal/cli/bootstrap.js')
+  let cli: string
+  try {
+    cli = require.resolve('hardhat/internal/cli/bootstrap.js')
+  } catch (e) {
+    // hardhat is an optional peer dependency of enigma-ts: only a local chain needs it (issue #13).
+    throw new HardhatNodeError('the local chain needs the hardhat package; install it with `npm install --save-dev hardhat@^2.29.1`', undefined, e)
+  }
   const argv = ['--config', join(repoRoot, 'hardhat.config.cjs'), 'node', '--hostname', '127.0.0.1', '--port', String(port)]
   // Watchdog: the parent holds our stdin open; when it goes away (even by SIGKILL), we exit.
   const watchdog = [

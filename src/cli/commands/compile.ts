@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from '../main.ts'
 import { EnigmaError, isEnigmaError } from '../../common/errors.ts'
+import { choice, CliUsageError, int, params, parseCommandArgs, PARAM_OPTION, SECURITY_CHOICES, str, type OptionSpecs, type ParsedArgs } from '../args.ts'
 import type { CostReport } from '../../circuit/cost.ts'
 import { compileContract, lintContractSource, SecretConditionError, type Compiled, type Contract } from '../../lang/index.ts'
 
@@ -16,14 +17,13 @@ export const COMPILE_USAGE = `Usage: enigma compile <contract.ts> [--param k=v].
 Compiles a secret contract with the given params and prints its cost: gates, multiplications,
 comparisons, random bits, rounds and estimated bytes per party for a committee of N nodes (default 5).
 It also checks the source for secrets used as JavaScript conditions (if, while, ?:, !, &&, ||);
---no-lint skips that check.`
+--no-lint skips that check.
 
-export class CliUsageError extends EnigmaError {
-  override name = 'CliUsageError'
-  constructor(what: string, usage?: string) {
-    super('CLI_USAGE', what, usage ? { details: usage } : {})
-  }
-}
+Examples:
+  enigma compile examples/millionaires.ts
+  enigma compile examples/vickrey-auction.ts --param bidders=8 --nodes 7 --security malicious --json`
+
+export { CliUsageError }
 
 export interface ContractArgs {
   file: string | undefined
@@ -39,45 +39,27 @@ export interface ContractArgs {
   extra: Record<string, string>
 }
 
-/** Parse the flags common to compile and run; `extraFlags` lists flags with a value the caller owns. */
-export function parseContractArgs(args: readonly string[], usage: string, extraFlags: readonly string[] = []): ContractArgs {
-  const out: ContractArgs = { file: undefined, params: {}, json: false, help: false, noLint: false, nodes: 5, threshold: undefined, security: 'semi-honest', extra: {} }
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1
-    const flag = eq > 0 ? a.slice(0, eq) : a
-    const inline = eq > 0 ? a.slice(eq + 1) : undefined
-    const value = (): string => {
-      const v = inline ?? args[++i]
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new CliUsageError(`${flag} needs a value`, usage)
-      return v
-    }
-    if (flag === '--help' || flag === '-h') out.help = true
-    else if (flag === '--json') out.json = true
-    else if (flag === '--no-lint') out.noLint = true
-    else if (flag === '--param' || flag === '-p') {
-      const kv = value()
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(kv)
-      if (!m) throw new CliUsageError(`--param expects name=value, got '${kv}'`, usage)
-      out.params[m[1]!] = m[2]!
-    } else if (flag === '--nodes') out.nodes = intFlag('--nodes', value(), 1)
-    else if (flag === '--threshold') out.threshold = intFlag('--threshold', value(), 1)
-    else if (flag === '--security') {
-      const v = value()
-      if (v !== 'semi-honest' && v !== 'malicious') throw new CliUsageError(`--security must be semi-honest or malicious, got '${v}'`, usage)
-      out.security = v
-    } else if (extraFlags.includes(flag)) out.extra[flag] = value()
-    else if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${flag}`, usage)
-    else if (out.file === undefined) out.file = a
-    else throw new CliUsageError(`unexpected argument '${a}'`, usage)
-  }
-  if (!out.help && out.file === undefined) throw new CliUsageError('missing <contract.ts>', usage)
-  return out
+const CONTRACT_OPTIONS: OptionSpecs = {
+  ...PARAM_OPTION, 'no-lint': { type: 'boolean' }, nodes: { type: 'string' }, threshold: { type: 'string' }, security: { type: 'string' },
 }
 
-function intFlag(flag: string, v: string, min: number): number {
-  if (!/^[0-9]+$/.test(v) || Number(v) < min) throw new CliUsageError(`${flag} must be an integer ≥ ${min}, got '${v}'`)
-  return Number(v)
+/** Parse the flags common to compile and run; `extraFlags` lists flags with a value the caller owns. */
+export function parseContractArgs(args: readonly string[], usage: string, extraFlags: readonly string[] = [], moreOptions: OptionSpecs = {}): ContractArgs & { parsed: ParsedArgs } {
+  const extraOptions = Object.fromEntries(extraFlags.map((f) => [f.replace(/^--/, ''), { type: 'string' } as const]))
+  const p = parseCommandArgs(args, { ...CONTRACT_OPTIONS, ...extraOptions, ...moreOptions }, usage)
+  const extra: Record<string, string> = {}
+  for (const f of extraFlags) {
+    const v = str(p, f.replace(/^--/, ''))
+    if (v !== undefined) extra[f] = v
+  }
+  if (p.positionals.length > 1) throw new CliUsageError(`unexpected argument '${p.positionals[1]}'`, usage)
+  const file = p.positionals[0]
+  if (!p.help && file === undefined) throw new CliUsageError('missing <contract.ts>', usage)
+  return {
+    file, params: params(p, usage), json: p.json, help: p.help, noLint: p.values['no-lint'] === true,
+    nodes: int('--nodes', str(p, 'nodes'), 1) ?? 5, threshold: int('--threshold', str(p, 'threshold'), 1),
+    security: choice('--security', str(p, 'security'), SECURITY_CHOICES, usage) ?? 'semi-honest', extra, parsed: p,
+  }
 }
 
 /** Check committee parameters: honest majority needs t < n/2 (and n ≥ 3, t ≥ 1). */

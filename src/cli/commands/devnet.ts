@@ -9,13 +9,13 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from '../main.ts'
-import { CliUsageError } from './compile.ts'
+import { choice, CliUsageError, int, params, parseCommandArgs, PARAM_OPTION, SECURITY_CHOICES, str, type OptionSpecs } from '../args.ts'
 
 export const DEVNET_USAGE = `Usage:
-  enigma devnet up     [--nodes 5] [--threshold 2] [--detach] [--dir .enigma/devnet] [--state .enigma/devnet.json]
+  enigma devnet up     [--nodes 5] [--threshold 2] [--detach [--json]] [--dir .enigma/devnet] [--state .enigma/devnet.json]
                        [--chain-id 31337] [--block-time SECONDS]
   enigma devnet status [--state FILE] [--json]
-  enigma devnet down   [--state FILE]
+  enigma devnet down   [--state FILE] [--json]
   enigma devnet demo   [--contract vickrey-auction|millionaires|voting|salary-stats|psi-cardinality|credit-score|FILE]
                        [--param k=v]... [--nodes 5] [--threshold 2] [--security semi-honest|malicious] [--ci] [--json]
                        [--chain-id 31337] [--block-time SECONDS] [--dir .enigma/devnet]
@@ -36,61 +36,31 @@ interface DevnetFlags {
   contract?: string; params: Record<string, string>; security?: 'semi-honest' | 'malicious'; help: boolean; rest: string[]
 }
 
+const DEVNET_OPTIONS: OptionSpecs = {
+  nodes: { type: 'string' }, threshold: { type: 'string' }, detach: { type: 'boolean' }, dir: { type: 'string' }, state: { type: 'string' },
+  ci: { type: 'boolean' }, contract: { type: 'string' }, ...PARAM_OPTION, security: { type: 'string' },
+  'chain-id': { type: 'string' }, 'block-time': { type: 'string' },
+}
+
 export function parseDevnetFlags(args: readonly string[]): DevnetFlags {
-  const f: DevnetFlags = { detach: false, json: false, ci: false, params: {}, help: false, rest: [] }
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1
-    const flag = eq > 0 ? a.slice(0, eq) : a
-    const inline = eq > 0 ? a.slice(eq + 1) : undefined
-    const value = (): string => {
-      const v = inline ?? args[++i]
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new CliUsageError(`${flag} needs a value`, DEVNET_USAGE)
-      return v
-    }
-    const int = (v: string) => {
-      if (!/^[0-9]+$/.test(v)) throw new CliUsageError(`${flag} must be a positive integer, got '${v}'`, DEVNET_USAGE)
-      return Number(v)
-    }
-    switch (flag) {
-      case '--help': case '-h': f.help = true; break
-      case '--nodes': f.nodes = int(value()); break
-      case '--threshold': f.threshold = int(value()); break
-      case '--chain-id': {
-        const id = int(value())
-        if (id < 1) throw new CliUsageError('--chain-id must be a positive integer', DEVNET_USAGE)
-        f.chainId = id
-        break
-      }
-      case '--block-time': {
-        const v = value()
-        if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || Number(v) <= 0 || Number(v) > 600) throw new CliUsageError(`--block-time must be seconds in (0, 600], got '${v}'`, DEVNET_USAGE)
-        f.blockTimeMs = Math.round(Number(v) * 1000)
-        break
-      }
-      case '--detach': f.detach = true; break
-      case '--dir': f.dir = value(); break
-      case '--state': f.state = value(); break
-      case '--json': f.json = true; break
-      case '--ci': f.ci = true; break
-      case '--contract': f.contract = value(); break
-      case '--param': case '-p': {
-        const kv = value()
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(kv)
-        if (!m) throw new CliUsageError(`--param expects name=value, got '${kv}'`, DEVNET_USAGE)
-        f.params[m[1]!] = m[2]!
-        break
-      }
-      case '--security': {
-        const v = value()
-        if (v !== 'semi-honest' && v !== 'malicious') throw new CliUsageError(`--security must be semi-honest or malicious, got '${v}'`, DEVNET_USAGE)
-        f.security = v
-        break
-      }
-      default:
-        if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${flag}`, DEVNET_USAGE)
-        f.rest.push(a)
-    }
+  const p = parseCommandArgs(args, DEVNET_OPTIONS, DEVNET_USAGE)
+  const f: DevnetFlags = { detach: p.values.detach === true, json: p.json, ci: p.values.ci === true, params: params(p, DEVNET_USAGE), help: p.help, rest: [...p.positionals] }
+  const nodes = int('--nodes', str(p, 'nodes'), 0, DEVNET_USAGE)
+  const threshold = int('--threshold', str(p, 'threshold'), 0, DEVNET_USAGE)
+  const security = choice('--security', str(p, 'security'), SECURITY_CHOICES, DEVNET_USAGE)
+  const chainId = int('--chain-id', str(p, 'chain-id'), 1, DEVNET_USAGE)
+  const blockTime = str(p, 'block-time')
+  if (nodes !== undefined) f.nodes = nodes
+  if (threshold !== undefined) f.threshold = threshold
+  if (security !== undefined) f.security = security
+  if (chainId !== undefined) f.chainId = chainId
+  if (blockTime !== undefined) {
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(blockTime) || Number(blockTime) <= 0 || Number(blockTime) > 600) throw new CliUsageError(`--block-time must be seconds in (0, 600], got '${blockTime}'`, DEVNET_USAGE)
+    f.blockTimeMs = Math.round(Number(blockTime) * 1000)
+  }
+  for (const k of ['dir', 'state', 'contract'] as const) {
+    const v = str(p, k)
+    if (v !== undefined) f[k] = v
   }
   return f
 }
@@ -156,8 +126,11 @@ async function up(f: DevnetFlags): Promise<number> {
     for (;;) {
       try {
         const s = await readState(f.state)
-        console.log(`devnet up (pid ${s.pid}): ${s.rpcUrl}, controller ${s.controller}, ${s.nodes.length} nodes; state in ${file}, log in ${log}`)
-        if (s.dashboard) console.log(`dashboard: ${s.dashboard}`)
+        if (f.json) console.log(JSON.stringify({ pid: s.pid, rpcUrl: s.rpcUrl, controller: s.controller, nodes: s.nodes.length, state: file, log, dashboard: s.dashboard ?? null }))
+        else {
+          console.log(`devnet up (pid ${s.pid}): ${s.rpcUrl}, controller ${s.controller}, ${s.nodes.length} nodes; state in ${file}, log in ${log}`)
+          if (s.dashboard) console.log(`dashboard: ${s.dashboard}`)
+        }
         return 0
       } catch { /* not yet */ }
       if (child.exitCode !== null || Date.now() > until) {
@@ -234,7 +207,9 @@ async function down(f: DevnetFlags): Promise<number> {
   const outcome = signalIfOurs(ref, 'SIGTERM')
   if (outcome !== 'signalled') {
     await removeState(f.state)
-    console.log(outcome === 'gone' ? 'devnet was not running; state file removed' : `devnet was not running (pid ${s.pid} is another process now, left alone); state file removed`)
+    console.log(f.json
+      ? JSON.stringify({ stopped: false, wasRunning: false })
+      : outcome === 'gone' ? 'devnet was not running; state file removed' : `devnet was not running (pid ${s.pid} is another process now, left alone); state file removed`)
     return 0
   }
   const until = Date.now() + 30_000
@@ -244,7 +219,7 @@ async function down(f: DevnetFlags): Promise<number> {
     return 1
   }
   await removeState(f.state)
-  console.log('devnet stopped')
+  console.log(f.json ? JSON.stringify({ stopped: true, wasRunning: true }) : 'devnet stopped')
   return 0
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Command } from '../main.ts'
 import { EnigmaError } from '../../common/errors.ts'
+import { CliUsageError, list, parseCommandArgs, str, type OptionSpecs } from '../args.ts'
 
 export const NODE_USAGE = `Usage:
   enigma node start    [--config node.json] [--data-dir DIR] [--listen MULTIADDR]... [--announce MULTIADDR]...
@@ -43,59 +44,56 @@ export interface NodeFlags {
   overrides: Record<string, unknown>
   chain: NodeChainFlags
   help: boolean
+  /** Output is JSON already (one line on start, the identity on info); accepted for uniformity. */
+  json: boolean
 }
 
-const LIST_FLAGS: Record<string, string> = { '--listen': 'listen', '--bootstrap': 'bootstrap', '--announce': 'announce', '--circuits': 'circuitDirs' }
-const VALUE_FLAGS: Record<string, string> = { '--data-dir': 'dataDir', '--api-host': 'apiHost', '--tasks': 'tasksFile' }
+const LIST_FLAGS: Record<string, string> = { listen: 'listen', bootstrap: 'bootstrap', announce: 'announce', circuits: 'circuitDirs' }
+const VALUE_FLAGS: Record<string, string> = { 'data-dir': 'dataDir', 'api-host': 'apiHost', tasks: 'tasksFile' }
+const NODE_OPTIONS: OptionSpecs = {
+  config: { type: 'string' }, 'api-port': { type: 'string' },
+  rpc: { type: 'string' }, controller: { type: 'string' }, 'chain-id': { type: 'string' }, 'from-block': { type: 'string' },
+  'poll-ms': { type: 'string' }, stake: { type: 'string' }, 'gas-funds': { type: 'string' }, multiaddr: { type: 'string', multiple: true },
+  'private-key': { type: 'string' }, 'key-file': { type: 'string' },
+  ...Object.fromEntries(Object.keys(LIST_FLAGS).map((f) => [f, { type: 'string', multiple: true } as const])),
+  ...Object.fromEntries(Object.keys(VALUE_FLAGS).map((f) => [f, { type: 'string' } as const])),
+}
 
 export function parseNodeFlags(args: readonly string[]): NodeFlags {
+  const p = parseCommandArgs(args, NODE_OPTIONS, NODE_USAGE)
+  if (p.positionals.length > 0) throw new CliUsageError(`unexpected argument '${p.positionals[0]}'`, NODE_USAGE)
   const overrides: Record<string, unknown> = {}
-  const chain: NodeChainFlags = { multiaddrs: [] }
-  let config: string | undefined
-  let help = false
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
-    const value = (): string => {
-      const v = inline ?? args[++i]
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new EnigmaError('CLI_USAGE', `${flag} needs a value`)
-      return v
-    }
-    if (flag === '--help' || flag === '-h') help = true
-    else if (flag === '--config') config = value()
-    else if (flag === '--api-port') {
-      const v = value()
-      if (!/^[0-9]{1,5}$/.test(v) || Number(v) > 65535) throw new EnigmaError('CLI_USAGE', `--api-port must be 0..65535, got ${v}`)
-      overrides.apiPort = Number(v)
-    } else if (flag === '--rpc') chain.rpc = value()
-    else if (flag === '--controller') chain.controller = value()
-    else if (flag === '--chain-id') chain.chainId = Number(digits(flag, value()))
-    else if (flag === '--from-block') chain.fromBlock = BigInt(digits(flag, value()))
-    else if (flag === '--poll-ms') chain.pollMs = Number(digits(flag, value()))
-    else if (flag === '--stake') chain.stake = ether(flag, value())
-    else if (flag === '--gas-funds') chain.gasFunds = ether(flag, value())
-    else if (flag === '--multiaddr') chain.multiaddrs.push(value())
-    else if (flag === '--private-key') chain.privateKey = value()
-    else if (flag === '--key-file') chain.keyFile = value()
-    else if (flag in LIST_FLAGS) {
-      const key = LIST_FLAGS[flag]!
-      overrides[key] = [...((overrides[key] as string[] | undefined) ?? []), value()]
-    } else if (flag in VALUE_FLAGS) overrides[VALUE_FLAGS[flag]!] = value()
-    else throw new EnigmaError('CLI_USAGE', `unknown option ${flag}`, { details: NODE_USAGE })
+  const port = str(p, 'api-port')
+  if (port !== undefined) {
+    if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) throw new CliUsageError(`--api-port must be 0..65535, got ${port}`, NODE_USAGE)
+    overrides.apiPort = Number(port)
   }
-  if ((chain.rpc === undefined) !== (chain.controller === undefined)) throw new EnigmaError('CLI_USAGE', '--rpc and --controller go together', { details: NODE_USAGE })
-  if (chain.rpc !== undefined && overrides.tasksFile !== undefined) throw new EnigmaError('CLI_USAGE', 'a node takes its tasks from the chain (--rpc) or from a file (--tasks), not both')
-  if (chain.privateKey !== undefined && chain.keyFile !== undefined) throw new EnigmaError('CLI_USAGE', 'pass --private-key or --key-file, not both')
-  return { config, overrides, chain, help }
+  for (const [flag, key] of Object.entries(LIST_FLAGS)) if (list(p, flag).length > 0) overrides[key] = list(p, flag)
+  for (const [flag, key] of Object.entries(VALUE_FLAGS)) if (str(p, flag) !== undefined) overrides[key] = str(p, flag)
+  const chain: NodeChainFlags = { multiaddrs: list(p, 'multiaddr') }
+  const v = (name: string) => str(p, name)
+  if (v('rpc') !== undefined) chain.rpc = v('rpc')
+  if (v('controller') !== undefined) chain.controller = v('controller')
+  if (v('chain-id') !== undefined) chain.chainId = Number(digits('--chain-id', v('chain-id')!))
+  if (v('from-block') !== undefined) chain.fromBlock = BigInt(digits('--from-block', v('from-block')!))
+  if (v('poll-ms') !== undefined) chain.pollMs = Number(digits('--poll-ms', v('poll-ms')!))
+  if (v('stake') !== undefined) chain.stake = ether('--stake', v('stake')!)
+  if (v('gas-funds') !== undefined) chain.gasFunds = ether('--gas-funds', v('gas-funds')!)
+  if (v('private-key') !== undefined) chain.privateKey = v('private-key')
+  if (v('key-file') !== undefined) chain.keyFile = v('key-file')
+  if ((chain.rpc === undefined) !== (chain.controller === undefined)) throw new CliUsageError('--rpc and --controller go together', NODE_USAGE)
+  if (chain.rpc !== undefined && overrides.tasksFile !== undefined) throw new CliUsageError('a node takes its tasks from the chain (--rpc) or from a file (--tasks), not both', NODE_USAGE)
+  if (chain.privateKey !== undefined && chain.keyFile !== undefined) throw new CliUsageError('pass --private-key or --key-file, not both', NODE_USAGE)
+  return { config: str(p, 'config'), overrides, chain, help: p.help, json: p.json }
 }
 
 function digits(flag: string, v: string): string {
-  if (!/^[0-9]{1,18}$/.test(v) || (flag !== '--from-block' && Number(v) < 1)) throw new EnigmaError('CLI_USAGE', `${flag} must be a ${flag === '--from-block' ? 'non-negative' : 'positive'} integer, got '${v}'`)
+  if (!/^[0-9]{1,18}$/.test(v) || (flag !== '--from-block' && Number(v) < 1)) throw new CliUsageError(`${flag} must be a ${flag === '--from-block' ? 'non-negative' : 'positive'} integer, got '${v}'`, NODE_USAGE)
   return v
 }
 
 function ether(flag: string, v: string): string {
-  if (!/^[0-9]+(\.[0-9]{1,18})?$/.test(v)) throw new EnigmaError('CLI_USAGE', `${flag} must be an amount of ETH (e.g. 10 or 0.5), got '${v}'`)
+  if (!/^[0-9]+(\.[0-9]{1,18})?$/.test(v)) throw new CliUsageError(`${flag} must be an amount of ETH (e.g. 10 or 0.5), got '${v}'`, NODE_USAGE)
   return v
 }
 

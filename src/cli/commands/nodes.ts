@@ -1,24 +1,28 @@
 /** `enigma nodes [--json]`: the controller's active secret nodes with stake, keys, addresses and API. */
 import type { Command } from '../main.ts'
-import { CliUsageError } from './compile.ts'
-import { CHAIN_FLAGS_USAGE, takeChainFlags } from '../../devnet/chain-flags.ts'
+import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
+import { CliUsageError, parseCommandArgs } from '../args.ts'
+import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const NODES_USAGE = `Usage: enigma nodes [--json]
 
 Lists the active nodes registered on the controller: account, peer id, stake, encryption key,
 multiaddrs, and (for a devnet) the client API URL and whether it answers.
+
+Examples:
+  enigma nodes                               the running devnet's nodes
+  enigma nodes --rpc https://rpc.example --controller 0xAbC… --json
 ${CHAIN_FLAGS_USAGE}`
 
 export const nodesCommand: Command = {
   name: 'nodes',
   summary: 'list the active secret nodes on the controller',
   async run(argv) {
-    const args = [...argv]
-    const chain = takeChainFlags(args)
-    if (args.includes('--help') || args.includes('-h')) { console.log(NODES_USAGE); return 0 }
-    const json = args.includes('--json')
-    const bad = args.find((x) => x !== '--json')
-    if (bad) throw new CliUsageError(bad.startsWith('-') ? `unknown option ${bad}` : `unexpected argument '${bad}'`, NODES_USAGE)
+    const p = parseCommandArgs(argv, CHAIN_OPTIONS, NODES_USAGE)
+    const chain = chainFlagsOf(p, NODES_USAGE)
+    if (p.help) { console.log(NODES_USAGE); return 0 }
+    const json = p.json
+    if (p.positionals.length > 0) throw new CliUsageError(`unexpected argument '${p.positionals[0]}'`, NODES_USAGE)
     const { cliContext } = await import('../../devnet/context.ts')
     const { getActiveNodes } = await import('../../chain/actions/getActiveNodes.ts')
     const { getNode } = await import('../../chain/actions/getNode.ts')

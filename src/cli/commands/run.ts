@@ -9,13 +9,18 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from '../main.ts'
 import { EnigmaError } from '../../common/errors.ts'
 import { encodeInputs } from '../../circuit/values.ts'
+import { progress } from '../progress.ts'
 import { CliUsageError, committee, compileFromArgs, lintContractFile, parseContractArgs } from './compile.ts'
 
 export const RUN_USAGE = `Usage: enigma run <contract.ts> --inputs <inputs.json> [--param k=v]... [--nodes 5] [--threshold 2]
                   [--security semi-honest|malicious] [--transport memory|tcp] [--json] [--no-lint]
 
 Runs all parties of the contract on this machine (in one process over memory, or one process per
-party over TCP) and prints the outputs. inputs.json maps each input name to its value.`
+party over TCP) and prints the outputs. inputs.json maps each input name to its value.
+
+Examples:
+  echo '{"alice": 5, "bob": 7}' > in.json && enigma run examples/millionaires.ts --inputs in.json
+  enigma run examples/vickrey-auction.ts -p bidders=3 --inputs bids.json --security malicious --transport tcp --json`
 
 export async function readInputsFile(path: string): Promise<unknown> {
   let text: string
@@ -47,11 +52,14 @@ export const runCommand: Command = {
     const timeout = a.extra['--timeout']
     if (timeout !== undefined && !/^[0-9]+$/.test(timeout)) throw new CliUsageError(`--timeout must be milliseconds, got '${timeout}'`)
     const { nodes, threshold } = committee(a)
+    const step = progress(a.json)
+    step(`compiling ${a.file}`)
     const compiled = await compileFromArgs(a)
     const values = await readInputsFile(inputsPath)
     // Check inputs before starting any party, so a bad value is one clear line.
     encodeInputs(compiled.circuit.inputs, values, inputsPath)
     if (!a.noLint) await lintContractFile(a.file!)
+    step(`running ${nodes} parties (${a.security}, ${transport}); ${compiled.cost.rounds} rounds estimated`)
     const { runCircuitLocal } = await import('../../engine/run-circuit-local.ts')
     const r = await runCircuitLocal({
       circuit: compiled.circuit, inputs: values, inputsSource: inputsPath, nodes, threshold, security: a.security, transport,

@@ -9,7 +9,9 @@ import type { Command } from '../main.ts'
 import { encodeInputs } from '../../circuit/values.ts'
 import { CliUsageError, committee, lintContractFile, parseContractArgs } from './compile.ts'
 import { readInputsFile } from './run.ts'
-import { CHAIN_FLAGS_USAGE, takeChainFlags } from '../../devnet/chain-flags.ts'
+import { progress } from '../progress.ts'
+import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
+import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
@@ -17,6 +19,10 @@ export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|code
 Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
 fills every input slot from inputs.json (shares encrypted to each committee node, commitment on
 chain), waits for the committee's receipt and prints the outputs and the receipt.
+
+Examples:
+  enigma devnet up --detach && enigma submit examples/millionaires.ts --inputs in.json
+  enigma submit 0x<codeHash> --inputs in.json --rpc https://rpc.example --controller 0xAbC… --private-key 0x… --json
 ${CHAIN_FLAGS_USAGE}`
 
 const bigintJson = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)
@@ -25,9 +31,8 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const args = [...argv]
-    const chain = takeChainFlags(args)
-    const a = parseContractArgs(args, SUBMIT_USAGE, ['--inputs', '--timeout'])
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout'], CHAIN_OPTIONS)
+    const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
     const inputsPath = a.extra['--inputs']
     if (inputsPath === undefined) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
@@ -37,6 +42,8 @@ export const submitCommand: Command = {
     const { cliContext, circuitByHash } = await import('../../devnet/context.ts')
     const { compileFile, contractPath, deployCompiled } = await import('../../devnet/contracts.ts')
     const sdk = await import('../../sdk/index.ts')
+    const step = progress(a.json)
+    step('connecting to the chain')
     const ctx = await cliContext(chain, true)
     const byHash = /^0x[0-9a-fA-F]{64}$/.test(a.file!)
     let circuit, codeHash
@@ -51,19 +58,23 @@ export const submitCommand: Command = {
       // Check inputs before anything goes on chain, so a bad value is one clear line.
       encodeInputs(circuit.inputs, await readInputsFile(inputsPath), inputsPath)
       if (!a.noLint) await lintContractFile(file)
+      step(`registering ${codeHash} if needed`)
       if (ctx.circuitsDir) await deployCompiled(ctx.client, ctx.circuitsDir, compiled)
       else await sdk.registerContract(ctx.client, { codeHash, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds })
     }
     const values = (await readInputsFile(inputsPath)) as Record<string, unknown>
     encodeInputs(circuit.inputs, values, inputsPath)
     const me = ctx.client.account!.address
+    step('creating the task (paying the quoted fee)')
     const task = await sdk.createTask(ctx.client, {
       codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,
       inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })),
     })
-    for (const i of circuit.inputs) {
+    for (const [k, i] of circuit.inputs.entries()) {
+      step(`input ${k + 1}/${circuit.inputs.length} '${i.name}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
       await sdk.submitInput(ctx.client, { taskId: task.taskId, slot: i.name, value: values[i.name], circuit })
     }
+    step(`task ${task.taskId}: waiting for the committee's receipt`)
     const r = await sdk.waitForResult(ctx.client, { taskId: task.taskId, circuit, ...(timeout ? { timeoutMs: Number(timeout) } : {}) })
     const receipt = {
       transactionHash: r.receipt.transactionHash, blockNumber: r.receipt.blockNumber, committee: r.receipt.committee,

@@ -1,11 +1,16 @@
 /** `enigma task <taskId> [--json]`: a task's on-chain status, committee, slots, and its receipt once done. */
 import type { Command } from '../main.ts'
-import { CliUsageError } from './compile.ts'
-import { CHAIN_FLAGS_USAGE, takeChainFlags } from '../../devnet/chain-flags.ts'
+import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
+import { CliUsageError, parseCommandArgs } from '../args.ts'
+import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const TASK_USAGE = `Usage: enigma task <taskId> [--json]
 
 Prints the task's status, committee, input slots (owner, commitment) and, once completed, its receipt.
+
+Examples:
+  enigma task 0x3f…c1                       against the running devnet
+  enigma task 0x3f…c1 --rpc https://rpc.example --controller 0xAbC… --json
 ${CHAIN_FLAGS_USAGE}`
 
 const bigintJson = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)
@@ -14,14 +19,11 @@ export const taskCommand: Command = {
   name: 'task',
   summary: 'show a task: status, committee, slots, receipt',
   async run(argv) {
-    const args = [...argv]
-    const chain = takeChainFlags(args)
-    const help = args.some((x) => x === '--help' || x === '-h')
-    const json = args.includes('--json')
-    const rest = args.filter((x) => x !== '--json' && x !== '--help' && x !== '-h')
-    if (help) { console.log(TASK_USAGE); return 0 }
-    const unknown = rest.find((x) => x.startsWith('-'))
-    if (unknown) throw new CliUsageError(`unknown option ${unknown}`, TASK_USAGE)
+    const p = parseCommandArgs(argv, CHAIN_OPTIONS, TASK_USAGE)
+    const chain = chainFlagsOf(p, TASK_USAGE)
+    const json = p.json
+    const rest = p.positionals
+    if (p.help) { console.log(TASK_USAGE); return 0 }
     if (rest.length !== 1) throw new CliUsageError(rest.length === 0 ? 'missing <taskId>' : `unexpected argument '${rest[1]}'`, TASK_USAGE)
     const id = rest[0]!
     if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new CliUsageError(`task id must be 0x + 64 hex digits, got '${id.slice(0, 80)}'`)
