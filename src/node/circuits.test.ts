@@ -44,19 +44,28 @@ async function member(i: number, connectionGater?: ConnectionGater) {
 
 test('a circuit is found through the DHT from a node we were not connected to, and checked against its hash', async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-circuits-'))
-  const [a, b] = [await member(0), await member(1)]
-  // C refuses every connection with A (dialled by either side) until the gate opens.
+  // A and C refuse every connection with each other (dialled by either side) until the gate opens. Both
+  // sides gate: with only C gating, A briefly lists a connection that C is about to refuse.
   const gate = { open: false, refused: 0 }
-  const refuse = (peer: PeerId): boolean => {
+  let cPeer: PeerId | undefined
+  const refuseC = (peer: PeerId): boolean => {
+    if (gate.open || cPeer === undefined || !peer.equals(cPeer)) return false
+    gate.refused++
+    return true
+  }
+  const a = await member(0, { denyDialPeer: refuseC, denyInboundEncryptedConnection: refuseC, denyOutboundEncryptedConnection: refuseC })
+  const b = await member(1)
+  const refuseA = (peer: PeerId): boolean => {
     if (gate.open || !peer.equals(a.host.peerId)) return false
     gate.refused++
     return true
   }
   const c = await member(2, {
-    denyDialPeer: refuse,
-    denyInboundEncryptedConnection: refuse,
-    denyOutboundEncryptedConnection: refuse,
+    denyDialPeer: refuseA,
+    denyInboundEncryptedConnection: refuseA,
+    denyOutboundEncryptedConnection: refuseA,
   })
+  cPeer = c.host.peerId
   // A — B — C: C knows only B.
   await dialBootstrap(b.host, [a.host.getMultiaddrs()[0]!.toString()])
   await dialBootstrap(c.host, [b.host.getMultiaddrs()[0]!.toString()])
