@@ -210,3 +210,21 @@ test('defect 11: outputs/constructor is 404, upper-case task ids match, timeouts
   nodes.push(n2)
   await assert.rejects(n2.start(), (e) => isEnigmaError(e, 'NODE_KEYSTORE_MISSING'))
 })
+
+test('issue #10 point 7: a task whose declared cost is below its circuit is refused (the node would be underpaid)', async () => {
+  const root = await fresh()
+  const dataDir = join(root, 'node')
+  const committee = await committeeWith(root, dataDir)
+  const node = await startNode(root, dataDir)
+  const paid = { multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds }
+  const underpriced = { ...spec(committee), declaredCost: { ...paid, rounds: paid.rounds - 1 } }
+  const priced = { ...spec(committee), declaredCost: paid }
+  await writeFile(join(root, 'tasks.json'), JSON.stringify({ tasks: [underpriced, priced] }))
+  const bad = await until('underpriced task failed', async () => {
+    const s = await stateOf(node, underpriced.taskId)
+    return s?.state === 'failed' ? s : undefined
+  })
+  assert.match(bad.reason!, /bad task: .*declared cost/)
+  assert.equal((await until('priced task', () => stateOf(node, priced.taskId))).state, 'waiting-inputs')
+  await node.stop()
+})

@@ -20,7 +20,7 @@
  */
 import { verifyMessage, keccak256, encodeAbiParameters } from 'viem'
 import { getField, type Field, type FieldVector } from '../field/index.ts'
-import type { Circuit } from '../circuit/index.ts'
+import { costOf, type Circuit } from '../circuit/index.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { openEnvelope, sealEnvelope, inputSubmissionMessage, EnvelopeError } from '../sharing/envelope.ts'
 import { signAttestation } from './attestation.ts'
@@ -34,6 +34,7 @@ import type { Logger } from './log.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { NodeError } from './errors.ts'
 import { checkSlotsCover, slotLayout } from './slots.ts'
+import { checkDeclaredCost } from './task-spec-check.ts'
 import { withUsableCommittee } from './committee-check.ts'
 import { READY, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
@@ -321,6 +322,10 @@ export class TaskRunner {
         const signal = AbortSignal.any([this.#stop.signal, AbortSignal.timeout(this.#init.circuitFetchTimeoutMs ?? 20_000)])
         const circuit = await this.#init.circuits.get(spec.codeHash, { signal })
         checkSlotsCover(circuit, spec.inputSlots.map((s) => s.name))
+        // Priced from the creator's declared cost (issue #10, point 7): never run more than was paid for.
+        // The declared figures are the compiler's default report (as registered), so compare with that.
+        const cost = costOf(circuit)
+        checkDeclaredCost(spec, { multiplications: cost.totalMultiplications, rounds: cost.rounds })
         await this.#maybeCompute(spec.taskId)
         return circuit
       } catch (e) {
