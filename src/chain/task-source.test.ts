@@ -124,6 +124,31 @@ test('a task whose deadline passes is reported cancelled, once', async () => {
   }
 })
 
+test('deadlines follow chain time: the clock tracks the newest block, taskStatus reads the contract (issue #15, defect 7)', async () => {
+  const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50 })
+  const events: TaskEvent[] = []
+  source.subscribe((e) => events.push(e))
+  await source.start()
+  try {
+    const { taskId } = await createDrawnTask(fx, fx.wallet(14), {
+      address: fx.address, codeHash, params: {}, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1, inputSlots: [],
+      deadline: (await fx.now()) + 100n, fee: parseEther('0.1'),
+    })
+    await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === taskId)
+    assert.equal(await source.taskStatus(taskId), 'open')
+    assert.equal(await source.taskStatus(keccak256(stringToHex('no such task'))), 'unknown')
+    // The chain jumps an hour ahead of this host's clock: the source's clock follows the chain.
+    await fx.advance(3600n)
+    const chainNow = Number(await fx.now())
+    await waitFor(events, (e) => e.kind === 'cancelled' && e.taskId === taskId)
+    assert.ok(Math.abs(source.clock.now() - chainNow) <= source.clock.skewSeconds + 2, `clock ${source.clock.now()} vs chain ${chainNow}`)
+    assert.ok(source.clock.now() - Date.now() / 1000 > 3000, 'chain time, not the local clock')
+    assert.equal(await source.taskStatus(taskId), 'closed')
+  } finally {
+    await source.stop()
+  }
+})
+
 test('a malformed task is marked invalid and skipped; the watcher keeps going in bounded ranges from the deployment block', async () => {
   const errors: unknown[] = []
   const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50, maxBlockRange: 3n, onError: (e) => errors.push(e) })

@@ -12,7 +12,7 @@
  */
 import { hexToBigInt, keccak256, type Address, type Hex, type Log } from 'viem'
 import { getBlock, getBlockNumber, getChainId, getContractEvents } from 'viem/actions'
-import type { Attestation, CommitteeMember, ReceiptDomain, TaskEvent, TaskSource, TaskSpec } from '../node/task-source.ts'
+import { DEFAULT_SKEW_SECONDS, type Attestation, type CommitteeMember, type ReceiptDomain, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from '../node/task-source.ts'
 import { verifyAttestation } from '../node/attestation.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { enigmaControllerAbi } from './generated/EnigmaController.ts'
@@ -47,6 +47,11 @@ export interface ChainTaskSourceOptions {
   readonly fallbackDelayMs?: number
   /** Called with errors of the polling loop and with malformed tasks (default: ignored; the next poll retries). */
   readonly onError?: (error: unknown) => void
+  /**
+   * How far the node's view of chain time may be off, in seconds: at least the block interval plus the
+   * polling interval (issue #15, defect 7). Default: max(DEFAULT_SKEW_SECONDS, 2 × polling interval).
+   */
+  readonly skewSeconds?: number
 }
 
 /** A created task whose committee is not drawn yet (TaskSpec needs the committee). */
@@ -77,7 +82,20 @@ export class ChainTaskSource implements TaskSource {
   #polling: Promise<void> | undefined
   #running = false
 
+  /** The newest block's timestamp seen by a poll, and the local time of that poll (ms). */
+  #chainTime: { seconds: number; atMs: number } | undefined
+
+  /**
+   * Chain time for deadlines (issue #15, defect 7): the last polled block's timestamp plus the local
+   * time elapsed since that poll; the local clock until the first poll.
+   */
+  readonly clock: SourceClock
+
   constructor(options: ChainTaskSourceOptions) {
+    this.clock = {
+      now: () => (this.#chainTime ? this.#chainTime.seconds + (Date.now() - this.#chainTime.atMs) / 1000 : Date.now() / 1000),
+      skewSeconds: options.skewSeconds ?? Math.max(DEFAULT_SKEW_SECONDS, (2 * (options.pollingIntervalMs ?? 500)) / 1000),
+    }
     this.#options = options
     if (options.fromBlock !== undefined) this.#cursor = options.fromBlock - 1n
   }
@@ -131,6 +149,17 @@ export class ChainTaskSource implements TaskSource {
     }, this.#options.pollingIntervalMs ?? 500)
   }
 
+  /**
+   * A task's status read straight from the controller, independent of the event cursor: asked once per
+   * stored task when a node starts, so it neither keeps waiting on nor re-publishes a closed task.
+   */
+  async taskStatus(taskId: Hex): Promise<SourceTaskStatus> {
+    const t = await getTask(this.#options.client, { address: this.#options.address, taskId })
+    if (t.status === 'none') return 'unknown'
+    if (t.status === 'pending' || t.status === 'open') return Number(t.deadline) >= this.clock.now() - this.clock.skewSeconds ? 'open' : 'closed'
+    return 'closed'
+  }
+
   async #pollOnce(): Promise<void> {
     const { client, address } = this.#options
     this.#domain ??= { chainId: await getChainId(client), verifyingContract: address }
@@ -148,6 +177,7 @@ export class ChainTaskSource implements TaskSource {
     }
     // Open tasks whose deadline passed can no longer complete: tell the node now, not at refund time.
     const now = (await getBlock(client, { blockNumber: latest })).timestamp
+    this.#chainTime = { seconds: Number(now), atMs: Date.now() }
     for (const t of this.#tasks.values()) {
       if (t.open && BigInt(t.spec.deadline) < now) this.#close(t, { kind: 'cancelled', taskId: t.spec.taskId, reason: 'deadline passed' })
     }

@@ -25,7 +25,7 @@ import { verifyAttestation } from './attestation.ts'
 import { ATTESTATION_TOPIC, decodeAttestationMessage, encodeAttestationMessage } from './attestation-gossip-codec.ts'
 import { silentLogger, type Logger } from './log.ts'
 import type { NodeHost } from './host.ts'
-import type { Attestation, TaskEvent, TaskSource, TaskSpec } from './task-source.ts'
+import type { Attestation, Hex, SourceClock, SourceTaskStatus, TaskEvent, TaskSource, TaskSpec } from './task-source.ts'
 
 export { ATTESTATION_TOPIC } from './attestation-gossip-codec.ts'
 
@@ -117,6 +117,15 @@ export class AttestationGossip implements TaskSource {
 
   openTasks(): Promise<TaskSpec[]> {
     return this.#inner.openTasks()
+  }
+
+  /** The inner source's deadline clock (chain time), passed through: the filter changes no timing. */
+  get clock(): SourceClock | undefined {
+    return this.#inner.clock
+  }
+
+  taskStatus(taskId: Hex): Promise<SourceTaskStatus> {
+    return this.#inner.taskStatus ? this.#inner.taskStatus(taskId) : Promise.resolve('unknown')
   }
 
   /** Number of open tasks this filter knows (for tests and metrics). */
