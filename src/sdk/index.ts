@@ -9,6 +9,7 @@ export { createTask, type CreateTaskParameters, type CreateTaskReturnType, type 
 export { submitInput, InputDeliveryError, type SubmitInputParameters, type SubmitInputReturnType, type SubmitInputErrorType, type SealedSlot } from './actions/submitInput.ts'
 export { waitForResult, type WaitForResultParameters, type WaitForResultReturnType, type WaitForResultErrorType, type TaskReceipt } from './actions/waitForResult.ts'
 export { getTask, type GetTaskParameters, type GetTaskReturnType, type GetTaskErrorType } from './actions/getTask.ts'
+export { recommendCommitteeSize, type RecommendCommitteeSizeParameters, type RecommendCommitteeSizeReturnType } from './actions/recommendCommittee.ts'
 export { getOutput, type GetOutputParameters, type GetOutputReturnType, type GetOutputErrorType } from './actions/getOutput.ts'
 export { valueOfSlot, encodeSlotValue } from './internal/slots.ts'
 export { decodePublicOutputs } from './internal/outputs.ts'

@@ -92,3 +92,14 @@ test('flag checks (in process): threshold, security, transport, params', () => {
   assert.deepEqual([a.params, a.nodes, a.extra], [{ n: '3', m: '4' }, 7, { '--inputs': 'i.json' }])
   assert.deepEqual(committee(a), { nodes: 7, threshold: 3 })
 })
+
+test('submit --target/--corrupt: the planner picks the committee size; misuse is one clear line', () => {
+  const inputs = file('t.json', JSON.stringify({ alice: 1, bob: 2 }))
+  const alone = enigma('submit', 'examples/millionaires.ts', '--inputs', inputs, '--target', '1e-9')
+  assert.notEqual(alone.code, 0)
+  assert.match(alone.err, /CLI_USAGE: --target and --corrupt go together/)
+  const both = enigma('submit', 'examples/millionaires.ts', '--inputs', inputs, '--target', '1e-9', '--corrupt', '0.1', '--nodes', '5')
+  assert.match(both.err, /CLI_USAGE: pass --target\/--corrupt or --nodes\/--threshold, not both/)
+  const bad = enigma('submit', 'examples/millionaires.ts', '--inputs', inputs, '--target', '2', '--corrupt', '0.1')
+  assert.match(bad.err, /CLI_USAGE: --target must be a probability in \(0, 1\)/)
+})

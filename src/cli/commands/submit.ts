@@ -15,10 +15,14 @@ import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
+                     [--target 1e-9 --corrupt FRACTION]
 
 Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
 fills every input slot from inputs.json (shares encrypted to each committee node, commitment on
 chain), waits for the committee's receipt and prints the outputs and the receipt.
+--target P --corrupt F (instead of --nodes): the smallest committee whose honest majority fails with
+probability at most P against an adversary holding the fraction F of the active stake, by the
+controller's own selection rule (the planner of \`enigma plan\`).
 
 Examples:
   enigma devnet up --detach && enigma submit examples/millionaires.ts --inputs in.json
@@ -31,14 +35,21 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout'], CHAIN_OPTIONS)
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt'], CHAIN_OPTIONS)
     const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
     const inputsPath = a.extra['--inputs']
     if (inputsPath === undefined) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
     const timeout = a.extra['--timeout']
     if (timeout !== undefined && !/^[0-9]+$/.test(timeout)) throw new CliUsageError(`--timeout must be milliseconds, got '${timeout}'`)
-    const { nodes, threshold } = committee(a)
+    let { nodes, threshold } = committee(a)
+    const target = a.extra['--target'], corrupt = a.extra['--corrupt']
+    if ((target === undefined) !== (corrupt === undefined)) throw new CliUsageError('--target and --corrupt go together', SUBMIT_USAGE)
+    if (target !== undefined && (a.parsed.values.nodes !== undefined || a.parsed.values.threshold !== undefined)) throw new CliUsageError('pass --target/--corrupt or --nodes/--threshold, not both', SUBMIT_USAGE)
+    const targetP = target === undefined ? undefined : Number(target)
+    const corruptF = corrupt === undefined ? undefined : Number(corrupt)
+    if (targetP !== undefined && !(targetP > 0 && targetP < 1)) throw new CliUsageError(`--target must be a probability in (0, 1), got '${target}'`, SUBMIT_USAGE)
+    if (corruptF !== undefined && !(corruptF >= 0 && corruptF < 1)) throw new CliUsageError(`--corrupt must be a stake fraction in [0, 1), got '${corrupt}'`, SUBMIT_USAGE)
     const { cliContext, circuitByHash } = await import('../../devnet/context.ts')
     const { compileFile, contractPath, deployCompiled } = await import('../../devnet/contracts.ts')
     const sdk = await import('../../sdk/index.ts')
@@ -61,6 +72,15 @@ export const submitCommand: Command = {
       step(`registering ${codeHash} if needed`)
       if (ctx.circuitsDir) await deployCompiled(ctx.client, ctx.circuitsDir, compiled)
       else await sdk.registerContract(ctx.client, { codeHash, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds })
+    }
+    if (targetP !== undefined && corruptF !== undefined) {
+      step(`choosing the committee size for a failure probability ≤ ${targetP} at ${corruptF} corrupt stake`)
+      const rec = await sdk.recommendCommitteeSize(ctx.client, { target: targetP, corrupt: corruptF })
+      if (rec.n === undefined) {
+        throw new CliUsageError(`no committee of the ${rec.activeNodes} active nodes meets a failure probability ≤ ${targetP} at ${corruptF} corrupt stake; lower --corrupt, raise --target, or pass --nodes`, SUBMIT_USAGE)
+      }
+      nodes = rec.n
+      threshold = rec.t ?? Math.floor((rec.n - 1) / 2)
     }
     const values = (await readInputsFile(inputsPath)) as Record<string, unknown>
     encodeInputs(circuit.inputs, values, inputsPath)
