@@ -22,8 +22,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   th { color: var(--muted); font-weight: 600; font-size: 12px; }
   td.mono, span.mono { font-family: ui-monospace, monospace; font-size: 12px; }
   .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11px; font-weight: 600; color: #fff; }
-  .b-active, .b-completed, .b-up { background: var(--ok); }
-  .b-open, .b-computing, .b-inactive { background: var(--warn); }
+  .b-active, .b-completed, .b-settled, .b-up { background: var(--ok); }
+  .b-pending, .b-open, .b-computing, .b-inactive, .b-suspended { background: var(--warn); }
   .b-slashed, .b-refunded, .b-expired, .b-down { background: var(--bad); }
   .muted { color: var(--muted); }
   .scroll { overflow-x: auto; }

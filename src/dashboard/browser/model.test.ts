@@ -34,18 +34,38 @@ test('a task goes open → computing (all slots filled) → completed; expired a
   assert.equal(t.security, 'malicious')
 })
 
+test('the controller draws the committee after creation: pending until CommitteeDrawn, settled after TaskSettled', () => {
+  const m = emptyModel()
+  applyLog(m, { eventName: 'TaskCreated', args: { taskId: TASK, codeHash: TX, creator: B, n: 3, t: 1, securityMode: 0, deadline: 1000n, fee: 5n, inputSlots: [{}] }, blockNumber: 5n, transactionHash: TX })
+  const t = m.tasks.get(TASK)!
+  assert.equal(statusOf(t, 10), 'pending')
+  assert.deepEqual(t.committee, [])
+  applyLog(m, { eventName: 'CommitteeDrawn', args: { taskId: TASK, committee: [A, B] }, blockNumber: 7n, transactionHash: TX })
+  assert.equal(statusOf(t, 10), 'open')
+  assert.deepEqual(t.committee, [A, B])
+  applyLog(m, { eventName: 'TaskCompleted', args: { taskId: TASK, signers: [A, B] }, blockNumber: 9n, transactionHash: TX })
+  applyLog(m, { eventName: 'TaskSettled', args: { taskId: TASK }, blockNumber: 12n, transactionHash: TX })
+  assert.equal(statusOf(t, 10), 'settled')
+})
+
 test('slashing marks the node; unknown record/grant, re-run and accusation events land in their sections', () => {
   const m = emptyModel()
   applyLog(m, { eventName: 'TaskCreated', args: { taskId: TASK, codeHash: TX, creator: B, n: 3, t: 1, securityMode: 0, deadline: 1000n, fee: 5n, committee: [A], inputSlots: [] }, blockNumber: 5n, transactionHash: TX })
-  applyLog(m, { eventName: 'NodeSlashed', args: { node: A, taskId: TASK, reason: TX, amount: 3n, toAccusers: 1n }, blockNumber: 6n, transactionHash: TX })
+  applyLog(m, { eventName: 'NodeSlashed', args: { node: A, taskId: TASK, reason: TX, amount: 3n, reporter: B, reward: 1n }, blockNumber: 6n, transactionHash: TX })
   assert.equal(m.nodes.get(A)!.slashed, true)
   assert.equal(m.slashes.length, 1)
+  assert.equal(m.slashes[0]!.reward, 1n)
+  applyLog(m, { eventName: 'NodeSuspended', args: { node: B, taskId: TASK, reason: TX, until: 99n }, blockNumber: 6n, transactionHash: TX })
+  assert.equal(m.nodes.get(B)!.suspended, true)
+  assert.equal(m.accusations.length, 1, 'a suspension vote is listed with the accusations')
+  applyLog(m, { eventName: 'NodeUnsuspended', args: { node: B }, blockNumber: 7n, transactionHash: TX })
+  assert.equal(m.nodes.get(B)!.suspended, false)
   applyLog(m, { eventName: 'TaskRerun', args: { taskId: TASK, committee: [B] }, blockNumber: 7n, transactionHash: TX })
   assert.equal(m.tasks.get(TASK)!.reruns, 1)
   assert.deepEqual(m.tasks.get(TASK)!.committee, [B])
   applyLog(m, { eventName: 'GrantSet', args: { owner: A }, blockNumber: 8n, transactionHash: TX })
   applyLog(m, { eventName: 'AccusationFiled', args: { accused: A }, blockNumber: 8n, transactionHash: TX })
-  assert.deepEqual([m.records.length, m.accusations.length], [1, 1])
+  assert.deepEqual([m.records.length, m.accusations.length], [1, 2])
 })
 
 test('Prometheus text: samples with labels and escapes; tasks served sums completed tasks', () => {

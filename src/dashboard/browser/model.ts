@@ -18,13 +18,15 @@ export interface NodeView {
   stake: bigint
   active: boolean
   slashed: boolean
+  /** Suspended by a committee vote (no stake moves; out of selection until reviewed). */
+  suspended: boolean
   /** From the node's metrics, when its API is known. */
   tasksServed?: number
   lastSeen?: number
   api?: number
 }
 
-export type TaskStatus = 'open' | 'computing' | 'completed' | 'refunded' | 'expired'
+export type TaskStatus = 'pending' | 'open' | 'computing' | 'completed' | 'settled' | 'refunded' | 'expired'
 
 export interface TaskView {
   readonly taskId: Hex
@@ -38,7 +40,8 @@ export interface TaskView {
   committee: readonly Address[]
   readonly slots: number
   readonly filled: Set<number>
-  chainStatus: 'open' | 'completed' | 'refunded'
+  /** pending: created, committee not drawn yet (the controller draws it from a later block). */
+  chainStatus: 'pending' | 'open' | 'completed' | 'settled' | 'refunded'
   /** What a committee member reports (e.g. 'computing'), while the task is open on chain. */
   nodeState?: string
   readonly createdBlock: bigint
@@ -56,7 +59,8 @@ export interface SlashView {
   readonly taskId: Hex
   readonly reason: Hex
   readonly amount: bigint
-  readonly toAccusers: bigint
+  /** The bounded reward paid to whoever submitted the evidence (the rest goes to the treasury). */
+  readonly reward: bigint
   readonly block: bigint
   readonly tx: Hex
 }
@@ -91,13 +95,13 @@ export function emptyModel(): DashboardModel {
 /** Events of the ABI that mean stored records/grants, re-runs or accusations (names may change). */
 export const RECORD_EVENT = /record|grant|revok|storage/i
 export const RERUN_EVENT = /re-?run|reassign|handover/i
-export const ACCUSE_EVENT = /accus|equivoc|fault|complain/i
+export const ACCUSE_EVENT = /accus|equivoc|fault|complain|suspend/i
 
 const key = (a: unknown) => String(a).toLowerCase()
 
 function nodeOf(m: DashboardModel, account: Address): NodeView {
   let n = m.nodes.get(key(account))
-  if (!n) m.nodes.set(key(account), (n = { account, peerId: '', stake: 0n, active: false, slashed: false }))
+  if (!n) m.nodes.set(key(account), (n = { account, peerId: '', stake: 0n, active: false, slashed: false, suspended: false }))
   m.dirtyNodes.add(account)
   return n
 }
@@ -110,6 +114,8 @@ export function applyLog(m: DashboardModel, log: ControllerLog): void {
     case 'NodeActivated': nodeOf(m, a.node as Address).active = true; return
     case 'NodeDeactivated': nodeOf(m, a.node as Address).active = false; return
     case 'StakeWithdrawn': case 'NodeUpdated': nodeOf(m, a.node as Address); return
+    case 'NodeSuspended': nodeOf(m, a.node as Address).suspended = true; break
+    case 'NodeUnsuspended': nodeOf(m, a.node as Address).suspended = false; return
     case 'SecretContractRegistered':
       m.contracts.set(a.codeHash as Hex, { uri: String(a.uri), multiplications: a.multiplications as bigint, rounds: Number(a.rounds) })
       return
@@ -118,11 +124,18 @@ export function applyLog(m: DashboardModel, log: ControllerLog): void {
       m.tasks.set(a.taskId as Hex, {
         taskId: a.taskId as Hex, codeHash: a.codeHash as Hex, creator: a.creator as Address, n: Number(a.n), t: Number(a.t),
         security: Number(a.securityMode) === 1 ? 'malicious' : 'semi-honest', fee: a.fee as bigint, deadline: Number(a.deadline),
-        committee: a.committee as Address[], slots: slots.length, filled: new Set(), chainStatus: 'open',
+        committee: Array.isArray(a.committee) ? a.committee as Address[] : [], slots: slots.length, filled: new Set(),
+        chainStatus: Array.isArray(a.committee) ? 'open' : 'pending',
         createdBlock: log.blockNumber, createTx: log.transactionHash, reruns: 0,
       })
       return
     }
+    case 'CommitteeDrawn': {
+      const t = m.tasks.get(a.taskId as Hex)
+      if (t) { t.committee = a.committee as Address[]; if (t.chainStatus === 'pending') t.chainStatus = 'open' }
+      return
+    }
+    case 'TaskSettled': { const t = m.tasks.get(a.taskId as Hex); if (t) t.chainStatus = 'settled'; return }
     case 'InputCommitted': m.tasks.get(a.taskId as Hex)?.filled.add(Number(a.slot)); return
     case 'TaskCompleted': {
       const t = m.tasks.get(a.taskId as Hex)
@@ -136,7 +149,7 @@ export function applyLog(m: DashboardModel, log: ControllerLog): void {
     case 'TaskRefunded': { const t = m.tasks.get(a.taskId as Hex); if (t) t.chainStatus = 'refunded'; return }
     case 'NodeSlashed': {
       nodeOf(m, a.node as Address).slashed = true
-      m.slashes.push({ node: a.node as Address, taskId: a.taskId as Hex, reason: a.reason as Hex, amount: a.amount as bigint, toAccusers: a.toAccusers as bigint, block: log.blockNumber, tx: log.transactionHash })
+      m.slashes.push({ node: a.node as Address, taskId: a.taskId as Hex, reason: a.reason as Hex, amount: a.amount as bigint, reward: (a.reward ?? a.toAccusers ?? 0n) as bigint, block: log.blockNumber, tx: log.transactionHash })
       return
     }
   }
@@ -153,8 +166,9 @@ export function applyLog(m: DashboardModel, log: ControllerLog): void {
 
 /** The status shown: the chain's, refined by time (expired) and by the committee's report. */
 export function statusOf(t: TaskView, now: number): TaskStatus {
-  if (t.chainStatus !== 'open') return t.chainStatus
+  if (t.chainStatus !== 'open' && t.chainStatus !== 'pending') return t.chainStatus
   if (now > t.deadline) return 'expired'
+  if (t.chainStatus === 'pending') return 'pending'
   if (t.filled.size === t.slots || t.nodeState === 'computing') return 'computing'
   return 'open'
 }

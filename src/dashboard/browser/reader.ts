@@ -71,6 +71,7 @@ export class NetworkReader {
       const n = m.nodes.get(account.toLowerCase())
       if (!n) return
       n.peerId = r.peerId; n.stake = r.stake; n.active = r.active; n.slashed = r.slashed
+      n.suspended = r.suspendedUntil > BigInt(Math.floor(m.latestTime || Date.now() / 1000))
     }))
     return dirty.length > 0
   }

@@ -15,7 +15,7 @@ export function renderHeader(m: DashboardModel, controller: string, chainId: num
 
 export function renderNodes(m: DashboardModel): void {
   const rows = [...m.nodes.values()].map((n) => {
-    const state = n.slashed ? 'slashed' : n.active ? 'active' : 'inactive'
+    const state = n.slashed ? 'slashed' : n.suspended ? 'suspended' : n.active ? 'active' : 'inactive'
     return h('tr', { 'data-node': n.account.toLowerCase(), 'data-peer': n.peerId, 'data-state': state },
       h('td', { class: 'mono', title: n.peerId }, short(n.peerId, 8)),
       h('td', { class: 'mono', title: n.account }, short(n.account)),
@@ -72,9 +72,9 @@ function eventRows(events: readonly OtherEvent[]): HTMLElement[] {
 export function renderSlashing(m: DashboardModel): void {
   const rows = m.slashes.map((s) => h('tr', {},
     h('td', { class: 'mono' }, short(s.node)), h('td', { class: 'mono' }, short(s.taskId)), h('td', {}, reasonText(s.reason)),
-    h('td', {}, eth(s.amount)), h('td', {}, eth(s.toAccusers)), h('td', {}, String(s.block))))
+    h('td', {}, eth(s.amount)), h('td', {}, eth(s.reward)), h('td', {}, String(s.block))))
   mount('slashing',
-    table(['node', 'task', 'reason', 'slashed', 'to accusers', 'block'], rows, 'no node has been slashed'),
+    table(['node', 'task', 'reason', 'slashed', 'reward to reporter', 'block'], rows, 'no node has been slashed'),
     m.accusations.length > 0 ? table(['event', 'block', 'details'], eventRows(m.accusations), '') : null)
 }
 
@@ -93,7 +93,7 @@ export interface PlannerInputs {
 }
 
 export function renderPlanner(m: DashboardModel, inputs: PlannerInputs): void {
-  const active = inputs.nodes ?? [...m.nodes.values()].filter((n) => n.active && !n.slashed).length
+  const active = inputs.nodes ?? [...m.nodes.values()].filter((n) => n.active && !n.slashed && !n.suspended).length
   const form = document.querySelector('form.plan')
   const status = document.getElementById('plan-result')
   const plot = document.getElementById('plan-plot')
