@@ -32,7 +32,7 @@ export const taskCommand: Command = {
     const ctx = await cliContext(chain, false)
     const t = await sdk.getTask(ctx.client, { taskId: id as `0x${string}` })
     let result: Awaited<ReturnType<typeof sdk.waitForResult>> | undefined
-    if (t.status === 'completed') result = await sdk.waitForResult(ctx.client, { taskId: t.taskId, timeoutMs: 10_000 })
+    if (t.status === 'completed' || t.status === 'settled') result = await sdk.waitForResult(ctx.client, { taskId: t.taskId, timeoutMs: 10_000 })
     const out = {
       taskId: t.taskId, status: t.status, codeHash: t.codeHash, creator: t.creator, params: t.params, n: t.n, t: t.t, security: t.security,
       fee: t.fee, deadline: t.deadline, committee: t.committee.map((m) => m.account), slots: t.slots,
