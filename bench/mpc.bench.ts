@@ -4,6 +4,8 @@
  * record per measurement) and prints a table. Options:
  *   --parties 3,5,7   --security semi-honest,malicious   --ops mul,lt32,lt64,mul1,lt32x1   --quick
  *   --reps N (throughput repetitions, default 3)   --lt64-batch N (default 100000)   --out FILE
+ *   --plaintext (loopback only: the TCP links without authentication and encryption, to measure what
+ *   the secure default costs; records are marked `transport: "tcp-plain"`)
  * Each throughput figure is the median of 3 runs; latency figures the median of 15. Records are written
  * after every committee size and mode, so a long run that is stopped keeps what it measured.
  * Preprocessing (the random sharings an operation consumes) is included in opsPerSec and reported
@@ -23,6 +25,7 @@ function arg(name: string): string | undefined {
 }
 
 const quick = process.argv.includes('--quick')
+const plaintext = process.argv.includes('--plaintext')
 const partiesList = (arg('parties') ?? '3,5,7').split(',').map(Number)
 const modes = (arg('security') ?? 'semi-honest,malicious').split(',') as SecurityMode[]
 const ops = (arg('ops') ?? 'mul,lt32,lt64,mul1,lt32x1').split(',')
@@ -57,9 +60,9 @@ for (const n of partiesList) {
   for (const security of modes) {
     const args: BenchArgs = { t, security, cases: casesFor() }
     const started = performance.now()
-    const results = await launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'] })
+    const results = await launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'], insecurePlaintext: plaintext })
     console.error(`n=${n} ${security}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
-    records.push(...toMpcRecords(n, t, security, results))
+    records.push(...toMpcRecords(n, t, security, results).map((r) => ({ ...r, transport: plaintext ? 'tcp-plain' : 'tcp-secure' })))
     save()
   }
 }
