@@ -72,13 +72,20 @@ test('kill -9 during the computation: the others fail naming the dead peer; the 
   await submit(spec, owner, 'bids', Array.from({ length: 32 }, (_, i) => BigInt((i * 7919) % 1000)), cluster.apis)
   await waitForTask(cluster.apis[victim]!, spec.taskId, (s) => s.state === 'computing', 30_000, 5)
   await cluster.kill(victim, 'SIGKILL')
-  const others = cluster.apis.filter((_, i) => i !== victim)
-  const finals = await Promise.all(others.map((api) => waitForTask(api, spec.taskId, ended, 30_000)))
+  const others = cluster.apis.map((api, i) => [i, api] as const).filter(([i]) => i !== victim)
+  const finals = new Map(await Promise.all(others.map(async ([i, api]) => [i, await waitForTask(api, spec.taskId, ended, 30_000)] as const)))
   const victimPeer = cluster.nodes[victim]!.info.peerId
-  for (const f of finals) {
+  const namesVictim = (reason: string) => reason.includes(victimPeer) || reason.includes(`party ${victim}`)
+  for (const [i, f] of finals) {
     assert.equal(f.state, 'failed', JSON.stringify(f))
     assert.match(f.reason, /peer disconnected|timeout/)
-    assert.ok(f.reason.includes(victimPeer) || f.reason.includes(`party ${victim}`), f.reason)
+    if (namesVictim(f.reason)) continue
+    // Timeouts cascade: a survivor may time out on another survivor that was itself still waiting on
+    // the dead node (known limit, docs/security.md). Then that survivor's own failure must name the
+    // dead node: every failure traces back to it, none to an unrelated cause.
+    const named = Number(/party (\d+)/.exec(f.reason)?.[1])
+    assert.ok(finals.has(named) && named !== i, `survivor ${i}: ${f.reason}`)
+    assert.ok(namesVictim(finals.get(named)!.reason), `survivor ${i} names survivor ${named}, whose own failure does not name the dead node: ${finals.get(named)!.reason}`)
   }
   await cluster.restart(victim)
   const v = await waitForTask(cluster.apis[victim]!, spec.taskId, ended, 20_000)

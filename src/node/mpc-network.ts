@@ -623,10 +623,16 @@ export class MpcNetwork {
     if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise<Uint8Array>((resolve, reject) => {
       const cleanup = () => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort) }
-      const timer = setTimeout(() => {
-        state.waiters.delete(key)
-        cleanup()
-        reject(new MpcTimeoutError(from, label, timeoutMs))
+      // On a timeout, wait a short grace for the silent party's own "closed the session" notice before
+      // naming it: when a member crashes, a survivor that was waiting on the crashed one times out at
+      // about the same moment as the others time out waiting on *it*, and the notice carries the real
+      // cause (the crashed party) instead of blaming the honest messenger (faults.test.ts).
+      let timer = setTimeout(() => {
+        timer = setTimeout(() => {
+          state.waiters.delete(key)
+          cleanup()
+          reject(new MpcTimeoutError(from, label, timeoutMs))
+        }, Math.min(TIMEOUT_GRACE_MS, timeoutMs))
       }, timeoutMs)
       const onAbort = () => { state.waiters.delete(key); cleanup(); reject(signal!.reason) }
       signal?.addEventListener('abort', onAbort, { once: true })
@@ -643,6 +649,8 @@ export class MpcNetwork {
  * fail because of it report the original cause rather than blaming the messenger. Never secret:
  * reasons name parties, labels and error codes only. Capped at 200 bytes.
  */
+const TIMEOUT_GRACE_MS = 2_000
+
 function closeFrame(reason: string): Uint8Array {
   const r = new TextEncoder().encode(reason).subarray(0, 200)
   const out = new Uint8Array(1 + r.length)

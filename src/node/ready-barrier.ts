@@ -7,8 +7,13 @@
  * never dropped. Nothing of the MPC session is opened before the barrier passes, so a peer's
  * connection dropping here does not fail the task.
  *
- * Request: 32 bytes (the task id). Answer: 1 byte, `READY` (at the barrier or past it), `NOT_YET`,
- * or `ENDED` (the task ended on that peer: failed, cancelled or completed; waiting is pointless).
+ * Request: 32 bytes (the task id). Answer: 1 byte, `READY` (at the barrier), `PASSED` (past it: it
+ * has seen every member at the barrier), `NOT_YET`, or `ENDED` (the task ended on that peer: failed,
+ * cancelled or completed; waiting is pointless). `PASSED` lets a member that missed one peer's READY
+ * (that peer answered others, then crashed) start anyway: the passed peer saw the whole committee at the
+ * barrier, this member included, so the computation starts for everyone and the crashed peer is the
+ * one the computation's deadlines name — not an honest member stuck here. (A peer that is not yet
+ * running the barrier protocol version with `PASSED` reads it as `NOT_YET`.)
  * Only committee members of the task get a real answer (the remote peer id is authenticated by
  * Noise); anyone else gets `NOT_YET` and learns nothing.
  */
@@ -25,7 +30,8 @@ export const READY_LABEL = 'node-ready'
 export const READY = 1
 export const NOT_YET = 0
 export const ENDED = 2
-export type ReadyAnswer = typeof READY | typeof NOT_YET | typeof ENDED
+export const PASSED = 3
+export type ReadyAnswer = typeof READY | typeof NOT_YET | typeof ENDED | typeof PASSED
 
 export interface ReadyBarrierInit {
   /** This node's answer for `taskId` to committee member `peer` (NOT_YET for strangers). */
@@ -90,7 +96,7 @@ export class ReadyBarrier {
       stream.send(Buffer.from(taskId.slice(2), 'hex'))
       for await (const c of stream) {
         const u = c instanceof Uint8Array ? c : c.subarray()
-        if (u.length > 0) return u[0] === READY ? READY : u[0] === ENDED ? ENDED : NOT_YET
+        if (u.length > 0) return u[0] === READY ? READY : u[0] === PASSED ? PASSED : u[0] === ENDED ? ENDED : NOT_YET
       }
       return NOT_YET
     } catch {
@@ -102,7 +108,7 @@ export class ReadyBarrier {
   }
 
   /**
-   * Wait until every other member answered READY. Throws `MpcTimeoutError(party, 'node-ready')` for
+   * Wait until every other member answered READY, or one answered PASSED. Throws `MpcTimeoutError(party, 'node-ready')` for
    * the first member still missing at `timeoutMs`, `PeerEndedError` if a member ended the task, or
    * the signal's reason.
    */
@@ -116,6 +122,7 @@ export class ReadyBarrier {
       const answers = await Promise.all([...pending].map(async (j) => [j, await this.ask(members[j]!, taskId, round)] as const))
       for (const [j, a] of answers) {
         if (a === READY) pending.delete(j)
+        else if (a === PASSED) return
         else if (a === ENDED) throw new PeerEndedError(j)
       }
       if (pending.size === 0) return

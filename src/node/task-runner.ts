@@ -36,7 +36,7 @@ import { NodeError } from './errors.ts'
 import { checkSlotsCover, slotLayout } from './slots.ts'
 import { checkDeclaredCost } from './task-spec-check.ts'
 import { withUsableCommittee } from './committee-check.ts'
-import { READY, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
+import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
@@ -91,6 +91,8 @@ export class TaskRunner {
   readonly #running = new Map<Hex, AbortController>()
   /** Tasks at (or past) the ready barrier here, with their members' peer ids. */
   readonly #atBarrier = new Map<Hex, ReadonlySet<string>>()
+  /** Tasks whose barrier passed here (every member was seen at it). */
+  readonly #passed = new Set<Hex>()
   readonly #stop = new AbortController()
   #unsubscribe: (() => void) | undefined
   #sweeper: ReturnType<typeof setInterval> | undefined
@@ -264,7 +266,7 @@ export class TaskRunner {
   async readyAnswer(taskId: Hex, peer: string): Promise<ReadyAnswer> {
     const id = taskId.toLowerCase() as Hex
     const members = this.#atBarrier.get(id)
-    if (members) return members.has(peer) ? READY : NOT_YET
+    if (members) return members.has(peer) ? (this.#passed.has(id) ? PASSED : READY) : NOT_YET
     const rec = await this.#init.store.getTask(id).catch(() => undefined)
     if (rec && isEnded(rec.state) && rec.spec.committee.some((m) => m.peerId === peer)) return ENDED
     return NOT_YET
@@ -418,6 +420,7 @@ export class TaskRunner {
     } finally {
       this.#running.delete(taskId)
       this.#atBarrier.delete(taskId)
+      this.#passed.delete(taskId)
     }
   }
 
@@ -449,6 +452,7 @@ export class TaskRunner {
       this.#atBarrier.set(spec.taskId, new Set(spec.committee.map((m) => m.peerId)))
       log.info('at the ready barrier', { self, ms: barrierMs })
       await this.#init.barrier.wait(spec.taskId, spec.committee.map((m) => m.peerId), self, barrierMs, AbortSignal.any([ac.signal, this.#stop.signal]))
+      this.#passed.add(spec.taskId)
       const computing = await this.#withLock(spec.taskId, async () => {
         const cur = await this.#init.store.getTask(spec.taskId)
         if (!cur || cur.state !== 'waiting-inputs' || ac.signal.aborted) return undefined
@@ -489,6 +493,7 @@ export class TaskRunner {
       }).catch((err: unknown) => { if (!this.#stopped) this.#log.error('recording the failure failed', { err }) })
     } finally {
       this.#atBarrier.delete(spec.taskId)
+      this.#passed.delete(spec.taskId)
       if (!this.#stopped) this.#init.net.closeSession(spec.taskId, 'done')
     }
   }

@@ -1,0 +1,45 @@
+/**
+ * The barrier's decision rule, without a network: `ask` is replaced by a scripted committee. A member
+ * that missed a crashed peer's READY must not sit at the barrier while the others (who saw the whole
+ * committee) start computing and then time out on it — an honest member named for a crash it did not
+ * cause (seen in faults.test.ts: "party 0 sent nothing for 'pair-seeds#0'").
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ReadyBarrier, READY, PASSED, NOT_YET, ENDED, type ReadyAnswer } from './ready-barrier.ts'
+import type { NodeHost } from './host.ts'
+import type { Hex } from './task-source.ts'
+
+const TASK = `0x${'ab'.repeat(32)}` as Hex
+const members = ['m0', 'm1', 'm2', 'm3']
+
+class Scripted extends ReadyBarrier {
+  asked = 0
+  constructor(readonly script: (peer: string, round: number) => ReadyAnswer) {
+    super(undefined as unknown as NodeHost, { answer: async () => NOT_YET, pollMs: 10 })
+  }
+  override async ask(peer: string): Promise<ReadyAnswer> {
+    return this.script(peer, this.asked++)
+  }
+}
+
+test('every member READY: the barrier passes', async () => {
+  await new Scripted(() => READY).wait(TASK, members, 0, 1_000, new AbortController().signal)
+})
+
+test('a crashed member that never answered, but a peer that already PASSED: start now, name nobody', async () => {
+  const b = new Scripted((peer) => (peer === 'm3' ? NOT_YET : peer === 'm1' ? PASSED : READY))
+  const t0 = Date.now()
+  await b.wait(TASK, members, 0, 5_000, new AbortController().signal)
+  assert.ok(Date.now() - t0 < 1_000)
+})
+
+test('without a PASSED peer, a silent member is named at the barrier deadline', async () => {
+  const b = new Scripted((peer) => (peer === 'm3' ? NOT_YET : READY))
+  await assert.rejects(b.wait(TASK, members, 0, 200, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 3)
+})
+
+test('a member whose task ended stops the barrier with MPC_PEER_DISCONNECTED naming it', async () => {
+  const b = new Scripted((peer) => (peer === 'm2' ? ENDED : READY))
+  await assert.rejects(b.wait(TASK, members, 0, 1_000, new AbortController().signal), (e: any) => e.code === 'MPC_PEER_DISCONNECTED' && e.meta.party === 2)
+})
