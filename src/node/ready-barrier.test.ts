@@ -15,10 +15,12 @@ const members = ['m0', 'm1', 'm2', 'm3']
 
 class Scripted extends ReadyBarrier {
   asked = 0
-  constructor(readonly script: (peer: string, round: number) => ReadyAnswer) {
+  constructor(readonly script: (peer: string, round: number) => ReadyAnswer, readonly slowMs: (peer: string) => number = () => 0) {
     super(undefined as unknown as NodeHost, { answer: async () => NOT_YET, pollMs: 10 })
   }
   override async ask(peer: string): Promise<ReadyAnswer> {
+    const ms = this.slowMs(peer)
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms))
     return this.script(peer, this.asked++)
   }
 }
@@ -42,4 +44,13 @@ test('without a PASSED peer, a silent member is named at the barrier deadline', 
 test('a member whose task ended stops the barrier with MPC_PEER_DISCONNECTED naming it', async () => {
   const b = new Scripted((peer) => (peer === 'm2' ? ENDED : READY))
   await assert.rejects(b.wait(TASK, members, 0, 1_000, new AbortController().signal), (e: any) => e.code === 'MPC_PEER_DISCONNECTED' && e.meta.party === 2)
+})
+
+test('a question to a crashed peer that hangs does not hold up a PASSED answer from another', async () => {
+  // The dial to the crashed m3 takes 3 s to fail; m1 has passed. Waiting for the slow question first
+  // is what made the others time out on this member.
+  const b = new Scripted((peer) => (peer === 'm3' ? NOT_YET : peer === 'm1' ? PASSED : READY), (peer) => (peer === 'm3' ? 3_000 : 5))
+  const t0 = Date.now()
+  await b.wait(TASK, members, 0, 10_000, new AbortController().signal)
+  assert.ok(Date.now() - t0 < 1_000, `passed after ${Date.now() - t0} ms`)
 })

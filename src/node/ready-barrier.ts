@@ -118,13 +118,24 @@ export class ReadyBarrier {
     const every = this.#init.pollMs ?? 250
     while (pending.size > 0) {
       signal.throwIfAborted()
-      const round = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, until - Date.now()))])
-      const answers = await Promise.all([...pending].map(async (j) => [j, await this.ask(members[j]!, taskId, round)] as const))
-      for (const [j, a] of answers) {
-        if (a === READY) pending.delete(j)
-        else if (a === PASSED) return
-        else if (a === ENDED) throw new PeerEndedError(j)
-      }
+      const stopRound = new AbortController()
+      const round = AbortSignal.any([signal, stopRound.signal, AbortSignal.timeout(Math.max(1, until - Date.now()))])
+      // Answers are taken as they come: one PASSED or ENDED decides at once, without waiting for a
+      // question to a crashed peer to time out (that wait is what let the others time out on us).
+      const outcome = await new Promise<'passed' | 'round' | { ended: number }>((resolve) => {
+        let left = pending.size
+        for (const j of [...pending]) {
+          void this.ask(members[j]!, taskId, round).then((a) => {
+            if (a === READY) pending.delete(j)
+            else if (a === PASSED) resolve('passed')
+            else if (a === ENDED) resolve({ ended: j })
+            if (--left === 0) resolve('round')
+          })
+        }
+      })
+      stopRound.abort()
+      if (outcome === 'passed') return
+      if (outcome !== 'round') throw new PeerEndedError(outcome.ended)
       if (pending.size === 0) return
       signal.throwIfAborted()
       if (Date.now() >= until) throw new MpcTimeoutError(Math.min(...pending), READY_LABEL, timeoutMs)
