@@ -103,17 +103,23 @@ test('the watcher rebuilds TaskSpec from events, reports inputs, aggregates t+1 
   }
 })
 
-test('a task whose deadline passes is reported cancelled, once', async () => {
+/** A started watcher and a drawn task with no slots due in 100 s, seen by the watcher. */
+async function watchedTask(): Promise<{ source: ChainTaskSource; events: TaskEvent[]; taskId: Hex }> {
   const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50 })
   const events: TaskEvent[] = []
   source.subscribe((e) => events.push(e))
   await source.start()
+  const { taskId } = await createDrawnTask(fx, fx.wallet(14), {
+    address: fx.address, codeHash, params: {}, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1, inputSlots: [],
+    deadline: (await fx.now()) + 100n, fee: parseEther('0.1'),
+  })
+  await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === taskId)
+  return { source, events, taskId }
+}
+
+test('a task whose deadline passes is reported cancelled, once', async () => {
+  const { source, events, taskId } = await watchedTask()
   try {
-    const { taskId } = await createDrawnTask(fx, fx.wallet(14), {
-      address: fx.address, codeHash, params: {}, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1, inputSlots: [],
-      deadline: (await fx.now()) + 100n, fee: parseEther('0.1'),
-    })
-    await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === taskId)
     await fx.advance(200n)
     assert.deepEqual(await waitFor(events, (e) => e.kind === 'cancelled' && e.taskId === taskId), { kind: 'cancelled', taskId, reason: 'deadline passed' })
     await new Promise((r) => setTimeout(r, 200))
@@ -125,16 +131,8 @@ test('a task whose deadline passes is reported cancelled, once', async () => {
 })
 
 test('deadlines follow chain time: the clock tracks the newest block, taskStatus reads the contract (issue #15, defect 7)', async () => {
-  const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50 })
-  const events: TaskEvent[] = []
-  source.subscribe((e) => events.push(e))
-  await source.start()
+  const { source, events, taskId } = await watchedTask()
   try {
-    const { taskId } = await createDrawnTask(fx, fx.wallet(14), {
-      address: fx.address, codeHash, params: {}, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1, inputSlots: [],
-      deadline: (await fx.now()) + 100n, fee: parseEther('0.1'),
-    })
-    await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === taskId)
     assert.equal(await source.taskStatus(taskId), 'open')
     assert.equal(await source.taskStatus(keccak256(stringToHex('no such task'))), 'unknown')
     // The chain jumps an hour ahead of this host's clock: the source's clock follows the chain.
