@@ -33,6 +33,8 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     /// Slots cost nothing per slot in storage (Merkle root + bitmap); the cap bounds calldata and the
     /// on-chain root computation.
     uint256 public constant MAX_INPUT_SLOTS = 1024;
+    /// Bound on the named recipients of `revealTo` outputs of one task.
+    uint256 public constant MAX_RECIPIENTS = 32;
     uint8 public constant SECURITY_SEMI_HONEST = 0;
     uint8 public constant SECURITY_MALICIOUS = 1;
     /// Blocks between createTask and the block whose randomness draws the committee.
@@ -115,6 +117,14 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         address owner;
     }
 
+    /// The key a committee encrypts its shares of the `revealTo(name, x)` outputs to (emitted, not stored).
+    struct OutputRecipient {
+        /// Recipient name as the secret contract's `revealTo(name, x)` spells it.
+        string name;
+        /// X25519 public key of the recipient.
+        bytes32 key;
+    }
+
     struct TaskRequest {
         bytes32 codeHash;
         /// ABI-encoded public parameters (see src/chain/params.ts); the task stores keccak256 of it.
@@ -127,6 +137,7 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         uint64 multiplications;
         uint32 rounds;
         InputSlot[] inputSlots;
+        OutputRecipient[] recipients;
         uint64 deadline;
     }
 
@@ -184,7 +195,8 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         uint32 rounds,
         uint64 drawBlock,
         bytes32 slotRoot,
-        InputSlot[] inputSlots
+        InputSlot[] inputSlots,
+        OutputRecipient[] recipients
     );
     event DrawRetargeted(bytes32 indexed taskId, uint64 drawBlock);
     event CommitteeDrawn(bytes32 indexed taskId, bytes32 seed, uint64 drawBlock, address[] committee);
@@ -224,6 +236,8 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     error InvalidDeadline(uint64 deadline);
     error TooManyInputSlots(uint256 count);
     error ZeroSlotOwner(uint256 slot);
+    error TooManyRecipients(uint256 count);
+    error ZeroRecipientKey(uint256 index);
     error InsufficientFee(uint256 paid, uint256 price);
     error UnknownTask(bytes32 taskId);
     error TaskNotOpen(bytes32 taskId, TaskStatus status);
@@ -558,6 +572,10 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
             revert InvalidDeadline(req.deadline);
         }
         if (req.inputSlots.length > MAX_INPUT_SLOTS) revert TooManyInputSlots(req.inputSlots.length);
+        if (req.recipients.length > MAX_RECIPIENTS) revert TooManyRecipients(req.recipients.length);
+        for (uint256 i = 0; i < req.recipients.length; i++) {
+            if (req.recipients[i].key == bytes32(0)) revert ZeroRecipientKey(i);
+        }
 
         taskId = keccak256(abi.encode(block.chainid, address(this), ++taskCount));
         uint256 protocolFee = msg.value * protocolFeeBps / 10_000;
@@ -597,7 +615,8 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
             req.rounds,
             task.drawBlock,
             task.slotRoot,
-            req.inputSlots
+            req.inputSlots,
+            req.recipients
         );
     }
 

@@ -6,6 +6,9 @@ import { hardhatAccount } from './testing/hardhat-node.ts'
 import { registerSecretContract } from './actions/registerSecretContract.ts'
 import { settle } from './actions/settle.ts'
 import { writeController } from './internal/write.ts'
+import { createTask } from './actions/createTask.ts'
+import { drawCommittee } from './actions/drawCommittee.ts'
+import { encodeTaskParams } from './params.ts'
 import { fillInputSlot } from './actions/fillInputSlot.ts'
 import { getTask } from './actions/getTask.ts'
 import { getCredits } from './actions/getCredits.ts'
@@ -153,7 +156,7 @@ test('a malformed task is marked invalid and skipped; the watcher keeps going in
   const events: TaskEvent[] = []
   source.subscribe((e) => events.push(e))
   // the attacker's task: params bytes that do not decode as (string[], int256[])
-  const bad = { codeHash, params: '0x1234' as Hex, n: 3, t: 1, securityMode: 0, multiplications: 5n, rounds: 1, inputSlots: [], deadline: (await fx.now()) + 3600n }
+  const bad = { codeHash, params: '0x1234' as Hex, n: 3, t: 1, securityMode: 0, multiplications: 5n, rounds: 1, inputSlots: [], recipients: [], deadline: (await fx.now()) + 3600n }
   const r = await writeController('createTask', fx.wallet(15), { address: fx.address, value: parseEther('0.1') }, 'createTask', [bad])
   const badId = r.receipt.logs[0]!.topics[1]!
   await fx.mine(3)
@@ -177,6 +180,50 @@ test('a malformed task is marked invalid and skipped; the watcher keeps going in
     })
     await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === good2.taskId)
     assert.equal(errors.filter((e) => (e as { code?: string }).code === 'CHAIN_BAD_DATA').length, 1)
+  } finally {
+    await source.stop()
+  }
+})
+
+test('revealTo recipients travel in TaskCreated into the TaskSpec; the controller bounds them and refuses zero keys; one name twice is refused by the watcher', async () => {
+  const key = (b: string) => `0x${b.repeat(32)}` as Hex
+  const base = { address: fx.address, codeHash, params: {}, n: 3, t: 1, security: 'semi-honest' as const, multiplications: 5n, rounds: 1, inputSlots: [], fee: parseEther('0.1') }
+  const errors: unknown[] = []
+  const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50, onError: (e) => errors.push(e) })
+  const events: TaskEvent[] = []
+  source.subscribe((e) => events.push(e))
+  await source.start()
+  try {
+    // Upper-case hex on the way in; the node compares keys as lower-case strings.
+    const good = await createDrawnTask(fx, fx.wallet(14), { ...base, recipients: { alice: key('AB'), bob: key('cd') }, deadline: (await fx.now()) + 3600n })
+    const ev = await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === good.taskId)
+    assert.ok(ev.kind === 'created')
+    assert.deepEqual(ev.task.recipients, { alice: key('ab'), bob: key('cd') })
+    // A task without recipients has none in its spec (as before).
+    const plain = await createDrawnTask(fx, fx.wallet(14), { ...base, deadline: (await fx.now()) + 3600n })
+    const ev2 = await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === plain.taskId)
+    assert.ok(ev2.kind === 'created' && !('recipients' in ev2.task))
+
+    // The controller: a zero key names nobody (its shares would be readable by no one), and the count is bounded.
+    const reverted = async (p: Promise<unknown>, name: string, args: readonly unknown[]) => {
+      await assert.rejects(p, (e: { errorName?: string; args?: readonly unknown[] }) => { assert.equal(e.errorName, name); assert.deepEqual(e.args, args); return true })
+    }
+    await reverted(createTask(fx.wallet(14), { ...base, recipients: { a: key('01'), b: `0x${'00'.repeat(32)}` }, deadline: (await fx.now()) + 3600n }), 'ZeroRecipientKey', [1n])
+    const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`r${i}`, key('02')]))
+    await reverted(createTask(fx.wallet(14), { ...base, recipients: many, deadline: (await fx.now()) + 3600n }), 'TooManyRecipients', [33n])
+    await createTask(fx.wallet(14), { ...base, recipients: Object.fromEntries(Object.entries(many).slice(0, 32)), deadline: (await fx.now()) + 3600n })
+
+    // The attacker's own request (not through the action, which takes a map): one name, two keys. The
+    // members could seal to different keys; the watcher refuses the task as malformed.
+    const twice = { ...base, params: encodeTaskParams({}), securityMode: 0, recipients: [{ name: 'alice', key: key('11') }, { name: 'alice', key: key('22') }], deadline: (await fx.now()) + 3600n }
+    const r = await writeController('createTask', fx.wallet(15), { address: fx.address, value: parseEther('0.1') }, 'createTask', [twice])
+    const twiceId = r.receipt.logs[0]!.topics[1]!
+    await fx.mine(3)
+    await drawCommittee(fx.wallet(15), { address: fx.address, taskId: twiceId })
+    await source.poll()
+    assert.ok(source.invalidTasks.includes(twiceId))
+    assert.ok(!events.some((e) => e.kind === 'created' && e.task.taskId === twiceId))
+    assert.match(String((errors.at(-1) as Error).message), /recipient twice/)
   } finally {
     await source.stop()
   }

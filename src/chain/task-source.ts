@@ -213,6 +213,7 @@ export class ChainTaskSource implements TaskSource {
             n: a.n, t: a.t, security: a.securityMode === 1 ? 'malicious' : 'semi-honest',
             inputSlots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })), deadline: Number(a.deadline), domain: this.#domain,
             declaredCost: { multiplications: Number(a.multiplications), rounds: a.rounds },
+            ...recipientsOf(a),
           },
         })
         break
@@ -323,8 +324,20 @@ export class ChainTaskSource implements TaskSource {
   }
 }
 
+/**
+ * The event's recipients as the node layer's `recipients` map (absent when there are none). Two keys
+ * for one name would leave the members free to pick different ones: such a task is refused.
+ */
+function recipientsOf(a: TaskCreatedArgs): { recipients?: Record<string, Hex> } {
+  if (a.recipients.length === 0) return {}
+  const names = new Set(a.recipients.map((r) => r.name))
+  if (names.size !== a.recipients.length || names.has('')) throw new ChainDataError('ChainTaskSource', `task ${a.taskId} names a recipient twice or with an empty name`)
+  return { recipients: Object.fromEntries(a.recipients.map((r) => [r.name, r.key.toLowerCase() as Hex])) }
+}
+
 type DecodedLog = Log & { eventName: string; args: unknown }
 interface TaskCreatedArgs {
   taskId: Hex; codeHash: Hex; creator: Address; paramsHash: Hex; params: Hex; n: number; t: number; securityMode: number
   deadline: bigint; fee: bigint; multiplications: bigint; rounds: number; slotRoot: Hex; inputSlots: readonly { name: string; owner: Address }[]
+  recipients: readonly { name: string; key: Hex }[]
 }

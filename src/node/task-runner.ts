@@ -34,7 +34,7 @@ import type { Logger } from './log.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { NodeError } from './errors.ts'
 import { checkSlotsCover, slotLayout } from './slots.ts'
-import { checkDeclaredCost } from './task-spec-check.ts'
+import { checkDeclaredCost, checkRecipients } from './task-spec-check.ts'
 import { withUsableCommittee } from './committee-check.ts'
 import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
@@ -328,6 +328,7 @@ export class TaskRunner {
         // The declared figures are the compiler's default report (as registered), so compare with that.
         const cost = costOf(circuit)
         checkDeclaredCost(spec, { multiplications: cost.totalMultiplications, rounds: cost.rounds })
+        checkRecipients(spec, circuit)
         await this.#maybeCompute(spec.taskId)
         return circuit
       } catch (e) {
@@ -558,7 +559,7 @@ export class TaskRunner {
     const outputShares: Record<string, { recipient: Hex; envelope: Hex }> = {}
     for (const o of circuit.outputs) {
       if (o.recipient === null) continue
-      const key = spec.recipients?.[o.recipient]
+      const key = spec.recipients && Object.hasOwn(spec.recipients, o.recipient) ? spec.recipients[o.recipient] : undefined
       if (!key) throw new NodeError('NODE_TASK_STATE', `task names no key for recipient '${o.recipient}' of output '${o.name}'`)
       const share = privateShares.get(o.name)
       if (!share) throw new NodeError('NODE_TASK_STATE', `engine returned no share for output '${o.name}'`)

@@ -43,6 +43,10 @@ export function checkTaskSpec(raw: unknown): TaskSpec {
     if (typeof slot.owner !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(slot.owner)) fail(`${s.taskId}: slot ${slot.name} owner must be an address`)
   }
   if (!Number.isSafeInteger(s.deadline) || s.deadline <= 0) fail(`${s.taskId}: deadline must be unix seconds`)
+  if (s.recipients !== undefined) {
+    if (typeof s.recipients !== 'object' || s.recipients === null) fail(`${s.taskId}: recipients must be an object (name → X25519 key)`)
+    for (const [name, key] of Object.entries(s.recipients)) if (typeof key !== 'string' || !HEX32.test(key)) fail(`${s.taskId}: recipient ${name.slice(0, 80)} key must be 32-byte hex`)
+  }
   // Hex is case-insensitive, but ids are compared as strings (the API lower-cases the URL's id):
   // one spelling everywhere, or a task written in upper case never matches (issue #15).
   return {
@@ -50,6 +54,28 @@ export function checkTaskSpec(raw: unknown): TaskSpec {
     taskId: s.taskId.toLowerCase(), codeHash: s.codeHash.toLowerCase(), paramsHash: s.paramsHash.toLowerCase(),
     committee: s.committee.map((m: any) => ({ ...m, encryptionKey: m.encryptionKey.toLowerCase() })),
   } as unknown as TaskSpec
+}
+
+/**
+ * The task's recipients' keys must be exactly the recipients the circuit's `revealTo(name, x)` outputs
+ * name: a missing key leaves an output undeliverable (found only after the whole computation), and a
+ * key for a name the contract never uses is a creator's mistake (a misspelt name). Checked before any
+ * work; throws NODE_CIRCUIT_MISMATCH, which fails the task with this message.
+ */
+export function checkRecipients(spec: Pick<TaskSpec, 'taskId' | 'recipients'>, circuit: { readonly outputs: readonly { readonly name: string; readonly recipient: string | null }[] }): void {
+  const given = spec.recipients ?? {}
+  const named = new Set<string>()
+  for (const o of circuit.outputs) {
+    if (o.recipient === null) continue
+    named.add(o.recipient)
+    if (!Object.hasOwn(given, o.recipient)) {
+      throw new NodeError('NODE_CIRCUIT_MISMATCH', `task ${spec.taskId} names no key for recipient '${o.recipient}' of output '${o.name}' (revealTo); create the task with recipients { ${o.recipient}: <X25519 public key> }`)
+    }
+  }
+  const extra = Object.keys(given).filter((r) => !named.has(r))
+  if (extra.length > 0) {
+    throw new NodeError('NODE_CIRCUIT_MISMATCH', `task ${spec.taskId} names recipients the contract does not reveal to: ${extra.map((r) => `'${r.slice(0, 80)}'`).join(', ')} (its revealTo recipients: ${[...named].map((r) => `'${r}'`).join(', ') || 'none'})`)
+  }
 }
 
 /**

@@ -11,5 +11,6 @@ export { waitForResult, type WaitForResultParameters, type WaitForResultReturnTy
 export { getTask, type GetTaskParameters, type GetTaskReturnType, type GetTaskErrorType } from './actions/getTask.ts'
 export { recommendCommitteeSize, type RecommendCommitteeSizeParameters, type RecommendCommitteeSizeReturnType } from './actions/recommendCommittee.ts'
 export { getOutput, type GetOutputParameters, type GetOutputReturnType, type GetOutputErrorType } from './actions/getOutput.ts'
+export { generateRecipientKey, recipientPublicKey, type RecipientKey } from './recipient-key.ts'
 export { valueOfSlot, encodeSlotValue } from './internal/slots.ts'
 export { decodePublicOutputs } from './internal/outputs.ts'

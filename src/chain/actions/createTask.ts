@@ -20,6 +20,11 @@ export interface CreateTaskParameters {
   readonly rounds: number
   /** Slot names and owners (never the zero address); the controller keeps only their Merkle root. */
   readonly inputSlots: readonly { readonly name: string; readonly owner: Address }[]
+  /**
+   * X25519 public keys (32 bytes) of the recipients the contract's `revealTo(name, x)` outputs name,
+   * by name (at most `MAX_RECIPIENTS`, none zero). Carried in the TaskCreated event, not stored.
+   */
+  readonly recipients?: Readonly<Record<string, Hex>>
   /** Unix seconds; at most `maxTaskDuration` after the creation block. */
   readonly deadline: bigint
   /** Fee in wei; at least `quoteCost(multiplications, rounds)`; minus the protocol part, escrowed. */
@@ -40,7 +45,8 @@ export type CreateTaskErrorType = ControllerRevertError | ChainRequestError
 /**
  * Step 1 of a task: escrows the fee and fixes the draw block; the committee is drawn by
  * `drawCommittee` (step 2) from that block's randomness. Refusals: InsufficientFee, InvalidCommittee,
- * NotEnoughActiveNodes, InvalidSecurityMode, InvalidDeadline, TooManyInputSlots, ZeroSlotOwner.
+ * NotEnoughActiveNodes, InvalidSecurityMode, InvalidDeadline, TooManyInputSlots, ZeroSlotOwner,
+ * TooManyRecipients, ZeroRecipientKey.
  */
 export async function createTask(client: ControllerWalletClient, params: CreateTaskParameters): Promise<CreateTaskReturnType> {
   const request = {
@@ -52,6 +58,7 @@ export async function createTask(client: ControllerWalletClient, params: CreateT
     multiplications: params.multiplications,
     rounds: params.rounds,
     inputSlots: params.inputSlots.map((s) => ({ name: s.name, owner: s.owner })),
+    recipients: Object.entries(params.recipients ?? {}).map(([name, key]) => ({ name, key })),
     deadline: params.deadline,
   }
   const result = await writeController('createTask', client, { address: params.address, value: params.fee }, 'createTask', [request])

@@ -22,6 +22,12 @@ export interface CreateTaskParameters {
   readonly security?: SecurityMode
   /** One entry per slot: a whole input ("alice") or one element ("bids[3]"), and who may fill it. */
   readonly inputSlots: readonly { readonly name: string; readonly owner: Address }[]
+  /**
+   * The X25519 public key (32-byte hex, `generateRecipientKey().publicKey`) of each recipient the
+   * contract's `revealTo(name, x)` outputs name, by name: `{ alice: '0x…' }`. Required for such a
+   * contract (the nodes refuse a task whose recipients differ from its outputs'); `getOutput` reads them.
+   */
+  readonly recipients?: Readonly<Record<string, Hex>>
   /** Seconds from the latest block until the deadline (default 600). */
   readonly deadlineSeconds?: number
   /** Fee in wei (default: the controller's quote for the declared cost). */
@@ -60,6 +66,9 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   const n = params.n ?? 5
   const t = params.t ?? Math.floor((n - 1) / 2)
   if (params.inputSlots.length === 0) throw new SdkError('SDK_INPUT_INVALID', 'createTask: a task needs at least one input slot')
+  for (const [name, key] of Object.entries(params.recipients ?? {})) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key) || /^0x0{64}$/.test(key)) throw new SdkError('SDK_INPUT_INVALID', `createTask: recipient '${name}' needs a non-zero 32-byte X25519 public key (generateRecipientKey().publicKey), got '${String(key).slice(0, 80)}'`)
+  }
   const cost = params.cost ?? (await registeredCost(client, params.codeHash, wallet.account.address))
   const multiplications = BigInt(cost.multiplications)
   const fee = params.fee ?? (await quoteTask(client.public, { address: client.controller, multiplications, rounds: cost.rounds }))
@@ -68,7 +77,8 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   const deadline = now + BigInt(params.deadlineSeconds ?? 600)
   const r = await chainCreateTask(wallet, {
     address: client.controller, codeHash: params.codeHash, params: params.params ?? {}, n, t,
-    security: params.security ?? 'malicious', multiplications, rounds: cost.rounds, inputSlots: params.inputSlots, deadline, fee,
+    security: params.security ?? 'malicious', multiplications, rounds: cost.rounds, inputSlots: params.inputSlots,
+    recipients: params.recipients, deadline, fee,
   })
   const drawGas = await draw(client, r.taskId, r.drawBlock, params.drawTimeoutMs ?? 120_000)
   const info = await taskInfo(client, r.taskId)

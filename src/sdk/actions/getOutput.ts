@@ -10,6 +10,7 @@ import { SdkError } from '../errors.ts'
 import { taskInfo } from '../internal/task-info.ts'
 import { nodeRequest } from '../internal/node-api.ts'
 import { reconstructPrivateOutput } from '../internal/outputs.ts'
+import { recipientPublicKey } from '../recipient-key.ts'
 
 export interface GetOutputParameters {
   readonly taskId: Hex
@@ -42,6 +43,11 @@ export async function getOutput(client: EnigmaClient, params: GetOutputParameter
   const info = await taskInfo(client, params.taskId)
   const out = params.circuit.outputs.find((o) => o.name === params.output && o.recipient !== null)
   if (!out) throw new SdkError('SDK_OUTPUT_UNAVAILABLE', `the contract has no private output '${params.output}'`)
+  // A key that is not the task's recipient opens no share: say so instead of "too few members answered".
+  const onTask = Object.hasOwn(info.recipients, out.recipient!) ? info.recipients[out.recipient!] : undefined
+  if (onTask === undefined) throw new SdkError('SDK_OUTPUT_UNAVAILABLE', `task ${params.taskId} names no key for recipient '${out.recipient}' of output '${params.output}' (createTask recipients)`)
+  const mine = recipientPublicKey(params.recipientKey)
+  if (mine !== onTask) throw new SdkError('SDK_OUTPUT_UNAVAILABLE', `output '${params.output}' of task ${params.taskId} is for recipient '${out.recipient}' with key ${onTask}; the key given is ${mine}`)
   const field = getField(params.circuit.field)
   const shares: (FieldVector | null)[] = await Promise.all(info.committee.map(async (m, i) => {
     try {

@@ -24,6 +24,8 @@ export interface TaskInfo {
   readonly fee: bigint
   readonly committee: readonly CommitteeMember[]
   readonly slots: readonly { readonly name: string; readonly owner: Address }[]
+  /** X25519 public keys of the `revealTo` recipients, by name (lower-case hex). */
+  readonly recipients: Readonly<Record<string, Hex>>
   /** Merkle root of the slot owners (fillInputSlot proves ownership against it). */
   readonly slotRoot: Hex
   readonly createdIn: { readonly blockNumber: bigint; readonly transactionHash: Hex }
@@ -50,6 +52,7 @@ export async function taskInfo(client: EnigmaClient, taskId: Hex): Promise<TaskI
     taskId: a.taskId, codeHash: a.codeHash, creator: a.creator, params: decodeTaskParams(a.params), n: a.n, t: a.t,
     security: a.securityMode === 1 ? 'malicious' : 'semi-honest', deadline: a.deadline, fee: a.fee, committee,
     slots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })), slotRoot: a.slotRoot,
+    recipients: Object.fromEntries(a.recipients.map((r) => [r.name, r.key.toLowerCase() as Hex])),
     createdIn: { blockNumber: log.blockNumber, transactionHash: log.transactionHash },
   }
   client.cache.set(key, info)
@@ -59,4 +62,5 @@ export async function taskInfo(client: EnigmaClient, taskId: Hex): Promise<TaskI
 interface TaskCreatedArgs {
   taskId: Hex; codeHash: Hex; creator: Address; params: Hex; n: number; t: number; securityMode: number
   deadline: bigint; fee: bigint; drawBlock: bigint; slotRoot: Hex; inputSlots: readonly { name: string; owner: Address }[]
+  recipients: readonly { name: string; key: Hex }[]
 }
