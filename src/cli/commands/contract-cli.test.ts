@@ -103,3 +103,10 @@ test('submit --target/--corrupt: the planner picks the committee size; misuse is
   const bad = enigma('submit', 'examples/millionaires.ts', '--inputs', inputs, '--target', '2', '--corrupt', '0.1')
   assert.match(bad.err, /CLI_USAGE: --target must be a probability in \(0, 1\)/)
 })
+
+test('submit --recipient NAME=KEY: a malformed key is one clear line, before anything goes on chain', () => {
+  const inputs = file('r.json', JSON.stringify({ alice: 1, bob: 2 }))
+  const bad = enigma('submit', 'examples/millionaires.ts', '--inputs', inputs, '--recipient', 'advisor=0x1234')
+  assert.notEqual(bad.code, 0)
+  assert.match(bad.err, /CLI_USAGE: --recipient expects NAME=0x<32-byte X25519 public key>, got 'advisor=0x1234'/)
+})

@@ -12,10 +12,11 @@ import { readInputsFile } from './run.ts'
 import { progress } from '../progress.ts'
 import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
 import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
+import { list } from '../args.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
-                     [--target 1e-9 --corrupt FRACTION]
+                     [--target 1e-9 --corrupt FRACTION] [--recipient NAME=0xX25519_PUBLIC_KEY]...
 
 Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
 fills every input slot from inputs.json (shares encrypted to each committee node, commitment on
@@ -23,6 +24,8 @@ chain), waits for the committee's receipt and prints the outputs and the receipt
 --target P --corrupt F (instead of --nodes): the smallest committee whose honest majority fails with
 probability at most P against an adversary holding the fraction F of the active stake, by the
 controller's own selection rule (the planner of \`enigma plan\`).
+--recipient NAME=KEY (once per recipient): the X25519 public key (32-byte hex) that the contract's
+\`revealTo(NAME, x)\` outputs are encrypted to; the recipient reads them with the SDK's getOutput.
 
 Examples:
   enigma devnet up --detach && enigma submit examples/millionaires.ts --inputs in.json
@@ -35,11 +38,17 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt'], CHAIN_OPTIONS)
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt'], { ...CHAIN_OPTIONS, recipient: { type: 'string', multiple: true } })
     const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
     const inputsPath = a.extra['--inputs']
     if (inputsPath === undefined) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
+    const recipients: Record<string, `0x${string}`> = {}
+    for (const v of list(a.parsed, 'recipient')) {
+      const m = /^([^=]+)=(0x[0-9a-fA-F]{64})$/.exec(v)
+      if (!m) throw new CliUsageError(`--recipient expects NAME=0x<32-byte X25519 public key>, got '${v}'`, SUBMIT_USAGE)
+      recipients[m[1]!] = m[2]! as `0x${string}`
+    }
     const timeout = a.extra['--timeout']
     if (timeout !== undefined && !/^[0-9]+$/.test(timeout)) throw new CliUsageError(`--timeout must be milliseconds, got '${timeout}'`)
     let { nodes, threshold } = committee(a)
@@ -88,7 +97,7 @@ export const submitCommand: Command = {
     step('creating the task (paying the quoted fee)')
     const task = await sdk.createTask(ctx.client, {
       codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,
-      inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })),
+      inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })), recipients,
     })
     for (const [k, i] of circuit.inputs.entries()) {
       step(`input ${k + 1}/${circuit.inputs.length} '${i.name}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
