@@ -13,6 +13,7 @@ import { sendTransaction, waitForTransactionReceipt } from 'viem/actions'
 import { privateKeyToAccount } from 'viem/accounts'
 import { startHardhatNode, hardhatAccount, HARDHAT_ACCOUNT_COUNT, type HardhatNode } from '../chain/testing/hardhat-node.ts'
 import { deployController, type ControllerConfig } from '../chain/actions/deployController.ts'
+import { LOCAL_CONTROLLER_CONFIG } from '../chain/testing/local-config.ts'
 import { registerNode } from '../chain/actions/registerNode.ts'
 import { setActive } from '../chain/actions/setActive.ts'
 import { loadOrCreateIdentity, type NodeIdentity } from '../node/identity.ts'
@@ -23,23 +24,8 @@ import { evmChain } from './evm-chain.ts'
 import { claimDevnetDir, writeMarker } from './devnet-dir.ts'
 import { processStartTime, selfRef } from './process-check.ts'
 
-export const DEVNET_CONFIG: ControllerConfig = {
-  minStake: parseEther('1'),
-  withdrawDelay: 7n * 24n * 3600n,
-  maxTaskDuration: 24n * 3600n,
-  baseFee: parseEther('0.01'),
-  feePerMultiplication: 1_000_000_000n, // 1 gwei
-  feePerRound: 100_000_000_000n, // 100 gwei
-  reporterRewardBps: 500,
-  reporterRewardCap: parseEther('1'),
-  protocolFeeBps: 1_000,
-  // A devnet has 3–32 nodes and runs committees of all of them; production uses 4 (n ≤ N/4).
-  minActivePerSeat: 1,
-  accusationWindow: 24n * 3600n,
-  attestationWindow: 600n,
-  suspensionPeriod: 3n * 24n * 3600n,
-  treasury: hardhatAccount(1).address,
-}
+/** The controller's configuration on the devnet: the chain tests' too (one constant, src/chain/testing/local-config.ts). */
+export const DEVNET_CONFIG: ControllerConfig = LOCAL_CONTROLLER_CONFIG
 
 /** The devnet chain also mines a block this often (ms), like a real chain: a task's draw block comes without transactions. */
 export const DEVNET_BLOCK_INTERVAL_MS = 1000

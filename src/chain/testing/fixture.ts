@@ -6,7 +6,7 @@
  *   try { ... } finally { await fx.stop() }
  */
 import {
-  createPublicClient, createTestClient, createWalletClient, http, keccak256, stringToHex, parseEther,
+  createPublicClient, createTestClient, createWalletClient, http, keccak256, stringToHex,
   type Account, type Address, type Chain, type Hex, type PublicClient, type TestClient, type Transport, type WalletClient,
 } from 'viem'
 import { hardhat } from 'viem/chains'
@@ -17,26 +17,12 @@ import { setActive } from '../actions/setActive.ts'
 import { createTask, type CreateTaskParameters, type CreateTaskReturnType } from '../actions/createTask.ts'
 import { drawCommittee } from '../actions/drawCommittee.ts'
 import type { ReceiptDomain } from '../../node/task-source.ts'
+import { LOCAL_CONTROLLER_CONFIG } from './local-config.ts'
 
 export type FixtureWallet = WalletClient<Transport, Chain, Account>
 
-export const TEST_CONFIG: ControllerConfig = {
-  minStake: parseEther('1'),
-  withdrawDelay: 7n * 24n * 3600n,
-  maxTaskDuration: 24n * 3600n,
-  baseFee: parseEther('0.01'),
-  feePerMultiplication: 1_000_000_000n, // 1 gwei
-  feePerRound: 100_000_000_000n, // 100 gwei
-  reporterRewardBps: 500,
-  reporterRewardCap: parseEther('0.1'),
-  protocolFeeBps: 1_000,
-  // Tests use small active sets (6–8 nodes) with n = 5; the production bound n ≤ N/4 has its own test.
-  minActivePerSeat: 1,
-  accusationWindow: 24n * 3600n,
-  attestationWindow: 600n,
-  suspensionPeriod: 3n * 24n * 3600n,
-  treasury: hardhatAccount(1).address,
-}
+/** The chain tests' controller configuration: the devnet's too (local-config.ts). */
+export const TEST_CONFIG: ControllerConfig = LOCAL_CONTROLLER_CONFIG
 
 export interface ControllerFixture {
   readonly chain: HardhatNode
