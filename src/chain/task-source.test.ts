@@ -11,6 +11,7 @@ import { drawCommittee } from './actions/drawCommittee.ts'
 import { encodeTaskParams } from './params.ts'
 import { fillInputSlot } from './actions/fillInputSlot.ts'
 import { getTask } from './actions/getTask.ts'
+import { NO_CALLBACK } from './actions/getCallback.ts'
 import { getCredits } from './actions/getCredits.ts'
 import { ChainTaskSource } from './task-source.ts'
 import { signAttestation } from '../node/attestation.ts'
@@ -156,7 +157,7 @@ test('a malformed task is marked invalid and skipped; the watcher keeps going in
   const events: TaskEvent[] = []
   source.subscribe((e) => events.push(e))
   // the attacker's task: params bytes that do not decode as (string[], int256[])
-  const bad = { codeHash, params: '0x1234' as Hex, n: 3, t: 1, securityMode: 0, multiplications: 5n, rounds: 1, inputSlots: [], recipients: [], deadline: (await fx.now()) + 3600n }
+  const bad = { codeHash, params: '0x1234' as Hex, n: 3, t: 1, securityMode: 0, multiplications: 5n, rounds: 1, inputSlots: [], recipients: [], deadline: (await fx.now()) + 3600n, callback: NO_CALLBACK }
   const r = await writeController('createTask', fx.wallet(15), { address: fx.address, value: parseEther('0.1') }, 'createTask', [bad])
   const badId = r.receipt.logs[0]!.topics[1]!
   await fx.mine(3)
