@@ -216,7 +216,7 @@ test('revealTo recipients travel in TaskCreated into the TaskSpec; the controlle
 
     // The attacker's own request (not through the action, which takes a map): one name, two keys. The
     // members could seal to different keys; the watcher refuses the task as malformed.
-    const twice = { ...base, params: encodeTaskParams({}), securityMode: 0, recipients: [{ name: 'alice', key: key('11') }, { name: 'alice', key: key('22') }], deadline: (await fx.now()) + 3600n }
+    const twice = { ...base, params: encodeTaskParams({}), securityMode: 0, recipients: [{ name: 'alice', key: key('11') }, { name: 'alice', key: key('22') }], deadline: (await fx.now()) + 3600n, callback: NO_CALLBACK }
     const r = await writeController('createTask', fx.wallet(15), { address: fx.address, value: parseEther('0.1') }, 'createTask', [twice])
     const twiceId = r.receipt.logs[0]!.topics[1]!
     await fx.mine(3)
