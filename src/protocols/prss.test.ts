@@ -47,6 +47,22 @@ for (const f of [p61, p127] as Field[]) {
   }
 }
 
+test('n=5: a request too large for PRSS to pay off is dealt by DN07 in one round, still consistent; n=3 never deals', async () => {
+  const f = p61
+  for (const [n, t, rounds] of [[5, 2, 1], [3, 1, 0]] as const) {
+    const N = 20_000
+    const out = await runParties({ field: f, n, t, security: 'semi-honest' }, async (s) => {
+      await preprocess(s, { randoms: 1 })
+      const before = s.stats.rounds
+      const d = await takeDoubles(s, N)
+      return { t1: f.slice(d.t, 0), t2: f.slice(d.t2, 0), rounds: s.stats.rounds - before }
+    })
+    for (const o of out) assert.equal(o.rounds, rounds)
+    checkConsistent(f, out.map((o) => o.t1), t, t)
+    assert.ok(f.equal(reconstruct(f, out.map((o) => o.t1), all(n), t), reconstruct(f, out.map((o) => o.t2), all(n), 2 * t)))
+  }
+})
+
 test('committees that are not n = 2t + 1, or too large, keep DN07 dealing', () => {
   assert.equal(usesPrss(4, 1), false)
   assert.equal(usesPrss(9, 4), false)

@@ -20,7 +20,8 @@
  * span every degree-2t polynomial that vanishes at 0 and on C, so [0]_2t looks uniform too.
  *
  * Cost: every party holds C(n−1, t) keys; a random sharing costs that many PRG elements, a double
- * sharing (1 + t) times that. We use it for committees n = 2t + 1 with C(n, t) ≤ PRSS_MAX_SETS (n ≤ 7):
+ * sharing (1 + t) times that. We use it for committees n = 2t + 1 with C(n, t) ≤ PRSS_MAX_SETS (n ≤ 7),
+ * for every request when n = 3 and for requests up to PRSS_MAX_DRAWS PRG elements above (`suits`):
  * there the t + 1 honest parties' shares always lie on one degree-t polynomial, so a corrupt key
  * chooser that hands different keys to different parties can only add values it knows to honest
  * shares, which is what a corrupt DN07 dealer can do already (pools.ts); and the cost stays below the
@@ -38,6 +39,13 @@ import { aesCtrStream } from './prg.ts'
 export const PRSS_MAX_SETS = 35
 /** Field elements of one key (4 · 61 ≥ 244 bits of entropy in p61). */
 export const PRSS_KEY_ELEMENTS = 4
+/**
+ * Above n = 3, PRSS costs more computation per sharing than DN07 dealing (measured in-process, all
+ * parties' CPU for 100 k doubles + 50 k randoms: n = 3 PRSS 38–57 ms vs DN07 60–75 ms; n = 5 205–224 vs
+ * 141–152; n = 7 1 180–1 243 vs 247–261), so there it is used only while the PRG work it costs a party
+ * (this many elements) stays below the price of the round it saves; bigger requests are dealt.
+ */
+export const PRSS_MAX_DRAWS = 1 << 15
 /** Long requests are generated in chunks of this many elements (bounded temporary memory). */
 const PRSS_CHUNK = 1 << 16
 
@@ -100,6 +108,7 @@ interface PrssKey {
 /** One party's PRSS keys for one session. */
 export class PrssState {
   readonly #field: Field
+  readonly #t: number
   readonly #keys: PrssKey[]
   /** x_self^j for j = 1..t (the PRZS monomials). */
   readonly #powers: bigint[]
@@ -107,6 +116,7 @@ export class PrssState {
   /** `keys` maps the index of each set A ∌ self (in prssSets order) to its key bytes. */
   constructor(field: Field, n: number, t: number, self: number, keys: ReadonlyMap<number, Uint8Array>) {
     this.#field = field
+    this.#t = t
     const x = pointOf(self)
     this.#keys = prssSets(n, t).flatMap((set, k) => {
       if (set.includes(self)) return []
@@ -115,6 +125,15 @@ export class PrssState {
       return [{ stream: prssStream(key, set), coef: prssCoefficient(field, set, self) }]
     })
     this.#powers = Array.from({ length: t }, (_, j) => field.powS(x, BigInt(j + 1)))
+  }
+
+  /**
+   * Whether to make this request by PRSS (else by a DN07 dealing round): always for t = 1, where it is
+   * also the cheaper computation, else while it costs at most PRSS_MAX_DRAWS PRG elements. Depends only
+   * on public values, so every party decides alike.
+   */
+  suits(randoms: number, doubles: number): boolean {
+    return this.#t === 1 || this.#keys.length * (randoms + (1 + this.#t) * doubles) <= PRSS_MAX_DRAWS
   }
 
   /** This party's shares of `len` fresh random degree-t sharings. */
