@@ -81,9 +81,10 @@ export async function preprocess(s: MpcSession, req: PreprocessRequest): Promise
   const freshT: FieldVector[] = []
   const fresh2T: FieldVector[] = []
   if (s.prss?.suits(needR, needD)) {
-    // PRSS (prss.ts, CDI05): the same sharings without a dealing round.
-    if (needR > 0) freshR.push(s.prss!.random(needR))
-    if (needD > 0) { const d = s.prss!.double(needD); freshT.push(d.t); fresh2T.push(d.t2) }
+    // PRSS (prss.ts, CDI05): the same sharings without a dealing round; at least MIN_REFILL at a time,
+    // so that a chain of one-element operations does not pay the PRG's per-call cost each time.
+    if (needR > 0) freshR.push(s.prss!.random(Math.max(needR, MIN_REFILL)))
+    if (needD > 0) { const d = s.prss!.double(Math.max(needD, MIN_REFILL)); freshT.push(d.t); fresh2T.push(d.t2) }
     needR = needD = 0
   }
   while (needR > 0 || needD > 0) {

@@ -78,6 +78,8 @@ export class MpcSession {
   doublePool: { t: FieldVector; t2: FieldVector; used: number } | undefined
   /** Pairwise PRG streams for share compression, keyed `from->to` (pair-streams.ts), once established. */
   pairStreams: Map<string, RandomSource> | undefined
+  /** Lagrange coefficients at 0 for parties 0..2t (degree-2t products, mul.ts), once computed. */
+  productLagrange: readonly bigint[] | undefined
   /** PRSS keys (prss.ts), set up with the pair streams for committees that use them. */
   prss: PrssState | undefined
   /** Malicious mode: this party's share of the MAC key r, once generated. */
