@@ -9,10 +9,10 @@ import { randomFillSync } from 'node:crypto'
 import type { PartyContext } from '../src/engine/launch-parties.ts'
 import { getField } from '../src/field/index.ts'
 import type { FieldName } from '../src/field/types.ts'
-import { createSession, inputMany, lt, mul, preprocess, verify, type MpcSession, type SecurityMode } from '../src/protocols/index.ts'
+import { createSession, inputMany, lt, mul, preprocess, verify, type MpcSession, type SecurityMode, type Shared } from '../src/protocols/index.ts'
 
 export interface BenchCase {
-  readonly op: 'mul' | 'lt32' | 'lt64' | 'mul1' | 'lt32x1'
+  readonly op: 'mul' | 'lt32' | 'lt64' | 'mul1' | 'lt32x1' | 'round'
   readonly batch: number
   readonly field: FieldName
   /** Repetitions (latency cases use more to get a stable median). */
@@ -44,6 +44,24 @@ function randomBounded(s: MpcSession, n: number, bits: number) {
   return f.fromUint32(words)
 }
 
+/** Sequential one-element multiplications in one session for the `round` case (one round each). */
+export const ROUND_CHAIN = 200
+
+/**
+ * The cost of one round (`round`): a chain of ROUND_CHAIN one-element multiplications, each waiting
+ * for the previous (x ← x·y), after a warm-up chain; the figure is total time / rounds. With PRSS
+ * (n = 2t + 1 ≤ 7) a one-element multiplication is exactly one all-to-all round.
+ */
+async function runRoundChain(s: MpcSession, x: Shared, y: Shared): Promise<{ totalMs: number; prepMs: number; rounds: number }> {
+  let z = x
+  for (let i = 0; i < 20; i++) z = await mul(s, z, y)
+  await preprocess(s, { doubles: (s.malicious ? 2 : 1) * ROUND_CHAIN })
+  const rounds0 = s.stats.rounds
+  const t0 = performance.now()
+  for (let i = 0; i < ROUND_CHAIN; i++) z = await mul(s, z, y)
+  return { totalMs: performance.now() - t0, prepMs: 0, rounds: s.stats.rounds - rounds0 }
+}
+
 async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number): Promise<{ totalMs: number; prepMs: number; rounds: number; bytesSent: number }> {
   const { transport, n, args } = ctx
   const s = createSession({ field: getField(c.field), n, t: args.t, transport, security: args.security, labelPrefix: `${c.op}-${c.batch}-${rep}/`, timeoutMs: 600_000 })
@@ -53,6 +71,11 @@ async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number):
     { dealer: 0, values: s.self === 0 ? randomBounded(s, N, bits) : null, length: N },
     { dealer: 1, values: s.self === 1 ? randomBounded(s, N, bits) : null, length: N },
   ])
+  if (c.op === 'round') {
+    const bytes0 = transport.stats.bytesSent
+    const r = await runRoundChain(s, x!, y!)
+    return { ...r, bytesSent: transport.stats.bytesSent - bytes0 }
+  }
   const rounds0 = s.stats.rounds
   const bytes0 = transport.stats.bytesSent
   const t0 = performance.now()

@@ -2,11 +2,13 @@
  * `npm run bench:mpc`: secure multiplications and comparisons with the parties as separate OS
  * processes over loopback TCP, n ∈ {3, 5, 7}, both security modes. Writes bench/results/mpc.json (one
  * record per measurement) and prints a table. Options:
- *   --parties 3,5,7   --security semi-honest,malicious   --ops mul,lt32,lt64,mul1,lt32x1   --quick
+ *   --parties 3,5,7   --security semi-honest,malicious   --ops mul,lt32,lt64,mul1,lt32x1,round   --quick
  *   --reps N (throughput repetitions, default 3)   --lt64-batch N (default 100000)   --out FILE
  *   --plaintext (loopback only: the TCP links without authentication and encryption, to measure what
  *   the secure default costs; records are marked `transport: "tcp-plain"`)
- * Each throughput figure is the median of 3 runs; latency figures the median of 15. Records are written
+ * Each throughput figure is the median of 3 runs; latency figures the median of 15. `round` is the cost
+ * of one communication round: a chain of one-element multiplications in one session (mpc-party.ts),
+ * its `latency ms` the time per round (ops/s: rounds per second). Records are written
  * after every committee size and mode, so a long run that is stopped keeps what it measured.
  * Preprocessing (the random sharings an operation consumes) is included in opsPerSec and reported
  * on its own as prepMs. In malicious mode the time includes the final MAC check.
@@ -28,7 +30,7 @@ const quick = process.argv.includes('--quick')
 const plaintext = process.argv.includes('--plaintext')
 const partiesList = (arg('parties') ?? '3,5,7').split(',').map(Number)
 const modes = (arg('security') ?? 'semi-honest,malicious').split(',') as SecurityMode[]
-const ops = (arg('ops') ?? 'mul,lt32,lt64,mul1,lt32x1').split(',')
+const ops = (arg('ops') ?? 'mul,lt32,lt64,mul1,lt32x1,round').split(',')
 
 function casesFor(): BenchCase[] {
   const reps = Number(arg('reps') ?? (quick ? 1 : 3))
@@ -39,6 +41,7 @@ function casesFor(): BenchCase[] {
     { op: 'lt64', batch: Number(arg('lt64-batch') ?? (quick ? 2_000 : 100_000)), field: 'p127', reps },
     { op: 'mul1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
     { op: 'lt32x1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
+    { op: 'round', batch: 1, field: 'p61', reps: quick ? 3 : 5 },
   ]
   const seen = new Set<string>()
   return all.filter((c) => ops.includes(c.op)).filter((c) => {

@@ -6,7 +6,7 @@
  *
  * Writes bench/results/nodes.json: records shaped like mpc.json plus `transport: 'libp2p' | 'tcp'`,
  * and `op: 'auction'` records with `bidders`. Options: --quick, --parties 3,5, --security
- * semi-honest,malicious, --ops mul,lt32,lt32x1,mul1, --bidders 5,50,200, --skip-auction, --skip-ops.
+ * semi-honest,malicious, --ops mul,lt32,lt32x1,mul1,round, --bidders 5,50,200, --skip-auction, --skip-ops.
  *
  * This file is also the libp2p party process (`--child`): it starts a libp2p host, reports its
  * address over IPC, receives the committee, and runs bench/mpc-party.ts's `party` over a
@@ -133,12 +133,14 @@ async function main(): Promise<void> {
   const modes = (arg('security') ?? 'semi-honest,malicious').split(',') as SecurityMode[]
   const bidderCounts = (arg('bidders') ?? '5,50,200').split(',').map(Number)
   const reps = quick ? 1 : 3
-  const opNames = (arg('ops') ?? 'mul,lt32,lt32x1').split(',')
+  const opNames = (arg('ops') ?? 'mul,lt32,lt32x1,round').split(',')
   const cases: BenchCase[] = ([
     { op: 'mul', batch: quick ? 10_000 : 100_000, field: 'p61', reps },
     { op: 'lt32', batch: quick ? 1_000 : 10_000, field: 'p61', reps },
     { op: 'mul1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
     { op: 'lt32x1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
+    // One communication round (a chain of one-element multiplications; figures per round, mpc-records.ts).
+    { op: 'round', batch: 1, field: 'p61', reps: quick ? 3 : 5 },
   ] as BenchCase[]).filter((c) => opNames.includes(c.op))
   const ops: OpRecord[] = []
   if (!process.argv.includes('--skip-ops')) {

@@ -17,29 +17,33 @@ export function createFastField(name: FieldName, p: bigint, kernel: VectorKernel
   const { limbs, bytes } = ref
   const fn = (f: string): string => `${name}.${f}`
 
+  // The checks below run on every vector operation, and most operations in round-bound programs are
+  // on one-element vectors, so they build their error messages only when they fail (issue #14: the
+  // eager template strings were a measurable part of a one-element round's CPU).
   const isVec = (v: unknown): v is FieldVector => v instanceof BigUint64Array
   const vec = (f: string, what: string, v: unknown): FieldVector => {
-    check(isVec(v), fn(f), `${what} must be a BigUint64Array, got ${v === null ? 'null' : typeof v}`)
-    check(v.length % limbs === 0, fn(f), `${what} has ${v.length} words, not a multiple of ${limbs}`)
-    return v
+    if (!isVec(v)) check(false, fn(f), `${what} must be a BigUint64Array, got ${v === null ? 'null' : typeof v}`)
+    const w = v as FieldVector
+    if (w.length % limbs !== 0) check(false, fn(f), `${what} has ${w.length} words, not a multiple of ${limbs}`)
+    return w
   }
   const same = (f: string, a: unknown, b: unknown, names = ['a', 'b']): void => {
     const va = vec(f, names[0]!, a), vb = vec(f, names[1]!, b)
-    check(va.length === vb.length, fn(f), `vector lengths differ: ${names[0]} has ${va.length / limbs} elements, ${names[1]} has ${vb.length / limbs}`)
+    if (va.length !== vb.length) check(false, fn(f), `vector lengths differ: ${names[0]} has ${va.length / limbs} elements, ${names[1]} has ${vb.length / limbs}`)
   }
   const output = (f: string, out: FieldVector | undefined, words: number): FieldVector => {
     if (out === undefined) return new BigUint64Array(words)
     vec(f, 'out', out)
-    check(out.length === words, fn(f), `out has ${out.length / limbs} elements, expected ${words / limbs}`)
+    if (out.length !== words) check(false, fn(f), `out has ${out.length / limbs} elements, expected ${words / limbs}`)
     return out
   }
   const scalar = (f: string, s: unknown): bigint => {
-    check(typeof s === 'bigint', fn(f), `scalar must be a bigint, got ${typeof s}`)
-    return ref.reduce(s)
+    if (typeof s !== 'bigint') check(false, fn(f), `scalar must be a bigint, got ${typeof s}`)
+    return ref.reduce(s as bigint)
   }
   const count = (f: string, n: unknown): number => {
-    check(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0, fn(f), `n must be a non-negative integer, got ${String(n)}`)
-    return n
+    if (!(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) check(false, fn(f), `n must be a non-negative integer, got ${String(n)}`)
+    return n as number
   }
 
   return {
@@ -109,10 +113,14 @@ export function createFastField(name: FieldName, p: bigint, kernel: VectorKernel
       return y
     },
     lincomb: (coeffs, vs, out) => {
-      check(Array.isArray(coeffs) && Array.isArray(vs) && coeffs.length === vs.length && vs.length > 0, fn('lincomb'),
-        `need as many coefficients as vectors (≥ 1), got ${coeffs?.length} and ${vs?.length}`)
+      if (!(Array.isArray(coeffs) && Array.isArray(vs) && coeffs.length === vs.length && vs.length > 0)) {
+        check(false, fn('lincomb'), `need as many coefficients as vectors (≥ 1), got ${coeffs?.length} and ${vs?.length}`)
+      }
       const first = vec('lincomb', 'vs[0]', vs[0])
-      for (let j = 1; j < vs.length; j++) same('lincomb', first, vs[j], ['vs[0]', `vs[${j}]`])
+      for (let j = 1; j < vs.length; j++) {
+        const v = vs[j]
+        if (!(isVec(v) && v.length === first.length)) same('lincomb', first, v, ['vs[0]', `vs[${j}]`])
+      }
       const cs = coeffs.map((c) => scalar('lincomb', c))
       const o = output('lincomb', out, first.length)
       kernel.lincomb(cs, vs, o)
@@ -135,15 +143,15 @@ export function createFastField(name: FieldName, p: bigint, kernel: VectorKernel
     equal: (a, b) => equalVectors(vec('equal', 'a', a), vec('equal', 'b', b)),
     isZero: (a) => isZeroVector(vec('isZero', 'a', a)),
     random: (n, source = defaultRandomSource) => {
-      check(typeof source === 'function', fn('random'), 'source must be a function filling a Uint8Array')
+      if (!(typeof source === 'function')) check(false, fn('random'), 'source must be a function filling a Uint8Array')
       return kernel.random(count('random', n), source)
     },
     fromInt64: (xs) => {
-      check(xs instanceof BigInt64Array, fn('fromInt64'), 'xs must be a BigInt64Array')
+      if (!(xs instanceof BigInt64Array)) check(false, fn('fromInt64'), 'xs must be a BigInt64Array')
       return limbs === 1 ? int64ToP61(xs) : int64ToP127(xs)
     },
     fromUint32: (xs) => {
-      check(xs instanceof Uint32Array || Array.isArray(xs), fn('fromUint32'), 'xs must be a Uint32Array or an array of numbers')
+      if (!(xs instanceof Uint32Array || Array.isArray(xs))) check(false, fn('fromUint32'), 'xs must be a Uint32Array or an array of numbers')
       return safeIntsToField(xs, limbs)
     },
     encode: (v) => {
@@ -151,7 +159,7 @@ export function createFastField(name: FieldName, p: bigint, kernel: VectorKernel
       return bytesOf(v).slice()
     },
     decode: (bs) => {
-      check(bs instanceof Uint8Array, fn('decode'), 'bytes must be a Uint8Array')
+      if (!(bs instanceof Uint8Array)) check(false, fn('decode'), 'bytes must be a Uint8Array')
       if (bs.length % bytes !== 0) throw new FieldEncodingError(fn('decode'), `${bs.length} bytes is not a multiple of ${bytes}`)
       const v = new BigUint64Array(bs.length / 8)
       bytesOf(v).set(bs)

@@ -151,15 +151,27 @@ export function bitsToField(f: Field, bits: Uint8Array): FieldVector {
  * (Catrina–de Hoogh 2010, "Improved Primitives for Secure Multiparty Integer Computation", §4.3):
  * leaves g_i = (1−c_i)·r_i ("r is larger at bit i") and e_i = [c_i = r_i], both linear in r_i since c
  * is public; siblings combine as (g, e) = (g_hi + e_hi·g_lo, e_hi·e_lo). ⌈log₂ L⌉ rounds, about 2L
- * multiplications per value.
+ * multiplications per value. With `xorWith` (a shared bit u) the result is [c < r] ⊕ u, in the same
+ * rounds when ⌈log₂(L+1)⌉ = ⌈log₂ L⌉.
  */
-export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared, L: number, N: number): Promise<Shared> {
+export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared, L: number, N: number, xorWith?: Shared): Promise<Shared> {
   const f = s.field
   const cf = bitsToField(f, c)
   const oneMinusC = f.sub(f.fill(L * N, 1n), cf)
   const g = mulPublic(s, r, oneMinusC)
   const e = bitEqualsPublic(s, r, cf)
-  let nodes = Array.from({ length: L }, (_, i) => ({ g: slice(s, g, i * N, (i + 1) * N), e: slice(s, e, i * N, (i + 1) * N) }))
+  const nodes0 = Array.from({ length: L }, (_, i) => ({ g: slice(s, g, i * N, (i + 1) * N), e: slice(s, e, i * N, (i + 1) * N) }))
+  // A node (g, e) is the map x ↦ g + e·x of the carry x from the bits below, and siblings compose as
+  // affine maps; XOR with a shared bit u is the affine map x ↦ u + (1 − 2u)·x, so it rides the tree as
+  // one more, most significant, leaf instead of costing a round after it (⌈log₂(L+1)⌉ levels: 6 for
+  // L = 61, 7 for L = 127, the same as without it).
+  if (xorWith !== undefined) nodes0.push({ g: xorWith, e: addPublic(s, mulPublic(s, xorWith, f.negS(2n)), 1n) })
+  return carryTree(s, nodes0, N)
+}
+
+/** Composes the (g, e) leaves from least to most significant, one multiplication round per level. */
+async function carryTree(s: MpcSession, leaves: { g: Shared; e: Shared }[], N: number): Promise<Shared> {
+  let nodes = leaves
   while (nodes.length > 1) {
     const pairs = Math.floor(nodes.length / 2)
     const last = nodes.length === 2

@@ -10,9 +10,10 @@
  * Because p = 2^L − 1 is a Mersenne prime, L random bits give r uniform on [0, p] (r = p, i.e. 0,
  * with probability 2^−L, where the formula still holds), so c reveals nothing.
  *
- * Rounds (semi-honest, one value): preprocessing 1, random bits 1, open c 1, carry tree ⌈log₂ L⌉ (6
- * for p61), final XOR 1: 10 in all. Malicious: 13, the random bits taking 4 rounds because their squares
- * are verified before c is opened (bits.ts: otherwise a cheater's non-binary bits would make c leak bits
+ * Rounds (semi-honest, one value): random bits 1, open c 1, carry tree ⌈log₂(L+1)⌉ (6 for p61; the
+ * final XOR rides the tree as a leaf, bits.ts): 8 in all, the random and double sharings coming from
+ * PRSS without a round (prss.ts; committees that deal them by DN07 add 1). Malicious: 11, the random
+ * bits taking 4 rounds because their squares are verified before c is opened (bits.ts: otherwise a cheater's non-binary bits would make c leak bits
  * of y before the final check aborts). Multiplications per value: about 2L + 1; random bits: L.
  */
 import { check } from '../common/errors.ts'
@@ -20,9 +21,8 @@ import { UnsupportedOperationError } from './errors.ts'
 import { randomBits, randomBitsNeeds, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
 import { preprocess } from './pools.ts'
 import { mask, openMasked } from './open.ts'
-import { mul } from './mul.ts'
 import { ensureMacKey } from './mac.ts'
-import { add, addPublic, concat, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
+import { addPublic, concat, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
 
 export interface CompareOptions {
@@ -95,15 +95,13 @@ async function lsbBlock(s: MpcSession, y: Shared): Promise<Shared> {
   const f = s.field
   if (length(s, y) === 0) return y
   const { bits, cBits, L, N } = await maskAndOpen(s, y)
-  const w = await bitLessThanPublic(s, cBits, bits, L, N)
+  // lsb(y) = c0 ⊕ r0 ⊕ w with w = [c < r]. u = c0 ⊕ r0 = c0 + (1 − 2·c0)·r0 is linear (c0 public);
+  // the XOR with w rides the carry tree as its top leaf (bits.ts), saving the round it used to cost.
   const r0 = slice(s, bits, 0, N)
-  // x = r0 ⊕ w = r0 + w − 2·r0·w
-  const r0w = await mul(s, r0, w)
-  const x = sub(s, add(s, r0, w), mulPublic(s, r0w, 2n))
-  // result = c0 ⊕ x = c0 + x − 2·c0·x  (c0 public)
   const c0 = bitsToField(f, cBits.subarray(0, N))
   const oneMinus2c0 = f.sub(f.fill(N, 1n), f.add(c0, c0))
-  return addPublic(s, mulPublic(s, x, oneMinus2c0), c0)
+  const u = addPublic(s, mulPublic(s, r0, oneMinus2c0), c0)
+  return bitLessThanPublic(s, cBits, bits, L, N, u)
 }
 
 /** [a < 0] for signed k-bit a. */

@@ -11,22 +11,40 @@
  */
 import { createHash } from 'node:crypto'
 import { EnigmaError } from '../common/errors.ts'
-import type { RandomSource } from '../field/types.ts'
+import type { FieldVector, RandomSource } from '../field/types.ts'
 import { exchange } from './exchange.ts'
 import { aesCtrStream } from './prg.ts'
+import { PRSS_KEY_ELEMENTS, PrssState, prssChooser, prssKeysSent, prssSets, usesPrss } from './prss.ts'
 import type { MpcSession } from './session.ts'
 
-/** Establish the pairwise seeds of this session (one round, once). */
+export const SEED_ELEMENTS = 4
+
+
+/**
+ * Establish the pairwise seeds of this session, and for committees that use it the PRSS keys
+ * (prss.ts): one round, once. Party i sends every j > i the pair material, then the keys K_A it draws
+ * (i lowest outside A) for the sets A that j is outside of.
+ */
 export async function ensurePairStreams(s: MpcSession): Promise<void> {
   if (s.pairStreams) return
   const f = s.field
   const higher = s.others().filter((p) => p > s.self)
   const lower = s.others().filter((p) => p < s.self)
-  const mine = new Map(higher.map((p) => [p, f.random(4, s.random)]))
-  const got = await exchange(s, 'pair-seeds', { send: mine, receive: new Map(lower.map((p) => [p, 4])) })
+  const prss = usesPrss(s.n, s.t)
+  // Keys this party draws, by set index.
+  const drawn = new Map<number, FieldVector>()
+  if (prss) prssSets(s.n, s.t).forEach((set, k) => { if (prssChooser(set, s.n) === s.self) drawn.set(k, f.random(PRSS_KEY_ELEMENTS, s.random)) })
+  const seeds = new Map(higher.map((p) => [p, f.random(SEED_ELEMENTS, s.random)]))
+  const mine = new Map(higher.map((p) => [p, f.concat([seeds.get(p)!, ...prssKeysSent(s.n, s.t, s.self, p).map((k) => drawn.get(k)!)])]))
+  const expect = (from: number) => SEED_ELEMENTS + PRSS_KEY_ELEMENTS * prssKeysSent(s.n, s.t, from, s.self).length
+  const got = await exchange(s, 'pair-seeds', { send: mine, receive: new Map(lower.map((p) => [p, expect(p)])) })
   const material = new Map<number, Uint8Array>()
-  for (const [p, v] of mine) material.set(p, f.encode(v))
-  for (const [p, v] of got) material.set(p, f.encode(v))
+  for (const [p, v] of seeds) material.set(p, f.encode(v))
+  for (const [p, v] of got) {
+    material.set(p, f.encode(f.view(v, 0, SEED_ELEMENTS)))
+    prssKeysSent(s.n, s.t, p, s.self).forEach((k, i) => drawn.set(k, f.view(v, SEED_ELEMENTS + i * PRSS_KEY_ELEMENTS, SEED_ELEMENTS + (i + 1) * PRSS_KEY_ELEMENTS)))
+  }
+  if (prss) s.prss = new PrssState(f, s.n, s.t, s.self, new Map([...drawn].map(([k, v]) => [k, f.encode(v)])))
   const map = new Map<string, RandomSource>()
   for (const [p, m] of material) {
     for (const [a, b] of [[s.self, p], [p, s.self]] as const) {

@@ -1,6 +1,8 @@
 /**
- * Preprocessing: batches of random sharings and double random sharings ([r]_t, [r]_2t), produced by
- * DN07 extraction (Damgård–Nielsen 2007, §4): in one round every party deals fresh random sharings to
+ * Preprocessing: batches of random sharings and double random sharings ([r]_t, [r]_2t). Committees
+ * n = 2t + 1 up to n = 7 make them locally by PRSS (prss.ts, Cramer–Damgård–Ishai 2005), with no
+ * round at all after the session's set-up round (n = 3 always; n = 5, 7 for requests small enough that
+ * the PRG work is cheaper than the round); the others use DN07 extraction (Damgård–Nielsen 2007, §4): in one round every party deals fresh random sharings to
  * all, and each party applies the same (n−t)×n Vandermonde matrix to what it received, yielding n−t
  * outputs per dealt sharing that no t parties can predict.
  *
@@ -78,6 +80,13 @@ export async function preprocess(s: MpcSession, req: PreprocessRequest): Promise
   const freshR: FieldVector[] = []
   const freshT: FieldVector[] = []
   const fresh2T: FieldVector[] = []
+  if (s.prss?.suits(needR, needD)) {
+    // PRSS (prss.ts, CDI05): the same sharings without a dealing round; at least MIN_REFILL at a time,
+    // so that a chain of one-element operations does not pay the PRG's per-call cost each time.
+    if (needR > 0) freshR.push(s.prss!.random(Math.max(needR, MIN_REFILL)))
+    if (needD > 0) { const d = s.prss!.double(Math.max(needD, MIN_REFILL)); freshT.push(d.t); fresh2T.push(d.t2) }
+    needR = needD = 0
+  }
   while (needR > 0 || needD > 0) {
     const r = Math.min(needR, PREP_BLOCK * k)
     const d = Math.min(needD, PREP_BLOCK * k)

@@ -12,6 +12,7 @@ import type { Field, FieldVector, RandomSource } from '../field/types.ts'
 import { checkCommitteeParams } from '../sharing/params.ts'
 import type { Transport } from './transport.ts'
 import { freshRandomStream } from './prg.ts'
+import type { PrssState } from './prss.ts'
 
 export type SecurityMode = 'semi-honest' | 'malicious'
 
@@ -77,6 +78,10 @@ export class MpcSession {
   doublePool: { t: FieldVector; t2: FieldVector; used: number } | undefined
   /** Pairwise PRG streams for share compression, keyed `from->to` (pair-streams.ts), once established. */
   pairStreams: Map<string, RandomSource> | undefined
+  /** Lagrange coefficients at 0 for parties 0..2t (degree-2t products, mul.ts), once computed. */
+  productLagrange: readonly bigint[] | undefined
+  /** PRSS keys (prss.ts), set up with the pair streams for committees that use them. */
+  prss: PrssState | undefined
   /** Malicious mode: this party's share of the MAC key r, once generated. */
   macKey: FieldVector | undefined
   /** Malicious mode: pairs (x, r·x) the final check must cover (Chida et al. 2018, §4). */
