@@ -338,3 +338,36 @@ test('callback refusals at creation, and malformed signed outputs count as a fai
   const r = await receipt(task.taskId, task.committee.map((a) => indexOf.get(a)!), ok, twoPart)
   assert.deepEqual(r.callback, { status: 'failed', reason: '0x' })
 })
+
+// The SDK's side (sharing this file's chain): createTask with a callback by signature, waitForResult
+// reports the outcome and the retry from the controller's events.
+test('SDK: createTask takes a callback; waitForResult reports failed with its reason, then the retry', async () => {
+  const { createEnigmaClient } = await import('../../sdk/client.ts')
+  const { createTask: sdkCreateTask } = await import('../../sdk/actions/createTask.ts')
+  const { waitForResult } = await import('../../sdk/actions/waitForResult.ts')
+  const target = getAddress(await deployTestContract(fx.wallet(CREATOR), revertingCallbackAbi, revertingCallbackBytecode, []))
+  const client = createEnigmaClient({ rpcUrl: fx.chain.url, controller: fx.address, account: hardhatAccount(CREATOR), pollingIntervalMs: 50 })
+  await assert.rejects(sdkCreateTask(client, { codeHash, inputSlots: [{ name: 'x', owner: target }], cost: { multiplications: 10, rounds: 2 }, callback: { target, function: 'onResult' } }), { code: 'SDK_INPUT_INVALID' })
+  const creating = sdkCreateTask(client, {
+    codeHash, inputSlots: [{ name: 'x', owner: target }], cost: { multiplications: 10, rounds: 2 }, security: 'semi-honest',
+    callback: { target, function: 'onResult(bytes32,bytes)', gasLimit: 120_000 }, drawTimeoutMs: 20_000,
+  })
+  // This chain mines only on transactions: mine until the SDK has drawn the committee.
+  let done = false
+  const mining = (async () => { while (!done) { await fx.mine(1); await new Promise((r) => setTimeout(r, 100)) } })()
+  const created = await creating.finally(() => { done = true })
+  await mining
+  assert.equal(created.callback?.selector, ON_RESULT)
+  assert.equal(created.callback?.escrow, 120_000n * created.callback!.maxFeePerGas)
+  const members = created.committee.map((m) => indexOf.get(m.account)!)
+  await receipt(created.taskId, members, created.callback!)
+  const first = await waitForResult(client, { taskId: created.taskId, timeoutMs: 10_000 })
+  assert.deepEqual(first.callback, {
+    target, selector: ON_RESULT, gasLimit: 120_000, status: 'failed', retried: false,
+    reason: encodeErrorResult({ abi: revertingCallbackAbi, errorName: 'Refused', args: [created.taskId] }),
+  })
+  await retryCallback(fx.wallet(21), { address: fx.address, taskId: created.taskId, outputHash, publicOutputs })
+  const second = await waitForResult(client, { taskId: created.taskId, timeoutMs: 10_000 })
+  assert.equal(second.callback?.status, 'retry-failed')
+  assert.equal(second.callback?.retried, true)
+})
