@@ -80,7 +80,10 @@ contract EnigmaRecords {
     event AccessRevoked(bytes32 indexed recordId, bytes32 indexed codeHash, address indexed requester);
     event RecordDeleted(bytes32 indexed recordId, address indexed owner);
     /// Nodes check this before they hand a record's shares to a task's committee.
-    event RecordUsed(bytes32 indexed recordId, bytes32 indexed taskId, uint256 slot, bytes32 codeHash, address requester, uint32 used);
+    /// `grant` is the key of the grant that paid (getGrantByKey): its revocation stops the hand-over.
+    event RecordUsed(
+        bytes32 indexed recordId, bytes32 indexed taskId, uint256 slot, bytes32 codeHash, address requester, bytes32 grant, uint32 used
+    );
 
     // ---------------------------------------------------------------- errors
 
@@ -268,6 +271,10 @@ contract EnigmaRecords {
         return _grants[grantKey(recordId, codeHash, requester)];
     }
 
+    function getGrantByKey(bytes32 key) external view returns (Grant memory) {
+        return _grants[key];
+    }
+
     /// Reverts with the reason a use by `requester` for `codeHash` would be refused now (the SDK calls
     /// it before creating a task, so a refused use costs no task fee); returns the grant that would pay.
     function checkUse(bytes32 recordId, bytes32 codeHash, address requester, bytes32 typeHash) public view returns (bytes32 key) {
@@ -303,11 +310,12 @@ contract EnigmaRecords {
         bytes32 slotKey = keccak256(abi.encode(taskId, slot));
         bytes32 bound = slotRecord[slotKey];
         if (bound != bytes32(0)) revert SlotAlreadyBound(taskId, slot, bound);
-        Grant storage g = _grants[checkUse(recordId, task.codeHash, msg.sender, typeHash)];
+        bytes32 key = checkUse(recordId, task.codeHash, msg.sender, typeHash);
+        Grant storage g = _grants[key];
         uint32 used = g.used + 1;
         g.used = used;
         slotRecord[slotKey] = recordId;
-        emit RecordUsed(recordId, taskId, slot, task.codeHash, msg.sender, used);
+        emit RecordUsed(recordId, taskId, slot, task.codeHash, msg.sender, key, used);
     }
 
     // ---------------------------------------------------------------- internals

@@ -1,0 +1,174 @@
+/**
+ * Issue #11 §1 on a devnet (Hardhat chain, controller + records contract, three node processes),
+ * through the CLI and the SDK as an owner and a lender would run it: store → grant → use on chain →
+ * custodians back the use → a custodian restarts and still holds its share → revoke → the chain and
+ * the custodians refuse, naming the revocation → delete while a custodian is down → the live ones
+ * erase at once, the restarted one on its first pass over the chain. Plus the forger's view: a share
+ * that is not the committed one, for a record that does not exist, is refused.
+ */
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { keccak256, toHex, type Hex } from 'viem'
+import { startDevnet, type Devnet } from '../devnet/devnet.ts'
+import { writeState } from '../devnet/state.ts'
+import { spawnNode, type NodeProcess } from '../devnet/node-process.ts'
+import { compileFile, contractPath, deployCompiled } from '../devnet/contracts.ts'
+import { clientFor } from '../devnet/flow.ts'
+import type { DevnetNodeConfig } from '../devnet/node-main.ts'
+import { createTask, storeRecord, getRecord } from '../sdk/index.ts'
+import { slotType } from '../sdk/internal/slots.ts'
+import { useRecord } from '../chain/actions/useRecord.ts'
+import { recordTypeHash } from '../node/record-type.ts'
+import { isEnigmaError } from '../common/errors.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+let dir: string
+let stateFile: string
+let devnet: Devnet | undefined
+const restarted: NodeProcess[] = []
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'enigma-records-'))
+  devnet = await startDevnet({ dir: join(dir, 'devnet'), nodes: 3, threshold: 1 })
+  stateFile = await writeState(devnet.state, join(dir, 'devnet.json'))
+})
+after(async () => {
+  for (const n of restarted) await n.stop()
+  await devnet?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+function enigma(key: Hex, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/enigma.mjs', ...args, '--state', stateFile, '--private-key', key], { cwd: root, timeout: 120_000 }, (e, out, err) => {
+      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: String(out), err: String(err) })
+    })
+  })
+}
+
+async function api(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, init)
+  return { status: res.status, body: await res.json() }
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await f().catch(() => undefined)
+    if (v !== undefined) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+async function restart(index: number): Promise<NodeProcess> {
+  const nodeDir = devnet!.state.nodes[index]!.dataDir
+  const config = JSON.parse(await readFile(join(nodeDir, 'devnet-node.json'), 'utf8')) as DevnetNodeConfig
+  const n = await spawnNode({ index, dir: nodeDir, config })
+  restarted.push(n)
+  return n
+}
+
+test('store → grant → use → restart → revoke (refused, named) → delete while a custodian is down → every share erased', async () => {
+  const d = devnet!
+  const [owner, lender] = [d.state.accounts[0]!, d.state.accounts[1]!]
+  const compiled = await compileFile(contractPath('credit-score'), { features: 2 })
+  await deployCompiled(clientFor(d.state, d.state.deployer.privateKey), d.state.circuitsDir, compiled)
+  const xType = slotType(compiled.circuit, 'x')
+  const typeHash = recordTypeHash({ type: xType, field: compiled.circuit.field })
+
+  // The owner stores her features once (SDK: a language type with a declared range); and a second
+  // record through the CLI.
+  const ownerClient = clientFor(d.state, owner.privateKey)
+  const stored = await storeRecord(ownerClient, { type: xType, field: compiled.circuit.field, value: [12.5, -3.25] })
+  const cli = await enigma(owner.privateKey, 'store', '--type', '{ income: uint32, debts: uint32 }', '--value', '{"income": 52000, "debts": 9000}', '--json')
+  assert.equal(cli.code, 0, cli.err)
+  const second = JSON.parse(cli.out) as { recordId: Hex; owner: Hex }
+  assert.equal(second.owner, owner.address)
+  const apis = d.state.nodes.map((n) => n.api)
+  for (const [i, url] of apis.entries()) {
+    for (const id of [stored.recordId, second.recordId]) {
+      const s = await api(`${url}/v1/records/${id}`)
+      assert.equal(s.status, 200)
+      assert.equal(s.body.held, true, `node ${i} holds ${id}`)
+    }
+  }
+
+  // The forger: a share other than the committed one, and a share of a record that does not exist.
+  const forged = { index: 0, envelope: toHex(new Uint8Array(80).fill(7)), envelopeHashes: [keccak256(toHex(new Uint8Array(80).fill(7))), keccak256('0x01'), keccak256('0x02')], type: xType, field: compiled.circuit.field }
+  const body = (b: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) })
+  const forgedShare = await api(`${apis[0]}/v1/records/${stored.recordId}/shares`, body(forged))
+  assert.equal(forgedShare.status, 422, JSON.stringify(forgedShare.body))
+  assert.equal(forgedShare.body.error.code, 'NODE_SHARE_INVALID')
+  const unknown = await api(`${apis[0]}/v1/records/${keccak256('0xdead')}/shares`, body(forged))
+  assert.equal(unknown.status, 404)
+  assert.equal(unknown.body.error.code, 'RECORD_UNKNOWN')
+
+  // The owner grants the lender's scoring contract (CLI: the contract by example name and params).
+  const granted = await enigma(owner.privateKey, 'grant', stored.recordId, '--contract', 'credit-score', '--param', 'features=2', '--to', lender.address, '--uses', '2', '--json')
+  assert.equal(granted.code, 0, granted.err)
+  assert.equal(JSON.parse(granted.out).codeHash, compiled.codeHash)
+
+  // The lender's task binds input x to the record; every custodian backs that use.
+  const lenderClient = clientFor(d.state, lender.privateKey)
+  const newTask = () => createTask(lenderClient, {
+    codeHash: compiled.codeHash, params: compiled.circuit.params, n: 3, t: 1, security: 'malicious',
+    inputSlots: compiled.circuit.inputs.map((i) => ({ name: i.name, owner: lender.address })),
+  })
+  const task = await newTask()
+  await useRecord(lenderClient.wallet!, { address: d.state.records!, recordId: stored.recordId, taskId: task.taskId, slot: 0, typeHash })
+  for (const url of apis) {
+    const ok = await api(`${url}/v1/records/${stored.recordId}/uses/${task.taskId}/0`)
+    assert.equal(ok.status, 200, JSON.stringify(ok.body))
+  }
+  // The lender's other slot is not bound: no custodian hands the record to it.
+  const notBound = await api(`${apis[0]}/v1/records/${stored.recordId}/uses/${task.taskId}/1`)
+  assert.equal(notBound.body.error.code, 'RECORD_NOT_GRANTED')
+
+  // A custodian restarts: its share survived.
+  await d.nodes[2]!.stop()
+  let node2 = await restart(2)
+  assert.equal((await api(`${node2.info.api}/v1/records/${stored.recordId}`)).body.held, true)
+  assert.equal((await api(`${node2.info.api}/v1/records/${stored.recordId}/uses/${task.taskId}/0`)).status, 200)
+
+  // Revoke: from its block on the chain takes no use and the custodians hand nothing over.
+  const revoked = await enigma(owner.privateKey, 'revoke', stored.recordId, '--contract', compiled.codeHash, '--to', lender.address, '--json')
+  assert.equal(revoked.code, 0, revoked.err)
+  for (const url of [apis[0]!, apis[1]!, node2.info.api]) {
+    const r = await api(`${url}/v1/records/${stored.recordId}/uses/${task.taskId}/0`)
+    assert.equal(r.status, 403)
+    assert.equal(r.body.error.code, 'RECORD_REVOKED')
+    assert.match(r.body.error.message, /revoked the grant .* at block \d+/)
+  }
+  const next = await newTask()
+  await assert.rejects(useRecord(lenderClient.wallet!, { address: d.state.records!, recordId: stored.recordId, taskId: next.taskId, slot: 0, typeHash }),
+    (e: unknown) => isEnigmaError(e, 'RECORD_REVOKED'))
+
+  // Delete while custodian 2 is down; the live custodians erase, the restarted one catches up.
+  await node2.stop()
+  const deleted = await enigma(owner.privateKey, 'delete', stored.recordId, '--json')
+  assert.equal(deleted.code, 0, deleted.err)
+  for (const url of [apis[0]!, apis[1]!]) {
+    const s = await until('erasure', async () => { const r = await api(`${url}/v1/records/${stored.recordId}`); return r.body.held === false ? r.body : undefined })
+    assert.match(s.erased.reason, /deleted/)
+  }
+  node2 = await restart(2)
+  await until('erasure after restart', async () => (await api(`${node2.info.api}/v1/records/${stored.recordId}`)).body.held === false || undefined)
+  assert.equal((await api(`${node2.info.api}/v1/records/${second.recordId}`)).body.held, true, 'only the deleted record is erased')
+  assert.ok((await getRecord(ownerClient, { recordId: stored.recordId })).deletedAt > 0n)
+
+  // A refused action on the command line: one line `CODE: message`, non-zero exit.
+  const late = await enigma(owner.privateKey, 'grant', stored.recordId, '--contract', compiled.codeHash)
+  assert.notEqual(late.code, 0)
+  assert.equal(late.err.trim().split('\n').length, 1, late.err)
+  assert.match(late.err, /RECORD_DELETED: record 0x[0-9a-f]{64} was deleted by its owner/)
+  const listed = await enigma(owner.privateKey, 'records', '--owner', owner.address, '--json')
+  assert.equal(listed.code, 0, listed.err)
+  const rows = JSON.parse(listed.out) as { recordId: Hex; deleted: boolean }[]
+  assert.deepEqual(rows.map((r) => [r.recordId, r.deleted]), [[stored.recordId, true], [second.recordId, false]])
+})
