@@ -20,10 +20,8 @@ import { spawnNode, type NodeProcess } from '../devnet/node-process.ts'
 import { compileFile, contractPath, deployCompiled } from '../devnet/contracts.ts'
 import { clientFor } from '../devnet/flow.ts'
 import type { DevnetNodeConfig } from '../devnet/node-main.ts'
-import { createTask, storeRecord, getRecord } from '../sdk/index.ts'
+import { createTask, storeRecord, getRecord, useRecord, checkRecordUse } from '../sdk/index.ts'
 import { slotType } from '../sdk/internal/slots.ts'
-import { useRecord } from '../chain/actions/useRecord.ts'
-import { recordTypeHash } from '../node/record-type.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { main } from './main.ts'
 
@@ -93,7 +91,6 @@ test('store → grant → use → custodian down: revoke, delete another → res
   await deployCompiled(clientFor(d.state, d.state.deployer.privateKey), d.state.circuitsDir, compiled)
   const xType = slotType(compiled.circuit, 'x')
   phase('compile+deploy')
-  const typeHash = recordTypeHash({ type: xType, field: compiled.circuit.field })
 
   // The owner stores her features once (SDK: a language type with a declared range), and a second
   // record through the CLI.
@@ -137,7 +134,7 @@ test('store → grant → use → custodian down: revoke, delete another → res
     inputSlots: compiled.circuit.inputs.map((i) => ({ name: i.name, owner: lender.address })),
   })
   const task = await newTask()
-  await useRecord(lenderClient.wallet!, { address: d.state.records!, recordId: stored.recordId, taskId: task.taskId, slot: 0, typeHash })
+  await useRecord(lenderClient, { taskId: task.taskId, slot: 'x', recordId: stored.recordId, circuit: compiled.circuit })
   for (const url of apis) {
     const ok = await api(`${url}/v1/records/${stored.recordId}/uses/${task.taskId}/0`)
     assert.equal(ok.status, 200, JSON.stringify(ok.body))
@@ -162,8 +159,8 @@ test('store → grant → use → custodian down: revoke, delete another → res
     await refusedUse(url)
     await until('erasure of the deleted record', async () => (await api(`${url}/v1/records/${second.recordId}`)).body.held === false || undefined)
   }
-  const next = await newTask()
-  await assert.rejects(useRecord(lenderClient.wallet!, { address: d.state.records!, recordId: stored.recordId, taskId: next.taskId, slot: 0, typeHash }),
+  // The lender's next request is refused before any task (and fee) exists.
+  await assert.rejects(checkRecordUse(lenderClient, { recordId: stored.recordId, codeHash: compiled.codeHash, circuit: compiled.circuit, slot: 'x' }),
     (e: unknown) => isEnigmaError(e, 'RECORD_REVOKED'))
   phase('down: revoke + delete')
 

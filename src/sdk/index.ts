@@ -20,3 +20,5 @@ export { deleteRecord, type DeleteRecordParameters, type DeleteRecordReturnType,
 export { getRecord, type GetRecordParameters, type GetRecordReturnType, type GetRecordErrorType } from './actions/getRecord.ts'
 export { listRecords, type ListRecordsParameters, type ListRecordsReturnType, type ListRecordsErrorType } from './actions/listRecords.ts'
 export { parseRecordType, recordTypeHash } from '../node/record-type.ts'
+export { useRecord, slotRecordTypeHash, type UseRecordParameters, type UseRecordReturnType, type UseRecordErrorType } from './actions/useRecord.ts'
+export { checkRecordUse, type CheckRecordUseParameters, type CheckRecordUseReturnType, type CheckRecordUseErrorType } from './actions/checkRecordUse.ts'
