@@ -1,9 +1,8 @@
 import { parseEventLogs, type Address, type Hex } from 'viem'
-import { getBlockNumber } from 'viem/actions'
 import { enigmaRecordsAbi } from '../generated/EnigmaRecords.ts'
-import { ChainDataError, ChainRequestError, toChainError } from '../errors.ts'
+import { ChainDataError, type ChainRequestError } from '../errors.ts'
 import type { RecordRefusedError } from '../record-errors.ts'
-import { encodeBlockHeader, type RpcBlockHeader } from '../block-header.ts'
+import { drawBlockHeader } from '../internal/draw-header.ts'
 import { readRecords, writeRecords } from '../internal/records.ts'
 import type { ControllerWalletClient, ControllerWriteResult } from '../internal/write.ts'
 
@@ -25,17 +24,7 @@ export type DrawCustodyEpochErrorType = RecordRefusedError | ChainRequestError
  */
 export async function drawCustodyEpoch(client: ControllerWalletClient, params: DrawCustodyEpochParameters): Promise<DrawCustodyEpochReturnType> {
   const drawBlock = BigInt(await readRecords<bigint>('drawCustodyEpoch', client, params.address, 'pendingDrawBlock', []))
-  let header: Hex = '0x'
-  if (drawBlock > 0n && drawBlock <= (await getBlockNumber(client, { cacheTime: 0 }))) {
-    let block: RpcBlockHeader | null
-    try {
-      block = await client.request({ method: 'eth_getBlockByNumber', params: [`0x${drawBlock.toString(16)}`, false] }) as RpcBlockHeader | null
-    } catch (e) {
-      throw toChainError('drawCustodyEpoch', e)
-    }
-    if (!block) throw new ChainRequestError('drawCustodyEpoch', `block ${drawBlock} not found`)
-    header = encodeBlockHeader(block)
-  }
+  const header = await drawBlockHeader('drawCustodyEpoch', client, drawBlock)
   const result = await writeRecords('drawCustodyEpoch', client, params.address, 'drawEpoch', [header])
   const [started] = parseEventLogs({ abi: enigmaRecordsAbi, eventName: 'EpochStarted', logs: result.receipt.logs })
   if (started) return { ...result, drawn: true, epoch: BigInt(started.args.epoch), seed: started.args.seed, custodians: started.args.custodians }
