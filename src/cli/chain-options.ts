@@ -6,7 +6,7 @@ import type { ChainFlags } from '../devnet/chain-flags.ts'
 import { CliUsageError, list, str, type OptionSpecs, type ParsedArgs } from './args.ts'
 
 export const CHAIN_OPTIONS: OptionSpecs = {
-  rpc: { type: 'string' }, controller: { type: 'string' }, 'private-key': { type: 'string' }, 'key-file': { type: 'string' },
+  rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'private-key': { type: 'string' }, 'key-file': { type: 'string' },
   'chain-id': { type: 'string' }, circuits: { type: 'string' }, state: { type: 'string' },
   'node-api': { type: 'string', multiple: true },
 }
@@ -22,6 +22,8 @@ export function chainFlagsOf(p: ParsedArgs, usage?: string): ChainFlags {
   const rpc = str(p, 'rpc'), controller = str(p, 'controller'), privateKey = str(p, 'private-key'), state = str(p, 'state')
   if (rpc !== undefined) f.rpc = rpc
   if (controller !== undefined) f.controller = controller
+  const records = str(p, 'records')
+  if (records !== undefined) f.records = records
   if (privateKey !== undefined) f.privateKey = privateKey
   if (state !== undefined) f.state = state
   const keyFile = str(p, 'key-file'), chainId = str(p, 'chain-id'), circuits = str(p, 'circuits')

@@ -25,6 +25,11 @@ commands.push((await import('./commands/task.ts')).taskCommand)
 commands.push((await import('./commands/nodes.ts')).nodesCommand)
 commands.push((await import('./commands/plan.ts')).planCommand)
 commands.push((await import('./commands/dashboard.ts')).dashboardCommand)
+commands.push((await import('./commands/store.ts')).storeCommand)
+commands.push((await import('./commands/grant.ts')).grantCommand)
+commands.push((await import('./commands/revoke.ts')).revokeCommand)
+commands.push((await import('./commands/delete.ts')).deleteCommand)
+commands.push((await import('./commands/records.ts')).recordsCommand)
 
 export function usage(): string {
   const lines = ['Usage: enigma <command> [options]', '', 'Commands:']

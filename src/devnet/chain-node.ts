@@ -13,6 +13,7 @@ import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
+import { chainRecordSource } from '../chain/record-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
 
@@ -26,6 +27,8 @@ export interface ChainNodeOptions {
   readonly fromBlock?: bigint
   /** How often the chain is polled (default 1 000 ms; a devnet polls faster). */
   readonly pollingIntervalMs?: number
+  /** The records contract (contracts/EnigmaRecords.sol): with it the node keeps custody of records. */
+  readonly records?: Address
 }
 
 export interface ChainNode {
@@ -48,7 +51,11 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
     onError: (e) => node?.log.warn('chain source', { err: e }),
   })
   const gossip = new AttestationGossip(chainSource)
-  node = new SecretNode(o.config, { compute: engineCompute, source: gossip })
+  if (o.records !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.records)) throw new EnigmaError('CLI_USAGE', `--records must be an address, got '${o.records}'`)
+  node = new SecretNode(o.config, {
+    compute: engineCompute, source: gossip,
+    ...(o.records ? { records: chainRecordSource(publicClient, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
+  })
   try {
     await node.start()
     gossip.attach(node.host.services.pubsub)
@@ -56,6 +63,6 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
     await node.stop()
     throw e
   }
-  node.log.info('chain task source', { rpcUrl: o.rpcUrl, chainId, controller: o.controller, account: identity.account.address })
+  node.log.info('chain task source', { rpcUrl: o.rpcUrl, chainId, controller: o.controller, records: o.records, account: identity.account.address })
   return { node, chainId, gossip }
 }

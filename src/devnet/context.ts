@@ -61,6 +61,7 @@ export async function cliContext(f: ChainFlags, needAccount: boolean): Promise<C
   const chainId = f.chainId !== undefined || !state ? (await connectChain({ rpcUrl, chainId: f.chainId })).chainId : state.chainId
   const client = createEnigmaClient({
     rpcUrl, controller: (controller ?? state!.controller) as Address, chainId,
+    records: (f.records ?? process.env.ENIGMA_RECORDS ?? state?.records) as Address | undefined,
     account: key, nodeApis: { ...(state ? nodeApis(state) : {}), ...f.nodeApis },
     fromBlock: state?.fromBlock !== undefined ? BigInt(state.fromBlock) : undefined,
   })

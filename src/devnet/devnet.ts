@@ -14,6 +14,8 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { startHardhatNode, hardhatAccount, HARDHAT_ACCOUNT_COUNT, type HardhatNode } from '../chain/testing/hardhat-node.ts'
 import { deployController, type ControllerConfig } from '../chain/actions/deployController.ts'
 import { LOCAL_CONTROLLER_CONFIG } from '../chain/testing/local-config.ts'
+import { deployRecords } from '../chain/actions/deployRecords.ts'
+import { startCustodyEpoch } from './custody-epoch.ts'
 import { registerNode } from '../chain/actions/registerNode.ts'
 import { setActive } from '../chain/actions/setActive.ts'
 import { loadOrCreateIdentity, type NodeIdentity } from '../node/identity.ts'
@@ -29,6 +31,9 @@ export const DEVNET_CONFIG: ControllerConfig = LOCAL_CONTROLLER_CONFIG
 
 /** The devnet chain also mines a block this often (ms), like a real chain: a task's draw block comes without transactions. */
 export const DEVNET_BLOCK_INTERVAL_MS = 1000
+
+/** Shortest custody epoch of the devnet's records contract (anyone may re-draw the committee after it). */
+export const DEVNET_EPOCH_SECONDS = 3600n
 
 /** First client account index; 0 and 1 are the deployer and the treasury. */
 export const FIRST_CLIENT_ACCOUNT = 2
@@ -117,6 +122,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('controller', false)
     const deployed = await deployController(wallet(0), DEVNET_CONFIG)
     setupGas += deployed.gasUsed
+    // Records beside the controller (issue #11); its custody committee is every devnet node.
+    const records = await deployRecords(wallet(0), { controller: deployed.address, n: size, t: threshold, epochDuration: DEVNET_EPOCH_SECONDS })
+    setupGas += records.gasUsed
     await publicClient.request({ method: 'evm_setIntervalMining', params: [options.blockTimeMs ?? DEVNET_BLOCK_INTERVAL_MS] } as never)
     step('controller', true, deployed.address)
 
@@ -132,7 +140,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const started = await Promise.allSettled(dirs.map((d, i) => spawnNode({
       index: i, dir: d,
       config: {
-        rpcUrl: chain!.url, controller: deployed.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
+        rpcUrl: chain!.url, controller: deployed.address, records: records.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
         node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...options.nodeConfig },
       },
     })))
@@ -150,10 +158,11 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       const r2 = await setActive(w, { address: deployed.address, active: true })
       setupGas += r1.gasUsed + r2.gasUsed
     }
-    step('register', true, `${size} nodes staked ${Number(NODE_STAKE / 10n ** 18n)} ETH each and active`)
+    setupGas += await startCustodyEpoch(wallet(0), publicClient, records.address)
+    step('register', true, `${size} nodes staked ${Number(NODE_STAKE / 10n ** 18n)} ETH each and active; records ${records.address} with its first custody epoch`)
 
     const state: DevnetState = {
-      version: 1, pid: process.pid, pidStartTime: selfRef().startTime, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address,
+      version: 1, pid: process.pid, pidStartTime: selfRef().startTime, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address, records: records.address,
       fromBlock: String(deployed.blockNumber), blockTimeMs: options.blockTimeMs, dir,
       deployer: devnetAccount(0),
       accounts: Array.from({ length: HARDHAT_ACCOUNT_COUNT - FIRST_CLIENT_ACCOUNT }, (_, k) => devnetAccount(FIRST_CLIENT_ACCOUNT + k)),

@@ -18,6 +18,8 @@ export interface DevnetNodeConfig {
   readonly node: Record<string, unknown>
   readonly rpcUrl: string
   readonly controller: Address
+  /** The records contract beside the controller (custody of stored records). */
+  readonly records?: Address
   readonly chainId?: number
   /** First block to scan (the controller's deployment block). */
   readonly fromBlock?: string
@@ -37,6 +39,7 @@ export async function runDevnetNode(configPath: string): Promise<number> {
     const { node } = await startChainNode({
       config: checkConfig(cfg.node), rpcUrl: cfg.rpcUrl, controller: cfg.controller, chainId: cfg.chainId,
       fromBlock: cfg.fromBlock === undefined ? undefined : BigInt(cfg.fromBlock), pollingIntervalMs: cfg.pollingIntervalMs ?? 250,
+      records: cfg.records,
     })
     return node
   })

@@ -42,6 +42,8 @@ export interface DevnetState {
   /** The devnet's folder (node data, circuits). */
   readonly dir?: string
   readonly controller: Address
+  /** The records contract (contracts/EnigmaRecords.sol) beside the controller; its custody committee is all nodes. */
+  readonly records?: Address
   /** Owner of the controller (account 0). */
   readonly deployer: DevnetAccount
   /** Funded accounts for clients (bidders, data owners). */

@@ -5,6 +5,7 @@
  *   GET  /v1/tasks/{taskId}                    task status (and public result once completed)
  *   POST /v1/tasks/{taskId}/inputs/{slot}      body {"envelope": "0x…", "signature"?: "0x…"}
  *   GET  /v1/tasks/{taskId}/outputs/{name}     this node's share of a revealTo output, encrypted
+ *   POST /v1/records/{recordId}/shares, GET /v1/records/{recordId}[/uses/{taskId}/{slot}]   custody (custody-api.ts)
  *   GET  /metrics                              Prometheus text format
  *   GET  /healthz
  *   OPTIONS (CORS preflight) on any route; cross-origin browser access per cors.ts
@@ -22,6 +23,8 @@ import type { Hex } from './task-source.ts'
 import type { Logger } from './log.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { applyCors, DEFAULT_CORS_ORIGINS, type CorsOrigins } from './cors.ts'
+import { CustodyError, type CustodyService } from './custody.ts'
+import { handleCustodyRoute } from './custody-api.ts'
 
 export interface ApiInit {
   readonly runner: TaskRunner
@@ -37,6 +40,8 @@ export interface ApiInit {
   readonly burst?: number
   /** Origins whose browser pages may call this API (cors.ts); default any. */
   readonly corsOrigins?: CorsOrigins
+  /** Custody of stored records (`/v1/records/...`, custody-api.ts); absent: those routes answer 404. */
+  readonly custody?: CustodyService
 }
 
 export class HttpError extends Error {
@@ -136,6 +141,13 @@ export class ApiServer {
         route = 'info'; this.#only(req, 'GET')
         return this.#json(res, 200, this.#init.info())
       }
+      if (parts[1] === 'records' && this.#init.custody) {
+        route = 'records'
+        const ctype = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+        if (req.method === 'POST' && ctype !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json')
+        const r = await handleCustodyRoute(this.#init.custody, { method: req.method, parts: parts.slice(2), body: () => this.#body(req) })
+        return this.#json(res, r.status, r.body)
+      }
       if (parts[1] !== 'tasks' || parts.length < 3) throw new HttpError(404, 'NOT_FOUND', 'no such route')
       const taskId = parts[2]!
       if (!TASK_ID.test(taskId)) throw new HttpError(400, 'BAD_TASK_ID', 'task id must be 0x + 64 hex digits')
@@ -168,6 +180,7 @@ export class ApiServer {
     } catch (e) {
       let status: number, code: string, message: string
       if (e instanceof HttpError) ({ status, code, message } = e)
+      else if (e instanceof CustodyError) ({ status, code, message } = { status: e.status, code: e.code, message: e.shortMessage })
       else if (isEnigmaError(e)) { status = statusOf(e.code); code = e.code; message = e.shortMessage }
       else { status = 500; code = 'INTERNAL'; message = 'internal error' }
       if (status >= 500) this.#init.log.error('api request failed', { route, err: e })

@@ -22,6 +22,9 @@ import type { NodeConfig } from './config.ts'
 import type { ComputeFn } from './compute.ts'
 import type { TaskSource, TaskSpec } from './task-source.ts'
 import type { TaskState } from './store.ts'
+import type { RecordSource } from './record-source.ts'
+import { CustodyStore } from './custody-store.ts'
+import { CustodyService } from './custody.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -38,6 +41,10 @@ export interface SecretNodeOptions {
   readonly circuitFetchTimeoutMs?: number
   /** Test-only pause points: code only, never reachable from configuration (src/node/test-hooks.ts). */
   readonly testHooks?: TestHooks
+  /** The chain's records (src/chain/record-source.ts): with it, the node keeps custody shares (custody.ts). */
+  readonly records?: RecordSource
+  /** How often custody reads deletions from the chain (ms, default 2 000). */
+  readonly custodySweepMs?: number
 }
 
 export class SecretNode {
@@ -54,6 +61,8 @@ export class SecretNode {
   api!: ApiServer
   source!: TaskSource
   barrier!: ReadyBarrier
+  custody: CustodyService | undefined
+  #custodyStore: CustodyStore | undefined
   #started = false
 
   constructor(config: NodeConfig, options: SecretNodeOptions = {}) {
@@ -110,9 +119,16 @@ export class SecretNode {
     })
     await this.barrier.start()
     await this.runner.start()
+    if (this.#options.records) {
+      this.#custodyStore = new CustodyStore(cfg.dataDir, { durable: cfg.durable })
+      await this.#custodyStore.open()
+      this.custody = new CustodyService({ identity, source: this.#options.records, store: this.#custodyStore, log: this.log, sweepMs: this.#options.custodySweepMs })
+      this.custody.start()
+    }
     this.api = new ApiServer({
       runner: this.runner, info: () => this.info(), metrics: this.metrics, log: this.log,
       host: cfg.apiHost, port: cfg.apiPort, maxBodyBytes: cfg.maxBodyBytes, ratePerSecond: cfg.ratePerSecond, burst: cfg.ratePerSecond * 2, corsOrigins: cfg.corsOrigins,
+      custody: this.custody,
     })
     await this.api.start()
     this.#started = true
@@ -158,6 +174,7 @@ export class SecretNode {
     const steps: [string, () => Promise<void>][] = [
       ['api', async () => { if (this.api) await this.api.stop() }],
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
+      ['custody', async () => { await this.custody?.stop(); await this.#custodyStore?.close() }],
       ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],
       ['source', async () => { if (this.source) await this.source.stop() }],
       ['circuits', async () => { if (this.circuits) await this.circuits.stop() }],

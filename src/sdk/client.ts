@@ -19,6 +19,8 @@ export type NodeApiResolver = Readonly<Record<string, string>> | ((member: Commi
 export interface EnigmaClientConfig {
   readonly rpcUrl: string
   readonly controller: Address
+  /** The records contract (contracts/EnigmaRecords.sol) beside the controller, for the record actions. */
+  readonly records?: Address
   /** The client's account: a viem Account or a private key. Reads work without one. */
   readonly account?: Account | Hex
   /** Chain id (default: 31337, the local devnet). */
@@ -32,6 +34,7 @@ export interface EnigmaClientConfig {
 
 export interface EnigmaClient {
   readonly controller: Address
+  readonly records: Address | undefined
   readonly chain: Chain
   readonly public: PublicClient<Transport, Chain>
   readonly wallet: WalletClient<Transport, Chain, Account> | undefined
@@ -58,8 +61,10 @@ export function createEnigmaClient(config: EnigmaClientConfig): EnigmaClient {
   const readTransport = http(config.rpcUrl, { retryCount: 2 })
   const account = typeof config.account === 'string' ? privateKeyToAccount(config.account) : config.account
   const resolver = config.nodeApis
+  if (config.records !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(config.records)) throw new SdkError('SDK_CONFIG_INVALID', `createEnigmaClient: records is not an address: ${String(config.records)}`)
   return {
     controller: config.controller,
+    records: config.records,
     chain,
     public: createPublicClient({ chain, transport: readTransport, pollingInterval: Math.min(pollingIntervalMs, 100) }),
     wallet: account ? createWalletClient({ chain, transport, account, pollingInterval: Math.min(pollingIntervalMs, 100) }) : undefined,

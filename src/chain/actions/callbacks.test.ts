@@ -113,7 +113,7 @@ async function deployConsumer(): Promise<Address> {
 async function consumerTask(consumer: Address, gasLimit = 300_000, deadline?: bigint) {
   const p = await request(undefined, deadline)
   const req = {
-    codeHash, params: encodeTaskParams({}), n: 5, t: 2, securityMode: 0, multiplications: 10n, rounds: 2, inputSlots: [], deadline: p.deadline,
+    codeHash, params: encodeTaskParams({}), n: 5, t: 2, securityMode: 0, multiplications: 10n, rounds: 2, inputSlots: [], recipients: [], deadline: p.deadline,
     callback: { ...NO_CALLBACK, gasLimit, maxFeePerGas: CAP },
   }
   const price = await read<bigint>(consumer, testConsumerAbi, 'price', [req])
@@ -243,7 +243,7 @@ test('a callback that re-enters the controller (receipt, settle, withdrawal, ref
   const attacker = await deployTestContract(fx.wallet(CREATOR), reentrantCallbackAbi, reentrantCallbackBytecode, [fx.address])
   const callback: TaskCallback = { target: attacker, selector: ON_RESULT, gasLimit: 1_500_000, maxFeePerGas: CAP }
   const p = await request(callback)
-  const req = { codeHash, params: encodeTaskParams({}), n: 5, t: 2, securityMode: 0, multiplications: 10n, rounds: 2, inputSlots: [], deadline: p.deadline, callback }
+  const req = { codeHash, params: encodeTaskParams({}), n: 5, t: 2, securityMode: 0, multiplications: 10n, rounds: 2, inputSlots: [], recipients: [], deadline: p.deadline, callback }
   const { taskId, drawBlock } = await createdBy(await writeContract(fx.wallet(CREATOR), { address: attacker, abi: reentrantCallbackAbi, functionName: 'create', args: [req], value: p.fee + 1_500_000n * CAP }))
   const members = await draw(taskId, drawBlock)
   const signatures = await sigs(taskId, members.slice(0, 3))

@@ -9,7 +9,7 @@ import { CliUsageError, list, parseCommandArgs, str, type OptionSpecs } from '..
 export const NODE_USAGE = `Usage:
   enigma node start    [--config node.json] [--data-dir DIR] [--listen MULTIADDR]... [--announce MULTIADDR]...
                        [--bootstrap MULTIADDR]... [--api-host HOST] [--api-port N] [--circuits DIR]...
-                       (--rpc URL --controller ADDRESS [--chain-id N] [--from-block N] [--poll-ms N] | --tasks FILE)
+                       (--rpc URL --controller ADDRESS [--records ADDRESS] [--chain-id N] [--from-block N] [--poll-ms N] | --tasks FILE)
   enigma node register [--config node.json] [--data-dir DIR] --rpc URL --controller ADDRESS [--chain-id N]
                        [--stake ETH] [--multiaddr MULTIADDR]... [--private-key 0x… | --key-file FILE] [--gas-funds ETH]
   enigma node info     [--config node.json] [--data-dir DIR]
@@ -17,7 +17,8 @@ export const NODE_USAGE = `Usage:
 start     runs the node. With --rpc/--controller it learns tasks from the controller contract on that
           chain (chain id read from the RPC; --chain-id makes a mismatch an error), exchanges result
           attestations with the committee over gossipsub and, as the designated member, posts
-          receipts from its own account (keys.json), which needs a little ether for gas.
+          receipts from its own account (keys.json), which needs a little ether for gas. With
+          --records (the EnigmaRecords contract) it also keeps custody shares of stored records.
 register  registers the node's account on the controller (peer id, encryption key, addresses from
           the running node's node-info.json or --multiaddr), stakes --stake (default: the minimum),
           and activates it. --private-key/--key-file: an operator wallet that first sends the node
@@ -29,6 +30,7 @@ ENIGMA_NODE_PASSPHRASE to seal them with a passphrase. See docs/node.md and docs
 export interface NodeChainFlags {
   rpc?: string
   controller?: string
+  records?: string
   chainId?: number
   fromBlock?: bigint
   pollMs?: number
@@ -52,7 +54,7 @@ const LIST_FLAGS: Record<string, string> = { listen: 'listen', bootstrap: 'boots
 const VALUE_FLAGS: Record<string, string> = { 'data-dir': 'dataDir', 'api-host': 'apiHost', tasks: 'tasksFile' }
 const NODE_OPTIONS: OptionSpecs = {
   config: { type: 'string' }, 'api-port': { type: 'string' },
-  rpc: { type: 'string' }, controller: { type: 'string' }, 'chain-id': { type: 'string' }, 'from-block': { type: 'string' },
+  rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'chain-id': { type: 'string' }, 'from-block': { type: 'string' },
   'poll-ms': { type: 'string' }, stake: { type: 'string' }, 'gas-funds': { type: 'string' }, multiaddr: { type: 'string', multiple: true },
   'private-key': { type: 'string' }, 'key-file': { type: 'string' },
   ...Object.fromEntries(Object.keys(LIST_FLAGS).map((f) => [f, { type: 'string', multiple: true } as const])),
@@ -74,6 +76,7 @@ export function parseNodeFlags(args: readonly string[]): NodeFlags {
   const v = (name: string) => str(p, name)
   if (v('rpc') !== undefined) chain.rpc = v('rpc')
   if (v('controller') !== undefined) chain.controller = v('controller')
+  if (v('records') !== undefined) chain.records = v('records')
   if (v('chain-id') !== undefined) chain.chainId = Number(digits('--chain-id', v('chain-id')!))
   if (v('from-block') !== undefined) chain.fromBlock = BigInt(digits('--from-block', v('from-block')!))
   if (v('poll-ms') !== undefined) chain.pollMs = Number(digits('--poll-ms', v('poll-ms')!))
@@ -113,6 +116,7 @@ async function start(flags: NodeFlags): Promise<number> {
       const { startChainNode } = await import('../../devnet/chain-node.ts')
       const r = await startChainNode({
         config, rpcUrl: c.rpc, controller: c.controller as `0x${string}`, chainId: c.chainId, fromBlock: c.fromBlock, pollingIntervalMs: c.pollMs,
+        ...(c.records !== undefined ? { records: c.records as `0x${string}` } : {}),
       })
       return r.node
     }

@@ -1,0 +1,55 @@
+/**
+ * What a custodian needs to know from the chain about records (docs/state.md "Custody"), as an
+ * interface: the node layer never imports the chain layer (DESIGN.md §5); src/chain/record-source.ts
+ * implements it over contracts/EnigmaRecords.sol and the CLI wires it in.
+ */
+import type { Hex } from './task-source.ts'
+
+export interface ChainRecord {
+  readonly recordId: Hex
+  readonly owner: Hex
+  readonly epoch: bigint
+  /** Block of deletion, 0n = live. */
+  readonly deletedAt: bigint
+  readonly t: number
+  readonly typeHash: Hex
+  /** keccak256 of the concatenated keccak256 hashes of the custodians' envelopes, in custodian order. */
+  readonly commitment: Hex
+  /** Custodian i holds share i (evaluation point i + 1). */
+  readonly custodians: readonly Hex[]
+}
+
+export interface ChainGrant {
+  /** Unix seconds, 0n = never. */
+  readonly expiry: bigint
+  readonly maxUses: number
+  readonly used: number
+  readonly grantedAt: bigint
+  /** Block of revocation, 0n = not revoked. */
+  readonly revokedAt: bigint
+}
+
+/** A task input slot bound to a record on chain (the RecordUsed event) and the grant that paid. */
+export interface ChainRecordUse {
+  readonly recordId: Hex
+  readonly taskId: Hex
+  readonly slot: number
+  readonly codeHash: Hex
+  readonly requester: Hex
+  /** The grant as it is now (a later revocation shows here). */
+  readonly grant: ChainGrant
+  /** Timestamp of the latest block (expiry is checked against chain time, not the node's clock). */
+  readonly now: bigint
+}
+
+export interface RecordSource {
+  /** The record as the chain holds it now, or undefined if no such record exists. */
+  getRecord(recordId: Hex): Promise<ChainRecord | undefined>
+  /** The record bound to input `slot` of `taskId`, or undefined if none is. */
+  getUse(taskId: Hex, slot: number): Promise<ChainRecordUse | undefined>
+  /**
+   * Ids of records deleted from block `fromBlock` on (undefined: since the contract's deployment),
+   * and the block to ask from next time.
+   */
+  deletedSince(fromBlock: bigint | undefined): Promise<{ readonly recordIds: readonly Hex[]; readonly nextBlock: bigint }>
+}
