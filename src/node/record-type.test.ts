@@ -17,10 +17,13 @@ test('parseRecordType reads every form of --type into the language’s own type'
   assert.deepEqual(parseRecordType('uint32[3][2]'), toValueType(array(array(uint32, 3), 2)))
   assert.deepEqual(parseRecordType('{ income: uint32, debts: uint32 }'), toValueType({ income: uint32, debts: uint32 }))
   assert.deepEqual(parseRecordType('{ a: { b: sbool }, c: fixed[2] }'), toValueType({ a: { b: { kind: 'bool' } }, c: array(fixed, 2) }))
+  // A contract input's exact type, declared range included (credit-score's features).
+  assert.deepEqual(parseRecordType('array(within(fixed, -100, 100), 2)'), toValueType(array(within(fixed, -100, 100), 2)))
+  assert.deepEqual(parseRecordType('within(int16, -5, 7)'), toValueType(within({ kind: 'int', signed: true, bits: 16 }, -5n, 7n)))
 })
 
 test('parseRecordType refuses what the language refuses, with RECORD_TYPE_INVALID and the position', () => {
-  for (const bad of ['', 'uint65', 'int1', 'float', 'array(uint32)', 'array(uint32, 0)', '{ a: uint32, a: uint32 }', '{}', 'uint32 x', 'uint32[', '{ a uint32 }']) {
+  for (const bad of ['', 'uint65', 'int1', 'float', 'array(uint32)', 'array(uint32, 0)', '{ a: uint32, a: uint32 }', '{}', 'uint32 x', 'uint32[', '{ a uint32 }', 'within(sbool, 0, 1)', 'within(uint8, 0, 300)', 'within(fixed, 5, 1)']) {
     assert.throws(() => parseRecordType(bad), (e: unknown) => (e as { code?: string }).code === 'RECORD_TYPE_INVALID', bad)
   }
 })

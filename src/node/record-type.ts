@@ -10,12 +10,13 @@
  * (@noble/hashes only): the SDK uses it.
  *
  * `parseRecordType` reads the command line's `--type`: `sbool`, `uint32`, `int(12)`, `fixed`,
- * `array(uint32, 3)` or `uint32[3]`, and objects `{ income: uint32, debts: uint32 }`.
+ * `within(fixed, -100, 100)`, `array(uint32, 3)` or `uint32[3]`, and objects `{ income: uint32, debts: uint32 }`:
+ * the language's own constructors (src/lang/types.ts), so a record can have exactly a contract input's type.
  */
 import { keccak_256 } from '@noble/hashes/sha3.js'
 import type { ValueType } from '../circuit/types.ts'
 import type { FieldName } from '../field/types.ts'
-import { array, fixed, int, sbool, toValueType, uint, type TypeSpec } from '../lang/types.ts'
+import { array, fixed, int, sbool, toValueType, uint, within, type FixedSpec, type IntSpec, type TypeSpec } from '../lang/types.ts'
 import { EnigmaError } from '../common/errors.ts'
 
 export const RECORD_TYPE_LABEL = 'enigma.record-type.v1'
@@ -80,6 +81,13 @@ export function parseRecordType(text: string): ValueType {
     i += m![0].length
     return Number(m![0])
   }
+  const decimal = (): string => {
+    ws()
+    const m = /^-?[0-9]{1,20}(\.[0-9]{1,20})?/.exec(text.slice(i))
+    if (!m) fail('expected a number')
+    i += m![0].length
+    return m![0]
+  }
   const one = (): TypeSpec => {
     ws()
     let t: TypeSpec
@@ -103,7 +111,15 @@ export function parseRecordType(text: string): ValueType {
       else if (sized) t = sized[1] === 'uint' ? uint(Number(sized[2])) : int(Number(sized[2]))
       else if (name === 'uint' || name === 'int') { eat('('); const k = integer(); eat(')'); t = name === 'uint' ? uint(k) : int(k) }
       else if (name === 'array') { eat('('); const of = one(); eat(','); const n = integer(); eat(')'); t = array(of, n) }
-      else t = fail(`unknown type '${name}' (sbool, uint8…uint64, int8…int64, uint(k), int(k), fixed, array(T, n), T[n], { a: T })`)
+      else if (name === 'within') {
+        eat('(')
+        const of = one()
+        const kind = (of as { kind?: unknown }).kind
+        if (kind !== 'int' && kind !== 'fixed') fail('within() narrows an integer or fixed type')
+        eat(','); const lo = decimal(); eat(','); const hi = decimal(); eat(')')
+        t = kind === 'int' ? within(of as IntSpec, BigInt(lo), BigInt(hi)) : within(of as FixedSpec, Number(lo), Number(hi))
+      }
+      else t = fail(`unknown type '${name}' (sbool, uint8…uint64, int8…int64, uint(k), int(k), fixed, within(T, min, max), array(T, n), T[n], { a: T })`)
     }
     for (ws(); text[i] === '['; ws()) { i++; const n = integer(); eat(']'); t = array(t, n) }
     return t

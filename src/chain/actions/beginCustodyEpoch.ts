@@ -1,9 +1,8 @@
 import type { Address } from 'viem'
 import type { ChainRequestError } from '../errors.ts'
 import type { RecordRefusedError } from '../record-errors.ts'
-import { writeRecords } from '../internal/records.ts'
+import { readRecords, writeRecords } from '../internal/records.ts'
 import type { ControllerWalletClient, ControllerWriteResult } from '../internal/write.ts'
-import { readRecords } from '../internal/records.ts'
 
 export interface BeginCustodyEpochParameters {
   /** EnigmaRecords address. */

@@ -11,7 +11,7 @@ export const STORE_USAGE = `Usage: enigma store --type <type> --value <json> [--
 Stores a typed secret value once: shared to the custody committee (each share encrypted to its node),
 its type, commitment and custodians recorded on chain. Prints {"recordId", "owner"}. The owner is the
 signing account (--private-key); grant uses with \`enigma grant\`.
-Types: sbool, uint8…uint64, int8…int64, uint(k), int(k), fixed, array(T, n) or T[n], { a: T, b: U }.
+Types: sbool, uint8…uint64, int8…int64, uint(k), int(k), fixed, within(T, min, max), array(T, n) or T[n], { a: T, b: U }.
 --field: the field of the shares; it must be the field of the contracts that will use the record (default p127).
 
 Examples:
