@@ -8,6 +8,15 @@ import type { TaskSpec } from './task-source.ts'
 const HEX = /^0x[0-9a-fA-F]*$/
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
 
+/** A value from outside, printable in an error whatever it is (an object whose toString is not a function throws in String()). */
+function show(v: unknown): string {
+  try {
+    return String(v).slice(0, 80)
+  } catch {
+    return `(${typeof v})`
+  }
+}
+
 function fail(what: string): never {
   throw new NodeError('NODE_CONFIG_INVALID', `task spec: ${what}`)
 }
@@ -15,13 +24,13 @@ function fail(what: string): never {
 export function checkTaskSpec(raw: unknown): TaskSpec {
   if (typeof raw !== 'object' || raw === null) fail('not an object')
   const s = raw as Record<string, any>
-  if (typeof s.taskId !== 'string' || !HEX32.test(s.taskId)) fail(`taskId must be 32-byte hex, got ${String(s.taskId).slice(0, 80)}`)
+  if (typeof s.taskId !== 'string' || !HEX32.test(s.taskId)) fail(`taskId must be 32-byte hex, got ${show(s.taskId)}`)
   if (typeof s.codeHash !== 'string' || !HEX32.test(s.codeHash)) fail(`${s.taskId}: codeHash must be 32-byte hex`)
   if (typeof s.paramsHash !== 'string' || !HEX.test(s.paramsHash)) fail(`${s.taskId}: paramsHash must be hex`)
   if (typeof s.params !== 'object' || s.params === null) fail(`${s.taskId}: params must be an object`)
   for (const [k, v] of Object.entries(s.params)) if (!Number.isSafeInteger(v)) fail(`${s.taskId}: param ${k} must be an integer`)
-  if (!Number.isInteger(s.n) || s.n < 3 || s.n > 64) fail(`${s.taskId}: n must be in 3..64, got ${s.n}`)
-  if (!Number.isInteger(s.t) || s.t < 1 || 2 * s.t >= s.n) fail(`${s.taskId}: t must satisfy 1 ≤ t < n/2, got t=${s.t}, n=${s.n}`)
+  if (!Number.isInteger(s.n) || s.n < 3 || s.n > 64) fail(`${s.taskId}: n must be in 3..64, got ${show(s.n)}`)
+  if (!Number.isInteger(s.t) || s.t < 1 || 2 * s.t >= s.n) fail(`${s.taskId}: t must satisfy 1 ≤ t < n/2, got t=${show(s.t)}, n=${show(s.n)}`)
   if (s.security !== 'semi-honest' && s.security !== 'malicious') fail(`${s.taskId}: security must be semi-honest or malicious`)
   if (!Array.isArray(s.committee) || s.committee.length !== s.n) fail(`${s.taskId}: committee must list n = ${s.n} members`)
   const peers = new Set<string>()
@@ -37,7 +46,7 @@ export function checkTaskSpec(raw: unknown): TaskSpec {
   if (!Array.isArray(s.inputSlots) || s.inputSlots.length === 0 || s.inputSlots.length > 100_000) fail(`${s.taskId}: inputSlots must be a non-empty array`)
   const names = new Set<string>()
   for (const slot of s.inputSlots) {
-    if (typeof slot?.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?$/.test(slot.name)) fail(`${s.taskId}: bad input slot name ${String(slot?.name)}`)
+    if (typeof slot?.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?$/.test(slot.name)) fail(`${s.taskId}: bad input slot name ${show(slot?.name)}`)
     if (names.has(slot.name)) fail(`${s.taskId}: input slot ${slot.name} appears twice`)
     names.add(slot.name)
     if (typeof slot.owner !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(slot.owner)) fail(`${s.taskId}: slot ${slot.name} owner must be an address`)
