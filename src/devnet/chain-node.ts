@@ -11,6 +11,7 @@ import type { NodeConfig } from '../node/config.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
 import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
+import { withFault, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { EnigmaError } from '../common/errors.ts'
@@ -26,6 +27,8 @@ export interface ChainNodeOptions {
   readonly fromBlock?: bigint
   /** How often the chain is polled (default 1 000 ms; a devnet polls faster). */
   readonly pollingIntervalMs?: number
+  /** Test-only misbehaviour (devnet `--fault`, src/node/faults.ts); never set by `enigma node start`. */
+  readonly fault?: FaultBehaviour
 }
 
 export interface ChainNode {
@@ -48,7 +51,9 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
     onError: (e) => node?.log.warn('chain source', { err: e }),
   })
   const gossip = new AttestationGossip(chainSource)
-  node = new SecretNode(o.config, { compute: engineCompute, source: gossip })
+  const fault = o.fault
+  const compute = fault ? withFault(engineCompute, { behaviour: () => fault, onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }) : engineCompute
+  node = new SecretNode(o.config, { compute, source: gossip })
   try {
     await node.start()
     gossip.attach(node.host.services.pubsub)
