@@ -16,6 +16,7 @@ import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
+import { chainAccuser } from './chain-accuser.ts'
 
 export interface ChainNodeOptions {
   readonly config: NodeConfig
@@ -53,7 +54,8 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   const gossip = new AttestationGossip(chainSource)
   const fault = o.fault
   const compute = fault ? withFault(engineCompute, { behaviour: () => fault, onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }) : engineCompute
-  node = new SecretNode(o.config, { compute, source: gossip })
+  // Detection → evidence → chain (issue #12): majority votes become `accuse` transactions.
+  node = new SecretNode(o.config, { compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller) })
   try {
     await node.start()
     gossip.attach(node.host.services.pubsub)

@@ -46,11 +46,11 @@ test('bad-input-reshare touches only re-sharing deals', async () => {
   assert.deepEqual((await sent('bad-input-reshare', 'mul#1', v(1n))).got, [[1n], [1n]])
 })
 
-test('silent and crash stop at the first multiplication; crash ends the process through onCrash', async () => {
-  assert.deepEqual((await sent('silent', 'input-coin#0', v(1n))).got, [[1n], [1n]])
-  assert.deepEqual((await sent('silent', 'mul#1', v(1n))).got, [null, null])
+test('silent and crash stop at the first opening; crash ends the process through onCrash', async () => {
+  assert.deepEqual((await sent('silent', 'prep#0', v(1n))).got, [[1n], [1n]])
+  assert.deepEqual((await sent('silent', 'input-coin#1', v(1n))).got, [null, null])
   let crashed = 0
-  assert.deepEqual((await sent('crash', 'mul#1', v(1n), () => { crashed++ })).got, [null, null])
+  assert.deepEqual((await sent('crash', 'open#1', v(1n), () => { crashed++ })).got, [null, null])
   assert.equal(crashed, 1)
 })
 

@@ -10,8 +10,8 @@
  * - `wrong-receipt`: the honest members agree on the correct result; the faulty member's signed output
  *   hash differs (what the evidence path turns into an accusation);
  * - `silent` / `crash`: every honest member ends `failed`, each failure traced back to the faulty one.
- * The default suite runs a representative subset; `npm run test:faults` (ENIGMA_TEST_FAULTS_FULL=1)
- * runs every behaviour.
+ * It runs in `npm run test:faults` (ENIGMA_TEST_FAULTS_FULL=1); the default suite has the in-process
+ * switch test (fault-switch.test.ts) and the devnet test of the evidence path (src/devnet/faults.e2e.test.ts).
  */
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -27,6 +27,7 @@ import type { FaultBehaviour } from './faults.ts'
 import type { Hex } from './task-source.ts'
 
 const FULL = process.env.ENIGMA_TEST_FAULTS_FULL === '1'
+const skip = !FULL && 'multi-process fault matrix: npm run test:faults'
 const CULPRIT = 1
 const contract = defineContract({
   name: 'faults-sum',
@@ -42,6 +43,7 @@ let root: string
 let cluster: Cluster
 
 before(async () => {
+  if (!FULL) return
   root = await mkdtemp(join(tmpdir(), 'enigma-faults-injected-'))
   cluster = await Cluster.start({ root, size: 5, testEntry: true, config: { mpcTimeoutMs: 4_000, mpcStartTimeoutMs: 15_000 } })
   await cluster.addCircuit('faults-sum', compiled.encoding)
@@ -89,19 +91,19 @@ function assertCheatingCaught(finals: ReadonlyMap<number, any>): void {
 }
 
 for (const behaviour of ['alter-mul', 'alter-open', 'equivocate'] as const) {
-  test(`${behaviour}: detected, no honest member completes or is blamed`, { skip: !FULL && behaviour !== 'alter-mul' }, async () => {
+  test(`${behaviour}: detected, no honest member completes or is blamed`, { skip }, async () => {
     const { finals } = await runWithFault(behaviour)
     assertCheatingCaught(finals)
   })
 }
 
-test('wrong-output-share: the honest members complete, the recipient refuses the forged output', async () => {
+test('wrong-output-share: the honest members complete, the recipient refuses the forged output', { skip }, async () => {
   const { spec, finals } = await runWithFault('wrong-output-share')
   for (const f of finals.values()) assert.deepEqual([f.state, f.result?.public], ['completed', { bigger: ['1'] }])
   await assert.rejects(fetchPrivateOutput(field, spec, 'sum', alice, cluster.apis), (e: any) => e.code === 'SHARING_INCONSISTENT')
 })
 
-test('wrong-receipt: the honest members sign the correct result, the culprit a different output hash', { skip: !FULL }, async () => {
+test('wrong-receipt: the honest members sign the correct result, the culprit a different output hash', { skip }, async () => {
   const { spec, finals } = await runWithFault('wrong-receipt')
   const hashes = new Set([...finals.values()].map((f) => f.result?.outputHash))
   for (const f of finals.values()) assert.deepEqual([f.state, f.result?.public], ['completed', { bigger: ['1'] }])
@@ -112,12 +114,12 @@ test('wrong-receipt: the honest members sign the correct result, the culprit a d
   assert.deepEqual(bad.result.public, { bigger: ['2'] })
 })
 
-test('silent: every honest member fails, each failure traced back to the silent member', async () => {
+test('silent: every honest member fails, each failure traced back to the silent member', { skip }, async () => {
   const { finals } = await runWithFault('silent')
   assertTracedToCulprit(finals)
 })
 
-test('crash: the process exits mid-task; every honest member fails, traced back to it', { skip: !FULL }, async () => {
+test('crash: the process exits mid-task; every honest member fails, traced back to it', { skip }, async () => {
   const { finals } = await runWithFault('crash')
   assertTracedToCulprit(finals)
   assert.ok(cluster.nodes[CULPRIT]!.proc!.exitCode !== null || cluster.nodes[CULPRIT]!.proc!.signalCode !== null, 'the crashed node still runs')

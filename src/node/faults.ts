@@ -20,8 +20,10 @@
  *   reconstruction refuses the value).
  * - `wrong-receipt`: its public outputs are off by 1, so it signs and publishes a different output hash
  *   than the honest members.
- * - `silent`: from its first multiplication on it sends nothing (it still answers the ready barrier).
- * - `crash`: at its first multiplication the process exits (`onCrash`; the test entry uses SIGKILL).
+ * - `silent`: from its first opening on it sends nothing (it still answers the ready barrier). An
+ *   opening is all-to-all, so every honest member waits for it and witnesses the silence first-hand
+ *   (a multiplication share goes to the king only: one witness; src/node/evidence.ts).
+ * - `crash`: at its first opening the process exits (`onCrash`; the test entry uses SIGKILL).
  */
 import type { Field, FieldVector } from '../field/index.ts'
 import type { ReceiveOptions, Transport } from '../protocols/transport.ts'
@@ -132,12 +134,12 @@ export class FaultyTransport implements Transport {
         this.#act()
         return shifted(this.#field, payload)
       case 'silent':
-        if (!mul) return payload
+        if (!OPEN_TAGS.has(tag)) return payload
         this.#act()
         this.#mute = true
         return null
       case 'crash':
-        if (!mul) return payload
+        if (!OPEN_TAGS.has(tag)) return payload
         this.#act()
         ;(this.#o.onCrash ?? (() => process.kill(process.pid, 'SIGKILL')))()
         this.#mute = true
