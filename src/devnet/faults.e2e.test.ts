@@ -21,6 +21,7 @@ import { createTask, submitInput } from './e2e-helpers.test-util.ts'
 import { startDevnet, type Devnet } from './devnet.ts'
 import { compileFile, contractPath, deployCompiled } from './contracts.ts'
 import { clientFor } from './flow.ts'
+import { taskHistory } from './task-history.ts'
 
 const FULL = process.env.ENIGMA_TEST_FAULTS_FULL === '1'
 const CULPRIT = 3
@@ -87,6 +88,10 @@ async function suspendedFor(behaviour: FaultBehaviour, reason: Hex) {
     if (i === CULPRIT) assert.deepEqual([now.active, now.suspendedUntil > 0n], [false, true])
     else assert.deepEqual([now.active, now.suspendedUntil], [true, 0n], `honest node ${i}`)
   }
+  // `enigma task <id>` shows it: the draw, then the suspension with the votes' reason.
+  const history = await taskHistory(deployer, task.taskId)
+  assert.deepEqual(history.filter((h) => h.event !== 'TaskCompleted').map((h) => h.event), ['CommitteeDrawn', 'NodeSuspended'])
+  assert.match(history.find((h) => h.event === 'NodeSuspended')!.detail, new RegExp(`${culprit}.*votes: ${reason === UNRESPONSIVE_REASON ? 'unresponsive' : 'wrong receipt'}`, 'i'))
   return { devnet, task }
 }
 
