@@ -1,7 +1,7 @@
 /**
  * A task's history as the controller's events tell it (issue #12, item 2): the draw, each accusation
- * that suspended a member (`NodeSuspended`, with the votes' reason), each slash (`NodeSlashed`), the
- * receipt, settlement or refund — in block order. Reasons known to the node layer are named.
+ * that suspended a member (`NodeSuspended`, with the votes' reason), each slash (`NodeSlashed`), each
+ * re-run (`TaskRerun`: the next attempt's draw), the receipt, settlement or refund — in block order. Reasons known to the node layer are named.
  */
 import type { Hex } from 'viem'
 import { getContractEvents } from 'viem/actions'
@@ -21,7 +21,7 @@ const REASONS: Readonly<Record<string, string>> = {
 }
 const reasonName = (r: Hex | undefined) => (r && REASONS[r.toLowerCase()]) ?? r ?? '?'
 
-const EVENTS = ['DrawRetargeted', 'CommitteeDrawn', 'NodeSuspended', 'NodeSlashed', 'TaskCompleted', 'TaskSettled', 'TaskRefunded'] as const
+const EVENTS = ['DrawRetargeted', 'CommitteeDrawn', 'NodeSuspended', 'NodeSlashed', 'TaskRerun', 'TaskCompleted', 'TaskSettled', 'TaskRefunded'] as const
 
 export async function taskHistory(client: EnigmaClient, taskId: Hex): Promise<TaskHistoryEntry[]> {
   const out: TaskHistoryEntry[] = []
@@ -36,6 +36,7 @@ export async function taskHistory(client: EnigmaClient, taskId: Hex): Promise<Ta
         case 'DrawRetargeted': return `draw moved to block ${String(a.drawBlock)}`
         case 'NodeSuspended': return `${String(a.node)} suspended until ${new Date(Number(a.until) * 1000).toISOString()} (votes: ${reasonName(a.reason as Hex)})`
         case 'NodeSlashed': return `${String(a.node)} slashed ${String(a.amount)} wei (${reasonName(a.reason as Hex)}), reporter ${String(a.reporter)} rewarded ${String(a.reward)}`
+        case 'TaskRerun': return `attempt ${Number(a.reruns) + 1}: fresh draw at block ${String(a.drawBlock)} without ${String(a.culprit)}`
         case 'TaskCompleted': return `receipt ${String(a.outputHash)} signed by ${(a.signers as string[]).length}`
         case 'TaskSettled': return `${(a.paid as string[]).length} members paid ${String(a.share)} wei each`
         case 'TaskRefunded': return `${String(a.amount)} wei back to ${String(a.creator)}`
