@@ -42,6 +42,16 @@ export const WRONG_RECEIPT_REASON: Hex = keccak256(stringToHex('enigma.accuse.wr
 const REASONS = new Set([UNRESPONSIVE_REASON, WRONG_RECEIPT_REASON])
 const MAX_MESSAGE_BYTES = 1024
 const MAX_VOTES_PER_SIGNER = 4
+/** Entries kept per table (tallies, receipts, signer counts, own votes): the oldest go first. */
+const MAX_TRACKED = 4_096
+
+/** Drop the oldest entries of a table over MAX_TRACKED (Maps and Sets iterate in insertion order). */
+function trim(table: Map<string, unknown> | Set<string>): void {
+  for (const k of table.keys()) {
+    if (table.size <= MAX_TRACKED) return
+    table.delete(k)
+  }
+}
 
 /** The controller's threshold: a majority of the committee, and at least 2. */
 export function suspendVotes(n: number): number {
@@ -159,6 +169,7 @@ export class EvidenceCollector {
     const key = `${spec.taskId}|${accused}|${reason}`.toLowerCase()
     if (this.#voted.has(key)) return
     this.#voted.add(key)
+    trim(this.#voted)
     const vote = await signAccusation(this.#init.account, spec.domain!, { taskId: spec.taskId, accused, reason })
     this.#log.warn('accusation vote', { taskId: spec.taskId, accused, reason: reason === UNRESPONSIVE_REASON ? 'unresponsive' : 'wrong-receipt' })
     this.#init.onEvent?.({ kind: 'voted', taskId: spec.taskId, accused, reason })
@@ -179,7 +190,10 @@ export class EvidenceCollector {
   #count(spec: TaskSpec, v: SignedAccusation): void {
     const key = `${v.taskId}|${v.accused}|${v.reason}`.toLowerCase()
     let tally = this.#tallies.get(key)
-    if (!tally) this.#tallies.set(key, (tally = { spec, votes: new Map(), submitted: false }))
+    if (!tally) {
+      this.#tallies.set(key, (tally = { spec, votes: new Map(), submitted: false }))
+      trim(this.#tallies)
+    }
     tally.votes.set(v.signer.toLowerCase(), v.signature)
     if (tally.submitted || tally.votes.size < suspendVotes(spec.n)) return
     const me = this.#init.account.address.toLowerCase()
@@ -218,6 +232,7 @@ export class EvidenceCollector {
       if ((this.#perSigner.get(per) ?? 0) >= MAX_VOTES_PER_SIGNER) return TopicValidatorResult.Ignore
       if (!(await verifyAccusation(spec.domain, v))) return TopicValidatorResult.Reject
       this.#perSigner.set(per, (this.#perSigner.get(per) ?? 0) + 1)
+      trim(this.#perSigner)
       this.#decoded.set(msg.data, v)
       return TopicValidatorResult.Accept
     } catch {
@@ -242,7 +257,10 @@ export class EvidenceCollector {
     if (!spec || !spec.committee.some((m) => m.account.toLowerCase() === a.signer.toLowerCase())) return
     const id = a.taskId.toLowerCase()
     let seen = this.#receipts.get(id)
-    if (!seen) this.#receipts.set(id, (seen = new Map()))
+    if (!seen) {
+      this.#receipts.set(id, (seen = new Map()))
+      trim(this.#receipts)
+    }
     if (seen.size < spec.n) seen.set(a.signer.toLowerCase(), a.outputHash)
     if (await this.#init.signed(spec.taskId)) await this.#checkReceipts(spec)
   }
