@@ -10,7 +10,7 @@ import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 export const TASK_USAGE = `Usage: enigma task <taskId> [--json]
 
 Prints the task's status, committee, input slots (owner, commitment), once completed its receipt, and
-its history: the draw, accusations that suspended a member, slashes, the receipt, settlement or refund.
+its history: the draw, accusations that suspended a member, slashes, re-runs, the receipt, settlement or refund.
 
 Examples:
   enigma task 0x3f…c1                       against the running devnet
