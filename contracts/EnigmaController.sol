@@ -41,6 +41,8 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     uint256 public constant DRAW_DELAY = 2;
     /// Suspension needs a majority of the committee AND at least this many votes, whatever t is.
     uint256 public constant MIN_SUSPEND_VOTES = 2;
+    /// Fresh draws a task may get after its first one (issue #12 re-run; docs/faults.md).
+    uint256 public constant MAX_RERUNS = 2;
     /// Upper bound of the evidence reward, in basis points of the slashed stake.
     uint256 public constant MAX_REWARD_BPS = 500;
     /// Label of the Statement a committee member signs to attest a task's result (docs/controller.md).
@@ -200,6 +202,8 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         uint8 t;
         uint8 securityMode;
         TaskStatus status;
+        /// Fresh draws after the first (`rerunTask`).
+        uint8 reruns;
         address[] committee;
     }
 
@@ -237,6 +241,7 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         OutputRecipient[] recipients
     );
     event DrawRetargeted(bytes32 indexed taskId, uint64 drawBlock);
+    event TaskRerun(bytes32 indexed taskId, address indexed culprit, uint8 reruns, uint64 drawBlock);
     event CommitteeDrawn(bytes32 indexed taskId, bytes32 seed, uint64 drawBlock, address[] committee);
     event InputCommitted(bytes32 indexed taskId, uint256 indexed slot, address indexed owner, bytes32 commitment);
     event TaskCompleted(bytes32 indexed taskId, bytes32 outputHash, bytes publicOutputs, address[] signers);
@@ -299,6 +304,7 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     error AccusedCannotSign(address accused);
     error SelfReport(address reporter);
     error NotConflicting();
+    error TooManyReruns(bytes32 taskId);
     error NothingToWithdraw();
     error TransferFailed(address to, uint256 amount);
     error InvalidCallback();
@@ -1052,6 +1058,26 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         Node storage node = _nodes[a];
         if (node.slashed) revert NodeIsSlashed(a);
         _slash(a, node, taskId, EQUIVOCATION_REASON);
+    }
+
+    /// Re-run instead of refund (issue #12, docs/faults.md): anyone (a keeper) returns an Open task to a
+    /// fresh draw once a member of its committee is suspended or slashed; that member has left the
+    /// active set, so the new draw cannot pick it. At most MAX_RERUNS times, before the deadline. Pay
+    /// still goes only to the attesters of the receipt: the committee that delivered.
+    function rerunTask(bytes32 taskId, address culprit) external {
+        Task storage task = _knownTask(taskId);
+        if (task.status != TaskStatus.Open) _revertStatus(taskId, task.status);
+        if (block.timestamp > task.deadline) revert DeadlinePassed(task.deadline);
+        _memberIndex(task.committee, culprit);
+        Node storage node = _nodes[culprit];
+        if (!node.slashed && node.suspendedUntil <= block.timestamp) revert NotSuspended(culprit);
+        if (task.reruns >= MAX_RERUNS) revert TooManyReruns(taskId);
+        uint64 drawBlock = (block.number + DRAW_DELAY).toUint64();
+        task.reruns += 1;
+        task.status = TaskStatus.Pending;
+        task.drawBlock = drawBlock;
+        delete task.committee;
+        emit TaskRerun(taskId, culprit, task.reruns, drawBlock);
     }
 
     /// A task whose committee is drawn, inside its accusation window.

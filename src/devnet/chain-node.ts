@@ -11,11 +11,13 @@ import type { NodeConfig } from '../node/config.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
 import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
+import { withFault, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
+import { chainAccuser } from './chain-accuser.ts'
 
 export interface ChainNodeOptions {
   readonly config: NodeConfig
@@ -29,6 +31,8 @@ export interface ChainNodeOptions {
   readonly pollingIntervalMs?: number
   /** The records contract (contracts/EnigmaRecords.sol): with it the node keeps custody of records. */
   readonly records?: Address
+  /** Test-only misbehaviour (devnet `--fault`, src/node/faults.ts); never set by `enigma node start`. */
+  readonly fault?: FaultBehaviour
 }
 
 export interface ChainNode {
@@ -52,8 +56,11 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   })
   const gossip = new AttestationGossip(chainSource)
   if (o.records !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.records)) throw new EnigmaError('CLI_USAGE', `--records must be an address, got '${o.records}'`)
+  const fault = o.fault
+  const compute = fault ? withFault(engineCompute, { behaviour: () => fault, onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }) : engineCompute
+  // Detection → evidence → chain (issue #12): majority votes become `accuse` transactions.
   node = new SecretNode(o.config, {
-    compute: engineCompute, source: gossip,
+    compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller),
     ...(o.records ? { records: chainRecordSource(publicClient, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
   })
   try {

@@ -25,6 +25,7 @@ import { DEFAULT_DEVNET_DIR, type DevnetAccount, type DevnetState } from './stat
 import { evmChain } from './evm-chain.ts'
 import { claimDevnetDir, writeMarker } from './devnet-dir.ts'
 import { processStartTime, selfRef } from './process-check.ts'
+import type { FaultBehaviour } from '../node/faults.ts'
 
 /** The controller's configuration on the devnet: the chain tests' too (one constant, src/chain/testing/local-config.ts). */
 export const DEVNET_CONFIG: ControllerConfig = LOCAL_CONTROLLER_CONFIG
@@ -62,6 +63,8 @@ export interface StartDevnetOptions {
   readonly signal?: AbortSignal
   /** Extra node config keys (e.g. mpcTimeoutMs). */
   readonly nodeConfig?: Record<string, unknown>
+  /** Test-only misbehaving nodes (`enigma devnet up --fault i=b`, src/node/faults.ts). */
+  readonly faults?: readonly { readonly index: number; readonly behaviour: FaultBehaviour }[]
 }
 
 export interface Devnet {
@@ -87,6 +90,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   if (!Number.isInteger(size) || size < 3 || size > 32) throw new EnigmaError('DEVNET_USAGE', `--nodes must be 3..32, got ${size}`)
   if (!Number.isInteger(threshold) || threshold < 1 || 2 * threshold >= size) {
     throw new EnigmaError('DEVNET_USAGE', `--threshold must satisfy 1 ≤ t < nodes/2 (honest majority), got t=${threshold} with ${size} nodes`)
+  }
+  for (const fl of options.faults ?? []) {
+    if (!Number.isInteger(fl.index) || fl.index < 0 || fl.index >= size) throw new EnigmaError('DEVNET_USAGE', `--fault names node ${fl.index}, but the devnet has nodes 0..${size - 1}`)
   }
   const dir = resolve(options.dir ?? DEFAULT_DEVNET_DIR)
   const step = options.onStep ?? (() => {})
@@ -138,7 +144,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     for (const id of ids) fundings.push(await sendTransaction(wallet(0), { to: id.account.address, value: NODE_STAKE + NODE_GAS_FUNDS, account: wallet(0).account, chain: evm }))
     for (const hash of fundings) setupGas += (await waitForTransactionReceipt(publicClient, { hash })).gasUsed
     const started = await Promise.allSettled(dirs.map((d, i) => spawnNode({
-      index: i, dir: d,
+      index: i, dir: d, fault: options.faults?.find((fl) => fl.index === i)?.behaviour,
       config: {
         rpcUrl: chain!.url, controller: deployed.address, records: records.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
         node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...options.nodeConfig },

@@ -12,6 +12,7 @@ import { checkConfig } from '../node/config.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { startChainNode } from './chain-node.ts'
 import { runUntilStopped } from './run-until-stopped.ts'
+import type { FaultBehaviour } from '../node/faults.ts'
 
 export interface DevnetNodeConfig {
   /** Node configuration (src/node/config.ts keys). */
@@ -28,7 +29,8 @@ export interface DevnetNodeConfig {
   readonly watchStdin?: boolean
 }
 
-export async function runDevnetNode(configPath: string): Promise<number> {
+/** `fault`: the test-only misbehaviour of `enigma devnet up --fault` (src/node/faults.ts), never from the config file. */
+export async function runDevnetNode(configPath: string, fault?: FaultBehaviour): Promise<number> {
   return runUntilStopped({ watchStdin: true }, async () => {
     let cfg: DevnetNodeConfig
     try {
@@ -38,7 +40,7 @@ export async function runDevnetNode(configPath: string): Promise<number> {
     }
     const { node } = await startChainNode({
       config: checkConfig(cfg.node), rpcUrl: cfg.rpcUrl, controller: cfg.controller, chainId: cfg.chainId,
-      fromBlock: cfg.fromBlock === undefined ? undefined : BigInt(cfg.fromBlock), pollingIntervalMs: cfg.pollingIntervalMs ?? 250,
+      fromBlock: cfg.fromBlock === undefined ? undefined : BigInt(cfg.fromBlock), pollingIntervalMs: cfg.pollingIntervalMs ?? 250, fault,
       records: cfg.records,
     })
     return node

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { repoRoot } from '../chain/compile.ts'
 import { EnigmaError } from '../common/errors.ts'
 import type { DevnetNodeConfig } from './node-main.ts'
+import type { FaultBehaviour } from '../node/faults.ts'
 
 export interface NodeInfoLine {
   readonly peerId: string
@@ -42,6 +43,8 @@ export interface SpawnNodeOptions {
   readonly dir: string
   readonly config: DevnetNodeConfig
   readonly startTimeoutMs?: number
+  /** Test-only misbehaviour of this node (devnet `--fault`), passed on its command line, not in its config. */
+  readonly fault?: FaultBehaviour
 }
 
 export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
@@ -51,7 +54,7 @@ export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
   await writeFile(cfgPath, JSON.stringify(o.config, null, 2))
   const logFile = join(o.dir, 'node.log')
   const log = await open(logFile, 'a')
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/enigma.mjs'), 'devnet', '_node', cfgPath], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/enigma.mjs'), 'devnet', '_node', cfgPath, ...(o.fault ? ['--fault', o.fault] : [])], {
     cwd: repoRoot, stdio: ['pipe', 'pipe', log.fd],
     env: { ...process.env, ENIGMA_LOG_LEVEL: process.env.ENIGMA_LOG_LEVEL ?? 'info', NODE_OPTIONS: '' },
   })

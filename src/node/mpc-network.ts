@@ -627,7 +627,11 @@ export class MpcNetwork {
       // naming it: when a member crashes, a survivor that was waiting on the crashed one times out at
       // about the same moment as the others time out waiting on *it*, and the notice carries the real
       // cause (the crashed party) instead of blaming the honest messenger (faults.test.ts).
+      // Past the deadline (in the grace), a disconnect still names the cause, but says the frame was
+      // already overdue: first-hand evidence that the peer was silent (src/node/evidence.ts, issue #12).
+      let overdue = false
       let timer = setTimeout(() => {
+        overdue = true
         timer = setTimeout(() => {
           state.waiters.delete(key)
           cleanup()
@@ -638,7 +642,12 @@ export class MpcNetwork {
       signal?.addEventListener('abort', onAbort, { once: true })
       state.waiters.set(key, {
         resolve: (b) => { cleanup(); resolve(b) },
-        reject: (e) => { cleanup(); reject(e) },
+        reject: (e) => {
+          cleanup()
+          reject(overdue && e instanceof PeerDisconnectedError
+            ? new PeerDisconnectedError(from, label, `${OVERDUE} ${timeoutMs} ms, then ${String(e.meta.why)}`)
+            : e)
+        },
       })
     })
   }
@@ -650,6 +659,8 @@ export class MpcNetwork {
  * reasons name parties, labels and error codes only. Capped at 200 bytes.
  */
 const TIMEOUT_GRACE_MS = 2_000
+/** Marks a disconnect that came after the receive deadline had passed (see `receiveFrom`). */
+export const OVERDUE = 'no frame within'
 
 function closeFrame(reason: string): Uint8Array {
   const r = new TextEncoder().encode(reason).subarray(0, 200)

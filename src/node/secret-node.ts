@@ -13,6 +13,8 @@ import { NodeStore } from './store.ts'
 import { TaskRunner } from './task-runner.ts'
 import { ReadyBarrier } from './ready-barrier.ts'
 import type { TestHooks } from './test-hooks.ts'
+import { EvidenceCollector, type AccusationSubmitter, type EvidenceEvent } from './evidence.ts'
+import type { Hex } from './task-source.ts'
 import { ApiServer } from './api.ts'
 import { FileTaskSource } from './task-source-file.ts'
 import { loadOrCreateIdentity, publicIdentity, type NodeIdentity } from './identity.ts'
@@ -45,6 +47,12 @@ export interface SecretNodeOptions {
   readonly records?: RecordSource
   /** How often custody reads deletions from the chain (ms, default 2 000). */
   readonly custodySweepMs?: number
+  /**
+   * Where accusation votes go once a majority signed them (the chain's `accuse`, wired by the chain
+   * layer's caller): with it, the node turns what it detects into evidence (src/node/evidence.ts).
+   */
+  readonly accusations?: AccusationSubmitter
+  readonly onEvidence?: (e: EvidenceEvent) => void
 }
 
 export class SecretNode {
@@ -63,6 +71,7 @@ export class SecretNode {
   barrier!: ReadyBarrier
   custody: CustodyService | undefined
   #custodyStore: CustodyStore | undefined
+  evidence: EvidenceCollector | undefined
   #started = false
 
   constructor(config: NodeConfig, options: SecretNodeOptions = {}) {
@@ -115,8 +124,20 @@ export class SecretNode {
       compute: this.#options.compute, log: this.log, metrics: this.metrics,
       mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs, startTimeoutMs: cfg.mpcStartTimeoutMs,
       retentionMs: cfg.taskRetentionMs, circuitFetchTimeoutMs: this.#options.circuitFetchTimeoutMs, testHooks: this.#options.testHooks,
-      onTaskEnd: (taskId, state, reason) => this.#announce(taskId, state, reason),
+      onTaskEnd: (taskId, state, reason) => {
+        this.#announce(taskId, state, reason)
+        void this.evidence?.taskEnded(taskId, state, reason)
+      },
     })
+    if (this.#options.accusations) {
+      const stored = async (id: Hex) => (await this.store.getTask(id)) ?? (await this.store.getTask(id.toLowerCase() as Hex))
+      this.evidence = new EvidenceCollector({
+        account: identity.account, submitter: this.#options.accusations, log: this.log, onEvent: this.#options.onEvidence,
+        task: async (id) => (await stored(id))?.spec,
+        signed: async (id) => (await this.store.getSigned(id)) ?? (await this.store.getSigned(id.toLowerCase() as Hex)),
+      })
+      this.evidence.attach(this.host.services.pubsub)
+    }
     await this.barrier.start()
     await this.runner.start()
     if (this.#options.records) {
@@ -175,6 +196,7 @@ export class SecretNode {
       ['api', async () => { if (this.api) await this.api.stop() }],
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
       ['custody', async () => { await this.custody?.stop(); await this.#custodyStore?.close() }],
+      ['evidence', async () => { this.evidence?.stop() }],
       ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],
       ['source', async () => { if (this.source) await this.source.stop() }],
       ['circuits', async () => { if (this.circuits) await this.circuits.stop() }],

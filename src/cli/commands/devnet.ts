@@ -9,11 +9,12 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from '../main.ts'
-import { choice, CliUsageError, int, params, parseCommandArgs, PARAM_OPTION, SECURITY_CHOICES, str, type OptionSpecs } from '../args.ts'
+import { parseFaultAssignment, type FaultBehaviour } from '../../node/faults.ts'
+import { choice, CliUsageError, int, list, params, parseCommandArgs, PARAM_OPTION, SECURITY_CHOICES, str, type OptionSpecs } from '../args.ts'
 
 export const DEVNET_USAGE = `Usage:
   enigma devnet up     [--nodes 5] [--threshold 2] [--detach [--json]] [--dir .enigma/devnet] [--state .enigma/devnet.json]
-                       [--chain-id 31337] [--block-time SECONDS]
+                       [--chain-id 31337] [--block-time SECONDS] [--fault INDEX=BEHAVIOUR]...
   enigma devnet status [--state FILE] [--json]
   enigma devnet down   [--state FILE] [--json]
   enigma devnet demo   [--contract vickrey-auction|millionaires|voting|salary-stats|psi-cardinality|credit-score|FILE]
@@ -26,6 +27,8 @@ up      starts a Hardhat chain, deploys the controller, starts N secret nodes as
         Exits non-zero if a node process dies. --chain-id and --block-time (interval mining, like
         a real network: transactions wait for the next block) make the chain look less like Hardhat.
         The folder (--dir) is wiped at start: only a devnet's folder that no running devnet uses.
+        --fault 2=alter-mul makes node 2 misbehave (test and demo only; docs/faults.md): alter-mul,
+        alter-open, equivocate, bad-input-reshare, wrong-output-share, wrong-receipt, silent, crash.
 demo    does all of that, runs one task end to end through the SDK (default: a Vickrey auction with
         5 bidders, each with its own account), prints a summary, and stops everything.
         --ci: no prompts or colours, exit code 0 only if the result matches the plaintext reference.
@@ -34,17 +37,21 @@ See docs/devnet.md.`
 interface DevnetFlags {
   nodes?: number; threshold?: number; chainId?: number; blockTimeMs?: number; detach: boolean; dir?: string; state?: string; json: boolean; ci: boolean
   contract?: string; params: Record<string, string>; security?: 'semi-honest' | 'malicious'; help: boolean; rest: string[]
+  faults: { index: number; behaviour: FaultBehaviour }[]
 }
 
 const DEVNET_OPTIONS: OptionSpecs = {
   nodes: { type: 'string' }, threshold: { type: 'string' }, detach: { type: 'boolean' }, dir: { type: 'string' }, state: { type: 'string' },
   ci: { type: 'boolean' }, contract: { type: 'string' }, ...PARAM_OPTION, security: { type: 'string' },
-  'chain-id': { type: 'string' }, 'block-time': { type: 'string' },
+  'chain-id': { type: 'string' }, 'block-time': { type: 'string' }, fault: { type: 'string', multiple: true },
 }
 
 export function parseDevnetFlags(args: readonly string[]): DevnetFlags {
   const p = parseCommandArgs(args, DEVNET_OPTIONS, DEVNET_USAGE)
-  const f: DevnetFlags = { detach: p.values.detach === true, json: p.json, ci: p.values.ci === true, params: params(p, DEVNET_USAGE), help: p.help, rest: [...p.positionals] }
+  const f: DevnetFlags = { detach: p.values.detach === true, json: p.json, ci: p.values.ci === true, params: params(p, DEVNET_USAGE), help: p.help, rest: [...p.positionals], faults: [] }
+  for (const v of list(p, 'fault')) {
+    try { f.faults.push(parseFaultAssignment(v)) } catch (e) { throw new CliUsageError(`--fault: ${(e as Error).message}`, DEVNET_USAGE) }
+  }
   const nodes = int('--nodes', str(p, 'nodes'), 0, DEVNET_USAGE)
   const threshold = int('--threshold', str(p, 'threshold'), 0, DEVNET_USAGE)
   const security = choice('--security', str(p, 'security'), SECURITY_CHOICES, DEVNET_USAGE)
@@ -143,7 +150,7 @@ async function up(f: DevnetFlags): Promise<number> {
   const { startDevnet } = await import('../../devnet/devnet.ts')
   return withSignals(async (signal) => {
     const devnet = await startDevnet({
-      nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal, chainId: f.chainId, blockTimeMs: f.blockTimeMs,
+      nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal, chainId: f.chainId, blockTimeMs: f.blockTimeMs, faults: f.faults,
       onStep: (s, done, d) => { if (done) console.log(`${s}: ${d ?? 'ok'}`) },
     })
     const { startDevnetDashboard } = await import('../../dashboard/devnet.ts')
@@ -231,7 +238,9 @@ export const devnetCommand: Command = {
     if (sub === '_node') {
       // Internal: one devnet node process (src/devnet/node-main.ts).
       const { runDevnetNode } = await import('../../devnet/node-main.ts')
-      return runDevnetNode(rest[0] ?? '')
+      // `--fault B` comes only from a devnet that was started with `--fault i=B` (node-process.ts).
+      const fault = rest[1] === '--fault' ? parseFaultAssignment(`0=${rest[2] ?? ''}`).behaviour : undefined
+      return runDevnetNode(rest[0] ?? '', fault)
     }
     const f = parseDevnetFlags(rest)
     if (sub === undefined || sub === '--help' || sub === '-h' || f.help) {
@@ -239,6 +248,7 @@ export const devnetCommand: Command = {
       return sub === undefined ? 1 : 0
     }
     if (f.rest.length > 0) throw new CliUsageError(`unexpected argument '${f.rest[0]}'`, DEVNET_USAGE)
+    if (f.faults.length > 0 && sub !== 'up') throw new CliUsageError('--fault is only for `enigma devnet up`', DEVNET_USAGE)
     switch (sub) {
       case 'demo': return demo(f)
       case 'up': return up(f)

@@ -1,4 +1,7 @@
-/** `enigma task <taskId> [--json]`: a task's on-chain status, committee, slots, and its receipt once done. */
+/**
+ * `enigma task <taskId> [--json]`: a task's on-chain status, committee, slots, its receipt once done,
+ * and its history (draws, suspensions, slashes, receipt, settlement or refund: task-history.ts).
+ */
 import type { Command } from '../main.ts'
 import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
 import { CliUsageError, parseCommandArgs } from '../args.ts'
@@ -6,7 +9,8 @@ import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const TASK_USAGE = `Usage: enigma task <taskId> [--json]
 
-Prints the task's status, committee, input slots (owner, commitment) and, once completed, its receipt.
+Prints the task's status, committee, input slots (owner, commitment), once completed its receipt, and
+its history: the draw, accusations that suspended a member, slashes, re-runs, the receipt, settlement or refund.
 
 Examples:
   enigma task 0x3f…c1                       against the running devnet
@@ -33,9 +37,12 @@ export const taskCommand: Command = {
     const t = await sdk.getTask(ctx.client, { taskId: id as `0x${string}` })
     let result: Awaited<ReturnType<typeof sdk.waitForResult>> | undefined
     if (t.status === 'completed' || t.status === 'settled') result = await sdk.waitForResult(ctx.client, { taskId: t.taskId, timeoutMs: 10_000 })
+    const { taskHistory } = await import('../../devnet/task-history.ts')
+    const history = await taskHistory(ctx.client, t.taskId)
     const out = {
       taskId: t.taskId, status: t.status, codeHash: t.codeHash, creator: t.creator, params: t.params, n: t.n, t: t.t, security: t.security,
       fee: t.fee, deadline: t.deadline, committee: t.committee.map((m) => m.account), slots: t.slots,
+      history,
       ...(result ? { outputs: result.outputs, receipt: { transactionHash: result.receipt.transactionHash, blockNumber: result.receipt.blockNumber, signers: result.receipt.signers, gasUsed: result.receipt.gasUsed } } : {}),
     }
     if (json) { console.log(JSON.stringify(out, bigintJson)); return 0 }
@@ -47,6 +54,8 @@ export const taskCommand: Command = {
       console.log(`  outputs ${JSON.stringify(result.outputs)}`)
       console.log(`  receipt tx ${result.receipt.transactionHash} block ${result.receipt.blockNumber}, signed by ${result.receipt.signers.length}`)
     }
+    console.log('  history')
+    for (const h of history) console.log(`    block ${h.block} ${h.event.padEnd(15)} ${h.detail}`)
     return 0
   },
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import type { NodeInfo } from './client.ts'
 import type { TaskSpec } from '../task-source.ts'
 import type { PausePoint } from '../test-hooks.ts'
+import type { FaultBehaviour } from '../faults.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -128,6 +129,19 @@ export class Cluster {
     await rm(join(dir, 'paused.json'), { force: true })
     if (pause) await writeFile(join(dir, 'pause.json'), JSON.stringify(pause))
     else await rm(join(dir, 'pause.json'), { force: true })
+  }
+
+  /** Make node `index` (started with `testEntry`) misbehave in its next computations; undefined clears it. */
+  async fault(index: number, behaviour: FaultBehaviour | undefined): Promise<void> {
+    const dir = this.nodes[index]!.dir
+    await rm(join(dir, 'fault-injected.json'), { force: true })
+    if (behaviour) await writeFile(join(dir, 'fault.json'), JSON.stringify({ behaviour }))
+    else await rm(join(dir, 'fault.json'), { force: true })
+  }
+
+  /** Whether node `index`'s fault acted since it was set. */
+  async faultInjected(index: number): Promise<boolean> {
+    try { await readFile(join(this.nodes[index]!.dir, 'fault-injected.json'), 'utf8'); return true } catch { return false }
   }
 
   /** Resolves once node `index` stopped at its pause point. */
