@@ -15,7 +15,7 @@
  * lowest slot index), the price is the highest other valid bid (the tied bid on a tie, 0 if there is
  * no other valid bid). `sold` is false when no bid is valid and above 0; then `winner` means nothing.
  */
-import { array, defineContract, reveal, select, uint32 } from 'enigma-ts'
+import { array, defineContract, reveal, select, uint32, type SInt } from 'enigma-ts'
 import { secondPriceTournament } from './vickrey-auction.ts'
 
 export default defineContract({
@@ -24,7 +24,7 @@ export default defineContract({
   inputs: ({ bidders }) => ({ bids: array({ amount: uint32, deposit: uint32 }, bidders) }),
   compute: ({ bids }) => {
     // One comparison round for every bidder at once, then the tournament's log2(bidders) rounds.
-    const valid = bids.map((b) => select(b.amount.le(b.deposit), b.amount, 0))
+    const valid = bids.map((b) => select<SInt | number>(b.amount.le(b.deposit), b.amount, 0) as SInt)
     const top = secondPriceTournament(valid)
     return {
       winner: reveal(top.index),
