@@ -46,6 +46,12 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     bytes32 public constant EQUIVOCATION_REASON = keccak256("enigma.equivocation");
     bytes32 private constant STATEMENT_TYPEHASH = keccak256("Statement(bytes32 taskId,bytes32 label,bytes32 contentHash)");
     bytes32 private constant ACCUSATION_TYPEHASH = keccak256("Accusation(bytes32 taskId,address accused,bytes32 reason)");
+    /// Result callbacks (issue #16, docs/controller.md "Callbacks"): the largest gas limit a task may
+    /// reserve (far below a block, so the receipt always fits), the gas kept back for the call itself
+    /// and what follows it, and the longest revert reason copied into `CallbackResult`.
+    uint256 public constant MAX_CALLBACK_GAS = 5_000_000;
+    uint256 private constant CALLBACK_RESERVE = 30_000;
+    uint256 private constant MAX_CALLBACK_REASON = 256;
 
     // ---------------------------------------------------------------- types
 
@@ -115,6 +121,36 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         address owner;
     }
 
+    /// A contract function the controller calls with `(bytes32 taskId, bytes typedOutputs)` once the
+    /// task's receipt is accepted, with exactly `gasLimit` gas. The creator escrows
+    /// `gasLimit × maxFeePerGas` on top of the fee; the receipt submitter is reimbursed `gasLimit ×
+    /// min(tx.gasprice, maxFeePerGas)` of it, the rest returns to the creator. target 0 = no callback.
+    struct Callback {
+        address target;
+        bytes4 selector;
+        uint32 gasLimit;
+        uint64 maxFeePerGas;
+    }
+
+    enum CallbackStatus {
+        None,
+        /// Requested; the receipt is not in yet.
+        Pending,
+        Succeeded,
+        /// Failed (reverted, ran out of gas, no code, or malformed outputs); retryable once.
+        Failed,
+        RetrySucceeded,
+        RetryFailed
+    }
+
+    struct CallbackState {
+        address target;
+        bytes4 selector;
+        uint32 gasLimit;
+        uint64 maxFeePerGas;
+        CallbackStatus status;
+    }
+
     struct TaskRequest {
         bytes32 codeHash;
         /// ABI-encoded public parameters (see src/chain/params.ts); the task stores keccak256 of it.
@@ -128,6 +164,8 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         uint32 rounds;
         InputSlot[] inputSlots;
         uint64 deadline;
+        /// Optional result callback (target 0 = none).
+        Callback callback;
     }
 
     struct Task {
@@ -197,6 +235,9 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         address indexed node, bytes32 indexed taskId, bytes32 reason, uint256 amount, address reporter, uint256 reward
     );
     event CreditsWithdrawn(address indexed account, uint256 amount);
+    /// Outcome of a callback run (Succeeded, Failed, RetrySucceeded, RetryFailed); `reason`: the
+    /// callee's revert data when it failed, at most MAX_CALLBACK_REASON bytes of it.
+    event CallbackResult(bytes32 indexed taskId, CallbackStatus status, bytes reason);
 
     // ---------------------------------------------------------------- errors
 
@@ -246,6 +287,10 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     error NotConflicting();
     error NothingToWithdraw();
     error TransferFailed(address to, uint256 amount);
+    error InvalidCallback();
+    error CallbackNotRetryable(bytes32 taskId, CallbackStatus status);
+    error ResultMismatch();
+    error InsufficientCallbackGas(uint256 required);
 
     // ---------------------------------------------------------------- storage
 
@@ -285,8 +330,11 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     uint256 public taskCount;
     mapping(bytes32 => Task) private _tasks;
     mapping(bytes32 => BitMaps.BitMap) private _filled;
-    /// Sum of the escrowed fees of tasks not yet settled or refunded (for the accounting invariant).
+    /// Sum of the escrowed fees of tasks not yet settled or refunded, and of the callback gas escrow
+    /// of tasks without a receipt yet (for the accounting invariant).
     uint256 public totalEscrowed;
+    /// Task id → its result callback and the callback's status (docs/controller.md "Callbacks").
+    mapping(bytes32 => CallbackState) public callbacks;
 
     /// Pull payments (fees, refunds, rewards): a failing recipient can never block anything.
     mapping(address => uint256) public credits;
@@ -547,7 +595,9 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     /// Step 1 of 2: escrows the fee (minus the non-refundable protocol part) and fixes the block
     /// whose randomness will draw the committee; nothing about the committee is known yet.
     function createTask(TaskRequest calldata req) external payable returns (bytes32 taskId) {
-        uint256 price = quoteCost(req.multiplications, req.rounds);
+        Callback calldata cb = req.callback;
+        uint256 callbackEscrow = uint256(cb.gasLimit) * cb.maxFeePerGas;
+        uint256 price = quoteCost(req.multiplications, req.rounds) + callbackEscrow;
         if (msg.value < price) revert InsufficientFee(msg.value, price);
         if (req.n < MIN_COMMITTEE || req.n > MAX_COMMITTEE || req.t < 1 || 2 * uint256(req.t) >= req.n) {
             revert InvalidCommittee(req.n, req.t);
@@ -560,8 +610,9 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         if (req.inputSlots.length > MAX_INPUT_SLOTS) revert TooManyInputSlots(req.inputSlots.length);
 
         taskId = keccak256(abi.encode(block.chainid, address(this), ++taskCount));
-        uint256 protocolFee = msg.value * protocolFeeBps / 10_000;
-        uint256 escrow = msg.value - protocolFee;
+        uint256 paid = msg.value - callbackEscrow;
+        uint256 protocolFee = paid * protocolFeeBps / 10_000;
+        uint256 escrow = paid - protocolFee;
         Task storage task = _tasks[taskId];
         task.codeHash = req.codeHash;
         task.paramsHash = keccak256(req.params);
@@ -575,9 +626,15 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         task.t = req.t;
         task.securityMode = req.securityMode;
         task.status = TaskStatus.Pending;
-        totalEscrowed += escrow;
+        totalEscrowed += escrow + callbackEscrow;
         _credit(treasury, protocolFee);
         _emitCreated(taskId, task, req, protocolFee);
+        if (cb.target != address(0)) {
+            if (cb.target == address(this) || cb.gasLimit == 0 || cb.gasLimit > MAX_CALLBACK_GAS) revert InvalidCallback();
+            callbacks[taskId] = CallbackState(cb.target, cb.selector, cb.gasLimit, cb.maxFeePerGas, CallbackStatus.Pending);
+        } else if (callbackEscrow != 0) {
+            revert InvalidCallback();
+        }
     }
 
     function _emitCreated(bytes32 taskId, Task storage task, TaskRequest calldata req, uint256 protocolFee) private {
@@ -745,7 +802,7 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     /// least one honest node, so a corrupt minority cannot forge a receipt). Each signature is an
     /// EIP-712 Statement(taskId, RECEIPT_LABEL, keccak256(abi.encode(outputHash, keccak256(publicOutputs)))).
     /// The result is final; who is paid is decided after the attestation window, not by the submitter.
-    /// Checks-effects only (no external call): the result callback of issue #16 goes after the effects.
+    /// Checks, effects, then the task's result callback (if any) as the one interaction, last.
     function submitReceipt(bytes32 taskId, bytes32 outputHash, bytes calldata publicOutputs, bytes[] calldata signatures)
         external
         nonReentrant
@@ -765,6 +822,88 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         task.completedAt = uint64(block.timestamp);
         task.attesters = uint32(bits);
         emit TaskCompleted(taskId, outputHash, publicOutputs, signers);
+        CallbackState storage cb = callbacks[taskId];
+        if (cb.status == CallbackStatus.Pending) {
+            // The callback's gas escrow leaves the escrow now: the submitter pays the callback's gas,
+            // reimbursed at no more than the creator's cap (docs/controller.md "Callbacks").
+            uint256 escrow = uint256(cb.gasLimit) * cb.maxFeePerGas;
+            uint256 reimbursed = uint256(cb.gasLimit) * (tx.gasprice < cb.maxFeePerGas ? tx.gasprice : cb.maxFeePerGas);
+            totalEscrowed -= escrow;
+            _credit(msg.sender, reimbursed);
+            _credit(task.creator, escrow - reimbursed);
+            _runCallback(taskId, cb, publicOutputs, false);
+        }
+    }
+
+    /// Anyone may run a failed callback once more, during the attestation window after the receipt,
+    /// with the accepted result (checked against the stored result hash). The caller pays its gas.
+    function retryCallback(bytes32 taskId, bytes32 outputHash, bytes calldata publicOutputs) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        CallbackState storage cb = callbacks[taskId];
+        if (cb.status != CallbackStatus.Failed) revert CallbackNotRetryable(taskId, cb.status);
+        uint256 closesAt = uint256(task.completedAt) + attestationWindow;
+        if (block.timestamp > closesAt) revert WindowClosed(closesAt);
+        if (receiptContentHash(outputHash, publicOutputs) != task.resultHash) revert ResultMismatch();
+        _runCallback(taskId, cb, publicOutputs, true);
+    }
+
+    /// The one external call of the receipt path, made after every effect (both callers are
+    /// nonReentrant). The status is written as failed before the call and upgraded after a success,
+    /// so a callee that re-enters sees no pending callback. The callee gets exactly `gasLimit` gas:
+    /// the caller must leave enough that the 63/64 rule (EIP-150) cannot cut it down, so a submitter
+    /// cannot starve a callback into failing. At most MAX_CALLBACK_REASON bytes of revert data are
+    /// copied (a returndata bomb costs the callee, not the controller).
+    function _runCallback(bytes32 taskId, CallbackState storage cb, bytes calldata publicOutputs, bool retry) private {
+        cb.status = retry ? CallbackStatus.RetryFailed : CallbackStatus.Failed;
+        uint256 gasLimit = cb.gasLimit;
+        address target = cb.target;
+        bytes4 selector = cb.selector;
+        uint256 required = gasLimit + gasLimit / 63 + CALLBACK_RESERVE;
+        if (gasleft() < required) revert InsufficientCallbackGas(required);
+        uint256 status;
+        bytes32 topic = CallbackResult.selector;
+        assembly ("memory-safe") {
+            // The typed encoding inside the attested outputs `abi.encode(string[] names, uint256[][]
+            // fieldValues, bytes typed)` (docs/controller.md "Typed outputs"), read in place: the callee
+            // gets exactly bytes that t+1 members signed. Malformed outputs count as a failed callback.
+            let len := publicOutputs.length
+            let typedAt := 0
+            let typedLen := 0
+            if gt(len, 0x5f) {
+                let at := calldataload(add(publicOutputs.offset, 0x40))
+                if iszero(gt(at, sub(len, 0x20))) {
+                    typedLen := calldataload(add(publicOutputs.offset, at))
+                    if iszero(gt(typedLen, sub(sub(len, at), 0x20))) { typedAt := add(add(publicOutputs.offset, at), 0x20) }
+                }
+            }
+            let ok := 0
+            let size := 0
+            let p := mload(0x40)
+            if and(gt(typedAt, 0), gt(extcodesize(target), 0)) {
+                // abi.encodeWithSelector(selector, taskId, typed), in unallocated memory.
+                mstore(p, selector)
+                mstore(add(p, 0x04), taskId)
+                mstore(add(p, 0x24), 0x40)
+                mstore(add(p, 0x44), typedLen)
+                let padded := and(add(typedLen, 0x1f), not(0x1f))
+                mstore(add(add(p, 0x44), padded), 0)
+                calldatacopy(add(p, 0x64), typedAt, typedLen)
+                ok := call(gasLimit, target, 0, p, add(0x64, padded), 0, 0)
+                if iszero(ok) { size := returndatasize() }
+            }
+            // Succeeded 2, Failed 3, RetrySucceeded 4, RetryFailed 5.
+            status := add(sub(3, ok), mul(retry, 2))
+            // CallbackResult(taskId, status, reason): at most MAX_CALLBACK_REASON bytes of revert data.
+            if gt(size, MAX_CALLBACK_REASON) { size := MAX_CALLBACK_REASON }
+            let padded := and(add(size, 0x1f), not(0x1f))
+            mstore(p, status)
+            mstore(add(p, 0x20), 0x40)
+            mstore(add(p, 0x40), size)
+            mstore(add(add(p, 0x40), padded), 0)
+            returndatacopy(add(p, 0x60), 0, size)
+            log2(p, add(0x60, padded), topic, taskId)
+        }
+        cb.status = CallbackStatus(status);
     }
 
     /// Late co-signatures of the accepted result, during the attestation window: every member that
@@ -825,9 +964,11 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         if (task.status != TaskStatus.Open && task.status != TaskStatus.Pending) _revertStatus(taskId, task.status);
         if (block.timestamp <= task.deadline) revert DeadlineNotReached(task.deadline);
         task.status = TaskStatus.Refunded;
-        totalEscrowed -= task.fee;
-        _credit(task.creator, task.fee);
-        emit TaskRefunded(taskId, task.creator, task.fee);
+        CallbackState storage cb = callbacks[taskId];
+        uint256 amount = task.fee + uint256(cb.gasLimit) * cb.maxFeePerGas;
+        totalEscrowed -= amount;
+        _credit(task.creator, amount);
+        emit TaskRefunded(taskId, task.creator, amount);
     }
 
     function withdrawCredits() external nonReentrant {

@@ -31,7 +31,7 @@ export class SolidityCompileError extends EnigmaError {
 
 interface SolcOutput {
   errors?: { severity: string; formattedMessage: string }[]
-  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>
+  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>>
 }
 
 /**
@@ -53,8 +53,9 @@ function findImport(path: string): { contents: string } | { error: string } {
 /**
  * Compiles contracts/*.sol and contracts/test/*.sol in one solc run; returns output path (absolute:
  * src/chain/generated/X.ts, or src/chain/testing/generated/X.ts for test contracts) → file text.
+ * `runtimeSizes`, if given, receives every compiled contract's deployed code size in bytes (EIP-170).
  */
-export function compileContracts(): Map<string, string> {
+export function compileContracts(runtimeSizes?: Map<string, number>): Map<string, string> {
   const require = createRequire(import.meta.url)
   const solc = require('solc') as { version(): string; compile(input: string, callbacks?: { import: typeof findImport }): string }
   if (!solc.version().startsWith(SOLC_VERSION + '+')) {
@@ -75,7 +76,7 @@ export function compileContracts(): Map<string, string> {
       optimizer: { enabled: true, runs: OPTIMIZER_RUNS },
       // No metadata hash: the bytecode then depends only on the sources, so the staleness test is exact.
       metadata: { bytecodeHash: 'none', appendCBOR: false },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   }
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput
@@ -87,6 +88,7 @@ export function compileContracts(): Map<string, string> {
     // Only the contracts of the compiled folder: imported OpenZeppelin code is built into them.
     if (!Object.hasOwn(sources, source)) continue
     for (const [name, { abi, evm }] of Object.entries(contracts)) {
+      runtimeSizes?.set(`${source}:${name}`, evm.deployedBytecode.object.length / 2)
       // Internal-only libraries (empty ABI), interfaces and abstract contracts are not deployable artifacts.
       if (evm.bytecode.object.length === 0 || abi.length === 0) continue
       const lower = name[0]!.toLowerCase() + name.slice(1)

@@ -8,6 +8,7 @@ import { settle } from './actions/settle.ts'
 import { writeController } from './internal/write.ts'
 import { fillInputSlot } from './actions/fillInputSlot.ts'
 import { getTask } from './actions/getTask.ts'
+import { NO_CALLBACK } from './actions/getCallback.ts'
 import { getCredits } from './actions/getCredits.ts'
 import { ChainTaskSource } from './task-source.ts'
 import { signAttestation } from '../node/attestation.ts'
@@ -153,7 +154,7 @@ test('a malformed task is marked invalid and skipped; the watcher keeps going in
   const events: TaskEvent[] = []
   source.subscribe((e) => events.push(e))
   // the attacker's task: params bytes that do not decode as (string[], int256[])
-  const bad = { codeHash, params: '0x1234' as Hex, n: 3, t: 1, securityMode: 0, multiplications: 5n, rounds: 1, inputSlots: [], deadline: (await fx.now()) + 3600n }
+  const bad = { codeHash, params: '0x1234' as Hex, n: 3, t: 1, securityMode: 0, multiplications: 5n, rounds: 1, inputSlots: [], deadline: (await fx.now()) + 3600n, callback: NO_CALLBACK }
   const r = await writeController('createTask', fx.wallet(15), { address: fx.address, value: parseEther('0.1') }, 'createTask', [bad])
   const badId = r.receipt.logs[0]!.topics[1]!
   await fx.mine(3)

@@ -35,6 +35,7 @@ import type { NodeMetrics } from './metrics.ts'
 import { NodeError } from './errors.ts'
 import { checkSlotsCover, slotLayout } from './slots.ts'
 import { checkDeclaredCost } from './task-spec-check.ts'
+import { encodePublicOutputs } from './typed-outputs.ts'
 import { withUsableCommittee } from './committee-check.ts'
 import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
@@ -544,15 +545,11 @@ export class TaskRunner {
 
   #deliver(spec: TaskSpec, circuit: Circuit, field: Field, self: number,
     publicOutputs: ReadonlyMap<string, readonly bigint[]>, privateShares: ReadonlyMap<string, FieldVector>): Omit<ResultRecord, 'attestation'> {
-    const names: string[] = []
-    const values: bigint[][] = []
     const publicValues: Record<string, string[]> = {}
     for (const o of circuit.outputs) {
       if (o.recipient !== null) continue
       const v = publicOutputs.get(o.name)
       if (!v) throw new NodeError('NODE_TASK_STATE', `engine returned no value for public output '${o.name}'`)
-      names.push(o.name)
-      values.push([...v])
       publicValues[o.name] = v.map(String)
     }
     const outputShares: Record<string, { recipient: Hex; envelope: Hex }> = {}
@@ -565,7 +562,8 @@ export class TaskRunner {
       const env = sealEnvelope(Buffer.from(key.slice(2), 'hex'), field.encode(share), { taskId: spec.taskId, input: `out:${o.name}`, nodeIndex: self })
       outputShares[o.name] = { recipient: key, envelope: `0x${Buffer.from(env).toString('hex')}` }
     }
-    const publicOutputsHex = encodeAbiParameters([{ type: 'string[]' }, { type: 'uint256[][]' }], [names, values])
+    // Raw field elements and their typed encoding (the bytes a result callback receives): typed-outputs.ts.
+    const publicOutputsHex = encodePublicOutputs(circuit.outputs, publicOutputs, field.p)
     // Every honest member computes the same outputHash: it covers the program, the parameters and
     // the public results (private outputs differ per member, they are shares).
     const outputHash = keccak256(encodeAbiParameters(

@@ -14,6 +14,7 @@ import { etherRefuserAbi, etherRefuserBytecode } from '../testing/generated/Ethe
 import { enigmaControllerAbi } from '../generated/EnigmaController.ts'
 import { deployController } from './deployController.ts'
 import { createTask, type CreateTaskParameters } from './createTask.ts'
+import { NO_CALLBACK } from './getCallback.ts'
 import { accuse } from './accuse.ts'
 import { proveEquivocation } from './proveEquivocation.ts'
 import { submitReceipt } from './submitReceipt.ts'
@@ -86,7 +87,7 @@ test('attack 1 (stake theft by vote): two colluders on an n = 32, t = 1 committe
 test('attack 2 (committee grinding): a wrapper that keeps a task only if its nodes hold the committee never succeeds', async () => {
   const wrapper = await deployTestContract(fx.wallet(30), grindingCreatorAbi, grindingCreatorBytecode, [fx.address])
   const sybils = NODES.slice(0, 20).map((i) => hardhatAccount(i).address)
-  const raw = { codeHash, params: encodeTaskParams({}), n: 5, t: 2, securityMode: 1, multiplications: 0n, rounds: 0, inputSlots: [], deadline: (await fx.now()) + 3600n }
+  const raw = { codeHash, params: encodeTaskParams({}), n: 5, t: 2, securityMode: 1, multiplications: 0n, rounds: 0, inputSlots: [], deadline: (await fx.now()) + 3600n, callback: NO_CALLBACK }
   const abi = [...grindingCreatorAbi, ...controllerErrors]
   const tryGrind = (header: Hex) => writeController('createIfCaptured', fx.wallet(30), { address: wrapper, value: parseEther('0.1'), abi }, 'createIfCaptured', [raw, sybils, 3n, header])
     .then(() => 'kept', (e: Error) => e)
@@ -176,7 +177,7 @@ test('point 9: a slashed member’s signature does not count and it is not paid 
 
 test('point 9: a creator contract that refuses ether keeps its credit; its own withdrawal fails cleanly', async () => {
   const refuser = await deployTestContract(fx.wallet(34), etherRefuserAbi, etherRefuserBytecode, [fx.address])
-  const raw = { codeHash, params: encodeTaskParams({}), n: 3, t: 1, securityMode: 0, multiplications: 0n, rounds: 0, inputSlots: [], deadline: (await fx.now()) + 100n }
+  const raw = { codeHash, params: encodeTaskParams({}), n: 3, t: 1, securityMode: 0, multiplications: 0n, rounds: 0, inputSlots: [], deadline: (await fx.now()) + 100n, callback: NO_CALLBACK }
   const abi = [...etherRefuserAbi, ...controllerErrors]
   const r = await writeController('create', fx.wallet(34), { address: refuser, value: parseEther('0.1'), abi }, 'create', [raw])
   const [created] = parseEventLogs({ abi: enigmaControllerAbi, eventName: 'TaskCreated', logs: r.receipt.logs })

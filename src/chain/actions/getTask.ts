@@ -3,6 +3,7 @@ import type { SecurityMode } from '../../node/task-source.ts'
 import type { ChainRequestError, ControllerRevertError } from '../errors.ts'
 import { readController, type ReadOptions } from '../internal/read.ts'
 import type { ControllerReadClient } from '../internal/write.ts'
+import { getCallback, type CallbackState } from './getCallback.ts'
 
 /** pending = committee not drawn yet; completed = receipt accepted; settled = fee paid out. */
 export type TaskStatus = 'none' | 'pending' | 'open' | 'completed' | 'settled' | 'refunded'
@@ -34,21 +35,23 @@ export interface OnChainTask {
   readonly security: SecurityMode
   /** Empty until the committee is drawn. */
   readonly committee: readonly Address[]
+  /** The result callback and its status (docs/controller.md "Callbacks"); null when the task has none. */
+  readonly callback: CallbackState | null
 }
 export type GetTaskReturnType = OnChainTask
 export type GetTaskErrorType = ControllerRevertError | ChainRequestError
 
 /** A task's on-chain record (status 'none' for an unknown id). */
 export async function getTask(client: ControllerReadClient, params: GetTaskParameters): Promise<GetTaskReturnType> {
-  const t = await readController<{
+  const [t, callback] = await Promise.all([readController<{
     codeHash: Hex; paramsHash: Hex; slotRoot: Hex; seed: Hex; resultHash: Hex; creator: Address; fee: bigint; deadline: bigint
     drawBlock: bigint; completedAt: bigint; slotCount: number; attesters: number; n: number; t: number
     securityMode: number; status: number; committee: readonly Address[]
-  }>('getTask', client, params, 'getTask', [params.taskId])
+  }>('getTask', client, params, 'getTask', [params.taskId]), getCallback(client, params)])
   return {
     status: STATUSES[t.status] ?? 'none', codeHash: t.codeHash, paramsHash: t.paramsHash, slotRoot: t.slotRoot, slotCount: Number(t.slotCount),
     seed: t.seed, resultHash: t.resultHash, creator: t.creator, fee: t.fee, deadline: BigInt(t.deadline), drawBlock: BigInt(t.drawBlock),
     completedAt: BigInt(t.completedAt), attesters: Number(t.attesters), n: t.n, t: t.t,
-    security: t.securityMode === 1 ? 'malicious' : 'semi-honest', committee: t.committee,
+    security: t.securityMode === 1 ? 'malicious' : 'semi-honest', committee: t.committee, callback,
   }
 }

@@ -17,6 +17,7 @@ import { selectCommittee } from './selectCommittee.ts'
 import { getCommitteeMembers } from './getCommitteeMembers.ts'
 import { fillInputSlot } from './fillInputSlot.ts'
 import { getTask } from './getTask.ts'
+import { NO_CALLBACK } from './getCallback.ts'
 import { refundTask } from './refundTask.ts'
 import { withdrawCredits } from './withdrawCredits.ts'
 import { getCredits } from './getCredits.ts'
@@ -160,7 +161,7 @@ test('createTask refusals: fee, committee shape, active set, security, deadline,
   await assertRefused(createTask(w, { ...p, n: 5, t: 0 }), 'InvalidCommittee')
   await assertRefused(createTask(w, { ...p, n: 7, t: 3 }), 'NotEnoughActiveNodes', [7n, 6n])
   // The typed action cannot express mode 2: send the raw request to prove the controller checks it.
-  const raw = { codeHash, params: encodeTaskParams(p.params), n: 5, t: 2, securityMode: 2, multiplications: MULS, rounds: ROUNDS, inputSlots: [], deadline: p.deadline }
+  const raw = { codeHash, params: encodeTaskParams(p.params), n: 5, t: 2, securityMode: 2, multiplications: MULS, rounds: ROUNDS, inputSlots: [], deadline: p.deadline, callback: NO_CALLBACK }
   await assertRefused(writeController('createTask', w, { address: fx.address, value: p.fee }, 'createTask', [raw]), 'InvalidSecurityMode', [2])
   await assertRefused(createTask(w, { ...p, deadline: (await fx.now()) }), 'InvalidDeadline')
   await assertRefused(createTask(w, { ...p, deadline: (await fx.now()) + fx.config.maxTaskDuration + 10n }), 'InvalidDeadline')

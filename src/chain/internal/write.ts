@@ -2,7 +2,7 @@
  * Shared plumbing of the write actions: send a controller call from the client's account, wait for
  * the receipt, and turn failures into chain-layer errors. Internal: actions are the public surface.
  */
-import type { Abi, Account, Address, Chain, Client, Hex, TransactionReceipt, Transport } from 'viem'
+import { isAddressEqual, type Abi, type Account, type Address, type Chain, type Client, type Hex, type Log, type TransactionReceipt, type Transport } from 'viem'
 import { waitForTransactionReceipt, writeContract } from 'viem/actions'
 import { enigmaControllerAbi } from '../generated/EnigmaController.ts'
 import { ChainRequestError, toChainError } from '../errors.ts'
@@ -56,4 +56,12 @@ export async function writeController(
   }
   if (receipt.status !== 'success') throw new ChainRequestError(fn, `transaction ${hash} reverted`)
   return { hash, receipt, gasUsed: receipt.gasUsed }
+}
+
+/**
+ * The logs the controller itself emitted: a callee (a task's callback) runs inside the same
+ * transaction and could emit look-alike events of the controller's ABI from its own address.
+ */
+export function controllerLogs<L extends Pick<Log, 'address'>>(logs: readonly L[], controller: Address): L[] {
+  return logs.filter((l) => isAddressEqual(l.address, controller))
 }

@@ -2,7 +2,7 @@
  * Outputs as the client receives them: public ones from the receipt, private ones as shares from every
  * committee member (reconstructed here with the rule of sharing/reconstruct-checked.ts).
  */
-import { decodeAbiParameters, type Hex } from 'viem'
+import type { Hex } from 'viem'
 import type { Circuit } from '../../circuit/types.ts'
 import { decodeValue, toSigned, type OutputJson } from '../../circuit/values.ts'
 import { getField } from '../../field/create.ts'
@@ -10,6 +10,7 @@ import type { Field, FieldVector } from '../../field/types.ts'
 import { isEnigmaError } from '../../common/errors.ts'
 import { reconstructChecked, minSharesToDetermine, type CheckedReconstruction } from '../../sharing/reconstruct-checked.ts'
 import { SdkError } from '../errors.ts'
+import { decodePublicOutputs as splitPublicOutputs } from '../../node/typed-outputs.ts'
 
 /**
  * A private output from the members' shares (null = missing or undecryptable). The value is returned
@@ -35,10 +36,12 @@ export function reconstructPrivateOutput(field: Field, shares: readonly (FieldVe
   }
 }
 
-/** Public outputs as the receipt carries them: `abi.encode(string[] names, uint256[][] values)`. */
+/**
+ * The field elements of the public outputs by name, from the receipt's `abi.encode(string[] names,
+ * uint256[][] fieldValues, bytes typed)` (src/node/typed-outputs.ts).
+ */
 export function decodePublicOutputs(publicOutputs: Hex): Record<string, bigint[]> {
-  const [names, values] = decodeAbiParameters([{ type: 'string[]' }, { type: 'uint256[][]' }], publicOutputs)
-  return Object.fromEntries(names.map((n, i) => [n, [...values[i]!]]))
+  return splitPublicOutputs(publicOutputs).fieldValues
 }
 
 /** Field elements → JSON values by the circuit's declared output types (signed, fixed point, bool). */
