@@ -4,10 +4,10 @@
  * the SDK; the result callback executes the winner.
  */
 import type { Abi, Address, Hex } from 'viem'
-import { submitInput, type EnigmaClient, type SubmitInputReturnType } from 'enigma-ts/sdk'
+import type { EnigmaClient } from 'enigma-ts/sdk'
 import type { Compiled } from 'enigma-ts'
 import { privateDaoVoteAbi, privateDaoVoteBytecode } from './generated/PrivateDaoVote.ts'
-import { deploy, drawTask, read, send, until } from './dapp-client.ts'
+import { deploy, drawTask, read, send, submitWithRetry, until, type Submitted } from './dapp-client.ts'
 
 const DAO = privateDaoVoteAbi as Abi
 
@@ -56,12 +56,12 @@ export async function getBallot(client: EnigmaClient, dao: Address, ballot: bigi
 }
 
 /** A member's secret vote: the position of her choice on the ballot (another number is an invalid vote). */
-export async function castVote(member: EnigmaClient, dao: Address, ballot: bigint, choice: number, circuit: Compiled['circuit']): Promise<SubmitInputReturnType> {
+export async function castVote(member: EnigmaClient, dao: Address, ballot: bigint, choice: number, circuit: Compiled['circuit']): Promise<Submitted> {
   const members = await read<readonly Address[]>(member, dao, DAO, 'members')
   const slot = members.findIndex((m) => m.toLowerCase() === member.account!.address.toLowerCase())
   if (slot < 0) throw new Error(`${member.account!.address} is not a member`)
   const b = await getBallot(member, dao, ballot)
-  return submitInput(member, { taskId: b.taskId, slot: `votes[${slot}]`, value: choice, circuit })
+  return submitWithRetry(member, { taskId: b.taskId, slot: `votes[${slot}]`, value: choice, circuit })
 }
 
 export async function waitForBallot(client: EnigmaClient, dao: Address, ballot: bigint, timeoutMs = 300_000): Promise<BallotView> {

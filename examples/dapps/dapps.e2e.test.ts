@@ -32,6 +32,12 @@ let ballotCircuit: Compiled
 
 const key = (i: number): Hex => devnet!.state.accounts[i]!.privateKey
 const client = (i: number) => clientFor(devnet!.state, key(i))
+/** Skips a bidding period (≤ 2 minutes; every task here has 10 minutes or more). */
+async function advanceTime(seconds: number) {
+  const testClient = createTestClient({ mode: 'hardhat', transport: http(devnet!.state.rpcUrl) })
+  await testClient.increaseTime({ seconds })
+  await testClient.mine({ blocks: 1 })
+}
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-dapps-e2e-'))
@@ -65,7 +71,7 @@ test('NFT auction with 5 bidders (tie, a bid above its deposit) and a DAO vote, 
     ]
     const r = await runNftAuctionDemo({
       clientFor: (k) => clientFor(devnet!.state, k), house: devnet!.state.deployer.privateKey, accounts: devnet!.state.accounts,
-      compiled: auctionCircuits[3]!, out: (l) => lines.push(l), plan,
+      compiled: auctionCircuits[3]!, out: (l) => lines.push(l), plan, advanceTime,
     })
     const want = auctionReference({ bids: plan.map((b) => ({ amount: b.amount, deposit: b.depositUnits })) })
     assert.deepEqual([want.winner, want.price], [1, 500])
@@ -90,7 +96,7 @@ test('NFT auction with 5 bidders (tie, a bid above its deposit) and a DAO vote, 
     const proposals = []
     for (const [i, to] of recipients.entries()) proposals.push(await propose(members[0]!, daoAddress, { target: to, value: parseEther(String(i + 1)), description: `grant ${i + 1} ETH` }))
     const before = await getBalance(house.public, { address: recipients[1]! })
-    const ballot = await openBallot(members[1]!, daoAddress, proposals, 600)
+    const ballot = await openBallot(members[1]!, daoAddress, proposals, 1800)
     const choices = [1, 1, 0, 2, 1]
     await Promise.all(members.map((m, i) => castVote(m, daoAddress, ballot, choices[i]!, ballotCircuit.circuit)))
     const b = await waitForBallot(house, daoAddress, ballot)
@@ -113,13 +119,11 @@ test('a bidder who never sends her bid: the task cannot complete, is refunded af
     { client: client(11), amount: 70, depositUnits: 70 },
     { client: client(12), amount: 10, depositUnits: 10, submits: false },
   ]
-  const o = { house, seller: client(13), bidders, compiled: auctionCircuits[1]!, unit, submitSeconds: 300 }
+  const o = { house, seller: client(13), bidders, compiled: auctionCircuits[1]!, unit, submitSeconds: 600, advanceTime }
   const started = await startAuction(h, o)
   assert.equal(await ownerOf(house, h.nft, started.tokenId), h.auction)
   // No receipt can come; past the deadline anyone refunds the task, and anyone ends the auction.
-  const testClient = createTestClient({ mode: 'hardhat', transport: http(devnet!.state.rpcUrl) })
-  await testClient.increaseTime({ seconds: 301 })
-  await testClient.mine({ blocks: 1 })
+  await advanceTime(601)
   await refundTask(client(14).wallet!, { address: devnet!.state.controller, taskId: started.taskId })
   await send(client(14), h.auction, nftAuctionAbi as Abi, 'enigmaTaskFailed', [started.taskId])
   const ended = await finishAuction(h, o, started)

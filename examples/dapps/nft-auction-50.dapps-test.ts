@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseEther, type Hex } from 'viem'
+import { createTestClient, http, parseEther, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { waitForTransactionReceipt } from 'viem/actions'
 import { compileContract, type Compiled } from 'enigma-ts'
@@ -60,7 +60,12 @@ test(`NFT auction with ${BIDDERS} bidders: ties and bids above their deposits; t
   bidders[11] = { ...bidders[11]!, amount: top, depositUnits: top }
   bidders[29] = { ...bidders[29]!, amount: top, depositUnits: top + 50 }
   const unit = 10n ** 15n
-  const o = { house, seller: clientFor(state, state.accounts[36]!.privateKey), bidders, compiled: used, unit, biddingSeconds: 30, submitSeconds: 1800, timeoutMs: 900_000 }
+  const advanceTime = async (seconds: number) => {
+    const testClient = createTestClient({ mode: 'hardhat', transport: http(state.rpcUrl) })
+    await testClient.increaseTime({ seconds })
+    await testClient.mine({ blocks: 1 })
+  }
+  const o = { house, seller: clientFor(state, state.accounts[36]!.privateKey), bidders, compiled: used, unit, submitSeconds: 1800, timeoutMs: 900_000, advanceTime }
   const started = await startAuction(h, o)
   const ended = await finishAuction(h, o, started)
   const want = reference({ bids: bidders.map((b) => ({ amount: b.amount, deposit: b.depositUnits })) })

@@ -6,8 +6,8 @@
 import { randomInt } from 'node:crypto'
 import { formatEther, type Address, type Hex } from 'viem'
 import type { EnigmaClient } from 'enigma-ts/sdk'
-import type { Compiled } from 'enigma-ts'
-import { reference } from '../sealed-bid-auction.ts'
+import { compileContract, type Compiled } from 'enigma-ts'
+import sealedBidAuction, { reference } from '../sealed-bid-auction.ts'
 import { finishAuction, setupAuctionHouse, startAuction, type ScenarioBidder } from './nft-auction-scenario.ts'
 
 export interface NftAuctionDemoContext {
@@ -19,6 +19,8 @@ export interface NftAuctionDemoContext {
   /** sealed-bid-auction compiled for `bidders` bidders, registered on the controller and published. */
   readonly compiled: Compiled
   readonly out: (line: string) => void
+  /** Skips the bidding period on a devnet (`evm_increaseTime`); without it the demo waits for it. */
+  readonly advanceTime?: (seconds: number) => Promise<void>
   /** Bids and deposits in units, one per bidder (default: made up, the last bidder above her deposit). */
   readonly plan?: readonly { readonly amount: number; readonly depositUnits: number }[]
 }
@@ -64,12 +66,15 @@ export async function runNftAuctionDemo(ctx: NftAuctionDemoContext): Promise<Nft
   const seller = ctx.clientFor(ctx.accounts[0]!.privateKey)
   const plan: ScenarioBidder[] = (ctx.plan ?? madeUpBids(bidders)).map((b, i) => ({ ...b, client: ctx.clientFor(ctx.accounts[1 + i]!.privateKey) }))
   if (plan.length !== bidders) throw new Error(`the plan has ${plan.length} bidders, the circuit ${bidders}`)
-  const h = await setupAuctionHouse(house, [ctx.compiled])
+  // The auction accepts a bidder only while its book has a circuit for one more: book 2…bidders
+  // (only the last one runs, so only it had to be published to the nodes).
+  const book = Array.from({ length: bidders - 1 }, (_, i) => (i + 2 === bidders ? ctx.compiled : compileContract(sealedBidAuction, { bidders: i + 2 })))
+  const h = await setupAuctionHouse(house, book)
   const gas = { close: 0n, bids: 0n }
   const commitments: { slot: string; owner: Address; commitment: Hex }[] = []
   out(`      auction house ${short(h.auction)} (NftAuction.sol on EnigmaConsumer) and ERC-721 ${short(h.nft)} deployed`)
   const started = await startAuction(h, {
-    house, seller, bidders: plan, compiled: ctx.compiled, unit: UNIT,
+    house, seller, bidders: plan, compiled: ctx.compiled, unit: UNIT, advanceTime: ctx.advanceTime,
     onEvent: (e) => {
       switch (e.kind) {
         case 'listed':

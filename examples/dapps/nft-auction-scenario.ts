@@ -45,8 +45,14 @@ export interface ScenarioOptions {
   /** The circuit for this many bidders (booked by `setupAuctionHouse`). */
   readonly compiled?: Compiled
   readonly unit: bigint
+  /** Bidding period (default 120 s, skipped with `advanceTime`; without it, waited for). */
   readonly biddingSeconds?: number
   readonly submitSeconds?: number
+  /**
+   * Moves chain time forward (a devnet: `evm_increaseTime`), so the bidding period ends as soon as
+   * everyone joined instead of after waiting for it.
+   */
+  readonly advanceTime?: (seconds: number) => Promise<void>
   readonly onEvent?: (e: ScenarioEvent) => void
   readonly timeoutMs?: number
 }
@@ -71,7 +77,8 @@ export interface ScenarioStarted {
 export async function startAuction(h: AuctionHouse, o: ScenarioOptions): Promise<ScenarioStarted> {
   const tokenId = await mintNft(o.house, h.nft, o.seller.account!.address)
   const ownerBefore = await ownerOf(o.house, h.nft, tokenId)
-  const id = await listNft(o.seller, { auction: h.auction, nft: h.nft, tokenId, unit: o.unit, biddingSeconds: o.biddingSeconds ?? 4, submitSeconds: o.submitSeconds ?? 600 })
+  const biddingSeconds = o.biddingSeconds ?? 120
+  const id = await listNft(o.seller, { auction: h.auction, nft: h.nft, tokenId, unit: o.unit, biddingSeconds, submitSeconds: o.submitSeconds ?? 600 })
   o.onEvent?.({ kind: 'listed', id, tokenId, owner: ownerBefore })
   // Each bidder sends from her own account, so joins go out at once.
   await Promise.all(o.bidders.map(async (b) => {
@@ -79,6 +86,8 @@ export async function startAuction(h: AuctionHouse, o: ScenarioOptions): Promise
     o.onEvent?.({ kind: 'joined', bidder: b.client.account!.address, depositUnits: b.depositUnits })
   }))
   const { biddingEnds } = await getAuction(o.house, h.auction, id)
+  const left = Number(biddingEnds - (await getBlock(o.house.public, { blockTag: 'latest' })).timestamp)
+  if (o.advanceTime && left >= 0) await o.advanceTime(left + 1)
   await until('the end of the bidding period', async () => ((await getBlock(o.house.public, { blockTag: 'latest' })).timestamp >= biddingEnds ? true : undefined), 120_000)
   const t0 = Date.now()
   const closed = await closeAuction(o.seller, h.auction, id)

@@ -5,11 +5,11 @@
  * the deposit, the slot's commitment and, at the end, the winner and the second price.
  */
 import type { Abi, Address, Hex } from 'viem'
-import { submitInput, type EnigmaClient, type SubmitInputReturnType } from 'enigma-ts/sdk'
+import type { EnigmaClient } from 'enigma-ts/sdk'
 import type { Compiled } from 'enigma-ts'
 import { nftAuctionAbi, nftAuctionBytecode } from './generated/NftAuction.ts'
 import { demoNftAbi, demoNftBytecode } from './generated/DemoNft.ts'
-import { deploy, drawTask, read, send, until, type Sent } from './dapp-client.ts'
+import { deploy, drawTask, read, send, submitWithRetry, until, type Submitted, type Sent } from './dapp-client.ts'
 
 const AUCTION = nftAuctionAbi as Abi
 const NFT = demoNftAbi as Abi
@@ -107,13 +107,13 @@ export async function closeAuction(caller: EnigmaClient, auction: Address, id: b
  * A bidder's sealed bid: `{ amount, deposit }` into her slot `bids[i]`, the deposit as she escrowed
  * it (in units; the contract checks the echoed value against its record). `amount` never goes on chain.
  */
-export async function submitSealedBid(bidder: EnigmaClient, auction: Address, id: bigint, amount: number, circuit: Compiled['circuit'], opts: { depositUnits?: number } = {}): Promise<SubmitInputReturnType> {
+export async function submitSealedBid(bidder: EnigmaClient, auction: Address, id: bigint, amount: number, circuit: Compiled['circuit'], opts: { depositUnits?: number } = {}): Promise<Submitted> {
   const me = bidder.account!.address
   const a = await getAuction(bidder, auction, id)
   const slot = a.bidders.findIndex((b) => b.toLowerCase() === me.toLowerCase())
   if (slot < 0) throw new Error(`${me} has not joined auction ${id}`)
   const deposit = opts.depositUnits ?? Number((await read<bigint>(bidder, auction, AUCTION, 'depositOf', [id, me])) / a.unit)
-  return submitInput(bidder, { taskId: a.taskId, slot: `bids[${slot}]`, value: { amount, deposit }, circuit })
+  return submitWithRetry(bidder, { taskId: a.taskId, slot: `bids[${slot}]`, value: { amount, deposit }, circuit })
 }
 
 /** Waits until the auction has left the sealed phase (the result callback, or a failure report). */

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { formatEther, type Address, type Hex } from 'viem'
+import { createTestClient, formatEther, http, type Address, type Hex } from 'viem'
 import type { Compiled } from '../lang/index.ts'
 import { waitForResult, type EnigmaClient } from '../sdk/index.ts'
 import { EnigmaError } from '../common/errors.ts'
@@ -48,6 +48,7 @@ interface NftAuctionDemoModule {
     accounts: DevnetState['accounts']
     compiled: Compiled
     out(line: string): void
+    advanceTime(seconds: number): Promise<void>
   }): Promise<NftAuctionDemoResult>
 }
 
@@ -74,8 +75,15 @@ export async function runNftAuctionDapp(state: DevnetState, compiled: Compiled, 
   } catch (e) {
     throw new EnigmaError('CONTRACT_LOAD_FAILED', `cannot load the NFT auction dApp (${file}): ${(e as Error).message.split('\n')[0]}`, { cause: e })
   }
+  // A devnet's chain is Hardhat: the demo skips the bidding period instead of waiting for it.
+  const testClient = createTestClient({ mode: 'hardhat', transport: http(state.rpcUrl) })
+  const advanceTime = async (seconds: number) => {
+    out(`      (devnet: the bidding period's remaining ${seconds} s are skipped with evm_increaseTime)`)
+    await testClient.increaseTime({ seconds })
+    await testClient.mine({ blocks: 1 })
+  }
   const r = await mod.runNftAuctionDemo({
-    clientFor: (key) => clientFor(state, key), house: state.deployer.privateKey, accounts: state.accounts, compiled, out,
+    clientFor: (key) => clientFor(state, key), house: state.deployer.privateKey, accounts: state.accounts, compiled, out, advanceTime,
   })
   // The task as the SDK sees it: its receipt, outputs and the callback's outcome.
   const result = await waitForResult(clientFor(state, undefined), { taskId: r.taskId, circuit: compiled.circuit, timeoutMs: 60_000 })
