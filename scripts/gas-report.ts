@@ -4,7 +4,7 @@
  * n = 5, t = 2. Then createTask / fillInputSlot with 200 slots, and drawCommittee (the selection) for
  * N = 10, 100 and 1 000 active nodes.
  */
-import { keccak256, stringToHex, parseEther, encodeAbiParameters, createWalletClient, numberToHex, type Address } from 'viem'
+import { keccak256, stringToHex, parseEther, encodeAbiParameters, createWalletClient, numberToHex, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { hardhat } from 'viem/chains'
 import { startControllerFixture, fakeIdentity, createDrawnTask, TEST_CONFIG, type ControllerFixture, type FixtureWallet } from '../src/chain/testing/fixture.ts'
@@ -19,6 +19,8 @@ import { withdrawStake } from '../src/chain/actions/withdrawStake.ts'
 import { setPricing } from '../src/chain/actions/setPricing.ts'
 import { registerSecretContract } from '../src/chain/actions/registerSecretContract.ts'
 import { createTask, type CreateTaskParameters } from '../src/chain/actions/createTask.ts'
+import { drawCommittee } from '../src/chain/actions/drawCommittee.ts'
+import type { TaskCallback } from '../src/chain/actions/getCallback.ts'
 import { fillInputSlot } from '../src/chain/actions/fillInputSlot.ts'
 import { submitReceipt } from '../src/chain/actions/submitReceipt.ts'
 import { attest } from '../src/chain/actions/attest.ts'
@@ -29,6 +31,16 @@ import { proveEquivocation } from '../src/chain/actions/proveEquivocation.ts'
 import { withdrawCredits } from '../src/chain/actions/withdrawCredits.ts'
 import { isEnigmaError } from '../src/common/errors.ts'
 import { signAccusation, signAttestation, signStatement } from '../src/node/attestation.ts'
+import { retryCallback } from '../src/chain/actions/retryCallback.ts'
+import { deployTestContract } from '../src/chain/testing/deploy-test-contract.ts'
+import { gasProbeCallbackAbi, gasProbeCallbackBytecode } from '../src/chain/testing/generated/GasProbeCallback.ts'
+import { revertingCallbackAbi, revertingCallbackBytecode } from '../src/chain/testing/generated/RevertingCallback.ts'
+import { testConsumerAbi, testConsumerBytecode } from '../src/chain/testing/generated/TestConsumer.ts'
+import { encodePublicOutputs } from '../src/node/typed-outputs.ts'
+import { P61 } from '../src/field/reference.ts'
+import { toFunctionSelector, parseEventLogs } from 'viem'
+import { writeController } from '../src/chain/internal/write.ts'
+import { enigmaControllerAbi } from '../src/chain/generated/EnigmaController.ts'
 
 const rows: [string, bigint, string][] = []
 const record = (call: string, gas: bigint, note = '') => rows.push([call, gas, note])
@@ -98,6 +110,53 @@ async function mainTable(fx: ControllerFixture): Promise<void> {
   const ownersOnly = owners200.map((s) => s.owner)
   record('fillInputSlot', (await fillInputSlot(fx.wallet(20), { address: a, taskId: t200.taskId, slot: 0, owners: ownersOnly, commitment: keccak256('0x06') })).gasUsed, '200-slot task, first in its bitmap word (8-hash proof)')
   record('fillInputSlot', (await fillInputSlot(fx.wallet(21), { address: a, taskId: t200.taskId, slot: 1, owners: ownersOnly, commitment: keccak256('0x07') })).gasUsed, '200-slot task, later slot')
+  await callbackTable(fx, indexOf)
+}
+
+/**
+ * The callback path (issue #16): the receipt with a callback that does nothing (the controller's own
+ * overhead), one that reverts, an EnigmaConsumer that stores its outputs, and retryCallback.
+ */
+async function callbackTable(fx: ControllerFixture, indexOf: Map<Address, number>): Promise<void> {
+  const a = fx.address
+  const outputs = [{ name: 'winner', recipient: null, type: { kind: 'int', signed: false, bits: 32 } }, { name: 'price', recipient: null, type: { kind: 'int', signed: false, bits: 64 } }] as const
+  const publicOutputs = encodePublicOutputs(outputs, new Map([['winner', [3n]], ['price', [1_000n]]]), P61)
+  const body = (taskId: Hex) => ({ taskId, outputHash: keccak256('0x03'), publicOutputs })
+  const sign = (ids: number[], taskId: Hex) => Promise.all(ids.map(async (i) => (await signAttestation(hardhatAccount(i), fx.domain, body(taskId))).signature))
+  const params = async (callback?: TaskCallback): Promise<CreateTaskParameters> => ({
+    address: a, codeHash, params: {}, n: 5, t: 2, security: 'malicious', multiplications: 10_000n, rounds: 40,
+    inputSlots: [{ name: 'x', owner: fx.wallet(10).account.address }], deadline: (await fx.now()) + 3600n, fee: parseEther('0.1'), ...(callback ? { callback } : {}),
+  })
+  const receiptOf = async (taskId: Hex, committee: readonly Address[]) => {
+    const m = committee.map((x) => indexOf.get(x)!)
+    return submitReceipt(fx.wallet(m[0]!), { address: a, ...body(taskId), signatures: await sign(m.slice(0, 3), taskId) })
+  }
+  const plain = await createDrawnTask(fx, fx.wallet(14), await params())
+  record('submitReceipt', (await receiptOf(plain.taskId, plain.committee)).gasUsed, 't+1 = 3 signatures, 2 typed outputs, no callback')
+  const probe = await deployTestContract(fx.wallet(14), gasProbeCallbackAbi, gasProbeCallbackBytecode, [])
+  const cap = 10_000_000_000n
+  const noop = await createDrawnTask(fx, fx.wallet(14), await params({ target: probe, selector: toFunctionSelector('noop(bytes32,bytes)'), gasLimit: 100_000, maxFeePerGas: cap }))
+  record('createTask', noop.gasUsed, 'with a callback (1 slot)')
+  record('createTask', plain.gasUsed, 'without a callback (1 slot)')
+  record('submitReceipt', (await receiptOf(noop.taskId, noop.committee)).gasUsed, 'same, callback that does nothing; first credits of submitter and creator (2 fresh slots)')
+  const noop2 = await createDrawnTask(fx, fx.wallet(14), await params({ target: probe, selector: toFunctionSelector('noop(bytes32,bytes)'), gasLimit: 100_000, maxFeePerGas: cap }))
+  record('submitReceipt', (await receiptOf(noop2.taskId, noop2.committee)).gasUsed, 'same, callback that does nothing, credits already non-zero: the callback path\'s own cost')
+  const reverting = await deployTestContract(fx.wallet(14), revertingCallbackAbi, revertingCallbackBytecode, [])
+  const rev = await createDrawnTask(fx, fx.wallet(14), await params({ target: reverting, selector: toFunctionSelector('onResult(bytes32,bytes)'), gasLimit: 100_000, maxFeePerGas: cap }))
+  record('submitReceipt', (await receiptOf(rev.taskId, rev.committee)).gasUsed, 'same, callback reverts (failure recorded with its reason)')
+  record('retryCallback', (await retryCallback(fx.wallet(20), { address: a, ...body(rev.taskId) })).gasUsed, 'callback reverts again')
+  const consumer = await deployTestContract(fx.wallet(14), testConsumerAbi, testConsumerBytecode, [a])
+  const p = await params()
+  const req = { codeHash, params: '0x', n: 5, t: 2, securityMode: 1, multiplications: 10_000n, rounds: 40, inputSlots: p.inputSlots, deadline: p.deadline,
+    callback: { target: '0x0000000000000000000000000000000000000000', selector: '0x00000000', gasLimit: 200_000, maxFeePerGas: cap } }
+  const { receipt: rec } = await writeController('request', fx.wallet(14), { address: consumer, abi: testConsumerAbi, value: p.fee + 200_000n * cap }, 'request', [req])
+  record('EnigmaConsumer._requestTask', rec.gasUsed, 'a consumer contract creates a task (1 slot) with itself as callback')
+  const [created] = parseEventLogs({ abi: enigmaControllerAbi, eventName: 'TaskCreated', logs: rec.logs })
+  const latest = await fx.publicClient.getBlockNumber({ cacheTime: 0 })
+  if (latest <= created!.args.drawBlock) await fx.mine(Number(created!.args.drawBlock - latest) + 1)
+  const drawn = await drawCommittee(fx.wallet(14), { address: a, taskId: created!.args.taskId })
+  if (!drawn.drawn) throw new Error('draw re-targeted')
+  record('submitReceipt', (await receiptOf(created!.args.taskId, drawn.committee)).gasUsed, 'same, EnigmaConsumer callback that stores the outputs')
 }
 
 /**

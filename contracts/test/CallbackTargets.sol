@@ -25,6 +25,17 @@ contract GasBurnerCallback {
     }
 }
 
+/// Records the gas it was given (`probe`), or does nothing at all (`noop`: the callback path's own cost).
+contract GasProbeCallback {
+    uint256 public gasAtEntry;
+
+    function probe(bytes32, bytes calldata) external {
+        gasAtEntry = gasleft();
+    }
+
+    function noop(bytes32, bytes calldata) external pure {}
+}
+
 /// Reverts with a revert payload of `size` bytes (a returndata bomb: the caller must not copy it all).
 contract ReturnBombCallback {
     uint256 public immutable size;

@@ -1,9 +1,10 @@
 // Invariants of the controller over randomised sequences of actions (fast-check), on the in-process
-// Hardhat network: register, stake, activate/deactivate, create, draw, fill, receipt, attest,
-// settle, accuse, equivocation, refund, withdraw stake and credits, and time passing. Every action is
+// Hardhat network: register, stake, activate/deactivate, create (some with a result callback that
+// succeeds or reverts), draw, fill, receipt, retry of a callback, attest, settle, accuse,
+// equivocation, refund, withdraw stake and credits, and time passing. Every action is
 // attempted as generated; a refusal by the controller is a normal outcome, anything else fails.
 // After every action:
-//   balance(controller) = Σ stakes + Σ escrowed fees + Σ credits   (and each total = its Σ)
+//   balance(controller) = Σ stakes + Σ escrowed fees and callback gas + Σ credits   (and each total = its Σ)
 //   total active stake = Σ active nodes' stakes = Fenwick prefix sum; the active set and the
 //   nodes' active flags agree; an active node is unslashed with ≥ minStake
 //   no node is on a committee after its stake left (until the accusation window closes)
@@ -37,6 +38,12 @@ import { getTask } from './actions/getTask.ts'
 import { getCredits } from './actions/getCredits.ts'
 import { getActiveNodes } from './actions/getActiveNodes.ts'
 import { signAccusation, signAttestation, signStatement } from '../node/attestation.ts'
+import { retryCallback } from './actions/retryCallback.ts'
+import { callbackEscrow, type TaskCallback } from './actions/getCallback.ts'
+import { deployTestContract } from './testing/deploy-test-contract.ts'
+import { gasProbeCallbackAbi, gasProbeCallbackBytecode } from './testing/generated/GasProbeCallback.ts'
+import { encodePublicOutputs } from '../node/typed-outputs.ts'
+import { P61 } from '../field/reference.ts'
 
 const RUNS = Number(process.env.ENIGMA_INVARIANT_RUNS ?? 8)
 const NODES = [2, 3, 4, 5, 6, 7, 8, 9] // 2..7 registered and active at the start, 8 and 9 join later
@@ -50,11 +57,19 @@ let address: Address
 let domain: { chainId: number; verifyingContract: Address }
 let reset: () => Promise<void>
 let actionsRun = 0
+/** Callbacks a task may name: one that succeeds, one that always reverts (`probe` of a contract without it is refused by the dispatcher). */
+let callbacks: TaskCallback[] = []
+const publicOutputs = encodePublicOutputs([{ name: 'y', recipient: null, type: { kind: 'int', signed: true, bits: 32 } }], new Map([['y', [P61 - 1n]]]), P61)
 
 before(async () => {
   chain = inProcessChain()
   ;({ address } = await deployController(chain.wallet(0), { ...config, treasury: hardhatAccount(1).address }))
   domain = { chainId: 31337, verifyingContract: address }
+  const probe = await deployTestContract(chain.wallet(0), gasProbeCallbackAbi, gasProbeCallbackBytecode, [])
+  callbacks = [
+    { target: probe, selector: '0x' + keccak256(stringToHex('noop(bytes32,bytes)')).slice(2, 10) as Hex, gasLimit: 60_000, maxFeePerGas: 3_000_000_000n },
+    { target: probe, selector: '0xdeadbeef', gasLimit: 50_000, maxFeePerGas: 7_000_000_001n },
+  ]
   for (const [k, i] of NODES.slice(0, 6).entries()) {
     await registerNode(chain.wallet(i), { address, peerId: `12D3KooWInv${i}`, encryptionKey: keccak256(stringToHex(`inv-${i}`)), multiaddrs: [], stake: parseEther('1') * BigInt(1 + k) })
     await setActive(chain.wallet(i), { address, active: true })
@@ -80,10 +95,11 @@ type Action =
   | { kind: 'active'; node: number; on: boolean }
   | { kind: 'withdraw'; node: number; milli: number }
   | { kind: 'register'; node: number }
-  | { kind: 'create'; client: number; n: number; slots: number[]; life: number; extra: number; drawNow: boolean }
+  | { kind: 'create'; client: number; n: number; slots: number[]; life: number; extra: number; drawNow: boolean; callback: number }
   | { kind: 'draw'; task: number; targeted?: boolean }
   | { kind: 'fill'; task: number; slot: number; asOwner: boolean }
   | { kind: 'receipt'; task: number; signers: number; variant: number }
+  | { kind: 'retry'; task: number }
   | { kind: 'attest'; task: number; member: number }
   | { kind: 'settle'; task: number }
   | { kind: 'accuse'; task: number; accused: number; voters: number }
@@ -98,10 +114,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('active' as const), node: small, on: fc.boolean() }),
   fc.record({ kind: fc.constant('withdraw' as const), node: small, milli: fc.integer({ min: 0, max: 3000 }) }),
   fc.record({ kind: fc.constant('register' as const), node: fc.constantFrom(6, 7) }),
-  { arbitrary: fc.record({ kind: fc.constant('create' as const), client: fc.nat({ max: 3 }), n: fc.integer({ min: 3, max: 5 }), slots: fc.array(fc.nat({ max: 3 }), { maxLength: 4 }), life: fc.integer({ min: 30, max: 1800 }), extra: fc.nat({ max: 1000 }), drawNow: fc.boolean() }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant('create' as const), client: fc.nat({ max: 3 }), n: fc.integer({ min: 3, max: 5 }), slots: fc.array(fc.nat({ max: 3 }), { maxLength: 4 }), life: fc.integer({ min: 30, max: 1800 }), extra: fc.nat({ max: 1000 }), drawNow: fc.boolean(), callback: fc.nat({ max: 3 }) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('draw' as const), task: small, targeted: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('fill' as const), task: fc.nat({ max: 2 }), slot: fc.nat({ max: 3 }), asOwner: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('receipt' as const), task: small, signers: fc.integer({ min: 1, max: 5 }), variant: fc.nat({ max: 1 }) }), weight: 2 },
+  fc.record({ kind: fc.constant('retry' as const), task: small }),
   fc.record({ kind: fc.constant('attest' as const), task: small, member: fc.nat({ max: 4 }) }),
   fc.record({ kind: fc.constant('settle' as const), task: small }),
   fc.record({ kind: fc.constant('accuse' as const), task: small, accused: fc.nat({ max: 4 }), voters: fc.integer({ min: 1, max: 4 }) }),
@@ -153,9 +170,11 @@ async function apply(a: Action, tasks: TaskModel[]): Promise<void> {
       const owners = a.slots.map((c) => acct(CLIENTS[c]!))
       const deadline = now + BigInt(a.life)
       try {
+        const callback = callbacks[a.callback] // half the tasks name none
         const r = await createTask(chain.wallet(CLIENTS[a.client]!), {
           address, codeHash, params: {}, n: a.n, t: 1, security: 'semi-honest', multiplications: 0n, rounds: 0,
           inputSlots: owners.map((owner, k) => ({ name: `s${k}`, owner })), deadline, fee: config.baseFee + BigInt(a.extra) * 1_000_003n,
+          ...(callback ? { callback } : {}),
         })
         tasks.push({ id: r.taskId, owners, deadline, committee: [], stakeAtDraw: new Map() })
         accepted.set(current, (accepted.get(current) ?? 0) + 1)
@@ -191,10 +210,14 @@ async function apply(a: Action, tasks: TaskModel[]): Promise<void> {
     }
     case 'receipt': {
       if (!task || task.committee.length === 0) return
-      const body = { taskId: task.id, outputHash: keccak256(numberToHex(a.variant)), publicOutputs: '0x' as Hex }
+      const body = { taskId: task.id, outputHash: keccak256(numberToHex(a.variant)), publicOutputs }
       const signers = task.committee.slice(0, a.signers)
       const sigs = await Promise.all(signers.map(async (m) => (await signAttestation(hardhatAccount(indexOfAccount.get(m.toLowerCase())!), domain, body)).signature))
       return attempt(() => submitReceipt(w(task.committee[0]!), { address, ...body, signatures: sigs }))
+    }
+    case 'retry': {
+      if (!task) return
+      return attempt(() => retryCallback(chain.wallet(CLIENTS[3]!), { address, taskId: task.id, outputHash: keccak256(numberToHex(0)), publicOutputs }))
     }
     case 'attest': {
       if (!task || task.committee.length === 0) return
@@ -274,8 +297,11 @@ async function checkInvariants(tasks: readonly TaskModel[], full: boolean): Prom
     for (const t of tasks) {
       const onChain = await getTask(chain.publicClient, { address, taskId: t.id })
       if (onChain.status === 'pending' || onChain.status === 'open' || onChain.status === 'completed') escrowed += onChain.fee
+      // The callback's gas escrow until the receipt (then credited) or the refund.
+      if (onChain.callback && (onChain.status === 'pending' || onChain.status === 'open')) escrowed += callbackEscrow(onChain.callback)
+      if (onChain.callback && onChain.status === 'none') assert.fail('callback of an unknown task')
     }
-    assert.equal(escrowed, totalEscrowed, 'Σ escrowed fees of unsettled tasks')
+    assert.equal(escrowed, totalEscrowed, 'Σ escrowed fees and callback gas of unsettled tasks')
   }
 }
 

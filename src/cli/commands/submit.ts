@@ -15,7 +15,7 @@ import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
-                     [--target 1e-9 --corrupt FRACTION]
+                     [--target 1e-9 --corrupt FRACTION] [--callback <address>:<signature> [--callback-gas 200000]]
 
 Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
 fills every input slot from inputs.json (shares encrypted to each committee node, commitment on
@@ -23,6 +23,10 @@ chain), waits for the committee's receipt and prints the outputs and the receipt
 --target P --corrupt F (instead of --nodes): the smallest committee whose honest majority fails with
 probability at most P against an adversary holding the fraction F of the active stake, by the
 controller's own selection rule (the planner of \`enigma plan\`).
+--callback 0xAbC…:onResult(bytes32,bytes): once the receipt is accepted the controller calls that
+contract function with (taskId, typed public outputs), with --callback-gas gas (default 200 000),
+escrowed on top of the fee at twice the current gas price (docs/controller.md "Callbacks"); the
+outcome (succeeded / failed with its reason) is printed and is in the JSON output as "callback".
 
 Examples:
   enigma devnet up --detach && enigma submit examples/millionaires.ts --inputs in.json
@@ -35,7 +39,7 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt'], CHAIN_OPTIONS)
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt', '--callback', '--callback-gas'], CHAIN_OPTIONS)
     const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
     const inputsPath = a.extra['--inputs']
@@ -46,6 +50,7 @@ export const submitCommand: Command = {
     const target = a.extra['--target'], corrupt = a.extra['--corrupt']
     if ((target === undefined) !== (corrupt === undefined)) throw new CliUsageError('--target and --corrupt go together', SUBMIT_USAGE)
     if (target !== undefined && (a.parsed.values.nodes !== undefined || a.parsed.values.threshold !== undefined)) throw new CliUsageError('pass --target/--corrupt or --nodes/--threshold, not both', SUBMIT_USAGE)
+    const callback = parseCallbackFlags(a.extra['--callback'], a.extra['--callback-gas'])
     const targetP = target === undefined ? undefined : Number(target)
     const corruptF = corrupt === undefined ? undefined : Number(corrupt)
     if (targetP !== undefined && !(targetP > 0 && targetP < 1)) throw new CliUsageError(`--target must be a probability in (0, 1), got '${target}'`, SUBMIT_USAGE)
@@ -89,6 +94,7 @@ export const submitCommand: Command = {
     const task = await sdk.createTask(ctx.client, {
       codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,
       inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })),
+      ...(callback ? { callback } : {}),
     })
     for (const [k, i] of circuit.inputs.entries()) {
       step(`input ${k + 1}/${circuit.inputs.length} '${i.name}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
@@ -100,11 +106,28 @@ export const submitCommand: Command = {
       transactionHash: r.receipt.transactionHash, blockNumber: r.receipt.blockNumber, committee: r.receipt.committee,
       signers: r.receipt.signers, fee: r.receipt.fee, gasUsed: r.receipt.gasUsed,
     }
-    if (a.json) console.log(JSON.stringify({ taskId: task.taskId, outputs: r.outputs, receipt }, bigintJson))
+    if (a.json) console.log(JSON.stringify({ taskId: task.taskId, outputs: r.outputs, receipt, ...(r.callback ? { callback: r.callback } : {}) }, bigintJson))
     else {
       for (const [k, v] of Object.entries(r.outputs)) console.log(`${k}: ${JSON.stringify(v)}`)
+      if (r.callback) console.log(`callback ${r.callback.target} ${r.callback.selector}: ${r.callback.status}${r.callback.reason ? ` (${r.callback.reasonText ?? r.callback.reason})` : ''}`)
       console.log(`(task ${task.taskId}; receipt in block ${receipt.blockNumber}, tx ${receipt.transactionHash}, ${receipt.signers.length} of ${receipt.committee.length} members signed; fee ${receipt.fee} wei)`)
     }
     return 0
   },
+}
+
+/** `--callback <address>:<signature or selector>` and `--callback-gas N` → the SDK's callback request. */
+export function parseCallbackFlags(spec: string | undefined, gas: string | undefined): { target: `0x${string}`; function: string; gasLimit?: number } | undefined {
+  if (spec === undefined) {
+    if (gas !== undefined) throw new CliUsageError('--callback-gas needs --callback', SUBMIT_USAGE)
+    return undefined
+  }
+  const m = /^(0x[0-9a-fA-F]{40}):(.+)$/.exec(spec.trim())
+  if (!m) throw new CliUsageError(`--callback must be <address>:<signature>, e.g. 0xAbC…:onResult(bytes32,bytes); got '${spec}'`, SUBMIT_USAGE)
+  const fn = m[2]!
+  if (!/^0x[0-9a-fA-F]{8}$/.test(fn) && !/^[A-Za-z_$][\w$]*\(bytes32,\s*bytes\)$/.test(fn)) {
+    throw new CliUsageError(`--callback function must take (bytes32,bytes) (the task id and the typed outputs) or be a 4-byte selector; got '${fn}'`, SUBMIT_USAGE)
+  }
+  if (gas !== undefined && !/^[1-9][0-9]*$/.test(gas)) throw new CliUsageError(`--callback-gas must be a positive integer, got '${gas}'`, SUBMIT_USAGE)
+  return { target: m[1] as `0x${string}`, function: fn.replace(/\s+/g, ''), ...(gas !== undefined ? { gasLimit: Number(gas) } : {}) }
 }

@@ -1,5 +1,6 @@
-import type { Address, Hex } from 'viem'
-import { getBlock, getBlockNumber } from 'viem/actions'
+import { isHex, toFunctionSelector, type Address, type Hex } from 'viem'
+import { getBlock, getBlockNumber, getGasPrice } from 'viem/actions'
+import { callbackEscrow, type TaskCallback } from '../../chain/actions/getCallback.ts'
 import { createTask as chainCreateTask } from '../../chain/actions/createTask.ts'
 import { drawCommittee } from '../../chain/actions/drawCommittee.ts'
 import { quoteTask } from '../../chain/actions/quoteTask.ts'
@@ -34,7 +35,25 @@ export interface CreateTaskParameters {
   readonly cost?: { readonly multiplications: number | bigint; readonly rounds: number }
   /** How long to wait for the draw block (ms, default 120 000). */
   readonly drawTimeoutMs?: number
+  /** A contract function the controller calls with the result (docs/controller.md "Callbacks"). */
+  readonly callback?: CallbackRequest
 }
+
+export interface CallbackRequest {
+  readonly target: Address
+  /** Function signature (`onResult(bytes32,bytes)`) or its 4-byte selector; it receives (taskId, typedOutputs). */
+  readonly function: string
+  /** Gas the callee gets (default 200 000; at most the controller's MAX_CALLBACK_GAS). */
+  readonly gasLimit?: number
+  /**
+   * Highest gas price at which the receipt submitter is reimbursed the callback's gas (default: twice
+   * the current gas price). `gasLimit × maxFeePerGas` is sent on top of the fee; the unused part
+   * comes back as a controller credit after the receipt (or with the refund).
+   */
+  readonly maxFeePerGas?: bigint
+}
+
+export const DEFAULT_CALLBACK_GAS = 200_000
 export interface CreateTaskReturnType {
   readonly taskId: Hex
   readonly transactionHash: Hex
@@ -47,6 +66,8 @@ export interface CreateTaskReturnType {
   readonly deadline: bigint
   /** Members in party order, with their encryption keys (from the node registry). */
   readonly committee: readonly CommitteeMember[]
+  /** The callback as requested on chain, and the escrow sent for its gas (absent without one). */
+  readonly callback?: TaskCallback & { readonly escrow: bigint }
 }
 export type CreateTaskErrorType = ControllerRevertError | ChainRequestError | SdkError
 
@@ -66,13 +87,31 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
   // Chain time, not wall time: a devnet whose clock was advanced must still accept the deadline.
   const deadline = now + BigInt(params.deadlineSeconds ?? 600)
+  const callback = params.callback ? await resolveCallback(client, params.callback) : undefined
   const r = await chainCreateTask(wallet, {
     address: client.controller, codeHash: params.codeHash, params: params.params ?? {}, n, t,
     security: params.security ?? 'malicious', multiplications, rounds: cost.rounds, inputSlots: params.inputSlots, deadline, fee,
+    ...(callback ? { callback } : {}),
   })
   const drawGas = await draw(client, r.taskId, r.drawBlock, params.drawTimeoutMs ?? 120_000)
   const info = await taskInfo(client, r.taskId)
-  return { taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee }
+  return {
+    taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee,
+    ...(callback ? { callback: { ...callback, escrow: callbackEscrow(callback) } } : {}),
+  }
+}
+
+/** Signature or selector → selector; default gas limit and price cap. */
+export async function resolveCallback(client: EnigmaClient, c: CallbackRequest): Promise<TaskCallback> {
+  const fn = c.function.trim()
+  let selector: Hex
+  if (isHex(fn) && fn.length === 10) selector = fn
+  else if (/^[A-Za-z_$][\w$]*\(.*\)$/.test(fn)) selector = toFunctionSelector(fn)
+  else throw new SdkError('SDK_INPUT_INVALID', `callback function '${c.function}' is neither a signature like onResult(bytes32,bytes) nor a 4-byte selector`)
+  const gasLimit = c.gasLimit ?? DEFAULT_CALLBACK_GAS
+  if (!Number.isInteger(gasLimit) || gasLimit <= 0) throw new SdkError('SDK_INPUT_INVALID', `callback gas limit must be a positive integer, got ${gasLimit}`)
+  const maxFeePerGas = c.maxFeePerGas ?? 2n * (await getGasPrice(client.public))
+  return { target: c.target, selector, gasLimit, maxFeePerGas }
 }
 
 /** Waits until the draw block is mined (a real chain advances by itself; the devnet mines on an interval), then draws. */

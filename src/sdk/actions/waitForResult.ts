@@ -1,6 +1,7 @@
-import type { Address, Hex } from 'viem'
+import { decodeErrorResult, type Address, type Hex } from 'viem'
 import { getBlock, getContractEvents, getTransactionReceipt } from 'viem/actions'
 import { getTask as chainGetTask } from '../../chain/actions/getTask.ts'
+import { CALLBACK_STATUSES, type CallbackState, type CallbackStatus } from '../../chain/actions/getCallback.ts'
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import type { ChainRequestError, ControllerRevertError } from '../../chain/errors.ts'
 import type { Circuit } from '../../circuit/types.ts'
@@ -33,10 +34,25 @@ export interface TaskReceipt {
   readonly signers: readonly Address[]
   readonly fee: bigint
 }
+/** What became of the task's result callback (from the controller's CallbackResult events). */
+export interface CallbackOutcome {
+  readonly target: Address
+  readonly selector: Hex
+  readonly gasLimit: number
+  /** Latest outcome: succeeded, failed (retryable once within the attestation window), retry-succeeded, retry-failed. */
+  readonly status: CallbackStatus
+  /** Whether the one retry has been used. */
+  readonly retried: boolean
+  /** Revert data of the latest failed run (at most 256 bytes), and its text when it is an Error(string). */
+  readonly reason?: Hex
+  readonly reasonText?: string
+}
 export interface WaitForResultReturnType {
   readonly taskId: Hex
   readonly outputs: Record<string, OutputJson | string[]>
   readonly receipt: TaskReceipt
+  /** Present when the task named a callback. */
+  readonly callback?: CallbackOutcome
 }
 export type WaitForResultErrorType = ControllerRevertError | ChainRequestError | SdkError
 
@@ -51,9 +67,11 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
   const waitMs = resultWaitMs(params.timeoutMs, info.deadline, chainNow)
   const until = Date.now() + waitMs
   let polls = 0
+  let callback: CallbackState | null
   for (;;) {
     params.signal?.throwIfAborted()
     const task = await chainGetTask(client.public, { address: client.controller, taskId: params.taskId })
+    callback = task.callback
     if (task.status === 'completed' || task.status === 'settled') break
     if (task.status === 'refunded') throw new SdkError('SDK_TASK_REFUNDED', `task ${params.taskId} was refunded: its deadline passed without a receipt`)
     const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
@@ -75,10 +93,33 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
   return {
     taskId: params.taskId,
     outputs,
+    ...(callback ? { callback: await callbackOutcome(client, params.taskId, callback, info.createdIn.blockNumber) } : {}),
     receipt: {
       transactionHash: log.transactionHash, blockNumber: log.blockNumber, gasUsed: tx.gasUsed, outputHash: args.outputHash,
       publicOutputs: args.publicOutputs, committee: info.committee.map((m) => m.account), signers: args.signers, fee: info.fee,
     },
+  }
+}
+
+/** The callback's runs, latest last; the controller's own events only (a callee may emit look-alikes). */
+async function callbackOutcome(client: EnigmaClient, taskId: Hex, state: CallbackState, fromBlock: bigint): Promise<CallbackOutcome> {
+  const logs = await getContractEvents(client.public, {
+    address: client.controller, abi: enigmaControllerAbi, eventName: 'CallbackResult', args: { taskId }, fromBlock, toBlock: 'latest',
+  })
+  const last = logs.at(-1)?.args as { status: number; reason: Hex } | undefined
+  const status = last ? CALLBACK_STATUSES[last.status] ?? state.status : state.status
+  const base = { target: state.target, selector: state.selector, gasLimit: state.gasLimit, status, retried: status === 'retry-succeeded' || status === 'retry-failed' }
+  if (!last || status === 'succeeded' || status === 'retry-succeeded') return base
+  return { ...base, reason: last.reason, ...(reasonText(last.reason) !== undefined ? { reasonText: reasonText(last.reason)! } : {}) }
+}
+
+/** Error(string) revert data → its message (undefined for anything else, e.g. a custom error). */
+export function reasonText(reason: Hex): string | undefined {
+  try {
+    const d = decodeErrorResult({ abi: [], data: reason })
+    return d.errorName === 'Error' ? String(d.args?.[0]) : undefined
+  } catch {
+    return undefined
   }
 }
 
