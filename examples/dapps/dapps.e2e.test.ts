@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { createTestClient, http, parseEther, type Abi, type Hex } from 'viem'
 import { getBalance } from 'viem/actions'
 import { compileContract, type Compiled } from 'enigma-ts'
+import { waitForResult } from 'enigma-ts/sdk'
 import { startDevnet, type Devnet } from '../../src/devnet/devnet.ts'
 import { deployCompiled } from '../../src/devnet/contracts.ts'
 import { clientFor } from '../../src/devnet/flow.ts'
@@ -84,6 +85,10 @@ test('NFT auction with 5 bidders (tie, a bid above its deposit) and a DAO vote, 
     assert.deepEqual(r.refunds, [400n, 50n, 600n, 900n, 150n].map((u) => u * unit))
     assert.ok(r.sellerProceeds >= 500n * unit, 'the seller gets the price (and, as closer, the unused callback gas)')
     assert.ok(lines.some((l) => /owner before .* after .*\(the winner\)/.test(l)), lines.join('\n'))
+    // The SDK sees the task end to end: its receipt, and the callback that ended the auction.
+    const result = await waitForResult(client(0), { taskId: r.taskId, circuit: auctionCircuits[3]!.circuit, timeoutMs: 60_000 })
+    assert.equal(result.callback?.status, 'succeeded')
+    assert.deepEqual(result.outputs, { ...want, deposits: plan.map((b) => b.depositUnits) })
   })()
 
   const dao = (async () => {

@@ -14,6 +14,7 @@ import { startControllerFixture, registerActiveNodes, type ControllerFixture } f
 import { hardhatAccount } from '../../src/chain/testing/hardhat-node.ts'
 import { submitReceipt } from '../../src/chain/actions/submitReceipt.ts'
 import { refundTask } from '../../src/chain/actions/refundTask.ts'
+import { retryCallback } from '../../src/chain/actions/retryCallback.ts'
 import { drawCommittee } from '../../src/chain/actions/drawCommittee.ts'
 import { getTask } from '../../src/chain/actions/getTask.ts'
 import { signAttestation } from '../../src/node/attestation.ts'
@@ -80,7 +81,8 @@ async function deliver(taskId: Hex, typed: Hex) {
   const publicOutputs = encodeAbiParameters([{ type: 'string[]' }, { type: 'uint256[][]' }, { type: 'bytes' }], [[], [], typed])
   const outputHash = keccak256(publicOutputs)
   const signatures = await Promise.all(members.slice(0, 3).map(async (i) => (await signAttestation(hardhatAccount(i), fx.domain, { taskId, outputHash, publicOutputs })).signature))
-  return submitReceipt(fx.wallet(members[0]!), { address: fx.address, taskId, outputHash, publicOutputs, signatures })
+  const sent = await submitReceipt(fx.wallet(members[0]!), { address: fx.address, taskId, outputHash, publicOutputs, signatures })
+  return { ...sent, outputHash, publicOutputs }
 }
 
 const auctionOutputs = (r: { winner: number; price: number; sold: boolean; deposits: readonly number[] }) =>
@@ -217,6 +219,25 @@ test('a bidder who never sends her bid: no receipt by the deadline, the controll
   const callbackEscrow = (250_000n + 12_000n * 3n) * 10_000_000_000n
   assert.equal(got.get(CLOSER), task.fee + callbackEscrow)
   await assert.rejects(send(client(HOUSE), auction, AUCTION, 'enigmaTaskFailed', [taskId]), (e) => revertName(e) === 'NotPendingRequest')
+})
+
+test('a result the auction cannot read: the callback fails, its one retry fails, and enigmaTaskFailed then gives everything back (the receipt and the fee stand)', async () => {
+  const bidders: Bidder[] = [{ account: 30, amount: 5, deposit: 6 }, { account: 31, amount: 7, deposit: 7 }]
+  const { id, tokenId } = await listAndJoin(bidders)
+  const taskId = await closeAndDraw(id)
+  // Outputs of another shape (one word: no deposits array): EnigmaOutputs reverts inside the hook.
+  const bad = encodeAbiParameters([{ type: 'uint256' }], [1n])
+  const receipt = await deliver(taskId, bad)
+  assert.equal((await getTask(fx.publicClient, { address: fx.address, taskId })).status, 'completed')
+  assert.equal((await getAuction(client(HOUSE), auction, id)).phase, 'sealed')
+  await assert.rejects(send(client(HOUSE), auction, AUCTION, 'enigmaTaskFailed', [taskId]), (e) => revertName(e) === 'RequestNotFailed')
+  const retried = await retryCallback(fx.wallet(HOUSE), { address: fx.address, taskId, outputHash: receipt.outputHash, publicOutputs: receipt.publicOutputs })
+  assert.equal(retried.status, 'retry-failed')
+  await send(client(HOUSE), auction, AUCTION, 'enigmaTaskFailed', [taskId])
+  assert.equal((await getAuction(client(HOUSE), auction, id)).phase, 'failed')
+  assert.equal(await ownerOf(client(HOUSE), nft, tokenId), addr(SELLER))
+  const got = await claimAll(id, [30, 31])
+  assert.deepEqual([got.get(30), got.get(31)], [6n * UNIT, 7n * UNIT])
 })
 
 test('only the controller, for a task this auction created, can end a sealed auction: a direct call is refused', async () => {

@@ -64,6 +64,8 @@ export interface DappDemoResult {
     readonly sellerProceedsWei: string
   }
   readonly matchesReference: boolean
+  /** The result callback's outcome as the SDK reports it ('succeeded' when the auction got the result). */
+  readonly callbackStatus: string | undefined
 }
 
 /** Runs the NFT auction dApp on a started devnet whose secret contract `compiled` is registered. */
@@ -87,14 +89,14 @@ export async function runNftAuctionDapp(state: DevnetState, compiled: Compiled, 
   })
   // The task as the SDK sees it: its receipt, outputs and the callback's outcome.
   const result = await waitForResult(clientFor(state, undefined), { taskId: r.taskId, circuit: compiled.circuit, timeoutMs: 60_000 })
-  out(`Receipt: block ${result.receipt.blockNumber}, signed by ${result.receipt.signers.length} members; fee ${formatEther(result.receipt.fee)} ETH.`)
+  out(`Receipt: block ${result.receipt.blockNumber}, signed by ${result.receipt.signers.length} members; fee ${formatEther(result.receipt.fee)} ETH; the controller's callback into the auction: ${result.callback?.status ?? 'none'}.`)
   const flow: FlowResult = {
     taskId: r.taskId, result, commitments: r.commitments,
     timing: { createMs: r.closeMs, inputChainMs: 0, inputDeliveryMs: 0, inputsWallMs: r.bidsMs, computeMs: r.settleMs, receiptMs: 0, totalMs: r.closeMs + r.bidsMs + r.settleMs },
     gas: { createTask: r.gas.close, inputs: r.gas.bids, receipt: result.receipt.gasUsed, total: r.gas.close + r.gas.bids + result.receipt.gasUsed },
   }
   return {
-    flow, matchesReference: r.matchesReference,
+    flow, matchesReference: r.matchesReference && result.callback?.status === 'succeeded', callbackStatus: result.callback?.status,
     nft: {
       ownerBefore: r.ownerBefore, ownerAfter: r.ownerAfter, winner: r.winner, priceWei: String(r.priceWei),
       refundsWei: r.refunds.map(String), sellerProceedsWei: String(r.sellerProceeds),
