@@ -80,11 +80,11 @@ export async function startAuction(h: AuctionHouse, o: ScenarioOptions): Promise
   const biddingSeconds = o.biddingSeconds ?? 120
   const id = await listNft(o.seller, { auction: h.auction, nft: h.nft, tokenId, unit: o.unit, biddingSeconds, submitSeconds: o.submitSeconds ?? 600 })
   o.onEvent?.({ kind: 'listed', id, tokenId, owner: ownerBefore })
-  // Each bidder sends from her own account, so joins go out at once.
-  await Promise.all(o.bidders.map(async (b) => {
+  // One after another: slot i is the i-th to join, and ties go to the lower slot.
+  for (const b of o.bidders) {
     await joinAuction(b.client, h.auction, id, BigInt(b.depositUnits) * o.unit)
     o.onEvent?.({ kind: 'joined', bidder: b.client.account!.address, depositUnits: b.depositUnits })
-  }))
+  }
   const { biddingEnds } = await getAuction(o.house, h.auction, id)
   const left = Number(biddingEnds - (await getBlock(o.house.public, { blockTag: 'latest' })).timestamp)
   if (o.advanceTime && left >= 0) await o.advanceTime(left + 1)
