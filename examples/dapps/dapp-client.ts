@@ -3,7 +3,7 @@
  * transaction and read a view with viem through an `EnigmaClient`'s wallet, and draw the committee of
  * a task that a contract created (the SDK's `createTask` draws for the tasks it creates itself).
  */
-import { getAddress, type Abi, type Address, type Hex, type TransactionReceipt } from 'viem'
+import { createTestClient, getAddress, http, type Abi, type Address, type Hex, type TransactionReceipt } from 'viem'
 import { deployContract, readContract, waitForTransactionReceipt, writeContract, getBlockNumber } from 'viem/actions'
 import { getTask, submitInput, type EnigmaClient, type SubmitInputParameters, type SubmitInputReturnType } from 'enigma-ts/sdk'
 import { drawCommittee } from '../../src/chain/actions/drawCommittee.ts'
@@ -124,4 +124,13 @@ function isTransient(e: unknown): boolean {
 
 async function slotCommitment(client: EnigmaClient, taskId: Hex, slot: string): Promise<Hex | undefined> {
   return (await getTask(client, { taskId })).slots.find((s) => s.name === slot)?.commitment
+}
+
+/** Moves a Hardhat chain's time forward and mines a block (a devnet: skips a waiting period). */
+export function hardhatTimeSkipper(rpcUrl: string): (seconds: number) => Promise<void> {
+  const testClient = createTestClient({ mode: 'hardhat', transport: http(rpcUrl) })
+  return async (seconds) => {
+    await testClient.increaseTime({ seconds })
+    await testClient.mine({ blocks: 1 })
+  }
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestClient, http, parseEther, type Abi, type Hex } from 'viem'
+import { parseEther, type Abi, type Hex } from 'viem'
 import { getBalance } from 'viem/actions'
 import { compileContract, type Compiled } from 'enigma-ts'
 import { waitForResult } from 'enigma-ts/sdk'
@@ -24,7 +24,7 @@ import { finishAuction, setupAuctionHouse, startAuction } from './nft-auction-sc
 import { ownerOf } from './nft-auction.ts'
 import { castVote, deployDao, getBallot, isExecuted, openBallot, propose, setBallotCircuit, waitForBallot } from './dao-vote.ts'
 import { nftAuctionAbi } from './generated/NftAuction.ts'
-import { send } from './dapp-client.ts'
+import { hardhatTimeSkipper, send } from './dapp-client.ts'
 
 let root: string
 let devnet: Devnet | undefined
@@ -34,11 +34,7 @@ let ballotCircuit: Compiled
 const key = (i: number): Hex => devnet!.state.accounts[i]!.privateKey
 const client = (i: number) => clientFor(devnet!.state, key(i))
 /** Skips a bidding period (≤ 2 minutes; every task here has 10 minutes or more). */
-async function advanceTime(seconds: number) {
-  const testClient = createTestClient({ mode: 'hardhat', transport: http(devnet!.state.rpcUrl) })
-  await testClient.increaseTime({ seconds })
-  await testClient.mine({ blocks: 1 })
-}
+const advanceTime = (seconds: number) => hardhatTimeSkipper(devnet!.state.rpcUrl)(seconds)
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-dapps-e2e-'))

@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestClient, http, parseEther, type Hex } from 'viem'
+import { parseEther, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { waitForTransactionReceipt } from 'viem/actions'
 import { compileContract, type Compiled } from 'enigma-ts'
@@ -19,6 +19,7 @@ import { deployCompiled } from '../../src/devnet/contracts.ts'
 import { clientFor } from '../../src/devnet/flow.ts'
 import sealedBidAuction, { reference } from '../sealed-bid-auction.ts'
 import { finishAuction, setupAuctionHouse, startAuction, type ScenarioBidder } from './nft-auction-scenario.ts'
+import { hardhatTimeSkipper } from './dapp-client.ts'
 
 const BIDDERS = 50
 let root: string
@@ -60,11 +61,7 @@ test(`NFT auction with ${BIDDERS} bidders: ties and bids above their deposits; t
   bidders[11] = { ...bidders[11]!, amount: top, depositUnits: top }
   bidders[29] = { ...bidders[29]!, amount: top, depositUnits: top + 50 }
   const unit = 10n ** 15n
-  const advanceTime = async (seconds: number) => {
-    const testClient = createTestClient({ mode: 'hardhat', transport: http(state.rpcUrl) })
-    await testClient.increaseTime({ seconds })
-    await testClient.mine({ blocks: 1 })
-  }
+  const advanceTime = hardhatTimeSkipper(state.rpcUrl)
   const o = { house, seller: clientFor(state, state.accounts[36]!.privateKey), bidders, compiled: used, unit, submitSeconds: 1800, timeoutMs: 900_000, advanceTime }
   const started = await startAuction(h, o)
   const ended = await finishAuction(h, o, started)
