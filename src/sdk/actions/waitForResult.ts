@@ -11,6 +11,7 @@ import { SdkError } from '../errors.ts'
 import { taskInfo } from '../internal/task-info.ts'
 import { nodeRequest } from '../internal/node-api.ts'
 import { decodePublicOutputs, typedOutputs } from '../internal/outputs.ts'
+import { decodePublicOutputs as splitPublicOutputs, decodeTypedOutputs } from '../../node/typed-outputs.ts'
 
 export interface WaitForResultParameters {
   readonly taskId: Hex
@@ -29,6 +30,8 @@ export interface TaskReceipt {
   readonly gasUsed: bigint
   readonly outputHash: Hex
   readonly publicOutputs: Hex
+  /** `abi.encode(v1, v2, …)` of the public outputs, as a result callback receives it ('0x' from older nodes). */
+  readonly typedOutputs: Hex
   readonly committee: readonly Address[]
   /** Members whose attestations the receipt carried (≥ t+1); they share the fee. */
   readonly signers: readonly Address[]
@@ -90,13 +93,18 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
   const tx = await getTransactionReceipt(client.public, { hash: log.transactionHash })
   const raw = decodePublicOutputs(args.publicOutputs)
   const outputs = params.circuit ? typedOutputs(params.circuit, raw) : Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.map(String)]))
+  const { typed } = splitPublicOutputs(args.publicOutputs)
+  // The typed part is what a callback receives: it must say the same as the field elements.
+  if (params.circuit && typed !== '0x' && JSON.stringify(decodeTypedOutputs(params.circuit.outputs, typed)) !== JSON.stringify(outputs)) {
+    throw new SdkError('SDK_OUTPUT_INCONSISTENT', `task ${params.taskId}: the receipt's typed outputs disagree with its field elements`)
+  }
   return {
     taskId: params.taskId,
     outputs,
     ...(callback ? { callback: await callbackOutcome(client, params.taskId, callback, info.createdIn.blockNumber) } : {}),
     receipt: {
       transactionHash: log.transactionHash, blockNumber: log.blockNumber, gasUsed: tx.gasUsed, outputHash: args.outputHash,
-      publicOutputs: args.publicOutputs, committee: info.committee.map((m) => m.account), signers: args.signers, fee: info.fee,
+      publicOutputs: args.publicOutputs, typedOutputs: typed, committee: info.committee.map((m) => m.account), signers: args.signers, fee: info.fee,
     },
   }
 }
