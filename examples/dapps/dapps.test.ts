@@ -18,6 +18,8 @@ import { retryCallback } from '../../src/chain/actions/retryCallback.ts'
 import { drawCommittee } from '../../src/chain/actions/drawCommittee.ts'
 import { getTask } from '../../src/chain/actions/getTask.ts'
 import { signAttestation } from '../../src/node/attestation.ts'
+import { encodePublicOutputs } from '../../src/node/typed-outputs.ts'
+import { getField } from '../../src/field/create.ts'
 import sealedBidAuction, { reference as auctionReference, type SealedBid } from '../sealed-bid-auction.ts'
 import voting, { reference as votingReference } from '../voting.ts'
 import { nftAuctionAbi } from './generated/NftAuction.ts'
@@ -72,22 +74,27 @@ async function draw(taskId: Hex) {
 }
 
 /**
- * The committee's receipt for `typed` outputs (the secret contract's public outputs, ABI-encoded in
- * declaration order): t + 1 = 3 members sign, a member submits; the controller calls the dApp back.
+ * The committee's receipt for a result, encoded by the nodes' own encoder (raw field elements and the
+ * typed part the callback receives): t + 1 = 3 members sign, a member submits; the controller calls
+ * the dApp back. `result` maps output names to the values the plaintext reference computes.
  */
-async function deliver(taskId: Hex, typed: Hex) {
+async function deliver(taskId: Hex, circuit: Compiled['circuit'], result: Record<string, number | boolean | readonly number[]>) {
+  const field = (v: number | boolean) => BigInt(typeof v === 'boolean' ? Number(v) : v)
+  const values = new Map(Object.entries(result).map(([k, v]) => [k, Array.isArray(v) ? v.map(field) : [field(v as number | boolean)]]))
+  return deliverRaw(taskId, encodePublicOutputs(circuit.outputs, values, getField(circuit.field).p))
+}
+
+/** A receipt over any `publicOutputs` bytes (for outputs no honest committee would sign). */
+async function deliverRaw(taskId: Hex, publicOutputs: Hex) {
   const task = await getTask(fx.publicClient, { address: fx.address, taskId })
   const members = task.committee.map((a) => indexOf.get(a.toLowerCase())!)
-  const publicOutputs = encodeAbiParameters([{ type: 'string[]' }, { type: 'uint256[][]' }, { type: 'bytes' }], [[], [], typed])
   const outputHash = keccak256(publicOutputs)
   const signatures = await Promise.all(members.slice(0, 3).map(async (i) => (await signAttestation(hardhatAccount(i), fx.domain, { taskId, outputHash, publicOutputs })).signature))
   const sent = await submitReceipt(fx.wallet(members[0]!), { address: fx.address, taskId, outputHash, publicOutputs, signatures })
   return { ...sent, outputHash, publicOutputs }
 }
 
-const auctionOutputs = (r: { winner: number; price: number; sold: boolean; deposits: readonly number[] }) =>
-  encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }, { type: 'bool' }, { type: 'uint256[]' }],
-    [BigInt(r.winner), BigInt(r.price), r.sold, r.deposits.map(BigInt)])
+const auctionCircuit = (k: number) => compiledAuction.get(k)!.circuit
 
 interface Bidder { readonly account: number; readonly amount: number; readonly deposit: number; readonly claimed?: number }
 
@@ -143,7 +150,7 @@ test('five bidders: a tie goes to the lower slot at the tied bid, a bid above it
   assert.equal(await ownerOf(client(HOUSE), nft, tokenId), auction)
   const want = auctionReference({ bids: bidders.map((b): SealedBid => ({ amount: b.amount, deposit: b.deposit })) })
   assert.deepEqual([want.winner, want.price, want.sold], [1, 500, true])
-  const receipt = await deliver(taskId, auctionOutputs(want))
+  const receipt = await deliver(taskId, auctionCircuit(5), want)
   const a = await getAuction(client(HOUSE), auction, id)
   assert.equal(a.phase, 'sold')
   assert.equal(a.winner, addr(21))
@@ -155,7 +162,7 @@ test('five bidders: a tie goes to the lower slot at the tied bid, a bid above it
   const unusedGas = (250_000n + 12_000n * 5n) * (10_000_000_000n - receipt.receipt.effectiveGasPrice)
   assert.deepEqual(await claimAll(id, [SELLER]), new Map([[SELLER, 500n * UNIT + unusedGas]]))
   await assert.rejects(send(client(21), auction, AUCTION, 'claim', [id]), (e) => revertName(e) === 'NothingToClaim')
-  await assert.rejects(deliver(taskId, auctionOutputs(want)), /TaskNotOpen|reverted/)
+  await assert.rejects(deliver(taskId, auctionCircuit(5), want), /TaskNotOpen|reverted/)
 })
 
 test('a bidder who enters a larger deposit than she escrowed voids the auction: her deposit goes to the seller, the token and every other deposit go back', async () => {
@@ -165,7 +172,7 @@ test('a bidder who enters a larger deposit than she escrowed voids the auction: 
   // In the MPC her bid is valid against the deposit she entered (1000), so she would win at 400.
   const want = auctionReference({ bids: bidders.map((b) => ({ amount: b.amount, deposit: b.claimed ?? b.deposit })) })
   assert.deepEqual([want.winner, want.price], [0, 400])
-  await deliver(taskId, auctionOutputs(want))
+  await deliver(taskId, auctionCircuit(2), want)
   const a = await getAuction(client(HOUSE), auction, id)
   assert.equal(a.phase, 'voided')
   assert.equal(a.forfeited, 100n * UNIT)
@@ -181,7 +188,7 @@ test('no valid bid: unsold, the token and the deposits go back', async () => {
   const taskId = await closeAndDraw(id)
   const want = auctionReference({ bids: bidders.map((b) => ({ amount: b.amount, deposit: b.deposit })) })
   assert.equal(want.sold, false)
-  await deliver(taskId, auctionOutputs(want))
+  await deliver(taskId, auctionCircuit(2), want)
   assert.equal((await getAuction(client(HOUSE), auction, id)).phase, 'unsold')
   assert.equal(await ownerOf(client(HOUSE), nft, tokenId), addr(SELLER))
   assert.deepEqual([...(await claimAll(id, [27, 28])).values()], [10n * UNIT, 10n * UNIT])
@@ -226,8 +233,8 @@ test('a result the auction cannot read: the callback fails, its one retry fails,
   const { id, tokenId } = await listAndJoin(bidders)
   const taskId = await closeAndDraw(id)
   // Outputs of another shape (one word: no deposits array): EnigmaOutputs reverts inside the hook.
-  const bad = encodeAbiParameters([{ type: 'uint256' }], [1n])
-  const receipt = await deliver(taskId, bad)
+  const bad = encodeAbiParameters([{ type: 'string[]' }, { type: 'uint256[][]' }, { type: 'bytes' }], [[], [], encodeAbiParameters([{ type: 'uint256' }], [1n])])
+  const receipt = await deliverRaw(taskId, bad)
   assert.equal((await getTask(fx.publicClient, { address: fx.address, taskId })).status, 'completed')
   assert.equal((await getAuction(client(HOUSE), auction, id)).phase, 'sealed')
   await assert.rejects(send(client(HOUSE), auction, AUCTION, 'enigmaTaskFailed', [taskId]), (e) => revertName(e) === 'RequestNotFailed')
@@ -244,7 +251,7 @@ test('only the controller, for a task this auction created, can end a sealed auc
   const bidders: Bidder[] = [{ account: 34, amount: 1, deposit: 1 }, { account: 35, amount: 2, deposit: 2 }]
   const { id } = await listAndJoin(bidders)
   const taskId = await closeAndDraw(id)
-  const forged = auctionOutputs({ winner: 0, price: 0, sold: true, deposits: [1, 2] })
+  const forged = encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }, { type: 'bool' }, { type: 'uint256[]' }], [0n, 0n, true, [1n, 2n]])
   await assert.rejects(send(client(34), auction, AUCTION, 'enigmaCallback', [taskId, forged]), (e) => revertName(e) === 'OnlyEnigmaController')
   assert.equal((await getAuction(client(HOUSE), auction, id)).phase, 'sealed')
 })
@@ -268,7 +275,12 @@ test('join refuses what the auction could not settle: a deposit that is not whol
 test('DAO: the callback executes the proposal with the most votes; ties and a missed quorum execute nothing; a winning call that fails can be run again', async () => {
   const members = [10, 11, 12, 13, 14]
   const dao = await deployDao(client(HOUSE), members.map(addr))
-  for (const candidates of [2, 3]) await setBallotCircuit(client(HOUSE), dao, compileContract(voting, { voters: 5, candidates }))
+  const votingCircuits = new Map<number, Compiled['circuit']>()
+  for (const candidates of [2, 3]) {
+    const c = compileContract(voting, { voters: 5, candidates })
+    votingCircuits.set(candidates, c.circuit)
+    await setBallotCircuit(client(HOUSE), dao, c)
+  }
   await send(client(HOUSE), dao, DAO, 'setCircuit', [0n, keccak256('0x01'), 1n, 1]) // unrelated entry, ignored
   const recipients = [addr(15), addr(16), addr(17)]
   const pay = async (to: Address, eth: string) => propose(client(10), dao, { target: to, value: parseEther(eth), description: `pay ${eth} ETH to ${to}` })
@@ -281,8 +293,7 @@ test('DAO: the callback executes the proposal with the most votes; ties and a mi
     const b = (await read<bigint>(client(11), dao, DAO, 'ballotCount')) - 1n
     const { taskId } = await getBallot(client(11), dao, b)
     await draw(taskId)
-    const r = votingReference({ votes }, { candidates: proposals.length })
-    await deliver(taskId, encodeAbiParameters([{ type: 'uint256[]' }, { type: 'uint256' }], [r.tally.map(BigInt), BigInt(r.invalid)]))
+    await deliver(taskId, votingCircuits.get(proposals.length)!, votingReference({ votes }, { candidates: proposals.length }))
     return getBallot(client(11), dao, b)
   }
   // A tie (2–2, one invalid vote) and a missed quorum (only 2 valid votes of 5) execute nothing.
