@@ -14,6 +14,7 @@ import voting, { reference as votingRef } from './voting.ts'
 import salary, { reference as salaryRef } from './salary-stats.ts'
 import psi, { reference as psiRef } from './psi-cardinality.ts'
 import credit, { reference as creditRef } from './credit-score.ts'
+import sealed, { reference as sealedRef } from './sealed-bid-auction.ts'
 
 const rnd = (n: number) => Math.floor(Math.random() * n)
 const u32 = () => (Math.random() < 0.2 ? [0, 1, 2 ** 32 - 1][rnd(3)]! : rnd(2 ** 32))
@@ -33,6 +34,35 @@ test('vickrey-auction (ties, 2…40 bidders)', () => {
     for (let i = 0; i < 4; i++) {
       const bids = Array.from({ length: bidders }, () => (i % 2 ? rnd(5) : u32()))
       assert.deepEqual(plain(vickrey, { bidders }, { bids }), vickreyRef({ bids }), JSON.stringify(bids))
+    }
+  }
+})
+
+test('sealed-bid-auction: bids above their deposit count as 0, ties to the lowest index at the tied bid, nothing valid = not sold', () => {
+  const run = (bids: { amount: number; deposit: number }[]) => plain(sealed, { bidders: bids.length }, { bids })
+  // Known answers: the rules of docs/dapps.md, one case each.
+  const cases: [{ amount: number; deposit: number }[], { winner: number; price: number; sold: boolean }][] = [
+    [[{ amount: 10, deposit: 10 }, { amount: 30, deposit: 50 }, { amount: 20, deposit: 20 }], { winner: 1, price: 20, sold: true }],
+    // bidder 1 bids 90 with a deposit of 50: invalid, so bidder 2 wins at bidder 0's price
+    [[{ amount: 10, deposit: 10 }, { amount: 90, deposit: 50 }, { amount: 20, deposit: 20 }], { winner: 2, price: 10, sold: true }],
+    // a tie between 1 and 3: the lower index wins and pays the tied bid
+    [[{ amount: 5, deposit: 9 }, { amount: 40, deposit: 40 }, { amount: 7, deposit: 9 }, { amount: 40, deposit: 99 }], { winner: 1, price: 40, sold: true }],
+    // one valid bid: it wins at 0 (no other valid bid)
+    [[{ amount: 0, deposit: 10 }, { amount: 11, deposit: 10 }, { amount: 3, deposit: 4 }], { winner: 2, price: 0, sold: true }],
+    // nothing valid: not sold
+    [[{ amount: 0, deposit: 10 }, { amount: 11, deposit: 10 }], { winner: 0, price: 0, sold: false }],
+  ]
+  for (const [bids, want] of cases) {
+    assert.deepEqual(run(bids), { ...want, deposits: bids.map((b) => b.deposit) }, JSON.stringify(bids))
+    assert.deepEqual(sealedRef({ bids }), { ...want, deposits: bids.map((b) => b.deposit) })
+  }
+  for (const bidders of [2, 3, 5, 8, 13, 50]) {
+    for (let i = 0; i < 4; i++) {
+      const bids = Array.from({ length: bidders }, () => {
+        const deposit = i % 2 ? rnd(6) : u32()
+        return { amount: Math.random() < 0.3 ? deposit + (i % 2 ? rnd(3) : 0) : (i % 2 ? rnd(6) : u32()), deposit }
+      }).map((b) => ({ ...b, amount: Math.min(b.amount, 2 ** 32 - 1) }))
+      assert.deepEqual(run(bids), sealedRef({ bids }), JSON.stringify(bids))
     }
   }
 })

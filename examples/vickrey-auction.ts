@@ -15,26 +15,37 @@ export default defineContract({
   params: { bidders: { min: 2, max: 1000 } },
   inputs: ({ bidders }) => ({ bids: array(uint32, bidders) }),
   compute: ({ bids }) => {
-    type Node = { best: SInt; second: SInt | number; index: SInt | number }
-    let layer: Node[] = bids.map((best, index) => ({ best, second: 0, index }))
-    while (layer.length > 1) {
-      const next: Node[] = []
-      for (let i = 0; i + 1 < layer.length; i += 2) {
-        const l = layer[i]!
-        const r = layer[i + 1]!
-        const rightWins = r.best.gt(l.best)
-        const best = select(rightWins, r.best, l.best)
-        const loser = select(rightWins, l.best, r.best) // min(bestL, bestR): same round as `best`
-        const seconds = maxOf(l.second, r.second)
-        next.push({ best, second: loser.max(seconds), index: select(rightWins, r.index, l.index) })
-      }
-      if (layer.length % 2 === 1) next.push(layer[layer.length - 1]!)
-      layer = next
-    }
-    const top = layer[0]!
+    const top = secondPriceTournament(bids)
     return { winner: reveal(top.index), price: reveal(top.second) }
   },
 })
+
+/** The tournament's result: the highest bid, the highest among the others, and the winner's index. */
+export interface TournamentResult { readonly best: SInt; readonly second: SInt | number; readonly index: SInt | number }
+
+/**
+ * The tournament above over any list of secret bids (also used by `sealed-bid-auction`): ties go to
+ * the lower index, and then the price is the tied bid.
+ */
+export function secondPriceTournament(bids: readonly SInt[]): TournamentResult {
+  type Node = { best: SInt; second: SInt | number; index: SInt | number }
+  let layer: Node[] = bids.map((best, index) => ({ best, second: 0, index }))
+  while (layer.length > 1) {
+    const next: Node[] = []
+    for (let i = 0; i + 1 < layer.length; i += 2) {
+      const l = layer[i]!
+      const r = layer[i + 1]!
+      const rightWins = r.best.gt(l.best)
+      const best = select(rightWins, r.best, l.best)
+      const loser = select(rightWins, l.best, r.best) // min(bestL, bestR): same round as `best`
+      const seconds = maxOf(l.second, r.second)
+      next.push({ best, second: loser.max(seconds), index: select(rightWins, r.index, l.index) })
+    }
+    if (layer.length % 2 === 1) next.push(layer[layer.length - 1]!)
+    layer = next
+  }
+  return layer[0]!
+}
 
 /** max of two values that may be public (the leaves' "second best" is a public 0). */
 function maxOf(a: SInt | number, b: SInt | number): SInt | number {

@@ -2,12 +2,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { compileContracts, generatedDir, testGeneratedDir } from './compile.ts'
+import { compileContracts, dappsGeneratedDir, generatedDir, testGeneratedDir } from './compile.ts'
 
-test('the committed artifacts in src/chain/generated and src/chain/testing/generated are what the Solidity sources compile to', () => {
+test('the committed artifacts in src/chain/generated, src/chain/testing/generated and examples/dapps/generated are what the Solidity sources compile to', () => {
   const runtimeSizes = new Map<string, number>()
   const files = compileContracts(runtimeSizes)
-  const committed = [generatedDir, testGeneratedDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)))
+  const committed = [generatedDir, testGeneratedDir, dappsGeneratedDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)))
   assert.deepEqual([...files.keys()].sort(), committed.sort())
   for (const [path, text] of files) {
     assert.ok(readFileSync(path, 'utf8') === text, `${path} is stale: run npm run build:contracts`)

@@ -3,7 +3,9 @@
  * nodes as OS processes, registration and staking, the example contracts registered, then one task
  * (by default a Vickrey auction with 5 bidders, each with its own account) through the SDK, with the
  * result checked against the plaintext reference and a summary table. Everything started is stopped
- * on return, on failure and on abort (Ctrl-C).
+ * on return, on failure and on abort (Ctrl-C). `--contract nft-auction` runs a dApp instead: a
+ * Solidity auction that opens the task itself and hands over an NFT in the result callback
+ * (src/devnet/dapp-demo.ts).
  */
 import { isDeepStrictEqual } from 'node:util'
 import { formatEther, type Hex } from 'viem'
@@ -15,6 +17,7 @@ import { PRESETS, slotsFor } from './presets.ts'
 import { valueOfSlot } from '../sdk/index.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { basename } from 'node:path'
+import { DAPP_DEMOS, runNftAuctionDapp, type DappDemoResult } from './dapp-demo.ts'
 
 export interface DemoOptions {
   readonly contract?: string
@@ -41,6 +44,8 @@ export interface DemoSummary {
   readonly gasUsed: bigint
   readonly feeWei: bigint
   readonly flow: FlowResult
+  /** `--contract nft-auction`: the NFT's owners before and after, the price and the refunds. */
+  readonly nft?: DappDemoResult['nft']
 }
 
 const short = (h: string) => `${h.slice(0, 8)}…${h.slice(-4)}`
@@ -48,10 +53,11 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
 export async function runDemo(o: DemoOptions = {}): Promise<DemoSummary> {
   const out = o.out ?? ((l: string) => console.log(l))
-  const file = contractPath(o.contract ?? 'vickrey-auction')
+  const dapp = o.contract !== undefined ? DAPP_DEMOS[o.contract] : undefined
+  const file = contractPath(dapp?.secretContract ?? o.contract ?? 'vickrey-auction')
   const name = basename(file, '.ts')
   const preset = PRESETS[name]
-  const params = { ...(preset?.params ?? {}), ...(o.params ?? {}) }
+  const params = { ...(dapp?.params ?? preset?.params ?? {}), ...(o.params ?? {}) }
   const mod = await loadContractModule(file)
   const t0 = Date.now()
   const total = 7
@@ -64,7 +70,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoSummary> {
     if (!done) { stepStart = Date.now(); return }
     out(`[${order.indexOf(s) + 1}/${total}] ${labels[s]}: ${detail ?? 'ok'} (${secs(Date.now() - stepStart)})`)
   }
-  out(`Enigma devnet demo: ${name} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trimEnd())
+  out(`Enigma devnet demo: ${dapp ? `${o.contract} dApp on ` : ''}${name} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trimEnd())
   let devnet: Devnet | undefined
   try {
     devnet = await startDevnet({ nodes: o.nodes, threshold: o.threshold, dir: o.dir, onStep, signal: o.signal, chainId: o.chainId, blockTimeMs: o.blockTimeMs })
@@ -84,6 +90,19 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoSummary> {
       } catch { /* an example that does not compile must not stop the demo */ }
     }
     out(`[5/${total}] secret contracts registered: ${name} ${short(compiled.codeHash)} (${compiled.cost.totalMultiplications} multiplications, ${compiled.cost.rounds} rounds) and ${others} other examples (${secs(Date.now() - stepStart)})`)
+    if (dapp) {
+      out(`[6/${total}] the ${o.contract} dApp: a Solidity contract opens the task and acts on its result in the controller's callback`)
+      const r = await runNftAuctionDapp(state, compiled, out)
+      const summary: DemoSummary = {
+        contract: o.contract!, taskId: r.flow.taskId, committee: r.flow.result.receipt.committee, outputs: r.flow.result.outputs,
+        matchesReference: r.matchesReference, rounds: compiled.cost.rounds, multiplications: compiled.cost.totalMultiplications,
+        wallMs: Date.now() - t0, gasUsed: r.flow.gas.total, feeWei: r.flow.result.receipt.fee, flow: r.flow, nft: r.nft,
+      }
+      out(`[7/${total}] done`)
+      out('')
+      for (const line of summaryTable(summary)) out(line)
+      return summary
+    }
 
     const inputs = preset ? preset.inputs(params as Record<string, number>) : undefined
     if (!inputs) throw new EnigmaError('CLI_USAGE', `no demo inputs for ${name}; use \`enigma submit\` with an inputs file`)
