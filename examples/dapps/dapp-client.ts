@@ -4,12 +4,8 @@
  * a task that a contract created (the SDK's `createTask` draws for the tasks it creates itself).
  */
 import { createTestClient, getAddress, http, type Abi, type Address, type Hex, type TransactionReceipt } from 'viem'
-import { deployContract, readContract, waitForTransactionReceipt, writeContract, getBlockNumber } from 'viem/actions'
-import { getTask, submitInput, type EnigmaClient, type SubmitInputParameters, type SubmitInputReturnType } from 'enigma-ts/sdk'
-import { drawCommittee } from '../../src/chain/actions/drawCommittee.ts'
-import { getTask as getChainTask } from '../../src/chain/actions/getTask.ts'
-import { ControllerRevertError } from '../../src/chain/errors.ts'
-import { isEnigmaError } from '../../src/common/errors.ts'
+import { deployContract, readContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
+import { ControllerRevertError, drawCommittee, getTask, isEnigmaError, submitInput, type EnigmaClient, type SubmitInputParameters, type SubmitInputReturnType } from 'enigma-ts/sdk'
 
 export interface Sent {
   readonly hash: Hex
@@ -68,20 +64,7 @@ export function revertName(e: unknown): string | undefined {
  * the committee does not depend on who). Returns when the committee is drawn, by us or by someone else.
  */
 export async function drawTask(client: EnigmaClient, taskId: Hex, timeoutMs = 120_000): Promise<void> {
-  const w = wallet(client, 'drawTask')
-  const end = Date.now() + timeoutMs
-  let drawBlock = (await getChainTask(client.public, { address: client.controller, taskId })).drawBlock
-  for (;;) {
-    await until(`block ${drawBlock + 1n}`, async () => ((await getBlockNumber(client.public, { cacheTime: 0 })) > drawBlock ? true : undefined), Math.max(1, end - Date.now()), Math.min(client.pollingIntervalMs, 200))
-    try {
-      const d = await drawCommittee(w, { address: client.controller, taskId })
-      if (d.drawn) return
-      drawBlock = d.drawBlock // out of BLOCKHASH reach: re-targeted
-    } catch (e) {
-      if (e instanceof ControllerRevertError && e.errorName === 'TaskNotOpen') return // drawn by someone else
-      throw e
-    }
-  }
+  await drawCommittee(client, { taskId, timeoutMs })
 }
 
 /** Polls `probe` until it returns a value (not undefined), or throws after `timeoutMs`. */

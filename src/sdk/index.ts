@@ -4,8 +4,12 @@
  */
 export { createEnigmaClient, type EnigmaClient, type EnigmaClientConfig, type NodeApiResolver } from './client.ts'
 export { SdkError, type SdkErrorCode } from './errors.ts'
+// The errors an SDK call can surface from below, to tell them apart (viem exports its error classes the same way).
+export { EnigmaError, isEnigmaError } from '../common/errors.ts'
+export { ControllerRevertError, ChainRequestError } from '../chain/errors.ts'
 export { registerContract, type RegisterContractParameters, type RegisterContractReturnType, type RegisterContractErrorType } from './actions/registerContract.ts'
 export { createTask, type CreateTaskParameters, type CreateTaskReturnType, type CreateTaskErrorType } from './actions/createTask.ts'
+export { drawCommittee, type DrawCommitteeParameters, type DrawCommitteeReturnType, type DrawCommitteeErrorType } from './actions/drawCommittee.ts'
 export { submitInput, InputDeliveryError, type SubmitInputParameters, type SubmitInputReturnType, type SubmitInputErrorType, type SealedSlot } from './actions/submitInput.ts'
 export { waitForResult, type WaitForResultParameters, type WaitForResultReturnType, type WaitForResultErrorType, type TaskReceipt } from './actions/waitForResult.ts'
 export { getTask, type GetTaskParameters, type GetTaskReturnType, type GetTaskErrorType } from './actions/getTask.ts'

@@ -1,11 +1,11 @@
 import { isHex, toFunctionSelector, type Address, type Hex } from 'viem'
-import { getBlock, getBlockNumber, getGasPrice } from 'viem/actions'
+import { getBlock, getGasPrice } from 'viem/actions'
 import { callbackEscrow, type TaskCallback } from '../../chain/actions/getCallback.ts'
 import { createTask as chainCreateTask } from '../../chain/actions/createTask.ts'
-import { drawCommittee } from '../../chain/actions/drawCommittee.ts'
+import { drawCommittee } from './drawCommittee.ts'
 import { quoteTask } from '../../chain/actions/quoteTask.ts'
 import { getSecretContract } from '../../chain/actions/getSecretContract.ts'
-import { ControllerRevertError, type ChainRequestError } from '../../chain/errors.ts'
+import type { ControllerRevertError, ChainRequestError } from '../../chain/errors.ts'
 import type { CommitteeMember, SecurityMode } from '../../node/task-source.ts'
 import { requireWallet, type EnigmaClient } from '../client.ts'
 import { SdkError } from '../errors.ts'
@@ -103,7 +103,7 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
     recipients: params.recipients, deadline, fee,
     ...(callback ? { callback } : {}),
   })
-  const drawGas = await draw(client, r.taskId, r.drawBlock, params.drawTimeoutMs ?? 120_000)
+  const drawGas = (await drawCommittee(client, { taskId: r.taskId, timeoutMs: params.drawTimeoutMs ?? 120_000 })).gasUsed
   const info = await taskInfo(client, r.taskId)
   return {
     taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee,
@@ -122,26 +122,6 @@ export async function resolveCallback(client: EnigmaClient, c: CallbackRequest):
   if (!Number.isInteger(gasLimit) || gasLimit <= 0) throw new SdkError('SDK_INPUT_INVALID', `callback gas limit must be a positive integer, got ${gasLimit}`)
   const maxFeePerGas = c.maxFeePerGas ?? 2n * (await getGasPrice(client.public))
   return { target: c.target, selector, gasLimit, maxFeePerGas }
-}
-
-/** Waits until the draw block is mined (a real chain advances by itself; the devnet mines on an interval), then draws. */
-async function draw(client: EnigmaClient, taskId: Hex, drawBlock: bigint, timeoutMs: number): Promise<bigint> {
-  const until = Date.now() + timeoutMs
-  for (let target = drawBlock; ;) {
-    while ((await getBlockNumber(client.public, { cacheTime: 0 })) <= target) {
-      if (Date.now() > until) throw new SdkError('SDK_TIMEOUT', `createTask: draw block ${target} of task ${taskId} not mined after ${timeoutMs} ms`)
-      await new Promise((r) => setTimeout(r, Math.min(client.pollingIntervalMs, 200)))
-    }
-    try {
-      const d = await drawCommittee(client.wallet!, { address: client.controller, taskId })
-      if (d.drawn) return d.gasUsed
-      target = d.drawBlock
-    } catch (e) {
-      // Someone else (a node) drew first: the committee is the same whoever draws.
-      if (e instanceof ControllerRevertError && e.errorName === 'TaskNotOpen') return 0n
-      throw e
-    }
-  }
 }
 
 async function registeredCost(client: EnigmaClient, codeHash: Hex, me: Address): Promise<{ multiplications: bigint; rounds: number }> {
