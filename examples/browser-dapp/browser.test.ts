@@ -128,6 +128,13 @@ test('dashboard: the page shows the chain\'s nodes, and a task appears and turns
   assert.equal(cells[3], '3 (t=1)')
   assert.equal(cells[4], '2/2')
   assert.match(cells[9]!, /0x.*\(\d+ signers\)/)
+  // A record stored through the SDK appears in the records table (the records contract's events), still
+  // without a reload; the table names the record and never shows a share.
+  const { storeRecord } = await import('../../src/sdk/index.ts')
+  const stored = await storeRecord(clientFor(d.state, keys[1]!), { type: 'uint32', value: 7 })
+  await page.waitForFunction((id) => Array.from(document.querySelectorAll('#records tr')).some((r) => (r.textContent ?? '').includes('RecordStored') && (r.textContent ?? '').includes(id.slice(0, 8))), stored.recordId, { timeout: 30_000 })
+  assert.equal(await page.evaluate(() => document.getElementById('records-section')!.hidden), false)
+  mark('page shows the record')
   // Latency chart and planner drawn.
   await page.waitForSelector('#latency svg circle', { timeout: 10_000 })
   await page.waitForSelector('#plan-plot svg', { timeout: 10_000 })

@@ -12,11 +12,12 @@ export interface DevnetEndpoints {
   readonly controller: Address
   readonly chainId: number
   readonly nodes: readonly { readonly api: string }[]
+  readonly records?: Address
 }
 
 export async function startDevnetDashboard(state: DevnetEndpoints, warn: (message: string) => void, port = 0): Promise<Dashboard | undefined> {
   try {
-    return await startDashboard({ rpcUrl: state.rpcUrl, controller: state.controller, chainId: state.chainId, nodeApis: state.nodes.map((n) => n.api), port })
+    return await startDashboard({ rpcUrl: state.rpcUrl, controller: state.controller, chainId: state.chainId, nodeApis: state.nodes.map((n) => n.api), port, ...(state.records ? { records: state.records } : {}) })
   } catch (e) {
     warn(`dashboard not started: ${(e as Error).message}`)
     return undefined

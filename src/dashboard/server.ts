@@ -20,6 +20,8 @@ export interface DashboardOptions {
   readonly nodeApis?: readonly string[]
   /** First block to scan for events (default 0). */
   readonly fromBlock?: bigint
+  /** The records contract (contracts/EnigmaRecords.sol), when the network has one: records and grants are shown. */
+  readonly records?: Address
   readonly host?: string
   /** Port (default 0: a free one). */
   readonly port?: number
@@ -33,6 +35,7 @@ export interface DashboardConfig {
   readonly nodeApis: number
   readonly fromBlock: string
   readonly pollMs: number
+  readonly records?: Address
 }
 
 export interface Dashboard {
@@ -61,11 +64,13 @@ const sendJson = (res: ServerResponse, status: number, v: unknown) => send(res, 
 
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   if (!/^0x[0-9a-fA-F]{40}$/.test(o.controller)) throw new EnigmaError('DASHBOARD_USAGE', `controller is not an address: ${o.controller}`)
+  if (o.records !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.records)) throw new EnigmaError('DASHBOARD_USAGE', `records is not an address: ${o.records}`)
   if (!/^https?:\/\//.test(o.rpcUrl)) throw new EnigmaError('DASHBOARD_USAGE', `rpc must be an http(s) URL, got ${o.rpcUrl}`)
   const nodeApis = (o.nodeApis ?? []).map((u) => u.replace(/\/+$/, ''))
   const bundle = await bundleDashboard()
   const config: DashboardConfig = {
     controller: o.controller, chainId: o.chainId ?? 31337, nodeApis: nodeApis.length, fromBlock: String(o.fromBlock ?? 0n), pollMs: o.pollMs ?? 1000,
+    ...(o.records ? { records: o.records } : {}),
   }
   // Content-Security-Policy: the page runs only its own script and talks only to its own origin.
   const csp = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'"

@@ -8,11 +8,12 @@ import type { Command } from '../main.ts'
 import { CliUsageError } from './compile.ts'
 
 export const DASHBOARD_USAGE = `Usage: enigma dashboard [--rpc URL --controller ADDRESS] [--chain-id N] [--node-api URL]...
-                        [--from-block N] [--port 0] [--host 127.0.0.1] [--state .enigma/devnet.json] [--json]
+                        [--records ADDRESS] [--from-block N] [--port 0] [--host 127.0.0.1] [--state .enigma/devnet.json] [--json]
 
 Serves a live view of the network in the browser: nodes (stake, state, tasks served, last seen),
 tasks (status as it changes, committee, inputs, gas, fee, receipt), slashing, task latency and the
-committee-security planner. Reads the chain (read-only JSON-RPC) and the nodes' public API only.
+committee-security planner, and stored records and grants when --records names the records contract
+(contracts/EnigmaRecords.sol; the devnet's is taken from its state). Reads the chain (read-only JSON-RPC) and the nodes' public API only.
 Without --rpc/--controller it shows the running devnet. --json prints {"url": …} once it listens.
 
 Examples:
@@ -29,7 +30,7 @@ export const dashboardCommand: Command = {
       v = parseArgs({
         args: argv, allowPositionals: false, strict: true,
         options: {
-          rpc: { type: 'string' }, controller: { type: 'string' }, 'chain-id': { type: 'string' }, 'node-api': { type: 'string', multiple: true },
+          rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'chain-id': { type: 'string' }, 'node-api': { type: 'string', multiple: true },
           'from-block': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' },
           json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         },
@@ -47,18 +48,20 @@ export const dashboardCommand: Command = {
     let rpcUrl = v.rpc as string | undefined
     let controller = v.controller as string | undefined
     let chainId = int('chain-id')
+    let records = v.records as string | undefined
     // --node-api accepts URL or KEY=URL (the form the other commands take).
     let nodeApis = ((v['node-api'] as string[] | undefined) ?? []).map((x) => x.replace(/^[^=]*=(?=https?:)/, ''))
     if (rpcUrl === undefined || controller === undefined) {
       if (rpcUrl !== undefined || controller !== undefined) throw new CliUsageError('pass both --rpc and --controller, or neither (the running devnet)', DASHBOARD_USAGE)
       const { readState } = await import('../../devnet/state.ts')
       const s = await readState(v.state as string | undefined)
-      rpcUrl = s.rpcUrl; controller = s.controller; chainId ??= s.chainId
+      rpcUrl = s.rpcUrl; controller = s.controller; chainId ??= s.chainId; records ??= s.records
       if (nodeApis.length === 0) nodeApis = s.nodes.map((n) => n.api)
     }
     const { startDashboard } = await import('../../dashboard/server.ts')
     const d = await startDashboard({
       rpcUrl, controller: controller as `0x${string}`, chainId, nodeApis, port: int('port'), host: v.host as string | undefined,
+      ...(records ? { records: records as `0x${string}` } : {}),
       fromBlock: v['from-block'] === undefined ? undefined : BigInt(int('from-block')!),
     })
     if (v.json) console.log(JSON.stringify({ url: d.url }))

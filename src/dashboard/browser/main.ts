@@ -3,17 +3,18 @@
  * No reload is ever needed; a failed poll shows its message in the header and the next one retries.
  */
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
-import { emptyModel, RECORD_EVENT, RERUN_EVENT } from './model.ts'
+import { emptyModel, RERUN_EVENT } from './model.ts'
 import { NetworkReader, type ReaderConfig } from './reader.ts'
 import { plannerForm, type PlannerInputs, renderHeader, renderLatency, renderNodes, renderPlanner, renderRecords, renderSlashing, renderTasks } from './views.ts'
 
 const eventNames = enigmaControllerAbi.filter((x) => x.type === 'event').map((x) => (x as { name: string }).name)
-const hasRecords = eventNames.some((n) => RECORD_EVENT.test(n))
 const hasReruns = eventNames.some((n) => RERUN_EVENT.test(n))
 
 async function start(): Promise<void> {
   const config = await fetch('/api/config').then((r) => r.json()) as ReaderConfig & { pollMs: number }
   const model = emptyModel()
+  // Records and grants live in their own contract (contracts/EnigmaRecords.sol), shown when configured.
+  const hasRecords = config.records !== undefined
   const reader = new NetworkReader(config, model)
   let planInputs: PlannerInputs = { corrupt: 0.2, target: 1e-9, nodes: undefined }
   plannerForm((v) => { planInputs = v; renderPlanner(model, planInputs) })

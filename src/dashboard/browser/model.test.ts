@@ -9,6 +9,7 @@ import { allowedNodePath, isReadOnlyRpc } from '../proxy-rules.ts'
 
 const A = '0x00000000000000000000000000000000000000a1' as const
 const B = '0x00000000000000000000000000000000000000b2' as const
+const C = '0x00000000000000000000000000000000000000c3' as const
 const TASK = `0x${'11'.repeat(32)}` as Hex
 const TX = `0x${'22'.repeat(32)}` as Hex
 
@@ -66,6 +67,24 @@ test('slashing marks the node; unknown record/grant, re-run and accusation event
   applyLog(m, { eventName: 'GrantSet', args: { owner: A }, blockNumber: 8n, transactionHash: TX })
   applyLog(m, { eventName: 'AccusationFiled', args: { accused: A }, blockNumber: 8n, transactionHash: TX })
   assert.deepEqual([m.records.length, m.accusations.length], [1, 2])
+})
+
+test("the controller's TaskRerun sends an open task back to a fresh draw; the records contract's events fill the records table", () => {
+  const m = emptyModel()
+  applyLog(m, { eventName: 'TaskCreated', args: { taskId: TASK, codeHash: TX, creator: B, n: 3, t: 1, securityMode: 1, deadline: 1000n, fee: 5n, inputSlots: [{ name: 'a', owner: A }] }, blockNumber: 5n, transactionHash: TX })
+  applyLog(m, { eventName: 'CommitteeDrawn', args: { taskId: TASK, committee: [A, B] }, blockNumber: 6n, transactionHash: TX })
+  assert.equal(statusOf(m.tasks.get(TASK)!, 0), 'open')
+  applyLog(m, { eventName: 'TaskRerun', args: { taskId: TASK, culprit: A, reruns: 1, drawBlock: 9n }, blockNumber: 7n, transactionHash: TX })
+  assert.equal(m.tasks.get(TASK)!.reruns, 1)
+  assert.equal(statusOf(m.tasks.get(TASK)!, 0), 'pending')
+  assert.deepEqual(m.tasks.get(TASK)!.committee, [])
+  applyLog(m, { eventName: 'CommitteeDrawn', args: { taskId: TASK, committee: [B, C] }, blockNumber: 10n, transactionHash: TX })
+  assert.deepEqual([statusOf(m.tasks.get(TASK)!, 0), m.tasks.get(TASK)!.committee], ['open', [B, C]])
+  for (const eventName of ['RecordStored', 'AccessGranted', 'RecordUsed', 'AccessRevoked', 'RecordDeleted']) {
+    applyLog(m, { eventName, args: { recordId: TX, owner: A }, blockNumber: 11n, transactionHash: TX })
+  }
+  assert.equal(m.records.length, 5)
+  assert.equal(m.accusations.length, 0)
 })
 
 test('Prometheus text: samples with labels and escapes; tasks served sums completed tasks', () => {

@@ -78,7 +78,7 @@ export interface DashboardModel {
   readonly slashes: SlashView[]
   /** Accusation-like events other than NodeSlashed (whatever the controller names them). */
   readonly accusations: OtherEvent[]
-  /** Stored records and grants, when the controller has such events. */
+  /** Stored records, grants, revocations, uses and deletions (the records contract's events). */
   readonly records: OtherEvent[]
   readonly contracts: Map<Hex, { uri: string; multiplications: bigint; rounds: number }>
   readonly blockTimes: Map<bigint, number>
@@ -158,7 +158,9 @@ export function applyLog(m: DashboardModel, log: ControllerLog): void {
     const t = m.tasks.get(a.taskId as Hex)
     if (t) {
       t.reruns++
+      // A re-run sends the task back to a fresh draw (docs/faults.md): pending until CommitteeDrawn.
       if (Array.isArray(a.committee)) t.committee = a.committee as Address[]
+      else if (t.chainStatus === 'open') { t.chainStatus = 'pending'; t.committee = [] }
     }
   } else if (ACCUSE_EVENT.test(log.eventName)) m.accusations.push(other)
   else if (RECORD_EVENT.test(log.eventName)) m.records.push(other)

@@ -6,6 +6,7 @@
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem'
 import { getBlock, getBlockNumber, getContractEvents, getTransactionReceipt } from 'viem/actions'
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
+import { enigmaRecordsAbi } from '../../chain/generated/EnigmaRecords.ts'
 import { getNode } from '../../chain/actions/getNode.ts'
 import { applyLog, type ControllerLog, type DashboardModel } from './model.ts'
 import { parsePrometheus, sumOf } from './prom-text.ts'
@@ -15,6 +16,8 @@ export interface ReaderConfig {
   readonly chainId: number
   readonly nodeApis: number
   readonly fromBlock: string
+  /** The records contract, when the network has one (its events fill the records table). */
+  readonly records?: Address
 }
 
 /** A node route through the server: the response if the node answered 2xx, else undefined. */
@@ -47,6 +50,10 @@ export class NetworkReader {
       const to = from + LOG_RANGE - 1n < head ? from + LOG_RANGE - 1n : head
       const logs = await getContractEvents(this.#client, { address: this.config.controller, abi: enigmaControllerAbi, fromBlock: from, toBlock: to })
       for (const l of logs) applyLog(m, l as unknown as ControllerLog)
+      if (this.config.records) {
+        const recordLogs = await getContractEvents(this.#client, { address: this.config.records, abi: enigmaRecordsAbi, fromBlock: from, toBlock: to })
+        for (const l of recordLogs) applyLog(m, l as unknown as ControllerLog)
+      }
     }
     m.latestBlock = head
     m.latestTime = await this.#blockTime(head)
