@@ -51,7 +51,8 @@ before(async () => {
 
 after(async () => {
   await cluster?.stop()
-  await rm(root, { recursive: true, force: true })
+  // Outside `npm run test:faults` nothing was started (and `root` was never made).
+  if (root !== undefined) await rm(root, { recursive: true, force: true })
 })
 
 const ended = (s: any) => s.state === 'completed' || s.state === 'failed'
