@@ -4,10 +4,10 @@
  * the SDK; the result callback executes the winner.
  */
 import type { Abi, Address, Hex } from 'viem'
-import type { EnigmaClient } from 'enigma-ts/sdk'
+import { drawCommittee, type EnigmaClient } from 'enigma-ts/sdk'
 import type { Compiled } from 'enigma-ts'
 import { privateDaoVoteAbi, privateDaoVoteBytecode } from './generated/PrivateDaoVote.ts'
-import { deploy, drawTask, read, send, submitWithRetry, until, type Submitted } from './dapp-client.ts'
+import { deploy, read, send, submitWithRetry, until, type Submitted } from './dapp-client.ts'
 
 const DAO = privateDaoVoteAbi as Abi
 
@@ -46,7 +46,8 @@ export async function openBallot(member: EnigmaClient, dao: Address, proposals: 
   const fee = await read<bigint>(member, dao, DAO, 'ballotFee', [BigInt(proposals.length)])
   await send(member, dao, DAO, 'openBallot', [proposals, submitSeconds], fee)
   const ballot = (await read<bigint>(member, dao, DAO, 'ballotCount')) - 1n
-  await drawTask(member, (await getBallot(member, dao, ballot)).taskId)
+  // Step 2 of a task a contract created: anyone may draw; the committee does not depend on who.
+  await drawCommittee(member, { taskId: (await getBallot(member, dao, ballot)).taskId })
   return ballot
 }
 

@@ -5,7 +5,7 @@
  */
 import { createTestClient, getAddress, http, type Abi, type Address, type Hex, type TransactionReceipt } from 'viem'
 import { deployContract, readContract, waitForTransactionReceipt, writeContract } from 'viem/actions'
-import { ControllerRevertError, drawCommittee, getTask, isEnigmaError, submitInput, type EnigmaClient, type SubmitInputParameters, type SubmitInputReturnType } from 'enigma-ts/sdk'
+import { ControllerRevertError, getTask, isEnigmaError, submitInput, type EnigmaClient, type SubmitInputParameters, type SubmitInputReturnType } from 'enigma-ts/sdk'
 
 export interface Sent {
   readonly hash: Hex
@@ -57,14 +57,6 @@ export function revertName(e: unknown): string | undefined {
     if (c.errorName) return c.errorName
   }
   return undefined
-}
-
-/**
- * Step 2 of a task a contract created: wait until its draw block is mined, then draw (anyone may;
- * the committee does not depend on who). Returns when the committee is drawn, by us or by someone else.
- */
-export async function drawTask(client: EnigmaClient, taskId: Hex, timeoutMs = 120_000): Promise<void> {
-  await drawCommittee(client, { taskId, timeoutMs })
 }
 
 /** Polls `probe` until it returns a value (not undefined), or throws after `timeoutMs`. */

@@ -66,7 +66,7 @@ before(async () => {
 })
 after(async () => { await fx?.stop() })
 
-/** Mines past the draw block and draws: what the SDK's drawTask does on a chain that advances by itself. */
+/** Mines past the draw block and draws: what the SDK's drawCommittee does on a chain that advances by itself. */
 async function draw(taskId: Hex) {
   await fx.mine(3)
   const d = await drawCommittee(fx.wallet(HOUSE), { address: fx.address, taskId })
