@@ -61,6 +61,15 @@ export function gateCost(op: Op, attrs: readonly bigint[], fieldBits = 61): Gate
 export const INPUT_ROUNDS = { 'semi-honest': 4, malicious: 5 } as const
 export const OUTPUT_ROUNDS = { 'semi-honest': 2, malicious: 6 } as const
 /**
+ * Rounds to read a stateful contract's current version (issue #11 §2): the hand-off from its holders by
+ * re-sharing (protocols/reshare.ts: deal, agree; malicious adds a coin and a checked opening of the
+ * dealing check) and, in malicious mode, one multiplication round to authenticate the shares
+ * (engine/circuit-state.ts). Writing the next version is local: each member keeps its share; moving it
+ * on is the next task's read. Version 0 needs no hand-off, but a task cannot know its version when it
+ * is priced, so the estimate always counts it.
+ */
+export const STATE_READ_ROUNDS = { 'semi-honest': 2, malicious: 5 } as const
+/**
  * Malicious mode draws random bits in two rounds instead of one, and verifies them (a one-time-key MAC
  * check, protocols/bits.ts) before any value they mask is opened: +2 per non-multiplication op call.
  */

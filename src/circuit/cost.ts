@@ -2,7 +2,7 @@
  * The cost report of a circuit: what a task will cost before anyone pays for it (DESIGN.md §1).
  * Counts are exact (gates); rounds and bytes use the estimates of `cost-table.ts`.
  */
-import { elementsPerParty, gateCost, INPUT_ROUNDS, MALICIOUS_EXTRA_ROUNDS_PER_CALL, OUTPUT_ROUNDS } from './cost-table.ts'
+import { elementsPerParty, gateCost, INPUT_ROUNDS, MALICIOUS_EXTRA_ROUNDS_PER_CALL, OUTPUT_ROUNDS, STATE_READ_ROUNDS } from './cost-table.ts'
 import { scheduleCircuit, type Schedule } from './schedule.ts'
 import type { Circuit } from './types.ts'
 
@@ -23,7 +23,8 @@ export interface CostReport {
   /**
    * Elements of persistent state (0 for stateless contracts). A task reads them by re-sharing from the
    * custody committee and writes the next version back the same way (protocols/reshare.ts): each costs
-   * about one input's communication in each direction, counted in bytesPerParty.
+   * about one input's communication in each direction, counted in bytesPerParty; the read's rounds
+   * (cost-table.ts STATE_READ_ROUNDS) are counted in `rounds`.
    */
   readonly stateSlots: number
   /** Secret × secret multiplication gates. */
@@ -85,6 +86,7 @@ export function costOf(c: Circuit, opts: CostOptions = {}, schedule: Schedule = 
   const inputs = c.inputs.reduce((s, i) => s + i.wires.length, 0)
   const outputs = c.outputs.reduce((s, o) => s + o.wires.length, 0)
   const stateSlots = (c.state?.read ?? []).reduce((s, v) => s + v.wires.length, 0)
+  if (stateSlots > 0) rounds += STATE_READ_ROUNDS[security]
   const e = elementsPerParty(nodes, threshold, security)
   const fieldBytes = c.field === 'p61' ? 8 : 16
   const elements = totalMuls * e.mul + opens * e.open + randomBits * e.randomBit + (inputs + 2 * stateSlots) * e.input + outputs * e.open

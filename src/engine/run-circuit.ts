@@ -8,7 +8,8 @@
  * concatenated, the result split back): comparisons of different widths share a call at the widest
  * width, since the protocols' cost does not depend on it. Local gates run between levels. Outputs are
  * delivered at the end: `output` for public ones, `outputTo` per recipient, after the malicious-mode
- * MAC check that these functions run.
+ * MAC check that these functions run. A stateful circuit reads its current state as shared inputs and
+ * returns this party's shares of the next one, never opened (engine/circuit-state.ts).
  */
 import * as P from '../protocols/index.ts'
 import type { MpcSession, Shared } from '../protocols/index.ts'
@@ -18,6 +19,7 @@ import { decodeValue, toSigned, type OutputJson } from '../circuit/values.ts'
 import { fieldPrime } from '../circuit/evaluate-plain.ts'
 import { EnigmaError } from '../common/errors.ts'
 import type { FieldVector } from '../field/types.ts'
+import { exportState, importState } from './circuit-state.ts'
 
 export interface RunCircuitOptions {
   /**
@@ -41,6 +43,11 @@ export interface RunCircuitOptions {
    * the kept shares are re-randomised with a fresh sharing of zero.
    */
   readonly keepPrivateShares?: boolean
+  /**
+   * Stateful circuits: this party's shares of the current state, the `state.read` wires in order
+   * (zeros for version 0; engine/circuit-state.ts). The next version's shares come back in `stateShares`.
+   */
+  readonly state?: FieldVector
 }
 
 export interface RunCircuitResult {
@@ -50,6 +57,8 @@ export interface RunCircuitResult {
   readonly publicValues: ReadonlyMap<string, bigint[]>
   /** With `keepPrivateShares`: this party's share vector of each `revealTo` output, by name. */
   readonly privateShares: ReadonlyMap<string, FieldVector>
+  /** Stateful circuits: this party's shares of the next state (`state.write` wires in order), never opened. */
+  readonly stateShares?: FieldVector
   readonly rounds: number
 }
 
@@ -95,6 +104,7 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
     shared = await P.inputMany(s, entries)
   }
   c.inputs.forEach((inp, i) => inp.wires.forEach((w, j) => (vals[w] = P.slice(s, shared[i]!, j, j + 1))))
+  await importState(s, c, opts.state, (w, v) => (vals[w] = v))
 
   // --- local gates bucketed by level; interactive ones by the schedule ---
   const sched = scheduleCircuit(c)
@@ -123,6 +133,9 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
     }
     localByLevel[L]!.forEach(runLocal)
   }
+
+  // --- the next state: kept as shares (after the MAC check), never opened ---
+  const stateShares = await exportState(s, c, shareOf)
 
   // --- outputs: public ones in one call, then one call per recipient party ---
   const p = f.p
@@ -177,7 +190,7 @@ export async function runCircuit(s: MpcSession, c: Circuit, opts: RunCircuitOpti
       }))
     }
   }
-  return { outputs, publicValues, privateShares, rounds: s.stats.rounds - roundsBefore }
+  return { outputs, publicValues, privateShares, ...(stateShares ? { stateShares } : {}), rounds: s.stats.rounds - roundsBefore }
 }
 
 function localGate(s: MpcSession, g: Gate, a: Val[], red: (x: bigint) => bigint): Val {

@@ -3,6 +3,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { decodeCircuit, encodeCircuit } from '../circuit/encode.ts'
 import { evaluatePlain } from '../circuit/evaluate-plain.ts'
+import { costOf } from '../circuit/cost.ts'
+import { STATE_READ_ROUNDS } from '../circuit/cost-table.ts'
 import { array, compileContract, defineContract, persist, reveal, revealTo, select, uint, uint32, sbool, fixed } from './index.ts'
 
 const counter = (bits = 32) => defineContract({
@@ -76,4 +78,16 @@ test('malformed state use is a compile error that says what to do', () => {
   )
   assert.throws(() => compileContract(defineContract({ ...base, state: { t: sbool }, compute: ({ x }) => ({ state: persist({ t: x }) }) })), invalid(/expected an sbool/))
   assert.throws(() => compileContract(defineContract({ ...base, state: {}, compute: ({ x }) => ({ y: reveal(x) }) })), invalid(/at least one field/))
+})
+
+test('the cost report counts reading and writing the state: rounds of the hand-off, elements both ways', () => {
+  for (const security of ['semi-honest', 'malicious'] as const) {
+    const { circuit, cost } = compileContract(counter(), {}, { security })
+    // The same gates without the state declaration: what the state itself adds.
+    const { state: _, ...gatesOnly } = circuit
+    const without = costOf(gatesOnly, { security })
+    assert.equal(cost.rounds, without.rounds + STATE_READ_ROUNDS[security], security)
+    assert.ok(cost.bytesPerParty > without.bytesPerParty, security)
+    assert.equal(cost.stateSlots, 1)
+  }
 })
