@@ -25,6 +25,8 @@ export interface ComputeRequest {
   readonly signal: AbortSignal
   /** Receive deadline for each protocol message (ms). */
   readonly timeoutMs: number
+  /** Stateful circuits: this party's shares of the current state version (state-handoff.ts). */
+  readonly state?: FieldVector
 }
 
 export interface DealtSlot {
@@ -42,6 +44,8 @@ export interface ComputeResult {
   readonly publicOutputs: ReadonlyMap<string, readonly bigint[]>
   /** This party's shares of `revealTo` outputs, by output name. */
   readonly privateShares: ReadonlyMap<string, FieldVector>
+  /** Stateful circuits: this party's shares of the next state version (never opened). */
+  readonly stateShares?: FieldVector
   /** Communication rounds used (for metrics), when the engine reports it. */
   readonly rounds?: number
 }

@@ -21,8 +21,9 @@ export const engineCompute: ComputeFn = async (req): Promise<ComputeResult> => {
     inputs: [],
     sharedInputs: req.circuit.inputs.map((inp) => inputs.get(inp.name)!),
     keepPrivateShares: true,
+    ...(req.state ? { state: req.state } : {}),
   })
-  return { publicOutputs: new Map(r.publicValues), privateShares: new Map(r.privateShares), rounds: s.stats.rounds }
+  return { publicOutputs: new Map(r.publicValues), privateShares: new Map(r.privateShares), ...(r.stateShares ? { stateShares: r.stateShares } : {}), rounds: s.stats.rounds }
 }
 
 /** Check every dealt slot (one batch), then lay the slots out as per-input shared vectors. */

@@ -19,6 +19,8 @@ export type NodeErrorCode =
   | 'NODE_CIRCUIT_UNAVAILABLE'
   | 'NODE_CIRCUIT_MISMATCH'
   | 'NODE_ENGINE_UNAVAILABLE'
+  /** A stateful task's state could not be had: not bound by its deadline, a type mismatch, a lost share (state-handoff.ts). */
+  | 'NODE_STATE_UNAVAILABLE'
 
 export class NodeError extends EnigmaError {
   override name = 'NodeError'

@@ -27,6 +27,8 @@ import type { TaskState } from './store.ts'
 import type { RecordSource } from './record-source.ts'
 import { CustodyStore } from './custody-store.ts'
 import { CustodyService } from './custody.ts'
+import type { StateSource } from './state-source.ts'
+import { openStateKeeper, type StateKeeping } from './state-handoff.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -53,6 +55,10 @@ export interface SecretNodeOptions {
    */
   readonly accusations?: AccusationSubmitter
   readonly onEvidence?: (e: EvidenceEvent) => void
+  /** The chain's contract state (src/chain/state-source.ts): with it, the node runs stateful tasks (state-handoff.ts). */
+  readonly state?: StateSource
+  /** How often the state keeper reads the chain (ms, default 1 000). */
+  readonly statePollMs?: number
 }
 
 export class SecretNode {
@@ -71,6 +77,7 @@ export class SecretNode {
   barrier!: ReadyBarrier
   custody: CustodyService | undefined
   #custodyStore: CustodyStore | undefined
+  #state: StateKeeping | undefined
   evidence: EvidenceCollector | undefined
   #started = false
 
@@ -118,12 +125,16 @@ export class SecretNode {
     })
     this.source = this.#options.source ?? (cfg.tasksFile ? new FileTaskSource({ path: cfg.tasksFile, log: this.log }) : emptySource)
     await this.source.start()
+    if (this.#options.state) {
+      this.#state = await openStateKeeper({ dataDir: cfg.dataDir, identity, net: this.net, source: this.#options.state, log: this.log, timeoutMs: cfg.mpcTimeoutMs, pollMs: this.#options.statePollMs })
+    }
     this.barrier = new ReadyBarrier(this.host, { answer: (taskId, peer) => this.runner.readyAnswer(taskId, peer) })
     this.runner = new TaskRunner({
       identity, store: this.store, net: this.net, circuits: this.circuits, source: this.source, barrier: this.barrier,
       compute: this.#options.compute, log: this.log, metrics: this.metrics,
       mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs, startTimeoutMs: cfg.mpcStartTimeoutMs,
       retentionMs: cfg.taskRetentionMs, circuitFetchTimeoutMs: this.#options.circuitFetchTimeoutMs, testHooks: this.#options.testHooks,
+      ...(this.#state ? { state: this.#state.keeper } : {}),
       onTaskEnd: (taskId, state, reason) => {
         this.#announce(taskId, state, reason)
         void this.evidence?.taskEnded(taskId, state, reason)
@@ -196,6 +207,7 @@ export class SecretNode {
       ['api', async () => { if (this.api) await this.api.stop() }],
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
       ['custody', async () => { await this.custody?.stop(); await this.#custodyStore?.close() }],
+      ['state', async () => { await this.#state?.close() }],
       ['evidence', async () => { this.evidence?.stop() }],
       ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],
       ['source', async () => { if (this.source) await this.source.stop() }],

@@ -39,6 +39,7 @@ import { encodePublicOutputs } from './typed-outputs.ts'
 import { withUsableCommittee } from './committee-check.ts'
 import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
+import type { MemberState, StateKeeper } from './state-handoff.ts'
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 /** Receipt domain for tasks that name none (local file source, devnet without a controller). */
@@ -69,6 +70,8 @@ export interface TaskRunnerInit {
   readonly circuitFetchTimeoutMs?: number
   /** Test-only pause points (never reachable from configuration). */
   readonly testHooks?: TestHooks
+  /** Contract state (state-handoff.ts): without it a stateful task fails with NODE_STATE_UNAVAILABLE. */
+  readonly state?: StateKeeper
 }
 
 /** How far back completed tasks are considered for re-publishing their attestation at start-up. */
@@ -330,6 +333,8 @@ export class TaskRunner {
         const cost = costOf(circuit)
         checkDeclaredCost(spec, { multiplications: cost.totalMultiplications, rounds: cost.rounds })
         checkRecipients(spec, circuit)
+        // A stateful task's hand-off starts now, not when the inputs are in: every member and holder meets at once.
+        if (circuit.state) this.#stateFor(spec, circuit).catch((e: unknown) => this.#log.warn('state hand-off failed', { taskId: spec.taskId, err: e }))
         await this.#maybeCompute(spec.taskId)
         return circuit
       } catch (e) {
@@ -444,6 +449,7 @@ export class TaskRunner {
       if (!circuit) throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `circuit ${spec.codeHash} vanished`)
       const field = getField(circuit.field)
       const slots = await this.#gatherInputs(spec, circuit, field, self)
+      const state = circuit.state ? await this.#stateFor(spec, circuit) : undefined
       // Members reach this point when *their* last input share arrives, seconds apart, and one may be
       // restarting: the ready barrier waits for all of them (asking again until each answers), bounded
       // by the start timeout and by the deadline, so the per-message deadline below only ever blames a
@@ -470,7 +476,10 @@ export class TaskRunner {
       const signal = AbortSignal.any([ac.signal, this.#stop.signal, AbortSignal.timeout(limit)])
       const out = await this.#init.compute({
         circuit, field, transport, n: spec.n, t: spec.t, security: spec.security, slots, signal, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000,
+        ...(state ? { state: state.shares } : {}),
       })
+      // The next state version is on disk before anything is signed (state-handoff.ts).
+      if (state) await this.#init.state!.keep(spec.taskId, state, out.stateShares ?? failNoState())
       const unsigned = this.#deliver(spec, circuit, field, self, out.publicOutputs, out.privateShares)
       const result = await this.#withLock(spec.taskId, () => this.#signAndStore(spec, unsigned, ac))
       if (!result) { log.info('result dropped: the task ended during the computation'); return }
@@ -516,6 +525,12 @@ export class TaskRunner {
     const result: ResultRecord = { ...unsigned, attestation }
     await this.#init.store.putResult(result, cur)
     return result
+  }
+
+  /** This member's share of the state version its task is bound to (memoised by the keeper), bounded by the deadline. */
+  #stateFor(spec: TaskSpec, circuit: Circuit): Promise<MemberState> {
+    if (!this.#init.state) return Promise.reject(new NodeError('NODE_STATE_UNAVAILABLE', 'this node keeps no contract state (no state source wired in)'))
+    return this.#init.state.forTask(spec, circuit, AbortSignal.any([this.#stop.signal, AbortSignal.timeout(Math.max(1, this.#msLeft(spec)))]))
   }
 
   /** A failure reason that names the guilty party without leaking anything secret. */
@@ -589,6 +604,10 @@ export class TaskRunner {
 }
 
 const LOCAL_CLOCK: SourceClock = { now: () => Date.now() / 1000, skewSeconds: DEFAULT_SKEW_SECONDS }
+
+function failNoState(): never {
+  throw new NodeError('NODE_STATE_UNAVAILABLE', 'the engine returned no next state for a stateful circuit')
+}
 
 function errText(e: unknown): string {
   if (isEnigmaError(e)) return e.shortMessage
