@@ -6,7 +6,7 @@ import type { ChainFlags } from '../devnet/chain-flags.ts'
 import { CliUsageError, list, str, type OptionSpecs, type ParsedArgs } from './args.ts'
 
 export const CHAIN_OPTIONS: OptionSpecs = {
-  rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'private-key': { type: 'string' }, 'key-file': { type: 'string' },
+  rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'state-contract': { type: 'string' }, 'private-key': { type: 'string' }, 'key-file': { type: 'string' },
   'chain-id': { type: 'string' }, circuits: { type: 'string' }, state: { type: 'string' },
   'node-api': { type: 'string', multiple: true },
 }
@@ -24,6 +24,8 @@ export function chainFlagsOf(p: ParsedArgs, usage?: string): ChainFlags {
   if (controller !== undefined) f.controller = controller
   const records = str(p, 'records')
   if (records !== undefined) f.records = records
+  const stateContract = str(p, 'state-contract')
+  if (stateContract !== undefined) f.stateContract = stateContract
   if (privateKey !== undefined) f.privateKey = privateKey
   if (state !== undefined) f.state = state
   const keyFile = str(p, 'key-file'), chainId = str(p, 'chain-id'), circuits = str(p, 'circuits')

@@ -15,6 +15,7 @@ import { withFault, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
+import { chainStateSource } from '../chain/state-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
 import { chainAccuser } from './chain-accuser.ts'
@@ -31,6 +32,8 @@ export interface ChainNodeOptions {
   readonly pollingIntervalMs?: number
   /** The records contract (contracts/EnigmaRecords.sol): with it the node keeps custody of records. */
   readonly records?: Address
+  /** The state contract (contracts/EnigmaState.sol): with it the node runs stateful contracts' tasks. */
+  readonly stateContract?: Address
   /** Test-only misbehaviour (devnet `--fault`, src/node/faults.ts); never set by `enigma node start`. */
   readonly fault?: FaultBehaviour
 }
@@ -61,6 +64,7 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   // Detection → evidence → chain (issue #12): majority votes become `accuse` transactions.
   node = new SecretNode(o.config, {
     compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller),
+    ...(o.stateContract ? { state: chainStateSource(publicClient, { state: o.stateContract, controller: o.controller }), statePollMs: o.pollingIntervalMs ?? 1_000 } : {}),
     ...(o.records ? { records: chainRecordSource(publicClient, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
   })
   try {
@@ -70,6 +74,6 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
     await node.stop()
     throw e
   }
-  node.log.info('chain task source', { rpcUrl: o.rpcUrl, chainId, controller: o.controller, records: o.records, account: identity.account.address })
+  node.log.info('chain task source', { rpcUrl: o.rpcUrl, chainId, controller: o.controller, records: o.records, stateContract: o.stateContract, account: identity.account.address })
   return { node, chainId, gossip }
 }

@@ -62,6 +62,7 @@ export async function cliContext(f: ChainFlags, needAccount: boolean): Promise<C
   const client = createEnigmaClient({
     rpcUrl, controller: (controller ?? state!.controller) as Address, chainId,
     records: (f.records ?? process.env.ENIGMA_RECORDS ?? state?.records) as Address | undefined,
+    stateContract: (f.stateContract ?? process.env.ENIGMA_STATE_CONTRACT ?? state?.stateContract) as Address | undefined,
     account: key, nodeApis: { ...(state ? nodeApis(state) : {}), ...f.nodeApis },
     fromBlock: state?.fromBlock !== undefined ? BigInt(state.fromBlock) : undefined,
   })

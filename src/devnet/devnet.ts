@@ -15,6 +15,7 @@ import { startHardhatNode, hardhatAccount, HARDHAT_ACCOUNT_COUNT, type HardhatNo
 import { deployController, type ControllerConfig } from '../chain/actions/deployController.ts'
 import { LOCAL_CONTROLLER_CONFIG } from '../chain/testing/local-config.ts'
 import { deployRecords } from '../chain/actions/deployRecords.ts'
+import { deployState } from '../chain/actions/deployState.ts'
 import { startCustodyEpoch } from './custody-epoch.ts'
 import { registerNode } from '../chain/actions/registerNode.ts'
 import { setActive } from '../chain/actions/setActive.ts'
@@ -131,6 +132,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     // Records beside the controller (issue #11); its custody committee is every devnet node.
     const records = await deployRecords(wallet(0), { controller: deployed.address, n: size, t: threshold, epochDuration: DEVNET_EPOCH_SECONDS })
     setupGas += records.gasUsed
+    const stateContract = await deployState(wallet(0), { controller: deployed.address })
+    setupGas += stateContract.gasUsed
     await publicClient.request({ method: 'evm_setIntervalMining', params: [options.blockTimeMs ?? DEVNET_BLOCK_INTERVAL_MS] } as never)
     step('controller', true, deployed.address)
 
@@ -146,7 +149,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const started = await Promise.allSettled(dirs.map((d, i) => spawnNode({
       index: i, dir: d, fault: options.faults?.find((fl) => fl.index === i)?.behaviour,
       config: {
-        rpcUrl: chain!.url, controller: deployed.address, records: records.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
+        rpcUrl: chain!.url, controller: deployed.address, records: records.address, stateContract: stateContract.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
         node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...options.nodeConfig },
       },
     })))
@@ -168,7 +171,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('register', true, `${size} nodes staked ${Number(NODE_STAKE / 10n ** 18n)} ETH each and active; records ${records.address} with its first custody epoch`)
 
     const state: DevnetState = {
-      version: 1, pid: process.pid, pidStartTime: selfRef().startTime, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address, records: records.address,
+      version: 1, pid: process.pid, pidStartTime: selfRef().startTime, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address, records: records.address, stateContract: stateContract.address,
       fromBlock: String(deployed.blockNumber), blockTimeMs: options.blockTimeMs, dir,
       deployer: devnetAccount(0),
       accounts: Array.from({ length: HARDHAT_ACCOUNT_COUNT - FIRST_CLIENT_ACCOUNT }, (_, k) => devnetAccount(FIRST_CLIENT_ACCOUNT + k)),

@@ -21,6 +21,8 @@ export interface DevnetNodeConfig {
   readonly controller: Address
   /** The records contract beside the controller (custody of stored records). */
   readonly records?: Address
+  /** The state contract beside the controller (stateful contracts). */
+  readonly stateContract?: Address
   readonly chainId?: number
   /** First block to scan (the controller's deployment block). */
   readonly fromBlock?: string
@@ -41,7 +43,7 @@ export async function runDevnetNode(configPath: string, fault?: FaultBehaviour):
     const { node } = await startChainNode({
       config: checkConfig(cfg.node), rpcUrl: cfg.rpcUrl, controller: cfg.controller, chainId: cfg.chainId,
       fromBlock: cfg.fromBlock === undefined ? undefined : BigInt(cfg.fromBlock), pollingIntervalMs: cfg.pollingIntervalMs ?? 250, fault,
-      records: cfg.records,
+      records: cfg.records, stateContract: cfg.stateContract,
     })
     return node
   })

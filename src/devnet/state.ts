@@ -44,6 +44,8 @@ export interface DevnetState {
   readonly controller: Address
   /** The records contract (contracts/EnigmaRecords.sol) beside the controller; its custody committee is all nodes. */
   readonly records?: Address
+  /** The state contract (contracts/EnigmaState.sol) beside the controller: versions of contract state. */
+  readonly stateContract?: Address
   /** Owner of the controller (account 0). */
   readonly deployer: DevnetAccount
   /** Funded accounts for clients (bidders, data owners). */

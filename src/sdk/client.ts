@@ -21,6 +21,8 @@ export interface EnigmaClientConfig {
   readonly controller: Address
   /** The records contract (contracts/EnigmaRecords.sol) beside the controller, for the record actions. */
   readonly records?: Address
+  /** The state contract (contracts/EnigmaState.sol) beside the controller, for stateful contracts. */
+  readonly stateContract?: Address
   /** The client's account: a viem Account or a private key. Reads work without one. */
   readonly account?: Account | Hex
   /** Chain id (default: 31337, the local devnet). */
@@ -35,6 +37,7 @@ export interface EnigmaClientConfig {
 export interface EnigmaClient {
   readonly controller: Address
   readonly records: Address | undefined
+  readonly stateContract: Address | undefined
   readonly chain: Chain
   readonly public: PublicClient<Transport, Chain>
   readonly wallet: WalletClient<Transport, Chain, Account> | undefined
@@ -62,9 +65,11 @@ export function createEnigmaClient(config: EnigmaClientConfig): EnigmaClient {
   const account = typeof config.account === 'string' ? privateKeyToAccount(config.account) : config.account
   const resolver = config.nodeApis
   if (config.records !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(config.records)) throw new SdkError('SDK_CONFIG_INVALID', `createEnigmaClient: records is not an address: ${String(config.records)}`)
+  if (config.stateContract !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(config.stateContract)) throw new SdkError('SDK_CONFIG_INVALID', `createEnigmaClient: stateContract is not an address: ${String(config.stateContract)}`)
   return {
     controller: config.controller,
     records: config.records,
+    stateContract: config.stateContract,
     chain,
     public: createPublicClient({ chain, transport: readTransport, pollingInterval: Math.min(pollingIntervalMs, 100) }),
     wallet: account ? createWalletClient({ chain, transport, account, pollingInterval: Math.min(pollingIntervalMs, 100) }) : undefined,

@@ -27,3 +27,8 @@ export { listRecords, type ListRecordsParameters, type ListRecordsReturnType, ty
 export { parseRecordType, recordTypeHash } from '../node/record-type.ts'
 export { useRecord, slotRecordTypeHash, type UseRecordParameters, type UseRecordReturnType, type UseRecordErrorType } from './actions/useRecord.ts'
 export { checkRecordUse, type CheckRecordUseParameters, type CheckRecordUseReturnType, type CheckRecordUseErrorType } from './actions/checkRecordUse.ts'
+export { createState, type CreateStateParameters, type CreateStateReturnType, type CreateStateErrorType } from './actions/createState.ts'
+export { getState, type GetStateParameters } from './actions/getState.ts'
+export { stateTypeHash } from '../node/state-type.ts'
+export { StateRefusedError } from '../chain/state-errors.ts'
+export type { TaskStateOutcome } from './internal/task-state.ts'

@@ -9,7 +9,7 @@ import { CliUsageError, list, parseCommandArgs, str, type OptionSpecs } from '..
 export const NODE_USAGE = `Usage:
   enigma node start    [--config node.json] [--data-dir DIR] [--listen MULTIADDR]... [--announce MULTIADDR]...
                        [--bootstrap MULTIADDR]... [--api-host HOST] [--api-port N] [--circuits DIR]...
-                       (--rpc URL --controller ADDRESS [--records ADDRESS] [--chain-id N] [--from-block N] [--poll-ms N] | --tasks FILE)
+                       (--rpc URL --controller ADDRESS [--records ADDRESS] [--state-contract ADDRESS] [--chain-id N] [--from-block N] [--poll-ms N] | --tasks FILE)
   enigma node register [--config node.json] [--data-dir DIR] --rpc URL --controller ADDRESS [--chain-id N]
                        [--stake ETH] [--multiaddr MULTIADDR]... [--private-key 0x… | --key-file FILE] [--gas-funds ETH]
   enigma node info     [--config node.json] [--data-dir DIR]
@@ -31,6 +31,7 @@ export interface NodeChainFlags {
   rpc?: string
   controller?: string
   records?: string
+  stateContract?: string
   chainId?: number
   fromBlock?: bigint
   pollMs?: number
@@ -54,7 +55,7 @@ const LIST_FLAGS: Record<string, string> = { listen: 'listen', bootstrap: 'boots
 const VALUE_FLAGS: Record<string, string> = { 'data-dir': 'dataDir', 'api-host': 'apiHost', tasks: 'tasksFile' }
 const NODE_OPTIONS: OptionSpecs = {
   config: { type: 'string' }, 'api-port': { type: 'string' },
-  rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'chain-id': { type: 'string' }, 'from-block': { type: 'string' },
+  rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'state-contract': { type: 'string' }, 'chain-id': { type: 'string' }, 'from-block': { type: 'string' },
   'poll-ms': { type: 'string' }, stake: { type: 'string' }, 'gas-funds': { type: 'string' }, multiaddr: { type: 'string', multiple: true },
   'private-key': { type: 'string' }, 'key-file': { type: 'string' },
   ...Object.fromEntries(Object.keys(LIST_FLAGS).map((f) => [f, { type: 'string', multiple: true } as const])),
@@ -77,6 +78,7 @@ export function parseNodeFlags(args: readonly string[]): NodeFlags {
   if (v('rpc') !== undefined) chain.rpc = v('rpc')
   if (v('controller') !== undefined) chain.controller = v('controller')
   if (v('records') !== undefined) chain.records = v('records')
+  if (v('state-contract') !== undefined) chain.stateContract = v('state-contract')
   if (v('chain-id') !== undefined) chain.chainId = Number(digits('--chain-id', v('chain-id')!))
   if (v('from-block') !== undefined) chain.fromBlock = BigInt(digits('--from-block', v('from-block')!))
   if (v('poll-ms') !== undefined) chain.pollMs = Number(digits('--poll-ms', v('poll-ms')!))
@@ -117,6 +119,7 @@ async function start(flags: NodeFlags): Promise<number> {
       const r = await startChainNode({
         config, rpcUrl: c.rpc, controller: c.controller as `0x${string}`, chainId: c.chainId, fromBlock: c.fromBlock, pollingIntervalMs: c.pollMs,
         ...(c.records !== undefined ? { records: c.records as `0x${string}` } : {}),
+        ...(c.stateContract !== undefined ? { stateContract: c.stateContract as `0x${string}` } : {}),
       })
       return r.node
     }

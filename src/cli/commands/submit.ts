@@ -13,11 +13,14 @@ import { progress } from '../progress.ts'
 import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
 import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 import { list } from '../args.ts'
+import type { Circuit } from '../../circuit/types.ts'
+import { STATE_FLAGS, STATE_USAGE, submitState } from './submit-state.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
                      [--target 1e-9 --corrupt FRACTION] [--recipient NAME=0xX25519_PUBLIC_KEY]...
                      [--callback <address>:<signature> [--callback-gas 200000]]
+                     [--contract-state 0x<stateId>|new [--state-allow k=v[,k=v]]]
 
 Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
 fills every input slot from inputs.json (shares encrypted to each committee node, commitment on
@@ -31,6 +34,7 @@ controller's own selection rule (the planner of \`enigma plan\`).
 contract function with (taskId, typed public outputs), with --callback-gas gas (default 200 000),
 escrowed on top of the fee at twice the current gas price (docs/controller.md "Callbacks"); the
 outcome (succeeded / failed with its reason) is printed and is in the JSON output as "callback".
+${STATE_USAGE}
 
 Examples:
   enigma devnet up --detach && enigma submit examples/millionaires.ts --inputs in.json
@@ -43,7 +47,7 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt', '--callback', '--callback-gas'], { ...CHAIN_OPTIONS, recipient: { type: 'string', multiple: true } })
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt', '--callback', '--callback-gas', ...STATE_FLAGS], { ...CHAIN_OPTIONS, recipient: { type: 'string', multiple: true } })
     const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
     const inputsPath = a.extra['--inputs']
@@ -73,12 +77,14 @@ export const submitCommand: Command = {
     const ctx = await cliContext(chain, true)
     const byHash = /^0x[0-9a-fA-F]{64}$/.test(a.file!)
     let circuit, codeHash
+    let compileWith = async (_: Record<string, string | number>): Promise<Circuit> => { throw new CliUsageError('--state-allow needs the contract file, not a code hash', SUBMIT_USAGE) }
     if (byHash) {
       circuit = await circuitByHash(ctx.circuitsDir, a.file!)
       codeHash = a.file! as `0x${string}`
     } else {
       const file = contractPath(a.file!)
       const compiled = await compileFile(file, a.params)
+      compileWith = async (p) => (await compileFile(file, p)).circuit
       circuit = compiled.circuit
       codeHash = compiled.codeHash
       // Check inputs before anything goes on chain, so a bad value is one clear line.
@@ -100,11 +106,12 @@ export const submitCommand: Command = {
     const values = (await readInputsFile(inputsPath)) as Record<string, unknown>
     encodeInputs(circuit.inputs, values, inputsPath)
     const me = ctx.client.account!.address
+    const stateId = await submitState(a.extra, circuit, ctx.client, compileWith, SUBMIT_USAGE)
     step('creating the task (paying the quoted fee)')
     const task = await sdk.createTask(ctx.client, {
       codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,
       inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })), recipients,
-      ...(callback ? { callback } : {}),
+      ...(callback ? { callback } : {}), ...(stateId ? { state: stateId } : {}),
     })
     for (const [k, i] of circuit.inputs.entries()) {
       step(`input ${k + 1}/${circuit.inputs.length} '${i.name}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
@@ -116,9 +123,10 @@ export const submitCommand: Command = {
       transactionHash: r.receipt.transactionHash, blockNumber: r.receipt.blockNumber, committee: r.receipt.committee,
       signers: r.receipt.signers, fee: r.receipt.fee, gasUsed: r.receipt.gasUsed,
     }
-    if (a.json) console.log(JSON.stringify({ taskId: task.taskId, outputs: r.outputs, receipt, ...(r.callback ? { callback: r.callback } : {}) }, bigintJson))
+    if (a.json) console.log(JSON.stringify({ taskId: task.taskId, outputs: r.outputs, receipt, ...(r.callback ? { callback: r.callback } : {}), ...(r.state ? { state: r.state } : {}) }, bigintJson))
     else {
       for (const [k, v] of Object.entries(r.outputs)) console.log(`${k}: ${JSON.stringify(v)}`)
+      if (r.state) console.log(`state ${r.state.stateId}: computed on version ${r.state.version}, ${r.state.committed ? `committed version ${r.state.committed}` : 'no version committed'}`)
       if (r.callback) console.log(`callback ${r.callback.target} ${r.callback.selector}: ${r.callback.status}${r.callback.reason ? ` (${r.callback.reasonText ?? r.callback.reason})` : ''}`)
       console.log(`(task ${task.taskId}; receipt in block ${receipt.blockNumber}, tx ${receipt.transactionHash}, ${receipt.signers.length} of ${receipt.committee.length} members signed; fee ${receipt.fee} wei)`)
     }

@@ -12,6 +12,7 @@ import { SdkError } from '../errors.ts'
 import { getContractEvents } from 'viem/actions'
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import { taskInfo } from '../internal/task-info.ts'
+import { bindStateTask, prepareStateTask } from '../internal/task-state.ts'
 
 export interface CreateTaskParameters {
   readonly codeHash: Hex
@@ -43,6 +44,12 @@ export interface CreateTaskParameters {
   readonly drawTimeoutMs?: number
   /** A contract function the controller calls with the result (docs/controller.md "Callbacks"). */
   readonly callback?: CallbackRequest
+  /**
+   * A state instance (`createState`) the task computes on, for a stateful contract: checked before the
+   * task is paid for (STATE_BUSY while another task is in flight on it, so no fee is lost), bound right
+   * after it is created; its receipt commits the next version. Not with `callback` (the state's commit is the callback).
+   */
+  readonly state?: Hex
 }
 
 export interface CallbackRequest {
@@ -74,6 +81,8 @@ export interface CreateTaskReturnType {
   readonly committee: readonly CommitteeMember[]
   /** The callback as requested on chain, and the escrow sent for its gas (absent without one). */
   readonly callback?: TaskCallback & { readonly escrow: bigint }
+  /** With `state`: the state and the version the task computes on. */
+  readonly state?: { readonly stateId: Hex; readonly version: bigint }
 }
 export type CreateTaskErrorType = ControllerRevertError | ChainRequestError | SdkError
 
@@ -96,18 +105,22 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
   // Chain time, not wall time: a devnet whose clock was advanced must still accept the deadline.
   const deadline = now + BigInt(params.deadlineSeconds ?? 600)
-  const callback = params.callback ? await resolveCallback(client, params.callback) : undefined
+  if (params.state && params.callback) throw new SdkError('SDK_INPUT_INVALID', 'createTask: a task on a state cannot name its own callback (the state commits in it)')
+  const stateTask = params.state ? await prepareStateTask(client, params.state, params.codeHash) : undefined
+  const callback = stateTask?.callback ?? (params.callback ? await resolveCallback(client, params.callback) : undefined)
   const r = await chainCreateTask(wallet, {
     address: client.controller, codeHash: params.codeHash, params: params.params ?? {}, n, t,
     security: params.security ?? 'malicious', multiplications, rounds: cost.rounds, inputSlots: params.inputSlots,
     recipients: params.recipients, deadline, fee,
     ...(callback ? { callback } : {}),
   })
+  const version = params.state ? await bindStateTask(client, params.state, r.taskId) : undefined
   const drawGas = (await drawCommittee(client, { taskId: r.taskId, timeoutMs: params.drawTimeoutMs ?? 120_000 })).gasUsed
   const info = await taskInfo(client, r.taskId)
   return {
     taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee,
     ...(callback ? { callback: { ...callback, escrow: callbackEscrow(callback) } } : {}),
+    ...(params.state && version !== undefined ? { state: { stateId: params.state, version } } : {}),
   }
 }
 

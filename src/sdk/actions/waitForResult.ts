@@ -1,3 +1,4 @@
+import { taskStateOutcome, type TaskStateOutcome } from '../internal/task-state.ts'
 import { decodeErrorResult, type Address, type Hex } from 'viem'
 import { getBlock, getContractEvents, getTransactionReceipt } from 'viem/actions'
 import { getTask as chainGetTask } from '../../chain/actions/getTask.ts'
@@ -56,6 +57,8 @@ export interface WaitForResultReturnType {
   readonly receipt: TaskReceipt
   /** Present when the task named a callback. */
   readonly callback?: CallbackOutcome
+  /** Present when the task was bound to a contract state: the version it computed on and the one its receipt committed. */
+  readonly state?: TaskStateOutcome
 }
 export type WaitForResultErrorType = ControllerRevertError | ChainRequestError | SdkError
 
@@ -98,9 +101,11 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
   if (params.circuit && typed !== '0x' && JSON.stringify(decodeTypedOutputs(params.circuit.outputs, typed)) !== JSON.stringify(outputs)) {
     throw new SdkError('SDK_OUTPUT_INCONSISTENT', `task ${params.taskId}: the receipt's typed outputs disagree with its field elements`)
   }
+  const state = await taskStateOutcome(client, params.taskId)
   return {
     taskId: params.taskId,
     outputs,
+    ...(state ? { state } : {}),
     ...(callback ? { callback: await callbackOutcome(client, params.taskId, callback, info.createdIn.blockNumber) } : {}),
     receipt: {
       transactionHash: log.transactionHash, blockNumber: log.blockNumber, gasUsed: tx.gasUsed, outputHash: args.outputHash,
