@@ -35,15 +35,20 @@ let devnet: Devnet | undefined
 const phases: [string, number][] = []
 let last = Date.now()
 const phase = (name: string) => { const now = Date.now(); phases.push([name, now - last]); last = now }
+/** What each ballot hand-off was (printed: which roles the run exercised). */
+const handoffs: string[] = []
+const sameMembers = (a: readonly string[], b: readonly string[]) => a.map((x) => x.toLowerCase()).sort().join() === b.map((x) => x.toLowerCase()).sort().join()
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'enigma-state-'))
-  devnet = await startDevnet({ dir: join(dir, 'devnet'), nodes: 3, threshold: 1 })
+  // Four nodes, committees of three: successive tasks usually have different committees, so holders
+  // that are not in the next committee deal their shares to it (state-handoff.ts, the old-only role).
+  devnet = await startDevnet({ dir: join(dir, 'devnet'), nodes: 4, threshold: 1 })
   stateFile = await writeState(devnet.state, join(dir, 'devnet.json'))
   phase('devnet')
 })
 after(async () => {
-  console.log(`# state e2e phases (ms): ${phases.map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  console.log(`# state e2e phases (ms): ${phases.map(([k, v]) => `${k} ${v}`).join(', ')}; ballot hand-offs: ${handoffs.join(', ')}`)
   await devnet?.stop()
   await rm(dir, { recursive: true, force: true })
 })
@@ -86,6 +91,7 @@ for (const security of (FULL ? ['malicious', 'semi-honest'] : ['malicious']) as 
     const voter = clientFor(devnet!.state, devnet!.state.accounts[0]!.privateKey)
     const { stateId } = await createState(voter, { programs: [{ circuit: open.circuit }, { circuit: close.circuit }] })
     let plain: { tally: number[]; invalid: number } | undefined
+    let previous: string[] = []
     const batches = [[0, 2], [2, 9], [1, 2]]
     for (const [i, votes] of batches.entries()) {
       const closing = i === batches.length - 1
@@ -95,6 +101,8 @@ for (const security of (FULL ? ['malicious', 'semi-honest'] : ['malicious']) as 
       assert.deepEqual(result.outputs, want.outputs, 'only the closing task reveals anything')
       assert.deepEqual(result.state, { stateId, version: String(i), committed: String(i + 1) })
       plain = want.state
+      if (i > 0) handoffs.push(sameMembers(previous, task.committee.map((m) => m.account)) ? 'refresh' : 'to another committee')
+      previous = task.committee.map((m) => m.account)
       const s = await getState(voter, { stateId })
       assert.equal(s.version, BigInt(i + 1))
       assert.deepEqual([...s.holders].map((a) => a.toLowerCase()).sort(), task.committee.map((m) => m.account.toLowerCase()).sort())
