@@ -13,11 +13,12 @@ import { progress } from '../progress.ts'
 import { CHAIN_FLAGS_USAGE } from '../../devnet/chain-flags.ts'
 import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 import { list } from '../args.ts'
+import { freshSlotValues, parseRecordFlags, taskSlots } from './submit-records.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
                      [--target 1e-9 --corrupt FRACTION] [--recipient NAME=0xX25519_PUBLIC_KEY]...
-                     [--callback <address>:<signature> [--callback-gas 200000]]
+                     [--callback <address>:<signature> [--callback-gas 200000]] [--record <input>=<recordId>]...
 
 Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
 fills every input slot from inputs.json (shares encrypted to each committee node, commitment on
@@ -31,6 +32,11 @@ controller's own selection rule (the planner of \`enigma plan\`).
 contract function with (taskId, typed public outputs), with --callback-gas gas (default 200 000),
 escrowed on top of the fee at twice the current gas price (docs/controller.md "Callbacks"); the
 outcome (succeeded / failed with its reason) is printed and is in the JSON output as "callback".
+--record income=0x<recordId> (repeatable; an input name or an element like bids[3]): that input is
+taken from a stored record (its custodians hand it to the committee by re-sharing) and the inputs
+file omits it. Every use is checked on chain before the task is created: a refused one (not granted,
+revoked, expired, uses exhausted, type mismatch, unknown record) exits with one line CODE: message
+and costs no fee.
 
 Examples:
   enigma devnet up --detach && enigma submit examples/millionaires.ts --inputs in.json
@@ -43,11 +49,13 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt', '--callback', '--callback-gas'], { ...CHAIN_OPTIONS, recipient: { type: 'string', multiple: true } })
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt', '--callback', '--callback-gas'], { ...CHAIN_OPTIONS, recipient: { type: 'string', multiple: true }, record: { type: 'string', multiple: true } })
     const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
+    const records = parseRecordFlags(list(a.parsed, 'record'), SUBMIT_USAGE)
     const inputsPath = a.extra['--inputs']
-    if (inputsPath === undefined) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
+    if (inputsPath === undefined && Object.keys(records).length === 0) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
+    const readInputs = async () => (inputsPath === undefined ? {} : (await readInputsFile(inputsPath)) as Record<string, unknown>)
     const recipients: Record<string, `0x${string}`> = {}
     for (const v of list(a.parsed, 'recipient')) {
       const m = /^([^=]+)=(0x[0-9a-fA-F]{64})$/.exec(v)
@@ -82,7 +90,8 @@ export const submitCommand: Command = {
       circuit = compiled.circuit
       codeHash = compiled.codeHash
       // Check inputs before anything goes on chain, so a bad value is one clear line.
-      encodeInputs(circuit.inputs, await readInputsFile(inputsPath), inputsPath)
+      if (Object.keys(records).length === 0) encodeInputs(circuit.inputs, await readInputs(), inputsPath!)
+      else freshSlotValues(circuit, taskSlots(circuit, records, SUBMIT_USAGE), records, await readInputs(), inputsPath ?? '--record')
       if (!a.noLint) await lintContractFile(file)
       step(`registering ${codeHash} if needed`)
       if (ctx.circuitsDir) await deployCompiled(ctx.client, ctx.circuitsDir, compiled)
@@ -97,18 +106,21 @@ export const submitCommand: Command = {
       nodes = rec.n
       threshold = rec.t ?? Math.floor((rec.n - 1) / 2)
     }
-    const values = (await readInputsFile(inputsPath)) as Record<string, unknown>
-    encodeInputs(circuit.inputs, values, inputsPath)
+    const values = await readInputs()
+    if (Object.keys(records).length === 0) encodeInputs(circuit.inputs, values, inputsPath!)
+    const slots = taskSlots(circuit, records, SUBMIT_USAGE)
+    const fresh = freshSlotValues(circuit, slots, records, values, inputsPath ?? '--record')
     const me = ctx.client.account!.address
-    step('creating the task (paying the quoted fee)')
+    step(Object.keys(records).length > 0 ? 'checking the record uses, creating the task (paying the quoted fee), binding the records' : 'creating the task (paying the quoted fee)')
     const task = await sdk.createTask(ctx.client, {
       codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,
-      inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })), recipients,
+      inputSlots: slots.map((name) => ({ name, owner: me })), recipients,
       ...(callback ? { callback } : {}),
+      ...(Object.keys(records).length > 0 ? { records, circuit } : {}),
     })
-    for (const [k, i] of circuit.inputs.entries()) {
-      step(`input ${k + 1}/${circuit.inputs.length} '${i.name}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
-      await sdk.submitInput(ctx.client, { taskId: task.taskId, slot: i.name, value: values[i.name], circuit })
+    for (const [k, [slot, value]] of [...fresh].entries()) {
+      step(`input ${k + 1}/${fresh.size} '${slot}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
+      await sdk.submitInput(ctx.client, { taskId: task.taskId, slot, value, circuit })
     }
     step(`task ${task.taskId}: waiting for the committee's receipt`)
     const r = await sdk.waitForResult(ctx.client, { taskId: task.taskId, circuit, ...(timeout ? { timeoutMs: Number(timeout) } : {}) })

@@ -12,6 +12,8 @@ import { SdkError } from '../errors.ts'
 import { getContractEvents } from 'viem/actions'
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import { taskInfo } from '../internal/task-info.ts'
+import { bindTaskRecords, checkTaskRecords, type TaskRecords } from '../internal/task-records.ts'
+import type { Circuit } from '../../circuit/types.ts'
 
 export interface CreateTaskParameters {
   readonly codeHash: Hex
@@ -43,6 +45,14 @@ export interface CreateTaskParameters {
   readonly drawTimeoutMs?: number
   /** A contract function the controller calls with the result (docs/controller.md "Callbacks"). */
   readonly callback?: CallbackRequest
+  /**
+   * Slots taken from stored records instead of fresh values, `{ income: '0x…', 'bids[3]': '0x…' }`
+   * (issue #11): each use is checked before the task is created (a refused record costs no fee), then
+   * bound by this account (`useRecord`); the custodians hand the record to the committee. Needs `circuit`.
+   */
+  readonly records?: TaskRecords
+  /** The compiled circuit (its slot types): required with `records`. */
+  readonly circuit?: Pick<Circuit, 'field' | 'inputs'>
 }
 
 export interface CallbackRequest {
@@ -74,6 +84,8 @@ export interface CreateTaskReturnType {
   readonly committee: readonly CommitteeMember[]
   /** The callback as requested on chain, and the escrow sent for its gas (absent without one). */
   readonly callback?: TaskCallback & { readonly escrow: bigint }
+  /** The `useRecord` transaction of each slot bound to a record (absent without records). */
+  readonly recordUses?: Readonly<Record<string, Hex>>
 }
 export type CreateTaskErrorType = ControllerRevertError | ChainRequestError | SdkError
 
@@ -90,6 +102,8 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   for (const [name, key] of Object.entries(params.recipients ?? {})) {
     if (!/^0x[0-9a-fA-F]{64}$/.test(key) || /^0x0{64}$/.test(key)) throw new SdkError('SDK_INPUT_INVALID', `createTask: recipient '${name}' needs a non-zero 32-byte X25519 public key (generateRecipientKey().publicKey), got '${String(key).slice(0, 80)}'`)
   }
+  const bound = params.records ? { codeHash: params.codeHash, circuit: params.circuit, records: params.records, inputSlots: params.inputSlots } : undefined
+  if (bound) await checkTaskRecords(client, bound)
   const cost = params.cost ?? (await registeredCost(client, params.codeHash, wallet.account.address))
   const multiplications = BigInt(cost.multiplications)
   const fee = params.fee ?? (await quoteTask(client.public, { address: client.controller, multiplications, rounds: cost.rounds }))
@@ -105,9 +119,11 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   })
   const drawGas = (await drawCommittee(client, { taskId: r.taskId, timeoutMs: params.drawTimeoutMs ?? 120_000 })).gasUsed
   const info = await taskInfo(client, r.taskId)
+  const recordUses = bound ? await bindTaskRecords(client, r.taskId, bound) : undefined
   return {
     taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee,
     ...(callback ? { callback: { ...callback, escrow: callbackEscrow(callback) } } : {}),
+    ...(recordUses ? { recordUses } : {}),
   }
 }
 
