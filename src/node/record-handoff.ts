@@ -187,6 +187,13 @@ export class RecordHandoff {
       }))
       const timeoutMs = this.#init.timeoutMs ?? 30_000
       const wrap = this.#init.wrapTransport
+      if (role === 'custodian') {
+        // A custodian outside the task committee is a stranger to a member that has not read the use
+        // yet: its frames would wait in that member's small stranger limbo (4 KiB frames). Members read
+        // uses as often as custodians do, so two polling intervals' head start lets them open the session
+        // first; they wait `timeoutMs` for the dealings, far longer.
+        await sleep(2 * (this.#init.pollMs ?? 1_000), this.#stop.signal)
+      }
       this.#log.info('record hand-off starting', { session, role, oldT: record.t, newT: spec.t, security: spec.security })
       const received = await runHandoff(this.#init.net, identity.peerId, {
         session, field: field!, security: spec.security,
@@ -232,6 +239,15 @@ export class RecordHandoff {
       }
     }
   }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) { resolve(); return }
+    const t = setTimeout(() => { signal.removeEventListener('abort', done); resolve() }, ms)
+    function done() { clearTimeout(t); resolve() }
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 /** The language type of a slot: a whole input's, or an element's of an array input (`bids[3]`). */
