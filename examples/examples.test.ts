@@ -15,6 +15,7 @@ import salary, { reference as salaryRef } from './salary-stats.ts'
 import psi, { reference as psiRef } from './psi-cardinality.ts'
 import credit, { reference as creditRef } from './credit-score.ts'
 import sealed, { reference as sealedRef } from './sealed-bid-auction.ts'
+import bureau, { reference as bureauRef } from './credit-bureau.ts'
 
 const rnd = (n: number) => Math.floor(Math.random() * n)
 const u32 = () => (Math.random() < 0.2 ? [0, 1, 2 ** 32 - 1][rnd(3)]! : rnd(2 ** 32))
@@ -141,4 +142,26 @@ test('largest params compile within the protocols\' limits (vickrey 1000, voting
   assert.deepEqual([t.field, t.levels, t.comparisons], ['p61', 1, 16000])
   const c = compileContract(credit, { features: 64 }).cost
   assert.deepEqual([c.field, c.truncations], ['p127', 2])
+})
+
+test('credit-bureau: the lender sees one decision per applicant, equal to the plaintext rule (edges included)', () => {
+  // Known answers at the edges of both conditions (income = minIncome, 100·debts = ratio·income).
+  const policy = { minIncome: 30_000, maxDebtPercent: 40 }
+  const people = [
+    { income: 30_000, debts: 12_000 }, // both exactly at the limit: approved
+    { income: 29_999, debts: 0 }, // one short of the income floor
+    { income: 50_000, debts: 20_001 }, // one over the debt ratio
+    { income: 2 ** 32 - 1, debts: 2 ** 32 - 1 }, // extremes of uint32
+    { income: 0, debts: 0 },
+  ]
+  const want = { approved: [true, false, false, false, false] }
+  assert.deepEqual(bureauRef({ people, policy }), want)
+  assert.deepEqual(plain(bureau, { applicants: people.length }, { people, policy }), want)
+  for (const applicants of [1, 3, 8]) {
+    for (let i = 0; i < 6; i++) {
+      const ps = Array.from({ length: applicants }, () => ({ income: u32(), debts: i % 2 ? rnd(2 ** 20) : u32() }))
+      const pol = { minIncome: i % 3 ? rnd(2 ** 20) : u32(), maxDebtPercent: rnd(101) }
+      assert.deepEqual(plain(bureau, { applicants }, { people: ps, policy: pol }), bureauRef({ people: ps, policy: pol }), JSON.stringify({ ps, pol }))
+    }
+  }
 })

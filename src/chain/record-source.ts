@@ -11,11 +11,20 @@ import { RecordRefusedError } from './record-errors.ts'
 import { readRecords } from './internal/records.ts'
 import type { ControllerReadClient } from './internal/write.ts'
 import { getRecord } from './actions/getRecord.ts'
-import type { ChainGrant, ChainRecord, ChainRecordUse, RecordSource } from '../node/record-source.ts'
+import { getNode } from './actions/getNode.ts'
+import type { ChainGrant, ChainRecord, ChainRecordUse, NodePeer, RecordSource } from '../node/record-source.ts'
 
 export function chainRecordSource(client: ControllerReadClient, address: Address): RecordSource {
   let deployment: bigint | undefined
   const deploymentBlock = async () => deployment ??= BigInt(await readRecords<bigint>('recordSource', client, address, 'deploymentBlock', []))
+  let controller: Address | undefined
+  const controllerAddress = async () => controller ??= await readRecords<Address>('recordSource', client, address, 'controller', [])
+  /** The block range to read events from: `fromBlock` (default: deployment) to the latest, or none yet. */
+  const rangeSince = async (fromBlock: bigint | undefined) => {
+    const from = fromBlock ?? await deploymentBlock()
+    const latest = await getBlockNumber(client, { cacheTime: 0 })
+    return { from, latest }
+  }
   return {
     async getRecord(recordId): Promise<ChainRecord | undefined> {
       try {
@@ -49,14 +58,27 @@ export function chainRecordSource(client: ControllerReadClient, address: Address
     },
     async deletedSince(fromBlock) {
       try {
-        const from = fromBlock ?? await deploymentBlock()
-        const latest = await getBlockNumber(client, { cacheTime: 0 })
+        const { from, latest } = await rangeSince(fromBlock)
         if (latest < from) return { recordIds: [], nextBlock: from }
         const logs = await getLogs(client, { address, event: getAbiItem({ abi: enigmaRecordsAbi, name: 'RecordDeleted' }), fromBlock: from, toBlock: latest })
         return { recordIds: logs.map((l) => l.args.recordId!), nextBlock: latest + 1n }
       } catch (e) {
         throw toChainError('recordSource.deletedSince', e)
       }
+    },
+    async usesSince(fromBlock) {
+      try {
+        const { from, latest } = await rangeSince(fromBlock)
+        if (latest < from) return { uses: [], nextBlock: from }
+        const logs = await getLogs(client, { address, event: getAbiItem({ abi: enigmaRecordsAbi, name: 'RecordUsed' }), fromBlock: from, toBlock: latest })
+        return { uses: logs.map((l) => ({ recordId: l.args.recordId!, taskId: l.args.taskId!, slot: Number(l.args.slot!) })), nextBlock: latest + 1n }
+      } catch (e) {
+        throw toChainError('recordSource.usesSince', e)
+      }
+    },
+    async nodePeer(account): Promise<NodePeer | undefined> {
+      const n = await getNode(client, { address: await controllerAddress(), node: account })
+      return n.registered ? { peerId: n.peerId, multiaddrs: n.multiaddrs } : undefined
     },
   }
 }

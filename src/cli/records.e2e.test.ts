@@ -20,7 +20,10 @@ import { spawnNode, type NodeProcess } from '../devnet/node-process.ts'
 import { compileFile, contractPath, deployCompiled } from '../devnet/contracts.ts'
 import { clientFor } from '../devnet/flow.ts'
 import type { DevnetNodeConfig } from '../devnet/node-main.ts'
-import { createTask, storeRecord, getRecord, useRecord, checkRecordUse } from '../sdk/index.ts'
+import { createTask, storeRecord, getRecord, useRecord, checkRecordUse, grantAccess, revokeAccess, deleteRecord, waitForResult, getOutput, generateRecipientKey, submitInput } from '../sdk/index.ts'
+import bureauContract, { reference as bureauReference, APPLICANT_TYPE } from '../../examples/credit-bureau.ts'
+import { getBalance } from 'viem/actions'
+import { createTestClient, http } from 'viem'
 import { slotType } from '../sdk/internal/slots.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { main } from './main.ts'
@@ -83,6 +86,118 @@ async function restart(index: number): Promise<NodeProcess> {
   restarted.push(n)
   return n
 }
+
+/**
+ * Issue #11 §1 "a task input bound to a record", the credit bureau end to end: three applicants store
+ * their income and debts once (SDK and CLI) and grant the lender's scoring contract; the lender's tasks
+ * bind each applicant's input to her record — the custodians hand it to the task committee by
+ * re-sharing, nobody online for the applicants — and the lender learns exactly the plaintext decisions
+ * (SDK in semi-honest mode, CLI in malicious mode). Every refused use (no grant, revoked, expired, uses
+ * exhausted, deleted, wrong type, unknown) is refused before any transaction: the lender's balance does
+ * not move. After one applicant revokes, the lender's next request is refused with RECORD_REVOKED.
+ */
+test('credit bureau: records → task committee by re-sharing, right decisions in both modes; refusals cost no fee; a revoke stops the next request', async () => {
+  const d = devnet!
+  const lender = d.state.accounts[1]!
+  const applicants = [d.state.accounts[2]!, d.state.accounts[3]!, d.state.accounts[4]!]
+  const compiled = await compileFile(contractPath('credit-bureau'), { applicants: 3 })
+  await deployCompiled(clientFor(d.state, d.state.deployer.privateKey), d.state.circuitsDir, compiled)
+  const circuit = compiled.circuit
+  const people = [{ income: 52_000, debts: 9_000 }, { income: 28_000, debts: 1_000 }, { income: 90_000, debts: 40_000 }]
+  const policy = { minIncome: 30_000, maxDebtPercent: 40 }
+  phase('bureau: compile+deploy')
+
+  // Applicants 0 and 1 store through the SDK, applicant 2 through the CLI (the type as text); each
+  // grants the lender's contract by code hash, for the lender only, a few uses.
+  const ids: Hex[] = []
+  for (const [i, who] of applicants.entries()) {
+    const c = clientFor(d.state, who.privateKey)
+    if (i < 2) {
+      ids.push((await storeRecord(c, { type: slotType(circuit, 'people[0]'), field: circuit.field, value: people[i] })).recordId)
+      await grantAccess(c, { recordId: ids[i]!, codeHash: compiled.codeHash, requester: lender.address, maxUses: 3 })
+    } else {
+      const st = await enigma(who.privateKey, 'store', '--type', APPLICANT_TYPE, '--field', circuit.field, '--value', JSON.stringify(people[i]), '--json')
+      assert.equal(st.code, 0, st.err)
+      ids.push((JSON.parse(st.out) as { recordId: Hex }).recordId)
+      const g = await enigma(who.privateKey, 'grant', ids[i]!, '--contract', 'credit-bureau', '--param', 'applicants=3', '--to', lender.address, '--uses', '3', '--json')
+      assert.equal(g.code, 0, g.err)
+    }
+  }
+  phase('bureau: store+grant')
+
+  // SDK, semi-honest: the records fill people[0..2]; the lender submits only its policy.
+  const lenderClient = clientFor(d.state, lender.privateKey)
+  const key = generateRecipientKey()
+  const slots = ['people[0]', 'people[1]', 'people[2]', 'policy']
+  const records = Object.fromEntries(ids.map((id, i) => [`people[${i}]`, id]))
+  const bureauTask = (security: 'semi-honest' | 'malicious', recs: Record<string, Hex>) => createTask(lenderClient, {
+    codeHash: compiled.codeHash, params: circuit.params, n: 3, t: 1, security,
+    inputSlots: slots.map((name) => ({ name, owner: lender.address })), recipients: { lender: key.publicKey }, records: recs, circuit,
+  })
+  const want = bureauReference({ people, policy }).approved
+  const decisions = async (taskId: Hex) => {
+    await waitForResult(lenderClient, { taskId, circuit, timeoutMs: 120_000 })
+    return (await getOutput(lenderClient, { taskId, output: 'approved', recipientKey: key.secretKey, circuit })).value
+  }
+  const sdkTask = await bureauTask('semi-honest', records)
+  assert.deepEqual(Object.keys(sdkTask.recordUses ?? {}).sort(), ['people[0]', 'people[1]', 'people[2]'])
+  await submitInput(lenderClient, { taskId: sdkTask.taskId, slot: 'policy', value: policy, circuit })
+  assert.deepEqual(await decisions(sdkTask.taskId), want)
+  phase('bureau: SDK task (semi-honest)')
+
+  // CLI, malicious: --record per applicant; the inputs file holds only the policy.
+  const inputs = join(dir, 'bureau-policy.json')
+  await import('node:fs/promises').then((fs) => fs.writeFile(inputs, JSON.stringify({ policy })))
+  const recordFlags = ids.flatMap((id, i) => ['--record', `people[${i}]=${id}`])
+  const submitted = await enigma(lender.privateKey, 'submit', 'credit-bureau', '--param', 'applicants=3', '--inputs', inputs, ...recordFlags,
+    '--recipient', `lender=${key.publicKey}`, '--security', 'malicious', '--nodes', '3', '--threshold', '1', '--no-lint', '--json')
+  assert.equal(submitted.code, 0, submitted.err)
+  const cliTaskId = (JSON.parse(submitted.out) as { taskId: Hex }).taskId
+  assert.deepEqual((await getOutput(lenderClient, { taskId: cliTaskId, output: 'approved', recipientKey: key.secretKey, circuit })).value, want)
+  phase('bureau: CLI task (malicious)')
+
+  // Refusals, each before any transaction (the lender's balance does not move): a record without a
+  // grant for this requester, an unknown record, the wrong type, uses exhausted, expired, deleted.
+  const balance = () => getBalance(d.publicClient, { address: lender.address })
+  const refused = async (recs: Record<string, Hex>, code: string) => {
+    const before = await balance()
+    await assert.rejects(bureauTask('malicious', recs), (e: unknown) => isEnigmaError(e, code), code)
+    assert.equal(await balance(), before, `${code}: no fee, no gas`)
+  }
+  const stranger = d.state.accounts[5]!
+  const strangerClient = clientFor(d.state, stranger.privateKey)
+  const ungranted = (await storeRecord(strangerClient, { type: slotType(circuit, 'people[0]'), field: circuit.field, value: people[0] })).recordId
+  await refused({ 'people[0]': ungranted }, 'RECORD_NOT_GRANTED')
+  await refused({ 'people[0]': keccak256('0xbeef') }, 'RECORD_UNKNOWN')
+  const wrongType = (await storeRecord(strangerClient, { type: 'uint32', field: circuit.field, value: 7 })).recordId
+  await refused({ 'people[0]': wrongType }, 'RECORD_TYPE_MISMATCH')
+  await grantAccess(strangerClient, { recordId: ungranted, codeHash: compiled.codeHash, requester: lender.address, maxUses: 1, expiresInSeconds: 2n })
+  const testClient = createTestClient({ mode: 'hardhat', transport: http(d.state.rpcUrl) })
+  await testClient.increaseTime({ seconds: 5 })
+  await testClient.mine({ blocks: 1 })
+  await refused({ 'people[0]': ungranted }, 'RECORD_EXPIRED')
+  // ids[0] has had 2 of its 3 uses: one more task would be fine, so exhaust it with a fresh grant of 0 left.
+  await grantAccess(clientFor(d.state, applicants[0]!.privateKey), { recordId: ids[0]!, codeHash: compiled.codeHash, requester: lender.address, maxUses: 1 })
+  const one = await bureauTask('semi-honest', { 'people[0]': ids[0]! })
+  assert.ok(one.recordUses?.['people[0]'])
+  await refused({ 'people[0]': ids[0]! }, 'RECORD_USES_EXHAUSTED')
+  await deleteRecord(strangerClient, { recordId: wrongType })
+  await refused({ 'people[0]': wrongType }, 'RECORD_DELETED')
+  phase('bureau: refusals')
+
+  // Applicant 1 revokes: the lender's next request naming her is refused, on the command line as one
+  // line CODE: message, with no fee.
+  await grantAccess(clientFor(d.state, applicants[0]!.privateKey), { recordId: ids[0]!, codeHash: compiled.codeHash, requester: lender.address, maxUses: 3 })
+  await revokeAccess(clientFor(d.state, applicants[1]!.privateKey), { recordId: ids[1]!, codeHash: compiled.codeHash, requester: lender.address })
+  const before = await balance()
+  const again = await enigma(lender.privateKey, 'submit', 'credit-bureau', '--param', 'applicants=3', '--inputs', inputs, ...recordFlags,
+    '--recipient', `lender=${key.publicKey}`, '--nodes', '3', '--threshold', '1', '--no-lint', '--json')
+  assert.notEqual(again.code, 0)
+  assert.equal(again.err.trim().split('\n').length, 1, again.err)
+  assert.match(again.err, new RegExp(`RECORD_REVOKED: .*${ids[1]}`))
+  assert.equal(await balance(), before, 'a refused request costs nothing')
+  phase('bureau: revoke')
+})
 
 test('store → grant → use → custodian down: revoke, delete another → restart: share kept, use refused naming the revocation, deleted one erased → delete → all erased', async () => {
   const d = devnet!

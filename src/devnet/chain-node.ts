@@ -11,7 +11,7 @@ import type { NodeConfig } from '../node/config.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
 import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
-import { withFault, type FaultBehaviour } from '../node/faults.ts'
+import { withFault, FaultyTransport, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
@@ -66,6 +66,8 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
     compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller),
     ...(o.stateContract ? { state: chainStateSource(publicClient, { state: o.stateContract, controller: o.controller }), statePollMs: o.pollingIntervalMs ?? 1_000 } : {}),
     ...(o.records ? { records: chainRecordSource(publicClient, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
+    // The same test-only fault acts in record hand-offs (`bad-input-reshare`: a custodian dealing wrong shares).
+    ...(fault ? { handoffTransport: (t, field) => new FaultyTransport(t, field, fault, { behaviour: () => fault, onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }) } : {}),
   })
   try {
     await node.start()

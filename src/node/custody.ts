@@ -164,30 +164,31 @@ export class CustodyService {
    * chain recorded (useRecord by the task's creator), whose paying grant is neither revoked nor
    * expired at the latest block, of a live record this node holds. Throws the refusal otherwise.
    */
-  async checkUse(recordId: Hex, taskId: Hex, slot: number): Promise<{ share: CustodyShare; use: ChainRecordUse }> {
+  async checkUse(recordId: Hex, taskId: Hex, slot: number): Promise<{ share: CustodyShare; use: ChainRecordUse; record: ChainRecord }> {
     const id = recordId.toLowerCase() as Hex
     const erased = await this.#init.store.erased(id)
     if (erased) throw new CustodyError(410, 'RECORD_DELETED', `record ${id}: this node erased its share (${erased.reason})`)
     await this.#record(id)
     const share = await this.#init.store.get(id)
     if (!share) throw new CustodyError(404, 'NODE_RECORD_NOT_HELD', `this node holds no share of record ${id}`)
-    const use = await this.#init.source.getUse(taskId, slot)
-    if (!use || use.recordId.toLowerCase() !== id) {
-      throw new CustodyError(403, 'RECORD_NOT_GRANTED', `input slot ${slot} of task ${taskId} is not bound to record ${id} on chain (useRecord)`)
-    }
-    if (use.grant.revokedAt !== 0n) {
-      throw new CustodyError(403, 'RECORD_REVOKED', `record ${id}: the owner revoked the grant for contract ${use.codeHash} and requester ${use.requester} at block ${use.grant.revokedAt}; this node will not hand the record over`)
-    }
-    if (use.grant.expiry !== 0n && use.now > use.grant.expiry) {
-      throw new CustodyError(403, 'RECORD_EXPIRED', `record ${id}: the grant for contract ${use.codeHash} expired at ${new Date(Number(use.grant.expiry) * 1000).toISOString()}`)
-    }
-    return { share, use }
+    const { use, record } = await checkChainUse(this.#init.source, id, taskId, slot)
+    return { share, use, record }
   }
 
-  /** The checked use's share, decrypted, for the re-sharing to the task's committee (src/protocols/reshare.ts). */
-  async release(recordId: Hex, taskId: Hex, slot: number): Promise<Secret<FieldVector>> {
-    const { share } = await this.checkUse(recordId, taskId, slot)
-    return this.#decode(share)
+  /**
+   * The checked use's share, decrypted, for the re-sharing to the task's committee (record-handoff.ts),
+   * with this node's custodian position in the record's custodians *now* (read from the chain at use
+   * time: an epoch hand-off may have moved the record). A share kept for another position is never
+   * dealt: it would be evaluated at the wrong point.
+   */
+  async release(recordId: Hex, taskId: Hex, slot: number): Promise<{ share: Secret<FieldVector>; index: number; record: ChainRecord; held: CustodyShare }> {
+    const { share, record } = await this.checkUse(recordId, taskId, slot)
+    const me = this.#init.identity.account.address.toLowerCase()
+    const index = record.custodians.findIndex((c) => c.toLowerCase() === me)
+    if (index < 0 || index !== share.index) {
+      throw new CustodyError(409, 'NODE_NOT_CUSTODIAN', `this node holds share ${share.index} of record ${share.recordId} but is ${index < 0 ? 'no longer a custodian' : `custodian ${index}`} on chain`)
+    }
+    return { share: this.#decode(share), index, record, held: share }
   }
 
   #decode(share: CustodyShare): Secret<FieldVector> {
@@ -209,6 +210,30 @@ export class CustodyService {
       throw new CustodyError(422, 'NODE_SHARE_INVALID', `share of record ${share.recordId} holds non-canonical field elements`)
     }
   }
+}
+
+/**
+ * The chain's side of a use, as every party of a hand-off checks it at the latest block (custodians
+ * before they deal, task members before they accept): the record exists and is live, input `slot` of
+ * `taskId` is bound to it (useRecord by the task's creator), and the grant that paid is neither
+ * revoked — the refusal names the revocation — nor expired by chain time.
+ */
+export async function checkChainUse(source: RecordSource, recordId: Hex, taskId: Hex, slot: number): Promise<{ use: ChainRecordUse; record: ChainRecord }> {
+  const id = recordId.toLowerCase() as Hex
+  const record = await source.getRecord(id)
+  if (!record) throw new CustodyError(404, 'RECORD_UNKNOWN', `no record ${id} on chain`)
+  if (record.deletedAt !== 0n) throw new CustodyError(410, 'RECORD_DELETED', `record ${id} was deleted by its owner (block ${record.deletedAt})`)
+  const use = await source.getUse(taskId, slot)
+  if (!use || use.recordId.toLowerCase() !== id) {
+    throw new CustodyError(403, 'RECORD_NOT_GRANTED', `input slot ${slot} of task ${taskId} is not bound to record ${id} on chain (useRecord)`)
+  }
+  if (use.grant.revokedAt !== 0n) {
+    throw new CustodyError(403, 'RECORD_REVOKED', `record ${id}: the owner revoked the grant for contract ${use.codeHash} and requester ${use.requester} at block ${use.grant.revokedAt}; this node will not hand the record over`)
+  }
+  if (use.grant.expiry !== 0n && use.now > use.grant.expiry) {
+    throw new CustodyError(403, 'RECORD_EXPIRED', `record ${id}: the grant for contract ${use.codeHash} expired at ${new Date(Number(use.grant.expiry) * 1000).toISOString()}`)
+  }
+  return { use, record }
 }
 
 function hexBytes(hex: Hex): Uint8Array {

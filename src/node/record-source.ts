@@ -42,6 +42,19 @@ export interface ChainRecordUse {
   readonly now: bigint
 }
 
+/** A `RecordUsed` event: input `slot` (index in the task's slot list) of `taskId` was bound to `recordId`. */
+export interface RecordUseEvent {
+  readonly recordId: Hex
+  readonly taskId: Hex
+  readonly slot: number
+}
+
+/** Where a registered node is reached (the controller's registry). */
+export interface NodePeer {
+  readonly peerId: string
+  readonly multiaddrs: readonly string[]
+}
+
 export interface RecordSource {
   /** The record as the chain holds it now, or undefined if no such record exists. */
   getRecord(recordId: Hex): Promise<ChainRecord | undefined>
@@ -52,4 +65,11 @@ export interface RecordSource {
    * and the block to ask from next time.
    */
   deletedSince(fromBlock: bigint | undefined): Promise<{ readonly recordIds: readonly Hex[]; readonly nextBlock: bigint }>
+  /**
+   * Uses bound from block `fromBlock` on (undefined: since the contract's deployment), and the block to
+   * ask from next time: what drives the hand-off of a record to a task's committee (record-handoff.ts).
+   */
+  usesSince(fromBlock: bigint | undefined): Promise<{ readonly uses: readonly RecordUseEvent[]; readonly nextBlock: bigint }>
+  /** The registered node of `account` (a custodian), or undefined if the account has no node. */
+  nodePeer(account: Hex): Promise<NodePeer | undefined>
 }

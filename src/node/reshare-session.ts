@@ -15,6 +15,7 @@ import type { Field, FieldVector } from '../field/types.ts'
 import type { SecurityMode } from '../protocols/session.ts'
 import { reshare } from '../protocols/reshare.ts'
 import { InvalidArgumentError } from '../common/errors.ts'
+import type { Transport } from '../protocols/transport.ts'
 import type { MpcMember, MpcNetwork } from './mpc-network.ts'
 
 export interface HandoffRequest {
@@ -35,6 +36,11 @@ export interface HandoffRequest {
   /** Receive deadline per message (ms): an old member silent past it is left out of the dealers. */
   readonly timeoutMs: number
   readonly signal?: AbortSignal
+  /**
+   * Test-only: wraps this party's transport (the fault injection of faults.ts, a custodian that deals
+   * wrong shares); never set outside tests and the devnet's `--fault`.
+   */
+  readonly wrapTransport?: (transport: Transport) => Transport
 }
 
 /** The union of both committees in the order every party derives: old members, then the new ones not among them. */
@@ -68,7 +74,8 @@ export function handoffMembers(oldCommittee: readonly MpcMember[], newCommittee:
 export async function runHandoff(net: MpcNetwork, self: string, req: HandoffRequest): Promise<FieldVector | null> {
   const { members, oldIdx, newIdx } = handoffMembers(req.oldCommittee, req.newCommittee)
   if (!members.some((m) => m.peerId === self)) throw new InvalidArgumentError('runHandoff', `this node (${self}) is in neither committee of ${req.session}`)
-  const transport = net.openSession({ session: req.session, committee: members, timeoutMs: req.timeoutMs })
+  const opened = net.openSession({ session: req.session, committee: members, timeoutMs: req.timeoutMs })
+  const transport = req.wrapTransport ? req.wrapTransport(opened) : opened
   let reason = 'hand-off done'
   try {
     return await reshare({

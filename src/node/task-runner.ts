@@ -367,9 +367,11 @@ export class TaskRunner {
    * and slot exist and accept inputs, the owner signed it, it decrypts under this task/slot/node, and
    * it holds exactly the slot's number of canonical field elements. Stored before it is acknowledged.
    * The same envelope again is acknowledged (an idempotent retry, also after the task moved on); a
-   * different one for a filled slot is refused (409).
+   * different one for a filled slot is refused (409). `handedOff`: the envelope is this node's own, sealed
+   * to itself after a record's hand-off to this slot (record-handoff.ts checked the use on chain), so the
+   * slot owner's signature does not apply; the client API never sets it.
    */
-  async submitInput(taskId: Hex, slot: string, envelope: Uint8Array, signature: Hex | undefined): Promise<SubmitResult> {
+  async submitInput(taskId: Hex, slot: string, envelope: Uint8Array, signature: Hex | undefined, options: { handedOff?: boolean } = {}): Promise<SubmitResult> {
     const result = await this.#withLock(taskId, async (): Promise<SubmitResult> => {
       const rec = await this.#init.store.getTask(taskId)
       if (!rec) throw new NodeError('NODE_TASK_UNKNOWN', `no task ${taskId} on this node`)
@@ -385,7 +387,7 @@ export class TaskRunner {
       if (rec.state !== 'waiting-inputs') throw new NodeError('NODE_TASK_STATE', `task ${taskId} is ${rec.state}, not accepting inputs`)
       const nodeIndex = this.#myIndex(spec)
       const ctx = { taskId, input: slot, nodeIndex }
-      if (slotSpec.owner.toLowerCase() !== ZERO_ADDRESS) {
+      if (slotSpec.owner.toLowerCase() !== ZERO_ADDRESS && !options.handedOff) {
         if (!signature) throw new NodeError('NODE_SHARE_INVALID', `slot '${slot}' belongs to ${slotSpec.owner}: a signature is required`)
         let ok = false
         try {

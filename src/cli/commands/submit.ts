@@ -15,11 +15,12 @@ import { CHAIN_OPTIONS, chainFlagsOf } from '../chain-options.ts'
 import { list } from '../args.ts'
 import type { Circuit } from '../../circuit/types.ts'
 import { STATE_FLAGS, STATE_USAGE, submitState } from './submit-state.ts'
+import { freshSlotValues, parseRecordFlags, taskSlots } from './submit-records.ts'
 
 export const SUBMIT_USAGE = `Usage: enigma submit <contract.ts|example-name|codeHash> --inputs <inputs.json> [--param k=v]...
                      [--security semi-honest|malicious] [--nodes 5] [--threshold 2] [--timeout MS] [--json] [--no-lint]
                      [--target 1e-9 --corrupt FRACTION] [--recipient NAME=0xX25519_PUBLIC_KEY]...
-                     [--callback <address>:<signature> [--callback-gas 200000]]
+                     [--callback <address>:<signature> [--callback-gas 200000]] [--record <input>=<recordId>]...
                      [--contract-state 0x<stateId>|new [--state-allow k=v[,k=v]]]
 
 Registers the contract if it is not yet, creates a task on the controller (paying the quoted fee),
@@ -35,6 +36,11 @@ contract function with (taskId, typed public outputs), with --callback-gas gas (
 escrowed on top of the fee at twice the current gas price (docs/controller.md "Callbacks"); the
 outcome (succeeded / failed with its reason) is printed and is in the JSON output as "callback".
 ${STATE_USAGE}
+--record income=0x<recordId> (repeatable; an input name or an element like bids[3]): that input is
+taken from a stored record (its custodians hand it to the committee by re-sharing) and the inputs
+file omits it. Every use is checked on chain before the task is created: a refused one (not granted,
+revoked, expired, uses exhausted, type mismatch, unknown record) exits with one line CODE: message
+and costs no fee.
 
 Examples:
   enigma devnet up --detach && enigma submit examples/millionaires.ts --inputs in.json
@@ -47,11 +53,13 @@ export const submitCommand: Command = {
   name: 'submit',
   summary: 'run a secret contract as a task on the chain and its secret nodes',
   async run(argv) {
-    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt', '--callback', '--callback-gas', ...STATE_FLAGS], { ...CHAIN_OPTIONS, recipient: { type: 'string', multiple: true } })
+    const a = parseContractArgs(argv, SUBMIT_USAGE, ['--inputs', '--timeout', '--target', '--corrupt', '--callback', '--callback-gas', ...STATE_FLAGS], { ...CHAIN_OPTIONS, recipient: { type: 'string', multiple: true }, record: { type: 'string', multiple: true } })
     const chain = chainFlagsOf(a.parsed, SUBMIT_USAGE)
     if (a.help) { console.log(SUBMIT_USAGE); return 0 }
+    const records = parseRecordFlags(list(a.parsed, 'record'), SUBMIT_USAGE)
     const inputsPath = a.extra['--inputs']
-    if (inputsPath === undefined) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
+    if (inputsPath === undefined && Object.keys(records).length === 0) throw new CliUsageError('missing --inputs <inputs.json>', SUBMIT_USAGE)
+    const readInputs = async () => (inputsPath === undefined ? {} : (await readInputsFile(inputsPath)) as Record<string, unknown>)
     const recipients: Record<string, `0x${string}`> = {}
     for (const v of list(a.parsed, 'recipient')) {
       const m = /^([^=]+)=(0x[0-9a-fA-F]{64})$/.exec(v)
@@ -88,7 +96,8 @@ export const submitCommand: Command = {
       circuit = compiled.circuit
       codeHash = compiled.codeHash
       // Check inputs before anything goes on chain, so a bad value is one clear line.
-      encodeInputs(circuit.inputs, await readInputsFile(inputsPath), inputsPath)
+      if (Object.keys(records).length === 0) encodeInputs(circuit.inputs, await readInputs(), inputsPath!)
+      else freshSlotValues(circuit, taskSlots(circuit, records, SUBMIT_USAGE), records, await readInputs(), inputsPath ?? '--record')
       if (!a.noLint) await lintContractFile(file)
       step(`registering ${codeHash} if needed`)
       if (ctx.circuitsDir) await deployCompiled(ctx.client, ctx.circuitsDir, compiled)
@@ -103,19 +112,22 @@ export const submitCommand: Command = {
       nodes = rec.n
       threshold = rec.t ?? Math.floor((rec.n - 1) / 2)
     }
-    const values = (await readInputsFile(inputsPath)) as Record<string, unknown>
-    encodeInputs(circuit.inputs, values, inputsPath)
+    const values = await readInputs()
+    if (Object.keys(records).length === 0) encodeInputs(circuit.inputs, values, inputsPath!)
+    const slots = taskSlots(circuit, records, SUBMIT_USAGE)
+    const fresh = freshSlotValues(circuit, slots, records, values, inputsPath ?? '--record')
     const me = ctx.client.account!.address
     const stateId = await submitState(a.extra, circuit, ctx.client, compileWith, SUBMIT_USAGE)
-    step('creating the task (paying the quoted fee)')
+    step(Object.keys(records).length > 0 ? 'checking the record uses, creating the task (paying the quoted fee), binding the records' : 'creating the task (paying the quoted fee)')
     const task = await sdk.createTask(ctx.client, {
       codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,
-      inputSlots: circuit.inputs.map((i) => ({ name: i.name, owner: me })), recipients,
+      inputSlots: slots.map((name) => ({ name, owner: me })), recipients,
       ...(callback ? { callback } : {}), ...(stateId ? { state: stateId } : {}),
+      ...(Object.keys(records).length > 0 ? { records, circuit } : {}),
     })
-    for (const [k, i] of circuit.inputs.entries()) {
-      step(`input ${k + 1}/${circuit.inputs.length} '${i.name}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
-      await sdk.submitInput(ctx.client, { taskId: task.taskId, slot: i.name, value: values[i.name], circuit })
+    for (const [k, [slot, value]] of [...fresh].entries()) {
+      step(`input ${k + 1}/${fresh.size} '${slot}': sharing, encrypting to ${task.committee.length} nodes, committing on chain`)
+      await sdk.submitInput(ctx.client, { taskId: task.taskId, slot, value, circuit })
     }
     step(`task ${task.taskId}: waiting for the committee's receipt`)
     const r = await sdk.waitForResult(ctx.client, { taskId: task.taskId, circuit, ...(timeout ? { timeoutMs: Number(timeout) } : {}) })

@@ -13,6 +13,8 @@ import { getContractEvents } from 'viem/actions'
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import { taskInfo } from '../internal/task-info.ts'
 import { bindStateTask, prepareStateTask } from '../internal/task-state.ts'
+import { bindTaskRecords, checkTaskRecords, type TaskRecords } from '../internal/task-records.ts'
+import type { Circuit } from '../../circuit/types.ts'
 
 export interface CreateTaskParameters {
   readonly codeHash: Hex
@@ -50,6 +52,14 @@ export interface CreateTaskParameters {
    * after it is created; its receipt commits the next version. Not with `callback` (the state's commit is the callback).
    */
   readonly state?: Hex
+  /**
+   * Slots taken from stored records instead of fresh values, `{ income: '0x…', 'bids[3]': '0x…' }`
+   * (issue #11): each use is checked before the task is created (a refused record costs no fee), then
+   * bound by this account (`useRecord`); the custodians hand the record to the committee. Needs `circuit`.
+   */
+  readonly records?: TaskRecords
+  /** The compiled circuit (its slot types): required with `records`. */
+  readonly circuit?: Pick<Circuit, 'field' | 'inputs'>
 }
 
 export interface CallbackRequest {
@@ -83,6 +93,8 @@ export interface CreateTaskReturnType {
   readonly callback?: TaskCallback & { readonly escrow: bigint }
   /** With `state`: the state and the version the task computes on. */
   readonly state?: { readonly stateId: Hex; readonly version: bigint }
+  /** The `useRecord` transaction of each slot bound to a record (absent without records). */
+  readonly recordUses?: Readonly<Record<string, Hex>>
 }
 export type CreateTaskErrorType = ControllerRevertError | ChainRequestError | SdkError
 
@@ -99,6 +111,8 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   for (const [name, key] of Object.entries(params.recipients ?? {})) {
     if (!/^0x[0-9a-fA-F]{64}$/.test(key) || /^0x0{64}$/.test(key)) throw new SdkError('SDK_INPUT_INVALID', `createTask: recipient '${name}' needs a non-zero 32-byte X25519 public key (generateRecipientKey().publicKey), got '${String(key).slice(0, 80)}'`)
   }
+  const bound = params.records ? { codeHash: params.codeHash, circuit: params.circuit, records: params.records, inputSlots: params.inputSlots } : undefined
+  if (bound) await checkTaskRecords(client, bound)
   const cost = params.cost ?? (await registeredCost(client, params.codeHash, wallet.account.address))
   const multiplications = BigInt(cost.multiplications)
   const fee = params.fee ?? (await quoteTask(client.public, { address: client.controller, multiplications, rounds: cost.rounds }))
@@ -117,10 +131,12 @@ export async function createTask(client: EnigmaClient, params: CreateTaskParamet
   const version = params.state ? await bindStateTask(client, params.state, r.taskId) : undefined
   const drawGas = (await drawCommittee(client, { taskId: r.taskId, timeoutMs: params.drawTimeoutMs ?? 120_000 })).gasUsed
   const info = await taskInfo(client, r.taskId)
+  const recordUses = bound ? await bindTaskRecords(client, r.taskId, bound) : undefined
   return {
     taskId: r.taskId, transactionHash: r.hash, gasUsed: r.gasUsed, drawGasUsed: drawGas, fee, escrowed: r.escrowed, deadline, committee: info.committee,
     ...(callback ? { callback: { ...callback, escrow: callbackEscrow(callback) } } : {}),
     ...(params.state && version !== undefined ? { state: { stateId: params.state, version } } : {}),
+    ...(recordUses ? { recordUses } : {}),
   }
 }
 
