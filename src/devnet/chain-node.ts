@@ -15,6 +15,7 @@ import { withFault, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
+import { chainHandoffSource } from '../chain/custody-handoff-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
 import { chainAccuser } from './chain-accuser.ts'
@@ -61,7 +62,7 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   // Detection → evidence → chain (issue #12): majority votes become `accuse` transactions.
   node = new SecretNode(o.config, {
     compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller),
-    ...(o.records ? { records: chainRecordSource(publicClient, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
+    ...(o.records ? { records: chainRecordSource(publicClient, o.records), handoffs: chainHandoffSource(publicClient, submitter, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
   })
   try {
     await node.start()

@@ -27,6 +27,8 @@ import type { TaskState } from './store.ts'
 import type { RecordSource } from './record-source.ts'
 import { CustodyStore } from './custody-store.ts'
 import { CustodyService } from './custody.ts'
+import { CustodyHandoffService } from './custody-handoff.ts'
+import type { HandoffSource } from './custody-handoff-source.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -47,6 +49,8 @@ export interface SecretNodeOptions {
   readonly records?: RecordSource
   /** How often custody reads deletions from the chain (ms, default 2 000). */
   readonly custodySweepMs?: number
+  /** The chain's custody epochs (src/chain/custody-handoff-source.ts): with it and `records`, the node hands its records on at each epoch change. */
+  readonly handoffs?: HandoffSource
   /**
    * Where accusation votes go once a majority signed them (the chain's `accuse`, wired by the chain
    * layer's caller): with it, the node turns what it detects into evidence (src/node/evidence.ts).
@@ -70,6 +74,7 @@ export class SecretNode {
   source!: TaskSource
   barrier!: ReadyBarrier
   custody: CustodyService | undefined
+  handoffs: CustodyHandoffService | undefined
   #custodyStore: CustodyStore | undefined
   evidence: EvidenceCollector | undefined
   #started = false
@@ -145,6 +150,13 @@ export class SecretNode {
       await this.#custodyStore.open()
       this.custody = new CustodyService({ identity, source: this.#options.records, store: this.#custodyStore, log: this.log, sweepMs: this.#options.custodySweepMs })
       this.custody.start()
+      if (this.#options.handoffs) {
+        const custody = this.custody
+        this.handoffs = new CustodyHandoffService({
+          identity, net: this.net, store: this.#custodyStore, source: this.#options.handoffs, log: this.log, sweepMs: this.#options.custodySweepMs, open: (s) => custody.open(s),
+        })
+        this.handoffs.start()
+      }
     }
     this.api = new ApiServer({
       runner: this.runner, info: () => this.info(), metrics: this.metrics, log: this.log,
@@ -195,7 +207,7 @@ export class SecretNode {
     const steps: [string, () => Promise<void>][] = [
       ['api', async () => { if (this.api) await this.api.stop() }],
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
-      ['custody', async () => { await this.custody?.stop(); await this.#custodyStore?.close() }],
+      ['custody', async () => { await this.handoffs?.stop(); await this.custody?.stop(); await this.#custodyStore?.close() }],
       ['evidence', async () => { this.evidence?.stop() }],
       ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],
       ['source', async () => { if (this.source) await this.source.stop() }],
