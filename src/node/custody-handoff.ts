@@ -70,6 +70,9 @@ export class CustodyHandoffService {
   readonly #me: string
   /** Attempts this process started (`<record>:<epoch>:<attempt>`): one try per slot. */
   readonly #attempted = new Set<string>()
+  /** Attempts under way: they run beside the passes, so a slow or failing one never delays the next slot's. */
+  readonly #inFlight = new Set<Promise<void>>()
+  readonly #stop = new AbortController()
   #timer: ReturnType<typeof setTimeout> | undefined
   #running: Promise<void> | undefined
   #stopped = false
@@ -91,17 +94,20 @@ export class CustodyHandoffService {
   async stop(): Promise<void> {
     this.#stopped = true
     if (this.#timer) clearTimeout(this.#timer)
+    this.#stop.abort()
     await this.#running?.catch(() => {})
+    await Promise.allSettled([...this.#inFlight])
   }
 
-  /** One pass: run the attempts due in this slot, then confirm what is held and erase what the chain retired. */
+  /** One pass: start the attempts due in this slot, then confirm what is held and erase what the chain retired. */
   pass(): Promise<void> {
     this.#running ??= (async () => {
       try {
         const clock = await this.#init.source.current()
         if (!clock.epoch) return
-        await this.#runDue(clock, await this.#init.source.liveRecords())
-        await this.#settle(clock.epoch, await this.#init.source.liveRecords())
+        const records = await this.#init.source.liveRecords()
+        await this.#settle(clock.epoch, records)
+        await this.#startDue(clock, records)
       } finally {
         this.#running = undefined
       }
@@ -115,13 +121,14 @@ export class CustodyHandoffService {
   }
 
   /** Starts this slot's attempt for every record due a move into the current epoch that involves this node. */
-  async #runDue(clock: HandoffClock, records: readonly ChainRecord[]): Promise<void> {
+  async #startDue(clock: HandoffClock, records: readonly ChainRecord[]): Promise<void> {
     const to = clock.epoch!
     const elapsed = clock.now - to.startedAt
     if (elapsed < 0n) return
     const attempt = Number(elapsed / clock.slotSeconds)
-    // Only in the first half of a slot: an attempt never runs into the next one's.
-    if ((elapsed % clock.slotSeconds) * 2n > clock.slotSeconds) return
+    const into = elapsed % clock.slotSeconds
+    // Only in the first half of a slot, and aborted at its end: an attempt never runs into the next one's.
+    if (into * 2n > clock.slotSeconds) return
     const newPos = this.#position(to)
     const due: Due[] = []
     for (const record of records) {
@@ -140,8 +147,14 @@ export class CustodyHandoffService {
       due.push({ record, from, oldShare, known: any ? { type: any.type, field: any.field } : undefined })
     }
     if (due.length === 0) return
-    const timeoutMs = Math.max(2_000, Math.min(30_000, Number(clock.slotSeconds) * 1000 / 3))
-    await Promise.all(due.map((d) => this.#handOff(d, to, attempt, newPos, timeoutMs)))
+    const remainingMs = Number(clock.slotSeconds - into) * 1000
+    const signal = AbortSignal.any([this.#stop.signal, AbortSignal.timeout(remainingMs)])
+    // Per receive: a dead party fails the attempt well inside the slot (each hand-off round waits once).
+    const timeoutMs = Math.max(1_000, Math.min(30_000, Number(clock.slotSeconds) * 1000 / 4))
+    for (const d of due) {
+      const run = this.#handOff(d, to, attempt, newPos, timeoutMs, signal).finally(() => this.#inFlight.delete(run))
+      this.#inFlight.add(run)
+    }
   }
 
   /** Whether custodian `pos` of the record's epoch holds its sharing (a hand-off names its holders). */
@@ -150,7 +163,7 @@ export class CustodyHandoffService {
     return !(h && h.epoch === record.epoch) || (h.votes & (1 << pos)) !== 0
   }
 
-  async #handOff(d: Due, to: CustodyEpochView, attempt: number, newPos: number, timeoutMs: number): Promise<void> {
+  async #handOff(d: Due, to: CustodyEpochView, attempt: number, newPos: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
     const id = d.record.recordId.toLowerCase() as Hex
     const session = `ep:${to.epoch}:${id}:${attempt}`
     const members = (v: CustodyEpochView): MpcMember[] => v.custodians.map((c) => ({ peerId: c.peerId, multiaddrs: c.multiaddrs }))
@@ -172,14 +185,14 @@ export class CustodyHandoffService {
           if (at !== self) manifest.send(at, 'manifest', bytes)
         }
       }
-      const known = d.known ?? (newPos >= 0 ? await this.#learnType(manifest, d, union, oldCommittee, self, timeoutMs) : undefined)
+      const known = d.known ?? (newPos >= 0 ? await this.#learnType(manifest, d, union, oldCommittee, self, timeoutMs, signal) : undefined)
       if (!known) throw new Error('no old custodian told this node the record type')
       const field = getField(known.field)
       const oldVector = d.oldShare ? this.#init.open(d.oldShare) : undefined
       const fresh = await runHandoff(this.#init.net, this.#init.net.peerId, {
         session, field, security: CUSTODY_HANDOFF_SECURITY,
         oldCommittee, oldT: d.from.t, newCommittee, newT: to.t,
-        share: oldVector ? oldVector.expose() : null, length: slotCount(known.type) + 1, timeoutMs,
+        share: oldVector ? oldVector.expose() : null, length: slotCount(known.type) + 1, timeoutMs, signal,
       })
       if (fresh && newPos >= 0) {
         const at = { recordId: id, epoch: Number(to.epoch), attempt, index: newPos }
@@ -197,11 +210,11 @@ export class CustodyHandoffService {
     }
   }
 
-  async #learnType(t: ReturnType<MpcNetwork['openSession']>, d: Due, union: readonly MpcMember[], oldCommittee: readonly MpcMember[], self: number, timeoutMs: number): Promise<{ type: ValueType; field: FieldName } | undefined> {
+  async #learnType(t: ReturnType<MpcNetwork['openSession']>, d: Due, union: readonly MpcMember[], oldCommittee: readonly MpcMember[], self: number, timeoutMs: number, signal: AbortSignal): Promise<{ type: ValueType; field: FieldName } | undefined> {
     const senders = oldCommittee.map((m) => union.findIndex((u) => u.peerId === m.peerId)).filter((i) => i !== self)
     try {
       return await Promise.any(senders.map(async (from) => {
-        const parsed = JSON.parse(new TextDecoder().decode(await t.receive(from, 'manifest', { timeoutMs }))) as { type: ValueType; field: FieldName }
+        const parsed = JSON.parse(new TextDecoder().decode(await t.receive(from, 'manifest', { timeoutMs, signal }))) as { type: ValueType; field: FieldName }
         if (recordTypeHash({ type: parsed.type, field: parsed.field }) !== d.record.typeHash.toLowerCase()) throw new Error('type does not match the chain')
         return { type: parsed.type, field: parsed.field }
       }))
