@@ -38,10 +38,17 @@ contract EnigmaRecords {
 
     struct Record {
         address owner;
-        /// Epoch whose custody committee holds the shares.
+        /// Epoch whose custody committee holds the shares (moves forward with each recorded hand-off).
         uint64 epoch;
         /// Block of deletion (0 = live).
         uint64 deletedAt;
+        /// Hand-off tally (packed beside deletedAt): the epoch and attempt the confirmations count for,
+        /// the new committee positions that confirmed (bitmap) and how many. Once `handoffEpoch ==
+        /// epoch` the record came to its epoch by this hand-off, and `handoffVotes` names its holders.
+        uint64 handoffEpoch;
+        uint32 handoffAttempt;
+        uint32 handoffVotes;
+        uint8 handoffCount;
         /// keccak256 of the canonical encoding of the value's language type (src/node/record-type.ts).
         bytes32 typeHash;
         /// keccak256 of the concatenated share envelopes the custodians received.
@@ -57,6 +64,11 @@ contract EnigmaRecords {
         bytes32 typeHash;
         bytes32 commitment;
         address[] custodians;
+        /// The hand-off tally (see Record): when `handoffEpoch == epoch`, the record was handed to its
+        /// current custodians by attempt `handoffAttempt`, and `handoffVotes` has a bit per holder.
+        uint64 handoffEpoch;
+        uint32 handoffAttempt;
+        uint32 handoffVotes;
     }
 
     struct Grant {
@@ -79,6 +91,11 @@ contract EnigmaRecords {
     event AccessGranted(bytes32 indexed recordId, bytes32 indexed codeHash, address indexed requester, uint64 expiry, uint32 maxUses);
     event AccessRevoked(bytes32 indexed recordId, bytes32 indexed codeHash, address indexed requester);
     event RecordDeleted(bytes32 indexed recordId, address indexed owner);
+    /// A custodian of `epoch` holds the new shares of `count` records (one event per confirmation call).
+    event HandoffConfirmed(uint64 indexed epoch, address indexed custodian, uint256 count);
+    /// Enough new custodians confirmed: the record's custodians are now `toEpoch`'s committee, and the
+    /// old ones erase their shares (they watch this event or the record's epoch).
+    event RecordMoved(bytes32 indexed recordId, uint64 indexed fromEpoch, uint64 indexed toEpoch, uint32 attempt);
     /// Nodes check this before they hand a record's shares to a task's committee.
     /// `grant` is the key of the grant that paid (getGrantByKey): its revocation stops the hand-over.
     event RecordUsed(
@@ -110,6 +127,13 @@ contract EnigmaRecords {
     error NotTaskCreator(bytes32 taskId, address caller);
     error InvalidSlot(uint256 slot);
     error SlotAlreadyBound(bytes32 taskId, uint256 slot, bytes32 recordId);
+    error NotCustodian(uint64 epoch, address caller);
+    error EpochNotCurrent(uint64 epoch, uint64 current);
+    error NotHandedOff(bytes32 recordId, uint64 epoch);
+    error AlreadyConfirmed(bytes32 recordId, address custodian);
+    error StaleAttempt(bytes32 recordId, uint32 attempt, uint32 counted);
+    error FutureAttempt(uint32 attempt, uint32 slot);
+    error LengthMismatch(uint256 records, uint256 attempts);
 
     // ---------------------------------------------------------------- storage
 
@@ -118,6 +142,10 @@ contract EnigmaRecords {
     uint8 public immutable custodyT;
     /// Shortest time between two epoch changes requested by anyone (seconds).
     uint64 public immutable epochDuration;
+    /// Length of one hand-off attempt slot (seconds): attempt k of an epoch's hand-offs runs during
+    /// [startedAt + k·handoffSlot, startedAt + (k+1)·handoffSlot), so every node derives the same
+    /// attempt (and session id) from chain time alone, and a failed attempt is retried in the next slot.
+    uint64 public immutable handoffSlot;
     uint256 public immutable deploymentBlock;
 
     /// Number of drawn epochs; the current one (0 = none yet).
@@ -131,12 +159,14 @@ contract EnigmaRecords {
     /// keccak(taskId, slot) → the record bound to that input slot.
     mapping(bytes32 => bytes32) public slotRecord;
 
-    constructor(EnigmaController controller_, uint8 n, uint8 t, uint64 epochDuration_) {
+    constructor(EnigmaController controller_, uint8 n, uint8 t, uint64 epochDuration_, uint64 handoffSlot_) {
         if (address(controller_) == address(0)) revert InvalidConfig("controller is zero");
         if (n < controller_.MIN_COMMITTEE() || n > controller_.MAX_COMMITTEE() || t < 1 || 2 * uint256(t) >= n) {
             revert InvalidConfig("custody committee needs 3 <= n <= 32 and 1 <= t < n/2");
         }
         if (epochDuration_ == 0) revert InvalidConfig("epochDuration must be > 0");
+        if (handoffSlot_ == 0) revert InvalidConfig("handoffSlot must be > 0");
+        handoffSlot = handoffSlot_;
         controller = controller_;
         custodyN = n;
         custodyT = t;
@@ -147,14 +177,16 @@ contract EnigmaRecords {
     // ---------------------------------------------------------------- epochs
 
     /// Step 1 of 2 of an epoch change, callable by anyone once the current epoch is `epochDuration`
-    /// old (or when there is none): fixes the future block whose randomness draws the custodians.
-    /// Nobody, the caller included, knows the committee before that block is mined.
+    /// old (or when there is none), or at once when a current custodian has left the controller's
+    /// active set (deactivated, withdrawing, slashed or suspended: its duty must move to someone who
+    /// serves): fixes the future block whose randomness draws the custodians. Nobody, the caller
+    /// included, knows the committee before that block is mined.
     function beginEpoch() external {
         if (pendingDrawBlock != 0) revert EpochPending(pendingDrawBlock);
         uint64 current = currentEpoch;
         if (current != 0) {
             uint64 nextAt = _epochs[current].startedAt + epochDuration;
-            if (block.timestamp < nextAt) revert EpochTooEarly(nextAt);
+            if (block.timestamp < nextAt && !custodianLeft()) revert EpochTooEarly(nextAt);
         }
         uint64 drawBlock = (block.number + DRAW_DELAY).toUint64();
         pendingDrawBlock = drawBlock;
@@ -187,6 +219,88 @@ contract EnigmaRecords {
         currentEpoch = epoch;
         pendingDrawBlock = 0;
         emit EpochStarted(epoch, seed, custodians);
+    }
+
+    /// True when a custodian of the current epoch is no longer active in the controller (it may
+    /// leave early: `beginEpoch` then needs no `epochDuration`). O(n) controller reads.
+    function custodianLeft() public view returns (bool) {
+        address[] storage custodians = _epochs[currentEpoch].custodians;
+        for (uint256 i = 0; i < custodians.length; i++) {
+            EnigmaController.Node memory node = controller.getNode(custodians[i]);
+            if (!node.active || node.slashed) return true;
+        }
+        return false;
+    }
+
+    /// Confirmations a hand-off into an epoch needs: n − t. Up to t new custodians that crash (or
+    /// refuse) cannot block it, and the n − t ≥ t + 1 holders can hand the record on next time in
+    /// malicious mode: the t custodians without a share are missing dealers every new member sees
+    /// missing, so `requiredDealers` (src/protocols/reshare.ts) asks for max(t + 1, 2t + 1 − t) = t + 1.
+    function handoffQuorum() public view returns (uint8) {
+        return custodyN - custodyT;
+    }
+
+    /// The attempt slot of the current epoch's hand-offs at this block (see `handoffSlot`).
+    function handoffAttemptNow() public view returns (uint32) {
+        return uint32((block.timestamp - _epochs[currentEpoch].startedAt) / handoffSlot);
+    }
+
+    /// A custodian of the current epoch states that it holds, durably, its new share of each record
+    /// from the hand-off attempt `attempts[i]` (issue #11 §3). A record moves to the epoch — its
+    /// custodians become this committee, and the old ones erase their shares — once `handoffQuorum()`
+    /// custodians confirmed the same attempt. A later attempt's confirmation restarts the tally (the
+    /// earlier attempt did not complete: its shares are not one sharing with the later one's); an
+    /// earlier attempt's is refused, as is an attempt whose slot has not begun (a custodian cannot
+    /// bar the honest attempts by voting far ahead). A deleted record is skipped (deletion wins).
+    function confirmHandoff(uint64 epoch, bytes32[] calldata recordIds, uint32[] calldata attempts) external {
+        uint64 current = currentEpoch;
+        if (epoch != current || current == 0) revert EpochNotCurrent(epoch, current);
+        if (recordIds.length != attempts.length) revert LengthMismatch(recordIds.length, attempts.length);
+        address[] storage custodians = _epochs[epoch].custodians;
+        uint256 pos = custodians.length;
+        for (uint256 i = 0; i < custodians.length; i++) {
+            if (custodians[i] == msg.sender) {
+                pos = i;
+                break;
+            }
+        }
+        if (pos == custodians.length) revert NotCustodian(epoch, msg.sender);
+        uint32 bit = uint32(1) << uint32(pos);
+        uint32 slot = handoffAttemptNow();
+        uint8 quorum = handoffQuorum();
+        for (uint256 i = 0; i < recordIds.length; i++) {
+            bytes32 id = recordIds[i];
+            uint32 attempt = attempts[i];
+            Record storage r = _records[id];
+            if (r.owner == address(0)) revert UnknownRecord(id);
+            if (r.deletedAt != 0) continue;
+            if (attempt > slot) revert FutureAttempt(attempt, slot);
+            uint64 from = r.epoch;
+            if (from < epoch) {
+                if (r.handoffEpoch != epoch || attempt > r.handoffAttempt) {
+                    r.handoffEpoch = epoch;
+                    r.handoffAttempt = attempt;
+                    r.handoffVotes = 0;
+                    r.handoffCount = 0;
+                } else if (attempt < r.handoffAttempt) {
+                    revert StaleAttempt(id, attempt, r.handoffAttempt);
+                }
+            } else if (r.handoffEpoch != epoch) {
+                // Stored in this epoch: its shares came from the owner, nobody handed them over.
+                revert NotHandedOff(id, epoch);
+            } else if (attempt != r.handoffAttempt) {
+                revert StaleAttempt(id, attempt, r.handoffAttempt);
+            }
+            if (r.handoffVotes & bit != 0) revert AlreadyConfirmed(id, msg.sender);
+            r.handoffVotes |= bit;
+            uint8 count = r.handoffCount + 1;
+            r.handoffCount = count;
+            if (from < epoch && count >= quorum) {
+                r.epoch = epoch;
+                emit RecordMoved(id, from, epoch, attempt);
+            }
+        }
+        emit HandoffConfirmed(epoch, msg.sender, recordIds.length);
     }
 
     function epochCustodians(uint64 epoch) external view returns (address[] memory) {
@@ -238,6 +352,9 @@ contract EnigmaRecords {
         v.typeHash = r.typeHash;
         v.commitment = r.commitment;
         v.custodians = _epochs[r.epoch].custodians;
+        v.handoffEpoch = r.handoffEpoch;
+        v.handoffAttempt = r.handoffAttempt;
+        v.handoffVotes = r.handoffVotes;
     }
 
     // ---------------------------------------------------------------- grants (T_access)

@@ -21,6 +21,13 @@ export const RECORD_ERROR_CODES: Readonly<Record<string, string>> = {
   RecordExists: 'RECORD_EXISTS',
   NoCustodyEpoch: 'RECORD_NO_CUSTODY_EPOCH',
   InvalidExpiry: 'RECORD_INVALID_EXPIRY',
+  NotCustodian: 'RECORD_NOT_CUSTODIAN',
+  EpochNotCurrent: 'RECORD_EPOCH_NOT_CURRENT',
+  NotHandedOff: 'RECORD_NOT_HANDED_OFF',
+  AlreadyConfirmed: 'RECORD_ALREADY_CONFIRMED',
+  StaleAttempt: 'RECORD_STALE_ATTEMPT',
+  FutureAttempt: 'RECORD_FUTURE_ATTEMPT',
+  LengthMismatch: 'RECORD_LENGTH_MISMATCH',
 }
 
 const PLAIN: Readonly<Record<string, (args: readonly unknown[]) => string>> = {
@@ -37,6 +44,13 @@ const PLAIN: Readonly<Record<string, (args: readonly unknown[]) => string>> = {
   RecordExists: (a) => `record ${String(a[0])} exists already`,
   NoCustodyEpoch: () => 'no custody committee has been drawn yet (beginEpoch, then drawEpoch)',
   InvalidExpiry: (a) => `expiry ${String(a[0])} is not in the future`,
+  NotCustodian: (a) => `${String(a[1])} is not a custodian of epoch ${String(a[0])}`,
+  EpochNotCurrent: (a) => `hand-offs are confirmed for the current epoch ${String(a[1])} only, not ${String(a[0])}`,
+  NotHandedOff: (a) => `record ${String(a[0])} was not handed to epoch ${String(a[1])} (it was stored in it)`,
+  AlreadyConfirmed: (a) => `${String(a[1])} already confirmed its share of record ${String(a[0])}`,
+  StaleAttempt: (a) => `record ${String(a[0])}: hand-off attempt ${String(a[1])} is not the one counted (${String(a[2])})`,
+  FutureAttempt: (a) => `hand-off attempt ${String(a[0])} has not begun (current slot ${String(a[1])})`,
+  LengthMismatch: (a) => `${String(a[0])} records but ${String(a[1])} attempts`,
 }
 
 export class RecordRefusedError extends EnigmaError {

@@ -28,7 +28,8 @@ export function chainRecordSource(client: ControllerReadClient, address: Address
   return {
     async getRecord(recordId): Promise<ChainRecord | undefined> {
       try {
-        return await getRecord(client, { address, recordId })
+        const { handoffEpoch, handoffAttempt, handoffVotes, ...record } = await getRecord(client, { address, recordId })
+        return handoffEpoch === 0n ? record : { ...record, handoff: { epoch: handoffEpoch, attempt: handoffAttempt, votes: handoffVotes } }
       } catch (e) {
         if (e instanceof RecordRefusedError && e.code === 'RECORD_UNKNOWN') return undefined
         throw e

@@ -16,6 +16,7 @@ import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
 import { chainStateSource } from '../chain/state-source.ts'
+import { chainHandoffSource } from '../chain/custody-handoff-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
 import { chainAccuser } from './chain-accuser.ts'
@@ -65,7 +66,7 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   node = new SecretNode(o.config, {
     compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller),
     ...(o.stateContract ? { state: chainStateSource(publicClient, { state: o.stateContract, controller: o.controller }), statePollMs: o.pollingIntervalMs ?? 1_000 } : {}),
-    ...(o.records ? { records: chainRecordSource(publicClient, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
+    ...(o.records ? { records: chainRecordSource(publicClient, o.records), handoffs: chainHandoffSource(publicClient, submitter, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
     // The same test-only fault acts in record hand-offs (`bad-input-reshare`: a custodian dealing wrong shares).
     ...(fault ? { handoffTransport: (t, field) => new FaultyTransport(t, field, fault, { behaviour: () => fault, onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }) } : {}),
   })

@@ -64,6 +64,9 @@ export interface StartDevnetOptions {
   readonly signal?: AbortSignal
   /** Extra node config keys (e.g. mpcTimeoutMs). */
   readonly nodeConfig?: Record<string, unknown>
+  /** Shortest custody epoch (seconds, default DEVNET_EPOCH_SECONDS) and hand-off attempt slot (default 60): a test runs several epochs quickly (custody-epoch.ts). */
+  readonly epochSeconds?: bigint
+  readonly handoffSlotSeconds?: bigint
   /** Test-only misbehaving nodes (`enigma devnet up --fault i=b`, src/node/faults.ts). */
   readonly faults?: readonly { readonly index: number; readonly behaviour: FaultBehaviour }[]
 }
@@ -130,7 +133,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const deployed = await deployController(wallet(0), DEVNET_CONFIG)
     setupGas += deployed.gasUsed
     // Records beside the controller (issue #11); its custody committee is every devnet node.
-    const records = await deployRecords(wallet(0), { controller: deployed.address, n: size, t: threshold, epochDuration: DEVNET_EPOCH_SECONDS })
+    const records = await deployRecords(wallet(0), { controller: deployed.address, n: size, t: threshold, epochDuration: options.epochSeconds ?? DEVNET_EPOCH_SECONDS, handoffSlot: options.handoffSlotSeconds })
     setupGas += records.gasUsed
     const stateContract = await deployState(wallet(0), { controller: deployed.address })
     setupGas += stateContract.gasUsed

@@ -24,6 +24,7 @@ import type { ChainRecord, ChainRecordUse, RecordSource } from './record-source.
 import type { CustodyShare, CustodyStore, CustodyTombstone } from './custody-store.ts'
 import { recordTypeHash } from './record-type.ts'
 import { CUSTODY_INPUT } from './custody-input.ts'
+import { custodyEnvelopeInput } from './custody-handoff-envelope.ts'
 
 export { CUSTODY_INPUT }
 
@@ -129,6 +130,10 @@ export class CustodyService {
   async accept(recordId: Hex, sub: CustodySubmission): Promise<{ accepted: true; duplicate: boolean }> {
     const id = recordId.toLowerCase() as Hex
     const record = await this.#record(id)
+    // Once handed to a later epoch the owner's sharing is gone from the chain's view: never take it in then.
+    if (record.handoff && record.handoff.epoch === record.epoch) {
+      throw new CustodyError(409, 'RECORD_HANDED_OFF', `record ${id} was handed to the custodians of epoch ${record.epoch}; the owner's shares are no longer taken`)
+    }
     const me = this.#init.identity.account.address.toLowerCase()
     const index = record.custodians.findIndex((c) => c.toLowerCase() === me)
     if (index < 0) throw new CustodyError(403, 'NODE_NOT_CUSTODIAN', `this node (${me}) is not a custodian of record ${id}`)
@@ -142,13 +147,14 @@ export class CustodyService {
     let typeHash: Hex
     try { typeHash = recordTypeHash({ type: sub.type, field: sub.field }) } catch { throw new CustodyError(400, 'BAD_SCHEMA', 'type is not a value type') }
     if (typeHash !== record.typeHash.toLowerCase()) throw new CustodyError(422, 'RECORD_TYPE_MISMATCH', `record ${id} has type hash ${record.typeHash}, the submission describes ${typeHash}`)
-    this.#decode({ recordId: id, index, type: sub.type, field: sub.field, envelope: toHex(sub.envelope), receivedAt: 0 }).expose()
-    const held = await this.#init.store.get(id)
+    const epoch = Number(record.epoch)
+    this.#decode({ recordId: id, index, epoch, type: sub.type, field: sub.field, envelope: toHex(sub.envelope), receivedAt: 0 }).expose()
+    const held = await this.#init.store.at(id, epoch, undefined)
     if (held) {
       if (held.envelope === toHex(sub.envelope)) return { accepted: true, duplicate: true }
       throw new CustodyError(409, 'NODE_SHARE_CONFLICT', `this node holds another share of record ${id}; a share is never replaced`)
     }
-    await this.#init.store.put({ recordId: id, index, type: sub.type, field: sub.field, envelope: toHex(sub.envelope), receivedAt: Date.now() })
+    await this.#init.store.put({ recordId: id, index, epoch, type: sub.type, field: sub.field, envelope: toHex(sub.envelope), receivedAt: Date.now() })
     this.#init.log.info('custody share stored', { recordId: id, index })
     return { accepted: true, duplicate: false }
   }
@@ -168,8 +174,9 @@ export class CustodyService {
     const id = recordId.toLowerCase() as Hex
     const erased = await this.#init.store.erased(id)
     if (erased) throw new CustodyError(410, 'RECORD_DELETED', `record ${id}: this node erased its share (${erased.reason})`)
-    await this.#record(id)
-    const share = await this.#init.store.get(id)
+    const now = await this.#record(id)
+    // The share of the sharing the chain names now: the record's epoch, and the hand-off attempt that brought it there.
+    const share = await this.#init.store.at(id, Number(now.epoch), now.handoff?.epoch === now.epoch ? now.handoff.attempt : undefined)
     if (!share) throw new CustodyError(404, 'NODE_RECORD_NOT_HELD', `this node holds no share of record ${id}`)
     const { use, record } = await checkChainUse(this.#init.source, id, taskId, slot)
     return { share, use, record }
@@ -191,11 +198,16 @@ export class CustodyService {
     return { share: this.#decode(share), index, record, held: share }
   }
 
+  /** Opens a held share's envelope (the owner's, or the node's own for a handed-off share). */
+  open(share: CustodyShare): Secret<FieldVector> {
+    return this.#decode(share)
+  }
+
   #decode(share: CustodyShare): Secret<FieldVector> {
     const field = getField(share.field)
     let plain: Uint8Array
     try {
-      plain = openEnvelope(this.#init.identity.encryptionSecretKey, hexBytes(share.envelope), { taskId: share.recordId, input: CUSTODY_INPUT, nodeIndex: share.index }).expose()
+      plain = openEnvelope(this.#init.identity.encryptionSecretKey, hexBytes(share.envelope), { taskId: share.recordId, input: custodyEnvelopeInput(share), nodeIndex: share.index }).expose()
     } catch (e) {
       if (e instanceof EnvelopeError) throw new CustodyError(422, 'NODE_SHARE_INVALID', `share of record ${share.recordId} rejected: ${e.shortMessage}`)
       throw e

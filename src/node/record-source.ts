@@ -15,8 +15,17 @@ export interface ChainRecord {
   readonly typeHash: Hex
   /** keccak256 of the concatenated keccak256 hashes of the custodians' envelopes, in custodian order. */
   readonly commitment: Hex
-  /** Custodian i holds share i (evaluation point i + 1). */
+  /** Custodian i holds share i (evaluation point i + 1): the committee of the record's current epoch. */
   readonly custodians: readonly Hex[]
+  /**
+   * The custody hand-off tally (custody-handoff.ts), absent while the record never moved: the epoch
+   * and attempt confirmations count for and a bit per confirming custodian position of that epoch.
+   * `handoff.epoch === epoch`: the record came to its custodians by hand-off attempt
+   * `handoff.attempt` (not from its owner), and `handoff.votes` names the custodians that hold it
+   * (the others missed that attempt and hold nothing of this epoch). `handoff.epoch > epoch`: a
+   * hand-off is being confirmed.
+   */
+  readonly handoff?: { readonly epoch: bigint; readonly attempt: number; readonly votes: number }
 }
 
 export interface ChainGrant {

@@ -29,7 +29,7 @@ export interface HandoffRequest {
   /** The new committee in the order of the new sharing. */
   readonly newCommittee: readonly MpcMember[]
   readonly newT: number
-  /** This node's old share (`length` elements) when it is an old member, else null. */
+  /** This node's old share (`length` elements) when it is an old member holding one, else null (an old member without its share deals nothing, like a crashed one). */
   readonly share: FieldVector | null
   /** Number of shared elements (public). */
   readonly length: number

@@ -32,6 +32,8 @@ import { openStateKeeper, type StateKeeping } from './state-handoff.ts'
 import { RecordHandoff } from './record-handoff.ts'
 import type { Transport } from '../protocols/transport.ts'
 import type { Field } from '../field/types.ts'
+import { CustodyHandoffService } from './custody-handoff.ts'
+import type { HandoffSource } from './custody-handoff-source.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -54,6 +56,8 @@ export interface SecretNodeOptions {
   readonly custodySweepMs?: number
   /** Test-only: wraps this node's transport in record hand-offs (a corrupt custodian, faults.ts). */
   readonly handoffTransport?: (t: Transport, field: Field) => Transport
+  /** The chain's custody epochs (src/chain/custody-handoff-source.ts): with it and `records`, the node hands its records on at each epoch change. */
+  readonly handoffs?: HandoffSource
   /**
    * Where accusation votes go once a majority signed them (the chain's `accuse`, wired by the chain
    * layer's caller): with it, the node turns what it detects into evidence (src/node/evidence.ts).
@@ -81,7 +85,8 @@ export class SecretNode {
   source!: TaskSource
   barrier!: ReadyBarrier
   custody: CustodyService | undefined
-  handoff: RecordHandoff | undefined
+  recordHandoff: RecordHandoff | undefined
+  epochHandoffs: CustodyHandoffService | undefined
   #custodyStore: CustodyStore | undefined
   #state: StateKeeping | undefined
   evidence: EvidenceCollector | undefined
@@ -163,12 +168,19 @@ export class SecretNode {
       this.custody = new CustodyService({ identity, source: this.#options.records, store: this.#custodyStore, log: this.log, sweepMs: this.#options.custodySweepMs })
       this.custody.start()
       // Records bound to task inputs reach the task's committee by re-sharing (record-handoff.ts).
-      this.handoff = new RecordHandoff({
+      this.recordHandoff = new RecordHandoff({
         identity, records: this.#options.records, custody: this.custody, tasks: this.source, runner: this.runner, store: this.store,
         circuits: this.circuits, net: this.net, log: this.log, pollMs: Math.max(250, (this.#options.custodySweepMs ?? 2_000) / 2),
         timeoutMs: cfg.mpcTimeoutMs, wrapTransport: this.#options.handoffTransport,
       })
-      this.handoff.start()
+      this.recordHandoff.start()
+      if (this.#options.handoffs) {
+        const custody = this.custody
+        this.epochHandoffs = new CustodyHandoffService({
+          identity, net: this.net, store: this.#custodyStore, source: this.#options.handoffs, log: this.log, sweepMs: this.#options.custodySweepMs, open: (s) => custody.open(s),
+        })
+        this.epochHandoffs.start()
+      }
     }
     this.api = new ApiServer({
       runner: this.runner, info: () => this.info(), metrics: this.metrics, log: this.log,
@@ -219,7 +231,7 @@ export class SecretNode {
     const steps: [string, () => Promise<void>][] = [
       ['api', async () => { if (this.api) await this.api.stop() }],
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
-      ['custody', async () => { await this.handoff?.stop(); await this.custody?.stop(); await this.#custodyStore?.close() }],
+      ['custody', async () => { await this.recordHandoff?.stop(); await this.epochHandoffs?.stop(); await this.custody?.stop(); await this.#custodyStore?.close() }],
       ['state', async () => { await this.#state?.close() }],
       ['evidence', async () => { this.evidence?.stop() }],
       ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],

@@ -49,7 +49,11 @@ export interface ReshareOptions {
   /** Transport indices of the new committee, in the order of the new sharing. */
   readonly newMembers: readonly number[]
   readonly newT: number
-  /** This party's old share (required when it is an old member). */
+  /**
+   * This party's old share when it is an old member. An old member without one (it missed the
+   * hand-off that made this sharing: a custodian killed mid-hand-off, issue #11 §3) passes null and
+   * deals nothing: to the new members it is a dealer that crashed, missed by all of them.
+   */
   readonly share?: FieldVector | null
   /** Number of shared elements (public). */
   readonly length: number
@@ -103,8 +107,8 @@ export async function reshare(o: ReshareOptions): Promise<FieldVector | null> {
 
   // 1. Deal.
   let own: FieldVector | undefined
-  if (oldPos >= 0) {
-    check(o.share != null && f.len(o.share) === o.length, fn, `an old member must provide its share of ${o.length} elements`)
+  if (oldPos >= 0 && o.share != null) {
+    check(f.len(o.share) === o.length, fn, `an old member's share must have ${o.length} elements`)
     const dealt = dealSubShares(f, o.share, o.newMembers.length, o.newT, o.random)
     o.newMembers.forEach((to, j) => {
       if (to === o.transport.self) own = dealt[j]
@@ -115,7 +119,7 @@ export async function reshare(o: ReshareOptions): Promise<FieldVector | null> {
 
   // What each dealer sent this new member; null when it was silent or malformed.
   const received = await Promise.all(o.oldMembers.map(async (from): Promise<FieldVector | null> => {
-    if (from === o.transport.self) return own!
+    if (from === o.transport.self) return own ?? null
     try {
       const v = f.decode(await o.transport.receive(from, `${prefix}deal`, { timeoutMs, signal: o.signal }))
       return f.len(v) === o.length + 1 ? v : null

@@ -12,6 +12,8 @@ export interface DeployRecordsParameters {
   readonly t: number
   /** Shortest time between two epoch changes anyone may request (seconds). */
   readonly epochDuration: bigint
+  /** Length of one hand-off attempt slot (seconds, default 60): a failed hand-off is retried in the next slot. */
+  readonly handoffSlot?: bigint
 }
 export interface DeployRecordsReturnType {
   readonly address: Address
@@ -21,12 +23,15 @@ export interface DeployRecordsReturnType {
 }
 export type DeployRecordsErrorType = ControllerRevertError | ChainRequestError
 
+/** Hand-off attempt slot of a records contract deployed without one: long enough for a hand-off on a slow WAN. */
+export const DEFAULT_HANDOFF_SLOT_SECONDS = 60n
+
 /** Deploys contracts/EnigmaRecords.sol beside a controller. It has no owner: nobody can change it. */
 export async function deployRecords(client: ControllerWalletClient, params: DeployRecordsParameters): Promise<DeployRecordsReturnType> {
   try {
     const hash = await deployContract(client, {
       abi: enigmaRecordsAbi, bytecode: enigmaRecordsBytecode,
-      args: [params.controller, params.n, params.t, params.epochDuration],
+      args: [params.controller, params.n, params.t, params.epochDuration, params.handoffSlot ?? DEFAULT_HANDOFF_SLOT_SECONDS],
       account: client.account, chain: client.chain ?? null,
     })
     const receipt = await waitForTransactionReceipt(client, { hash })

@@ -22,16 +22,28 @@ export interface RecordInfo {
   readonly commitment: Hex
   /** The custody committee of the record's epoch, in share order (custodian i holds share i). */
   readonly custodians: readonly Address[]
+  /**
+   * The hand-off tally (issue #11 §3): the epoch and attempt confirmations count for, and a bit per
+   * confirming custodian position. `handoffEpoch === epoch`: the record came to its custodians by
+   * hand-off attempt `handoffAttempt`, and `handoffVotes` names the custodians that hold it.
+   */
+  readonly handoffEpoch: bigint
+  readonly handoffAttempt: number
+  readonly handoffVotes: number
 }
 export type GetRecordReturnType = RecordInfo
 export type GetRecordErrorType = RecordRefusedError | ChainRequestError
 
 /** A record as the chain holds it. Refusal: UnknownRecord. */
 export async function getRecord(client: ControllerReadClient, params: GetRecordParameters): Promise<GetRecordReturnType> {
-  const r = await readRecords<{ owner: Address; epoch: bigint; deletedAt: bigint; t: number; typeHash: Hex; commitment: Hex; custodians: readonly Address[] }>(
+  const r = await readRecords<{
+    owner: Address; epoch: bigint; deletedAt: bigint; t: number; typeHash: Hex; commitment: Hex; custodians: readonly Address[]
+    handoffEpoch: bigint; handoffAttempt: number; handoffVotes: number
+  }>(
     'getRecord', client, params.address, 'getRecord', [params.recordId], params.blockNumber)
   return {
     recordId: params.recordId, owner: r.owner, epoch: BigInt(r.epoch), deletedAt: BigInt(r.deletedAt), t: Number(r.t),
     typeHash: r.typeHash, commitment: r.commitment, custodians: r.custodians,
+    handoffEpoch: BigInt(r.handoffEpoch), handoffAttempt: Number(r.handoffAttempt), handoffVotes: Number(r.handoffVotes),
   }
 }
