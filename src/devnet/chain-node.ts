@@ -11,13 +11,14 @@ import type { NodeConfig } from '../node/config.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
 import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
-import { withFault, type FaultBehaviour } from '../node/faults.ts'
+import { handoffFault, withFault, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
 import { chainAccuser } from './chain-accuser.ts'
+import { chainKeeper } from './chain-keeper.ts'
 
 export interface ChainNodeOptions {
   readonly config: NodeConfig
@@ -61,6 +62,8 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   // Detection → evidence → chain (issue #12): majority votes become `accuse` transactions.
   node = new SecretNode(o.config, {
     compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller),
+    rerunChain: chainKeeper(publicClient, submitter, o.controller),
+    handoffWrap: handoffFault(fault, { onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }),
     ...(o.records ? { records: chainRecordSource(publicClient, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
   })
   try {

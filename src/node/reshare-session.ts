@@ -16,6 +16,7 @@ import type { SecurityMode } from '../protocols/session.ts'
 import { reshare } from '../protocols/reshare.ts'
 import { InvalidArgumentError } from '../common/errors.ts'
 import type { MpcMember, MpcNetwork } from './mpc-network.ts'
+import type { Transport } from '../protocols/transport.ts'
 
 export interface HandoffRequest {
   /** Session id, the same at every party and unique per hand-off (1..255 bytes), e.g. `rec:<id>:<task>:<slot>`. */
@@ -35,6 +36,14 @@ export interface HandoffRequest {
   /** Receive deadline per message (ms): an old member silent past it is left out of the dealers. */
   readonly timeoutMs: number
   readonly signal?: AbortSignal
+  /**
+   * Optional: positions in `oldCommittee` of members known faulty (a task's re-run leaves out its
+   * suspended culprit, issue #12). They keep their places (so the others keep their evaluation points)
+   * but deal nothing that counts: `reshare`'s `excludedOld`.
+   */
+  readonly excludedOld?: readonly number[]
+  /** Optional, test-only: wraps the session's transport (fault injection, src/node/faults.ts `bad-input-reshare`). */
+  readonly wrap?: (transport: Transport) => Transport
 }
 
 /** The union of both committees in the order every party derives: old members, then the new ones not among them. */
@@ -68,7 +77,8 @@ export function handoffMembers(oldCommittee: readonly MpcMember[], newCommittee:
 export async function runHandoff(net: MpcNetwork, self: string, req: HandoffRequest): Promise<FieldVector | null> {
   const { members, oldIdx, newIdx } = handoffMembers(req.oldCommittee, req.newCommittee)
   if (!members.some((m) => m.peerId === self)) throw new InvalidArgumentError('runHandoff', `this node (${self}) is in neither committee of ${req.session}`)
-  const transport = net.openSession({ session: req.session, committee: members, timeoutMs: req.timeoutMs })
+  const opened = net.openSession({ session: req.session, committee: members, timeoutMs: req.timeoutMs })
+  const transport = req.wrap ? req.wrap(opened) : opened
   let reason = 'hand-off done'
   try {
     return await reshare({
@@ -76,6 +86,7 @@ export async function runHandoff(net: MpcNetwork, self: string, req: HandoffRequ
       oldMembers: oldIdx, oldT: req.oldT, newMembers: newIdx, newT: req.newT,
       share: req.share, length: req.length, timeoutMs: req.timeoutMs,
       ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.excludedOld ? { excludedOld: req.excludedOld } : {}),
     })
   } catch (e) {
     reason = 'hand-off failed'

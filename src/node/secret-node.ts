@@ -10,7 +10,7 @@ import { createHost, dialBootstrap, type NodeHost } from './host.ts'
 import { MpcNetwork } from './mpc-network.ts'
 import { CircuitProvider } from './circuits.ts'
 import { NodeStore } from './store.ts'
-import { TaskRunner } from './task-runner.ts'
+import { TaskRunner, type TaskRunnerInit } from './task-runner.ts'
 import { ReadyBarrier } from './ready-barrier.ts'
 import type { TestHooks } from './test-hooks.ts'
 import { EvidenceCollector, type AccusationSubmitter, type EvidenceEvent } from './evidence.ts'
@@ -27,6 +27,7 @@ import type { TaskState } from './store.ts'
 import type { RecordSource } from './record-source.ts'
 import { CustodyStore } from './custody-store.ts'
 import { CustodyService } from './custody.ts'
+import { RerunKeeper, type RerunChain } from './rerun-keeper.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -53,6 +54,10 @@ export interface SecretNodeOptions {
    */
   readonly accusations?: AccusationSubmitter
   readonly onEvidence?: (e: EvidenceEvent) => void
+  /** The chain's re-run steps (issue #12): with it, the node keeps its failed tasks going (rerun-keeper.ts). */
+  readonly rerunChain?: RerunChain
+  /** Test-only fault on a re-run's input hand-off (src/node/faults.ts `handoffFault`). */
+  readonly handoffWrap?: TaskRunnerInit['handoffWrap']
 }
 
 export class SecretNode {
@@ -72,6 +77,7 @@ export class SecretNode {
   custody: CustodyService | undefined
   #custodyStore: CustodyStore | undefined
   evidence: EvidenceCollector | undefined
+  keeper: RerunKeeper | undefined
   #started = false
 
   constructor(config: NodeConfig, options: SecretNodeOptions = {}) {
@@ -123,10 +129,11 @@ export class SecretNode {
       identity, store: this.store, net: this.net, circuits: this.circuits, source: this.source, barrier: this.barrier,
       compute: this.#options.compute, log: this.log, metrics: this.metrics,
       mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs, startTimeoutMs: cfg.mpcStartTimeoutMs,
-      retentionMs: cfg.taskRetentionMs, circuitFetchTimeoutMs: this.#options.circuitFetchTimeoutMs, testHooks: this.#options.testHooks,
+      retentionMs: cfg.taskRetentionMs, circuitFetchTimeoutMs: this.#options.circuitFetchTimeoutMs, testHooks: this.#options.testHooks, handoffWrap: this.#options.handoffWrap,
       onTaskEnd: (taskId, state, reason) => {
         this.#announce(taskId, state, reason)
         void this.evidence?.taskEnded(taskId, state, reason)
+        if (state === 'failed' && this.keeper) void this.store.getTask(taskId).then((r) => { if (r) this.keeper?.watch(r.spec) }, () => {})
       },
     })
     if (this.#options.accusations) {
@@ -137,6 +144,9 @@ export class SecretNode {
         signed: async (id) => (await this.store.getSigned(id)) ?? (await this.store.getSigned(id.toLowerCase() as Hex)),
       })
       this.evidence.attach(this.host.services.pubsub)
+    }
+    if (this.#options.rerunChain) {
+      this.keeper = new RerunKeeper({ chain: this.#options.rerunChain, account: identity.account.address, now: () => this.runner.clock.now(), log: this.log })
     }
     await this.barrier.start()
     await this.runner.start()
@@ -196,7 +206,7 @@ export class SecretNode {
       ['api', async () => { if (this.api) await this.api.stop() }],
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
       ['custody', async () => { await this.custody?.stop(); await this.#custodyStore?.close() }],
-      ['evidence', async () => { this.evidence?.stop() }],
+      ['evidence', async () => { this.evidence?.stop(); this.keeper?.stop() }],
       ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],
       ['source', async () => { if (this.source) await this.source.stop() }],
       ['circuits', async () => { if (this.circuits) await this.circuits.stop() }],
