@@ -13,7 +13,7 @@
  */
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hex } from 'viem'
@@ -28,13 +28,17 @@ import { startDevnet, type Devnet } from './devnet.ts'
 import { compileFile, contractPath, deployCompiled } from './contracts.ts'
 import { clientFor } from './flow.ts'
 import { taskHistory } from './task-history.ts'
+import { spawnNode, type NodeProcess } from './node-process.ts'
+import type { DevnetNodeConfig } from './node-main.ts'
 import { isEnigmaError } from '../common/errors.ts'
 
 const FULL = process.env.ENIGMA_TEST_FAULTS_FULL === '1'
 const roots: string[] = []
+const restarted: NodeProcess[] = []
 const devnets: Devnet[] = []
 
 after(async () => {
+  await Promise.all(restarted.map((n) => n.stop()))
   await Promise.all(devnets.map((d) => d.stop()))
   await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })))
 })
@@ -51,6 +55,8 @@ interface Case {
   readonly n: 5 | 7
   readonly security?: SecurityMode
   readonly outcome: Outcome
+  /** SIGKILL this (honest) node once it acknowledged both inputs; then restart it from its data dir. */
+  readonly kill?: number
 }
 
 const t = (n: number) => (n - 1) / 2
@@ -73,7 +79,8 @@ async function runCase(c: Case): Promise<void> {
     const alice = clientFor(s, s.accounts[1]!.privateKey)
     const bob = clientFor(s, s.accounts[2]!.privateKey)
     const creator = clientFor(s, s.accounts[0]!.privateKey)
-    const faulty = c.faults.map((f) => s.nodes[f.index]!.account.toLowerCase())
+    const culprits = [...c.faults.map((f) => f.index), ...(c.kill !== undefined ? [c.kill] : [])]
+    const faulty = culprits.map((i) => s.nodes[i]!.account.toLowerCase())
     // The committee is n of the n + 1 nodes: draw again until it holds every faulty node.
     let task: Awaited<ReturnType<typeof createTask>> | undefined
     for (let tries = 0; tries < 8 && !task; tries++) {
@@ -86,6 +93,11 @@ async function runCase(c: Case): Promise<void> {
     assert.ok(task, 'no committee held the faulty nodes in 8 draws')
     await submitInput(alice, { taskId: task.taskId, slot: 'alice', value: 7, circuit: compiled.circuit })
     await submitInput(bob, { taskId: task.taskId, slot: 'bob', value: 5, circuit: compiled.circuit })
+    if (c.kill !== undefined) {
+      // Both inputs are acknowledged by every member (submitInput returns then): kill one that holds them.
+      process.kill(s.nodes[c.kill]!.pid, 'SIGKILL')
+      await devnet.nodes[c.kill]!.exited
+    }
 
     const o = c.outcome
     const waited = waitForResult(creator, { taskId: task.taskId, circuit: compiled.circuit, timeoutMs: 300_000, rerunGraceMs: 45_000 })
@@ -104,7 +116,7 @@ async function runCase(c: Case): Promise<void> {
 
     // Suspensions: exactly the expected culprit's (first culprit of the case), none of an honest node.
     const suspensions = await events(devnet, 'NodeSuspended')
-    const culprit = o.suspended ? s.nodes[c.faults[0]!.index]!.account.toLowerCase() : undefined
+    const culprit = o.suspended ? faulty[0] : undefined
     assert.deepEqual(suspensions.map((e) => (e.args as { node: string }).node.toLowerCase()), culprit ? [culprit] : [])
     if (o.suspended) assert.equal((suspensions[0]!.args as { reason: Hex }).reason, o.suspended)
     assert.equal((await events(devnet, 'NodeSlashed')).length, 0)
@@ -121,9 +133,35 @@ async function runCase(c: Case): Promise<void> {
     // A wrong receipt's suspension lands after the receipt; the order of the rest is fixed.
     assert.deepEqual(history.filter((h) => h !== 'TaskSettled').sort(), expected.sort(), history.join(' → '))
     if (o.attempts > 1) assert.deepEqual(history.slice(0, 4), ['CommitteeDrawn', 'NodeSuspended', 'TaskRerun', 'CommitteeDrawn'])
+    if (c.kill !== undefined) await restartKilled(devnet, c.kill, task.taskId)
   } finally {
     await devnet.stop()
   }
+}
+
+/**
+ * The killed node restarted from its data directory resumes its duties: it comes up with the same
+ * identity, ends the task it was cut from (`failed`, the attempt superseded or interrupted) and still
+ * serves what it stored before the kill (both inputs it acknowledged are on its disk).
+ */
+async function restartKilled(devnet: Devnet, index: number, taskId: Hex): Promise<void> {
+  const dir = devnet.nodes[index]!.dir
+  const config = JSON.parse(await readFile(join(dir, 'devnet-node.json'), 'utf8')) as DevnetNodeConfig
+  const again = await spawnNode({ index, dir, config })
+  restarted.push(again)
+  assert.equal(again.info.account.toLowerCase(), devnet.state.nodes[index]!.account.toLowerCase())
+  const until = Date.now() + 60_000
+  let last = ''
+  for (;;) {
+    const r = await fetch(`${again.info.api}/v1/tasks/${taskId}`)
+    last = await r.text()
+    const st = r.status === 200 ? JSON.parse(last) as { state: string; inputs: { received: number } } : undefined
+    // Cut mid-computation ('failed: interrupted') or at the barrier ('cancelled': attempt 2 runs without it).
+    if (st && (st.state === 'failed' || st.state === 'cancelled') && st.inputs.received === 2) break
+    assert.ok(Date.now() < until, `the restarted node's task: ${last}`)
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  await again.stop()
 }
 
 async function events(devnet: Devnet, eventName: 'NodeSuspended' | 'NodeSlashed') {
@@ -165,6 +203,10 @@ for (const n of [5, 7] as const) {
   }
   if (n === 7) test('silent, n = 7', { skip: !FULL }, async () => { await runCase({ n, faults: [{ index: CULPRIT, behaviour: 'silent' }], outcome: rerun }) })
 }
+
+test('kill -9 of a member that acknowledged the inputs: the others vote, the task is re-run without it from the same inputs, the right answer; restarted, it serves its tasks again', { skip: !FULL }, async () => {
+  await runCase({ n: 5, faults: [], kill: CULPRIT, outcome: rerun })
+})
 
 test('semi-honest: a silent member is handled the same way (re-run, right answer)', { skip: !FULL }, async () => {
   await runCase({ n: 5, security: 'semi-honest', faults: [{ index: CULPRIT, behaviour: 'silent' }], outcome: rerun })

@@ -327,7 +327,15 @@ export class TaskRunner {
    * hand-off, stores them sealed to itself with sync, and then runs the attempt like any task.
    */
   async #onAttempt(task: TaskSpec): Promise<void> {
-    if (!inHandoff(task, this.peerId) || this.clock.now() > task.deadline + this.clock.skewSeconds) return
+    if (!inHandoff(task, this.peerId)) {
+      // Left out (the culprit itself, e.g. restarted after a kill): its own earlier attempt is over.
+      await this.#withLock(task.taskId, async () => {
+        const cur = await this.#init.store.getTask(task.taskId)
+        if (cur && attemptOf(cur.spec) < attemptOf(task) && !isEnded(cur.state)) await this.#end(cur, 'cancelled', `attempt ${attemptOf(task)} runs on a committee without this node`)
+      })
+      return
+    }
+    if (this.clock.now() > task.deadline + this.clock.skewSeconds) return
     if (this.#handoffs.has(handoffSession(task))) return
     this.#handoffs.add(handoffSession(task))
     const spec = withUsableCommittee(task)
