@@ -115,7 +115,13 @@ async function runCase(c: Case): Promise<void> {
     }
 
     // Suspensions: exactly the expected culprit's (first culprit of the case), none of an honest node.
-    const suspensions = await events(devnet, 'NodeSuspended')
+    // (A wrong receipt's votes land after the receipt: wait for them.)
+    const until = Date.now() + 120_000
+    let suspensions = await events(devnet, 'NodeSuspended')
+    while (o.suspended && suspensions.length === 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 500))
+      suspensions = await events(devnet, 'NodeSuspended')
+    }
     const culprit = o.suspended ? faulty[0] : undefined
     assert.deepEqual(suspensions.map((e) => (e.args as { node: string }).node.toLowerCase()), culprit ? [culprit] : [])
     if (o.suspended) assert.equal((suspensions[0]!.args as { reason: Hex }).reason, o.suspended)
