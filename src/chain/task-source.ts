@@ -231,6 +231,18 @@ export class ChainTaskSource implements TaskSource {
         this.#emit({ kind: 'created', task: spec })
         break
       }
+      case 'TaskRerun': {
+        // Re-run instead of refund (issue #12): the task goes back to a draw; its next CommitteeDrawn is
+        // the next attempt, whose members receive the inputs from this committee's survivors.
+        const a = log.args as { taskId: Hex; culprit: Address; reruns: number }
+        const t = this.#tasks.get(a.taskId)
+        if (!t) break
+        if (t.fallbackTimer) clearTimeout(t.fallbackTimer)
+        this.#tasks.delete(a.taskId)
+        const { committee, ...rest } = t.spec
+        this.#pending.set(a.taskId, { spec: { ...rest, attempt: Number(a.reruns), rerun: { previousCommittee: committee, culprit: a.culprit } } })
+        break
+      }
       case 'InputCommitted': {
         const a = log.args as { taskId: Hex; slot: bigint; commitment: Hex }
         const t = this.#tasks.get(a.taskId)

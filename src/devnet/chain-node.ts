@@ -11,7 +11,7 @@ import type { NodeConfig } from '../node/config.ts'
 import { loadOrCreateIdentity } from '../node/identity.ts'
 import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
-import { withFault, FaultyTransport, type FaultBehaviour } from '../node/faults.ts'
+import { handoffFault, withFault, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
@@ -20,6 +20,7 @@ import { chainHandoffSource } from '../chain/custody-handoff-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
 import { chainAccuser } from './chain-accuser.ts'
+import { chainKeeper } from './chain-keeper.ts'
 
 export interface ChainNodeOptions {
   readonly config: NodeConfig
@@ -65,10 +66,11 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   // Detection → evidence → chain (issue #12): majority votes become `accuse` transactions.
   node = new SecretNode(o.config, {
     compute, source: gossip, accusations: chainAccuser(publicClient, submitter, o.controller),
+    rerunChain: chainKeeper(publicClient, submitter, o.controller),
+    // The test-only fault acts in every hand-off (`bad-input-reshare`: a custodian or a re-run's survivor dealing wrong shares).
+    handoffWrap: handoffFault(fault, { onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }),
     ...(o.stateContract ? { state: chainStateSource(publicClient, { state: o.stateContract, controller: o.controller }), statePollMs: o.pollingIntervalMs ?? 1_000 } : {}),
     ...(o.records ? { records: chainRecordSource(publicClient, o.records), handoffs: chainHandoffSource(publicClient, submitter, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
-    // The same test-only fault acts in record hand-offs (`bad-input-reshare`: a custodian dealing wrong shares).
-    ...(fault ? { handoffTransport: (t, field) => new FaultyTransport(t, field, fault, { behaviour: () => fault, onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }) } : {}),
   })
   try {
     await node.start()

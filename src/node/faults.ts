@@ -175,3 +175,12 @@ export function withFault(compute: ComputeFn, o: FaultInjection): ComputeFn {
     return out
   }
 }
+
+/**
+ * The fault on a re-run's input hand-off (src/node/rerun.ts): `bad-input-reshare` rewrites the shares
+ * this node deals there; every other behaviour leaves the hand-off alone (undefined).
+ */
+export function handoffFault(behaviour: FaultBehaviour | undefined, o: Omit<FaultInjection, 'behaviour'> = {}): ((transport: Transport, field: Field) => Transport) | undefined {
+  if (behaviour !== 'bad-input-reshare') return undefined
+  return (transport, field) => new FaultyTransport(transport, field, behaviour, { ...o, behaviour: () => behaviour })
+}

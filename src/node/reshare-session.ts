@@ -37,8 +37,14 @@ export interface HandoffRequest {
   readonly timeoutMs: number
   readonly signal?: AbortSignal
   /**
+   * Optional: positions in `oldCommittee` of members known faulty (a task's re-run leaves out its
+   * suspended culprit, issue #12). They keep their places (so the others keep their evaluation points)
+   * but deal nothing that counts: `reshare`'s `excludedOld`.
+   */
+  readonly excludedOld?: readonly number[]
+  /**
    * Test-only: wraps this party's transport (the fault injection of faults.ts, a custodian that deals
-   * wrong shares); never set outside tests and the devnet's `--fault`.
+   * wrong shares, `bad-input-reshare`); never set outside tests and the devnet's `--fault`.
    */
   readonly wrapTransport?: (transport: Transport) => Transport
 }
@@ -83,6 +89,7 @@ export async function runHandoff(net: MpcNetwork, self: string, req: HandoffRequ
       oldMembers: oldIdx, oldT: req.oldT, newMembers: newIdx, newT: req.newT,
       share: req.share, length: req.length, timeoutMs: req.timeoutMs,
       ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.excludedOld ? { excludedOld: req.excludedOld } : {}),
     })
   } catch (e) {
     reason = 'hand-off failed'

@@ -10,7 +10,7 @@ import { createHost, dialBootstrap, type NodeHost } from './host.ts'
 import { MpcNetwork } from './mpc-network.ts'
 import { CircuitProvider } from './circuits.ts'
 import { NodeStore } from './store.ts'
-import { TaskRunner } from './task-runner.ts'
+import { TaskRunner, type TaskRunnerInit } from './task-runner.ts'
 import { ReadyBarrier } from './ready-barrier.ts'
 import type { TestHooks } from './test-hooks.ts'
 import { EvidenceCollector, type AccusationSubmitter, type EvidenceEvent } from './evidence.ts'
@@ -30,10 +30,9 @@ import { CustodyService } from './custody.ts'
 import type { StateSource } from './state-source.ts'
 import { openStateKeeper, type StateKeeping } from './state-handoff.ts'
 import { RecordHandoff } from './record-handoff.ts'
-import type { Transport } from '../protocols/transport.ts'
-import type { Field } from '../field/types.ts'
 import { CustodyHandoffService } from './custody-handoff.ts'
 import type { HandoffSource } from './custody-handoff-source.ts'
+import { RerunKeeper, type RerunChain } from './rerun-keeper.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -54,8 +53,6 @@ export interface SecretNodeOptions {
   readonly records?: RecordSource
   /** How often custody reads deletions from the chain (ms, default 2 000). */
   readonly custodySweepMs?: number
-  /** Test-only: wraps this node's transport in record hand-offs (a corrupt custodian, faults.ts). */
-  readonly handoffTransport?: (t: Transport, field: Field) => Transport
   /** The chain's custody epochs (src/chain/custody-handoff-source.ts): with it and `records`, the node hands its records on at each epoch change. */
   readonly handoffs?: HandoffSource
   /**
@@ -68,6 +65,10 @@ export interface SecretNodeOptions {
   readonly state?: StateSource
   /** How often the state keeper reads the chain (ms, default 1 000). */
   readonly statePollMs?: number
+  /** The chain's re-run steps (issue #12): with it, the node keeps its failed tasks going (rerun-keeper.ts). */
+  readonly rerunChain?: RerunChain
+  /** Test-only fault on a re-run's input hand-off (src/node/faults.ts `handoffFault`). */
+  readonly handoffWrap?: TaskRunnerInit['handoffWrap']
 }
 
 export class SecretNode {
@@ -90,6 +91,7 @@ export class SecretNode {
   #custodyStore: CustodyStore | undefined
   #state: StateKeeping | undefined
   evidence: EvidenceCollector | undefined
+  keeper: RerunKeeper | undefined
   #started = false
 
   constructor(config: NodeConfig, options: SecretNodeOptions = {}) {
@@ -144,11 +146,12 @@ export class SecretNode {
       identity, store: this.store, net: this.net, circuits: this.circuits, source: this.source, barrier: this.barrier,
       compute: this.#options.compute, log: this.log, metrics: this.metrics,
       mpcTimeoutMs: cfg.mpcTimeoutMs, computeTimeoutMs: cfg.computeTimeoutMs, startTimeoutMs: cfg.mpcStartTimeoutMs,
-      retentionMs: cfg.taskRetentionMs, circuitFetchTimeoutMs: this.#options.circuitFetchTimeoutMs, testHooks: this.#options.testHooks,
+      retentionMs: cfg.taskRetentionMs, circuitFetchTimeoutMs: this.#options.circuitFetchTimeoutMs, testHooks: this.#options.testHooks, handoffWrap: this.#options.handoffWrap,
       ...(this.#state ? { state: this.#state.keeper } : {}),
       onTaskEnd: (taskId, state, reason) => {
         this.#announce(taskId, state, reason)
         void this.evidence?.taskEnded(taskId, state, reason)
+        if (state === 'failed' && this.keeper) void this.store.getTask(taskId).then((r) => { if (r) this.keeper?.watch(r.spec) }, () => {})
       },
     })
     if (this.#options.accusations) {
@@ -159,6 +162,9 @@ export class SecretNode {
         signed: async (id) => (await this.store.getSigned(id)) ?? (await this.store.getSigned(id.toLowerCase() as Hex)),
       })
       this.evidence.attach(this.host.services.pubsub)
+    }
+    if (this.#options.rerunChain) {
+      this.keeper = new RerunKeeper({ chain: this.#options.rerunChain, account: identity.account.address, now: () => this.runner.clock.now(), log: this.log })
     }
     await this.barrier.start()
     await this.runner.start()
@@ -171,7 +177,7 @@ export class SecretNode {
       this.recordHandoff = new RecordHandoff({
         identity, records: this.#options.records, custody: this.custody, tasks: this.source, runner: this.runner, store: this.store,
         circuits: this.circuits, net: this.net, log: this.log, pollMs: Math.max(250, (this.#options.custodySweepMs ?? 2_000) / 2),
-        timeoutMs: cfg.mpcTimeoutMs, wrapTransport: this.#options.handoffTransport,
+        timeoutMs: cfg.mpcTimeoutMs, wrapTransport: this.#options.handoffWrap,
       })
       this.recordHandoff.start()
       if (this.#options.handoffs) {
@@ -233,7 +239,7 @@ export class SecretNode {
       ['runner', async () => { if (this.runner) await this.runner.stop() }],
       ['custody', async () => { await this.recordHandoff?.stop(); await this.epochHandoffs?.stop(); await this.custody?.stop(); await this.#custodyStore?.close() }],
       ['state', async () => { await this.#state?.close() }],
-      ['evidence', async () => { this.evidence?.stop() }],
+      ['evidence', async () => { this.evidence?.stop(); this.keeper?.stop() }],
       ['barrier', async () => { if (this.barrier) await this.barrier.stop() }],
       ['source', async () => { if (this.source) await this.source.stop() }],
       ['circuits', async () => { if (this.circuits) await this.circuits.stop() }],

@@ -34,6 +34,8 @@ export interface TaskRecord {
   readonly inputs: readonly string[]
   readonly createdAt: number
   readonly updatedAt: number
+  /** Earlier attempts of the task on this node (a re-run, issue #12): how each ended here. */
+  readonly earlier?: readonly { readonly attempt: number; readonly state: TaskState; readonly reason?: string }[]
 }
 
 export interface ShareRecord {
@@ -66,6 +68,9 @@ const INDEX_VERSION = '1'
 export function isEnded(state: TaskState): boolean {
   return ENDED.has(state)
 }
+
+/** Attempt 0 keeps the original key; a re-run's shares sit beside it, under the same prefix (pruned with the task). */
+const shareKey = (taskId: Hex, slot: string, attempt: number): string => attempt > 0 ? `share:${taskId}:@${attempt}/${slot}` : `share:${taskId}:${slot}`
 
 const pad = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(16, '0')
 
@@ -211,8 +216,18 @@ export class NodeStore {
     return true
   }
 
-  getShare(taskId: Hex, slot: string): Promise<ShareRecord | undefined> {
-    return this.#get<ShareRecord>(`share:${taskId}:${slot}`)
+  /** A slot's share envelope of one attempt (0: the client's; from 1 on, a re-run's, sealed by this node to itself). */
+  getShare(taskId: Hex, slot: string, attempt = 0): Promise<ShareRecord | undefined> {
+    return this.#get<ShareRecord>(shareKey(taskId, slot, attempt))
+  }
+
+  /**
+   * A re-run's input shares (issue #12, src/node/rerun.ts): every slot's envelope of `attempt` and the
+   * record marking them all received, in one synced batch (the hand-off cannot be repeated).
+   */
+  async putAttemptShares(attempt: number, shares: readonly ShareRecord[], task: TaskRecord): Promise<void> {
+    const extra: Op[] = shares.map((sh) => ({ type: 'put', key: shareKey(sh.taskId, sh.slot, attempt), value: sh }))
+    await this.putTask({ ...task, inputs: shares.map((sh) => sh.slot), updatedAt: Date.now() }, extra, true)
   }
 
   /**

@@ -40,6 +40,8 @@ import { withUsableCommittee } from './committee-check.ts'
 import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
 import type { MemberState, StateKeeper } from './state-handoff.ts'
+import type { Transport } from '../protocols/transport.ts'
+import { attemptOf, computeSession, expectHandoff, handOffInputs, handoffSession, inHandoff, sealAttemptShares } from './rerun.ts'
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 /** Receipt domain for tasks that name none (local file source, devnet without a controller). */
@@ -72,6 +74,8 @@ export interface TaskRunnerInit {
   readonly testHooks?: TestHooks
   /** Contract state (state-handoff.ts): without it a stateful task fails with NODE_STATE_UNAVAILABLE. */
   readonly state?: StateKeeper
+  /** Test-only fault injection on a re-run's input hand-off (src/node/faults.ts `faultyHandoff`). */
+  readonly handoffWrap?: (transport: Transport, field: Field) => Transport
 }
 
 /** How far back completed tasks are considered for re-publishing their attestation at start-up. */
@@ -98,6 +102,8 @@ export class TaskRunner {
   /** Tasks whose barrier passed here (every member was seen at it). */
   readonly #passed = new Set<Hex>()
   readonly #stop = new AbortController()
+  /** Re-run hand-offs this process took part in (a source may report an attempt twice). */
+  readonly #handoffs = new Set<string>()
   #unsubscribe: (() => void) | undefined
   #sweeper: ReturnType<typeof setInterval> | undefined
   #pruner: ReturnType<typeof setInterval> | undefined
@@ -176,7 +182,7 @@ export class TaskRunner {
         return
       }
       const spec = withUsableCommittee(rec.spec)
-      this.#init.net.expect(id, spec.committee)
+      this.#init.net.expect(computeSession(spec), spec.committee)
       void this.#prepare(spec)
     }
   }
@@ -280,6 +286,7 @@ export class TaskRunner {
     if (this.#stopped) return
     try {
       if (e.kind === 'created') {
+        if (attemptOf(e.task) > 0) return await this.#onAttempt(e.task)
         if (this.#myIndex(e.task) < 0) return
         // A task already past its deadline (a late node, a pruned task listed again) is not taken on.
         if (this.clock.now() > e.task.deadline + this.clock.skewSeconds) return
@@ -302,7 +309,7 @@ export class TaskRunner {
           return spec
         })
         if (!fresh) return
-        this.#init.net.expect(fresh.taskId, fresh.committee)
+        this.#init.net.expect(computeSession(fresh), fresh.committee)
         void this.#prepare(fresh)
       } else if (e.kind === 'cancelled') {
         await this.#withLock(e.taskId, async () => {
@@ -313,6 +320,72 @@ export class TaskRunner {
       }
     } catch (err) {
       this.#log.error('task event failed', { kind: e.kind, err })
+    }
+  }
+
+  /**
+   * A re-run's next attempt (issue #12, src/node/rerun.ts). A member of the previous committee deals
+   * its shares from its stored record of that attempt; a member of the new committee takes the new
+   * attempt's record (the earlier one's outcome kept in `earlier`), receives its shares through the
+   * hand-off, stores them sealed to itself with sync, and then runs the attempt like any task.
+   */
+  async #onAttempt(task: TaskSpec): Promise<void> {
+    if (!inHandoff(task, this.peerId)) {
+      // Left out (the culprit itself, e.g. restarted after a kill): its own earlier attempt is over.
+      await this.#withLock(task.taskId, async () => {
+        const cur = await this.#init.store.getTask(task.taskId)
+        if (cur && attemptOf(cur.spec) < attemptOf(task) && !isEnded(cur.state)) await this.#end(cur, 'cancelled', `attempt ${attemptOf(task)} runs on a committee without this node`)
+      })
+      return
+    }
+    if (this.clock.now() > task.deadline + this.clock.skewSeconds) return
+    if (this.#handoffs.has(handoffSession(task))) return
+    this.#handoffs.add(handoffSession(task))
+    const spec = withUsableCommittee(task)
+    const member = this.#myIndex(spec) >= 0
+    const prev = await this.#withLock(spec.taskId, async () => {
+      const cur = await this.#init.store.getTask(spec.taskId)
+      if (cur && attemptOf(cur.spec) >= attemptOf(spec)) return null // this attempt is known here already
+      if (cur && !isEnded(cur.state)) await this.#end(cur, 'failed', `superseded by attempt ${attemptOf(spec)}`)
+      const ended = cur ? await this.#init.store.getTask(spec.taskId) : undefined
+      if (member) {
+        const now = Date.now()
+        const earlier = ended ? [...(ended.earlier ?? []), { attempt: attemptOf(ended.spec), state: ended.state, ...(ended.reason ? { reason: ended.reason } : {}) }] : []
+        await this.#init.store.putTask({ spec, state: 'waiting-inputs', inputs: [], createdAt: ended?.createdAt ?? now, updatedAt: now, earlier }, [], true)
+        this.#log.info('re-run: next attempt accepted', { taskId: spec.taskId, attempt: attemptOf(spec), culprit: spec.rerun?.culprit })
+      }
+      return { ended }
+    })
+    if (!prev) return
+    expectHandoff(this.#init.net, spec)
+    if (member) this.#init.net.expect(computeSession(spec), spec.committee)
+    try {
+      const circuit = await this.#init.circuits.get(spec.codeHash, { signal: AbortSignal.any([this.#stop.signal, AbortSignal.timeout(this.#init.circuitFetchTimeoutMs ?? 20_000)]) })
+      const field = getField(circuit.field)
+      const old = prev.ended && attemptOf(prev.ended.spec) === attemptOf(spec) - 1 && sameMembers(prev.ended.spec.committee, spec.rerun!.previousCommittee)
+        ? await this.#gatherInputs(prev.ended.spec, circuit, field, this.#myIndex(prev.ended.spec)).then((slots) => slots.map((x) => x.shares), () => null)
+        : null
+      const shares = await handOffInputs({
+        net: this.#init.net, self: this.peerId, spec, circuit, field, oldShares: old,
+        timeoutMs: this.#init.startTimeoutMs ?? 60_000, signal: this.#stop.signal, wrap: this.#init.handoffWrap,
+      })
+      if (!shares || !member) return
+      const stored = await this.#withLock(spec.taskId, async () => {
+        const cur = await this.#init.store.getTask(spec.taskId)
+        if (!cur || attemptOf(cur.spec) !== attemptOf(spec) || cur.state !== 'waiting-inputs') return false
+        await this.#init.store.putAttemptShares(attemptOf(spec), sealAttemptShares(this.#init.identity, field, spec, shares), cur)
+        return true
+      })
+      this.#log.info('re-run: input shares received', { taskId: spec.taskId, attempt: attemptOf(spec), stored })
+      if (stored) void this.#prepare(spec)
+    } catch (e) {
+      if (this.#stopped) return
+      this.#log.warn('re-run: input hand-off failed', { taskId: spec.taskId, attempt: attemptOf(spec), err: e })
+      if (!member) return
+      await this.#withLock(spec.taskId, async () => {
+        const cur = await this.#init.store.getTask(spec.taskId)
+        if (cur && attemptOf(cur.spec) === attemptOf(spec) && !isEnded(cur.state)) await this.#end(cur, 'failed', `input hand-off failed: ${this.#reason(e, () => '?')}`)
+      })
     }
   }
 
@@ -385,6 +458,7 @@ export class TaskRunner {
         throw new NodeError('NODE_TASK_STATE', `slot '${slot}' already holds a different share`)
       }
       if (rec.state !== 'waiting-inputs') throw new NodeError('NODE_TASK_STATE', `task ${taskId} is ${rec.state}, not accepting inputs`)
+      if (attemptOf(spec) > 0) throw new NodeError('NODE_TASK_STATE', `task ${taskId} is re-run (attempt ${attemptOf(spec)}): its inputs come from the previous committee`)
       const nodeIndex = this.#myIndex(spec)
       const ctx = { taskId, input: slot, nodeIndex }
       if (slotSpec.owner.toLowerCase() !== ZERO_ADDRESS && !options.handedOff) {
@@ -472,7 +546,7 @@ export class TaskRunner {
       })
       if (!computing) { log.info('task ended while at the ready barrier'); return }
       log.info('computation starting', { self, gates: circuit.gates.length })
-      const transport = this.#init.net.openSession({ session: spec.taskId, committee: spec.committee, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000 }) as Libp2pSessionTransport
+      const transport = this.#init.net.openSession({ session: computeSession(spec), committee: spec.committee, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000 }) as Libp2pSessionTransport
       await this.#pause('computing', spec.taskId)
       const limit = Math.max(1, Math.min(this.#init.computeTimeoutMs ?? 600_000, this.#msLeft(spec)))
       const signal = AbortSignal.any([ac.signal, this.#stop.signal, AbortSignal.timeout(limit)])
@@ -499,7 +573,7 @@ export class TaskRunner {
       const reason = this.#reason(e, peerOf)
       log.warn('task failed', { reason })
       // Tell the other members why first, so they report the cause rather than blame us.
-      this.#init.net.closeSession(spec.taskId, reason)
+      this.#init.net.closeSession(computeSession(spec), reason)
       await this.#withLock(spec.taskId, async () => {
         const now = await this.#init.store.getTask(spec.taskId)
         if (now && !isEnded(now.state)) await this.#end(now, 'failed', reason)
@@ -507,7 +581,7 @@ export class TaskRunner {
     } finally {
       this.#atBarrier.delete(spec.taskId)
       this.#passed.delete(spec.taskId)
-      if (!this.#stopped) this.#init.net.closeSession(spec.taskId, 'done')
+      if (!this.#stopped) this.#init.net.closeSession(computeSession(spec), 'done')
     }
   }
 
@@ -552,7 +626,7 @@ export class TaskRunner {
   async #gatherInputs(spec: TaskSpec, circuit: Circuit, field: Field, self: number): Promise<DealtSlot[]> {
     const slots: DealtSlot[] = []
     for (const slot of spec.inputSlots) {
-      const share = await this.#init.store.getShare(spec.taskId, slot.name)
+      const share = await this.#init.store.getShare(spec.taskId, slot.name, attemptOf(spec))
       if (!share) throw new NodeError('NODE_TASK_STATE', `share for slot '${slot.name}' missing`)
       const ctx = { taskId: spec.taskId, input: slot.name, nodeIndex: self }
       const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'))
@@ -598,12 +672,15 @@ export class TaskRunner {
 
   async #end(rec: TaskRecord, state: TaskState, reason: string): Promise<void> {
     await this.#init.store.putTask({ ...rec, state, reason, updatedAt: Date.now() })
-    this.#init.net.closeSession(rec.spec.taskId, `task ${state}`)
+    this.#init.net.closeSession(computeSession(rec.spec), `task ${state}`)
     this.#running.get(rec.spec.taskId)?.abort(new NodeError('NODE_TASK_STATE', `task ${state}: ${reason}`))
     this.#init.metrics.tasksStarted.inc({ state })
     this.#init.onTaskEnd?.(rec.spec.taskId, state, reason)
   }
 }
+
+const sameMembers = (a: readonly { peerId: string }[], b: readonly { peerId: string }[]): boolean =>
+  a.length === b.length && a.every((m, i) => m.peerId === b[i]!.peerId)
 
 const LOCAL_CLOCK: SourceClock = { now: () => Date.now() / 1000, skewSeconds: DEFAULT_SKEW_SECONDS }
 

@@ -61,6 +61,14 @@ export interface TaskSpec {
    * declared cost is below the circuit it would run: it would be underpaid (`checkDeclaredCost`).
    */
   readonly declaredCost?: { readonly multiplications: number; readonly rounds: number }
+  /**
+   * Re-run instead of refund (issue #12): the attempt this committee runs (0 or absent: the first draw)
+   * and, from attempt 1 on, the committee of the attempt before and the suspended or slashed member that
+   * the re-run left out. The survivors of that committee hand the task's input shares over to this one
+   * (src/node/rerun.ts).
+   */
+  readonly attempt?: number
+  readonly rerun?: { readonly previousCommittee: readonly CommitteeMember[]; readonly culprit: Hex }
 }
 
 /** A committee member's signed statement of a task's result (secp256k1 over task id + output hash). */

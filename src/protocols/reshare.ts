@@ -63,6 +63,13 @@ export interface ReshareOptions {
   readonly random?: RandomSource
   /** Distinguishes concurrent or successive hand-offs over one transport (e.g. the epoch and record id). */
   readonly labelPrefix?: string
+  /**
+   * Positions (indices into `oldMembers`) of old members known to be faulty, e.g. suspended on chain (a
+   * task's re-run, issue #12): they keep their evaluation points, but nobody waits for their dealing and
+   * a dealing from them is ignored, so every honest new member reports it missing and it counts as
+   * proven faulty (step 2). Every party must pass the same list.
+   */
+  readonly excludedOld?: readonly number[]
 }
 
 /** Too few old members delivered a dealing to every new member: the value cannot be moved safely. */
@@ -105,9 +112,10 @@ export async function reshare(o: ReshareOptions): Promise<FieldVector | null> {
   const newPos = o.newMembers.indexOf(o.transport.self)
   check(oldPos >= 0 || newPos >= 0, fn, `party ${o.transport.self} is in neither committee`)
 
-  // 1. Deal.
+  const excluded = new Set(o.excludedOld ?? [])
+  // 1. Deal (an excluded old member deals nothing: its dealing would be ignored).
   let own: FieldVector | undefined
-  if (oldPos >= 0 && o.share != null) {
+  if (oldPos >= 0 && !excluded.has(oldPos) && o.share != null) {
     check(f.len(o.share) === o.length, fn, `an old member's share must have ${o.length} elements`)
     const dealt = dealSubShares(f, o.share, o.newMembers.length, o.newT, o.random)
     o.newMembers.forEach((to, j) => {
@@ -118,7 +126,8 @@ export async function reshare(o: ReshareOptions): Promise<FieldVector | null> {
   if (newPos < 0) return null
 
   // What each dealer sent this new member; null when it was silent or malformed.
-  const received = await Promise.all(o.oldMembers.map(async (from): Promise<FieldVector | null> => {
+  const received = await Promise.all(o.oldMembers.map(async (from, k): Promise<FieldVector | null> => {
+    if (excluded.has(k)) return null
     if (from === o.transport.self) return own ?? null
     try {
       const v = f.decode(await o.transport.receive(from, `${prefix}deal`, { timeoutMs, signal: o.signal }))

@@ -13,6 +13,8 @@ import { drawCommittee } from './drawCommittee.ts'
 import { getTask } from './getTask.ts'
 import { signAccusation } from '../../node/attestation.ts'
 import { enigmaControllerAbi } from '../generated/EnigmaController.ts'
+import { ChainTaskSource } from '../task-source.ts'
+import type { TaskEvent } from '../../node/task-source.ts'
 
 let fx: ControllerFixture
 const codeHash = keccak256(stringToHex('rerun-v1'))
@@ -70,6 +72,24 @@ test('rerunTask: a suspended member sends the task back to a fresh draw without 
   }
   await suspend(task.taskId, committee, committee[0]!)
   await assertRefused(rerunTask(keeper, { address: fx.address, taskId: task.taskId, culprit: committee[0]! }), 'TooManyReruns')
+  // The chain task source (a node started now scans from the deployment block) reports every draw as an
+  // attempt of the same task: attempt k names attempt k−1's committee and the culprit left out.
+  const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50 })
+  const seen: TaskEvent[] = []
+  source.subscribe((e) => seen.push(e))
+  await source.start()
+  try {
+    const attempts = seen.flatMap((e) => (e.kind === 'created' && e.task.taskId === task.taskId ? [e.task] : []))
+    assert.deepEqual(attempts.map((a) => a.attempt ?? 0), [0, 1, 2])
+    for (let k = 1; k < attempts.length; k++) {
+      assert.deepEqual(attempts[k]!.rerun!.previousCommittee.map((m) => m.account), attempts[k - 1]!.committee.map((m) => m.account))
+      assert.equal(attempts[k]!.rerun!.culprit, excluded[k - 1])
+      assert.ok(!attempts[k]!.committee.some((m) => m.account === excluded[k - 1]))
+    }
+    assert.deepEqual((await source.openTasks()).filter((x) => x.taskId === task.taskId).map((x) => x.attempt), [2])
+  } finally {
+    await source.stop()
+  }
 })
 
 test('rerunTask: not past the deadline (the creator is refunded then)', async () => {

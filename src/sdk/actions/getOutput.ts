@@ -7,7 +7,7 @@ import { openEnvelope } from '../../sharing/envelope.ts'
 import type { Secret } from '../../common/secret.ts'
 import type { EnigmaClient } from '../client.ts'
 import { SdkError } from '../errors.ts'
-import { taskInfo } from '../internal/task-info.ts'
+import { currentCommittee, taskInfo } from '../internal/task-info.ts'
 import { nodeRequest } from '../internal/node-api.ts'
 import { reconstructPrivateOutput } from '../internal/outputs.ts'
 import { recipientPublicKey } from '../recipient-key.ts'
@@ -49,7 +49,9 @@ export async function getOutput(client: EnigmaClient, params: GetOutputParameter
   const mine = recipientPublicKey(params.recipientKey)
   if (mine !== onTask) throw new SdkError('SDK_OUTPUT_UNAVAILABLE', `output '${params.output}' of task ${params.taskId} is for recipient '${out.recipient}' with key ${onTask}; the key given is ${mine}`)
   const field = getField(params.circuit.field)
-  const shares: (FieldVector | null)[] = await Promise.all(info.committee.map(async (m, i) => {
+  // After a re-run the members of the attempt that delivered hold the output shares.
+  const committee = await currentCommittee(client, info)
+  const shares: (FieldVector | null)[] = await Promise.all(committee.map(async (m, i) => {
     try {
       const r = await nodeRequest<{ envelope: Hex }>({
         url: `${client.nodeApi(m)}/v1/tasks/${params.taskId}/outputs/${encodeURIComponent(params.output)}`, who: `node ${i}`, timeoutMs: params.timeoutMs ?? 10_000,

@@ -6,7 +6,7 @@ import type { ChainRequestError, ControllerRevertError } from '../../chain/error
 import type { CommitteeMember, SecurityMode } from '../../node/task-source.ts'
 import type { EnigmaClient } from '../client.ts'
 import type { SdkError } from '../errors.ts'
-import { taskInfo } from '../internal/task-info.ts'
+import { currentCommittee, taskInfo } from '../internal/task-info.ts'
 
 export interface GetTaskParameters {
   readonly taskId: Hex
@@ -40,7 +40,7 @@ export async function getTask(client: EnigmaClient, params: GetTaskParameters): 
   const commitments = new Map(inputs.map((l) => { const a = l.args as { slot: bigint; commitment: Hex }; return [Number(a.slot), a.commitment] }))
   return {
     taskId: info.taskId, status: now.status, codeHash: info.codeHash, creator: info.creator, params: info.params, n: info.n, t: info.t,
-    security: info.security, fee: info.fee, deadline: info.deadline, committee: info.committee,
+    security: info.security, fee: info.fee, deadline: info.deadline, committee: await currentCommittee(client, info),
     slots: info.slots.map((s, i) => ({ name: s.name, owner: s.owner, commitment: commitments.get(i) })),
   }
 }

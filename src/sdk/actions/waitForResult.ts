@@ -2,6 +2,7 @@ import { taskStateOutcome, type TaskStateOutcome } from '../internal/task-state.
 import { decodeErrorResult, type Address, type Hex } from 'viem'
 import { getBlock, getContractEvents, getTransactionReceipt } from 'viem/actions'
 import { getTask as chainGetTask } from '../../chain/actions/getTask.ts'
+import { getCommitteeMembers } from '../../chain/actions/getCommitteeMembers.ts'
 import { CALLBACK_STATUSES, type CallbackState, type CallbackStatus } from '../../chain/actions/getCallback.ts'
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import type { ChainRequestError, ControllerRevertError } from '../../chain/errors.ts'
@@ -24,6 +25,13 @@ export interface WaitForResultParameters {
    */
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
+  /**
+   * After a majority of the committee reports an attempt failed, how long to wait for the re-run that
+   * follows when a member is suspended (votes, suspension, keeper: ms, default 90 000). Without one, the
+   * failure names nobody (docs/faults.md): the wait ends with SDK_TASK_FAILED, the fee refundable after
+   * the deadline.
+   */
+  readonly rerunGraceMs?: number
 }
 export interface TaskReceipt {
   readonly transactionHash: Hex
@@ -59,6 +67,8 @@ export interface WaitForResultReturnType {
   readonly callback?: CallbackOutcome
   /** Present when the task was bound to a contract state: the version it computed on and the one its receipt committed. */
   readonly state?: TaskStateOutcome
+  /** How many committees ran the task (1 + its re-runs, issue #12); the receipt's committee is the last. */
+  readonly attempts: number
 }
 export type WaitForResultErrorType = ControllerRevertError | ChainRequestError | SdkError
 
@@ -72,6 +82,7 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
   const chainNow = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
   const waitMs = resultWaitMs(params.timeoutMs, info.deadline, chainNow)
   const until = Date.now() + waitMs
+  const attempts = new AttemptTracker(client, info, params.rerunGraceMs ?? 90_000)
   let polls = 0
   let callback: CallbackState | null
   for (;;) {
@@ -79,12 +90,13 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
     const task = await chainGetTask(client.public, { address: client.controller, taskId: params.taskId })
     callback = task.callback
     if (task.status === 'completed' || task.status === 'settled') break
-    if (task.status === 'refunded') throw new SdkError('SDK_TASK_REFUNDED', `task ${params.taskId} was refunded: its deadline passed without a receipt`)
+    const tried = await attempts.update(task.status, task.committee)
+    if (task.status === 'refunded') throw new SdkError('SDK_TASK_REFUNDED', `task ${params.taskId} was refunded after ${tried} attempt(s): its deadline passed without a receipt`, { meta: { attempts: tried } })
     const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
-    if (now > info.deadline) throw new SdkError('SDK_TASK_EXPIRED', `task ${params.taskId} passed its deadline without a receipt; the creator can call refundTask`)
+    if (now > info.deadline) throw new SdkError('SDK_TASK_EXPIRED', `task ${params.taskId} passed its deadline without a receipt after ${tried} attempt(s); the creator can call refundTask`, { meta: { attempts: tried } })
     // Every ~2 s ask a member how the computation goes, so a failure is reported now, not at the deadline.
-    if (++polls % Math.max(1, Math.round(2000 / client.pollingIntervalMs)) === 0) await checkNodes(client, info.committee, params.taskId)
-    if (Date.now() > until) throw new SdkError('SDK_TIMEOUT', `task ${params.taskId}: no receipt after ${waitMs} ms`)
+    if (task.status === 'open' && ++polls % Math.max(1, Math.round(2000 / client.pollingIntervalMs)) === 0) await attempts.check(params.taskId)
+    if (Date.now() > until) throw new SdkError('SDK_TIMEOUT', `task ${params.taskId}: no receipt after ${waitMs} ms (${tried} attempt(s))`, { meta: { attempts: tried } })
     await new Promise((r) => setTimeout(r, client.pollingIntervalMs))
   }
   const [log] = await getContractEvents(client.public, {
@@ -107,9 +119,10 @@ export async function waitForResult(client: EnigmaClient, params: WaitForResultP
     outputs,
     ...(state ? { state } : {}),
     ...(callback ? { callback: await callbackOutcome(client, params.taskId, callback, info.createdIn.blockNumber) } : {}),
+    attempts: await attempts.count(),
     receipt: {
       transactionHash: log.transactionHash, blockNumber: log.blockNumber, gasUsed: tx.gasUsed, outputHash: args.outputHash,
-      publicOutputs: args.publicOutputs, typedOutputs: typed, committee: info.committee.map((m) => m.account), signers: args.signers, fee: info.fee,
+      publicOutputs: args.publicOutputs, typedOutputs: typed, committee: await attempts.committeeAccounts(), signers: args.signers, fee: info.fee,
     },
   }
 }
@@ -141,6 +154,83 @@ export function resultWaitMs(timeoutMs: number | undefined, deadline: bigint, ch
   if (timeoutMs !== undefined) return timeoutMs
   const left = deadline > chainNow ? Number(deadline - chainNow) : 0
   return left * 1000 + 60_000
+}
+
+/** The controller's bound on re-runs (EnigmaController.MAX_RERUNS): at most 1 + MAX_RERUNS attempts. */
+export const MAX_RERUNS = 2
+
+/**
+ * Follows a task across its attempts (issue #12): a `TaskRerun` starts a new attempt on a new committee,
+ * whose members are then the ones asked. A majority's failure of an attempt ends the wait only when no
+ * re-run can follow: the attempts are used up, or none came within the grace period (nobody was
+ * suspended: the failure named nobody).
+ */
+class AttemptTracker {
+  readonly #client: EnigmaClient
+  readonly #info: Awaited<ReturnType<typeof taskInfo>>
+  readonly #graceMs: number
+  #committee: Awaited<ReturnType<typeof taskInfo>>['committee']
+  #accounts: readonly Address[]
+  #reruns = 0
+  #failedAt: number | undefined
+  #failure: SdkError | undefined
+
+  constructor(client: EnigmaClient, info: Awaited<ReturnType<typeof taskInfo>>, graceMs: number) {
+    this.#client = client
+    this.#info = info
+    this.#graceMs = graceMs
+    this.#committee = info.committee
+    this.#accounts = info.committee.map((m) => m.account)
+  }
+
+  /** Re-runs seen on chain, counted from the controller's own TaskRerun events. */
+  async count(): Promise<number> {
+    const logs = await getContractEvents(this.#client.public, {
+      address: this.#client.controller, abi: enigmaControllerAbi, eventName: 'TaskRerun', args: { taskId: this.#info.taskId },
+      fromBlock: this.#info.createdIn.blockNumber, toBlock: 'latest',
+    })
+    return 1 + logs.length
+  }
+
+  async committeeAccounts(): Promise<readonly Address[]> {
+    return this.#accounts
+  }
+
+  /** Notes a new attempt (a re-run sends the task back to a draw, then a new committee opens it); returns the attempts so far. */
+  async update(status: string, committee: readonly Address[]): Promise<number> {
+    const moved = status === 'open' && committee.length > 0 && committee.some((a, i) => a.toLowerCase() !== this.#accounts[i]?.toLowerCase())
+    if (status !== 'pending' && !moved) return this.#reruns + 1
+    const reruns = (await this.count()) - 1
+    if (reruns !== this.#reruns) {
+      this.#reruns = reruns
+      this.#failedAt = undefined
+      this.#failure = undefined
+    }
+    if (moved) {
+      this.#accounts = committee
+      this.#committee = await getCommitteeMembers(this.#client.public, { address: this.#client.controller, committee })
+    }
+    return this.#reruns + 1
+  }
+
+  /** Asks the current committee; throws once an attempt failed and no re-run can follow it. */
+  async check(taskId: Hex): Promise<void> {
+    try {
+      await checkNodes(this.#client, this.#committee, taskId)
+      return
+    } catch (e) {
+      if (!(e instanceof SdkError) || e.code !== 'SDK_TASK_FAILED') throw e
+      this.#failure ??= e
+    }
+    const attempts = this.#reruns + 1
+    if (this.#reruns >= MAX_RERUNS) {
+      throw new SdkError('SDK_TASK_FAILED', `${this.#failure.shortMessage}; that was attempt ${attempts} of ${attempts}: no re-run is left, the fee is refundable after the deadline`, { meta: { attempts } })
+    }
+    this.#failedAt ??= Date.now()
+    if (Date.now() - this.#failedAt > this.#graceMs) {
+      throw new SdkError('SDK_TASK_FAILED', `${this.#failure.shortMessage}; no re-run followed attempt ${attempts} within ${Math.round(this.#graceMs / 1000)} s (no member was suspended: the failure names nobody, docs/faults.md), the fee is refundable after the deadline`, { meta: { attempts } })
+    }
+  }
 }
 
 /** How long one round of asking the committee may take, in all (members are asked at once). */

@@ -8,6 +8,7 @@ import { getContractEvents } from 'viem/actions'
 import { enigmaControllerAbi } from '../../chain/generated/EnigmaController.ts'
 import { decodeTaskParams } from '../../chain/params.ts'
 import { getCommitteeMembers } from '../../chain/actions/getCommitteeMembers.ts'
+import { getTask } from '../../chain/actions/getTask.ts'
 import type { CommitteeMember, SecurityMode } from '../../node/task-source.ts'
 import type { EnigmaClient } from '../client.ts'
 import { SdkError } from '../errors.ts'
@@ -63,4 +64,14 @@ interface TaskCreatedArgs {
   taskId: Hex; codeHash: Hex; creator: Address; params: Hex; n: number; t: number; securityMode: number
   deadline: bigint; fee: bigint; drawBlock: bigint; slotRoot: Hex; inputSlots: readonly { name: string; owner: Address }[]
   recipients: readonly { name: string; key: Hex }[]
+}
+
+/**
+ * The committee running the task now: a re-run (issue #12) draws a new one after `taskInfo` cached the
+ * first. Reads the controller's record; the cached members when nothing changed.
+ */
+export async function currentCommittee(client: EnigmaClient, info: TaskInfo): Promise<readonly CommitteeMember[]> {
+  const now = (await getTask(client.public, { address: client.controller, taskId: info.taskId })).committee
+  if (now.length === 0 || (now.length === info.committee.length && now.every((a, i) => a.toLowerCase() === info.committee[i]!.account.toLowerCase()))) return info.committee
+  return getCommitteeMembers(client.public, { address: client.controller, committee: now })
 }
