@@ -68,7 +68,7 @@ export function netnsSupport(): { ok: true } | { ok: false; reason: string } {
   return { ok: true }
 }
 
-interface Marker { readonly pid: number; readonly startTime?: string; readonly bridge: string; readonly namespaces: readonly string[] }
+interface Marker { readonly pid: number; readonly startTime?: string; readonly bridge: string; readonly namespaces: readonly string[]; readonly veths?: readonly string[] }
 
 function markerDir(): string {
   for (const d of ['/run/enigma-netns', join(tmpdir(), 'enigma-netns')]) {
@@ -77,8 +77,14 @@ function markerDir(): string {
   throw new EnigmaError('DEVNET_NETNS_FAILED', 'no folder for the netns markers')
 }
 
-/** Synchronous removal (exit and signal handlers cannot wait). Errors mean "already gone". */
-function removeSync(m: Pick<Marker, 'bridge' | 'namespaces'>): void {
+/**
+ * Synchronous removal (exit and signal handlers cannot wait). Errors mean "already gone". The veths
+ * go first and explicitly: a namespace outlives its name while a socket in it lives on, and after a
+ * partition the members' orphaned TCP sockets retransmit into the cut link for minutes, keeping the
+ * namespace, and with it its veth pair, alive. Deleting one end of a pair deletes both.
+ */
+function removeSync(m: Pick<Marker, 'bridge' | 'namespaces' | 'veths'>): void {
+  for (const v of m.veths ?? []) try { execFileSync('ip', ['link', 'del', v], { stdio: 'ignore' }) } catch { /* gone */ }
   for (const ns of m.namespaces) try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }) } catch { /* gone */ }
   try { execFileSync('ip', ['link', 'del', m.bridge], { stdio: 'ignore' }) } catch { /* gone */ }
 }
@@ -94,7 +100,7 @@ export function sweepStaleNetns(): number {
     if (isOurProcess({ pid: m.pid, startTime: m.startTime })) continue
     const id = f.slice(0, 6)
     // Only names of the shape we make, with the marker's id: a corrupt marker cannot make us delete another's.
-    removeSync({ bridge: `enbr${id}`, namespaces: m.namespaces.filter((n) => n.startsWith(`enigma-${id}-`)) })
+    removeSync({ bridge: `enbr${id}`, namespaces: m.namespaces.filter((n) => n.startsWith(`enigma-${id}-`)), veths: (m.veths ?? []).filter((v) => v.startsWith(`env${id}h`)) })
     rmSync(join(dir, f), { force: true })
     swept++
   }
@@ -163,9 +169,9 @@ export async function createNetnsTopology(o: NetnsOptions): Promise<NetnsTopolog
   const [a, b] = await freeSubnet()
   const address = (i: number) => `10.${a}.${b}.${i + 2}`
   const chainHost = `10.${a}.${b}.1`
-  const made = { bridge, namespaces: [] as string[] }
+  const made = { bridge, namespaces: [] as string[], veths: [] as string[] }
   const markerFile = join(markerDir(), `${id}.json`)
-  const writeMarker = () => writeFileSync(markerFile, JSON.stringify({ ...selfRef(), bridge, namespaces: made.namespaces } satisfies Marker))
+  const writeMarker = () => writeFileSync(markerFile, JSON.stringify({ ...selfRef(), ...made } satisfies Marker))
   let closed = false
   const closeSync = () => {
     if (closed) return
@@ -193,6 +199,8 @@ export async function createNetnsTopology(o: NetnsOptions): Promise<NetnsTopolog
       made.namespaces.push(ns)
       writeMarker()
       // The namespace end is created inside the namespace as eth0: names there never collide.
+      made.veths.push(hostVeth(i))
+      writeMarker()
       await ip('link', 'add', hostVeth(i), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns)
       await ip('link', 'set', hostVeth(i), 'master', bridge, 'up')
       await ip('-n', ns, 'addr', 'add', `${address(i)}/24`, 'dev', 'eth0')
