@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net'
 import { EnigmaError } from '../common/errors.ts'
-import { isWildcardHost, urlHost } from '../node/api-address.ts'
+import { isWildcardHost } from '../node/api-address.ts'
 
 export interface NodePlacement {
   /** The node's address as others reach it (announced). */
@@ -41,7 +41,3 @@ export function nodeAddressConfig(placement: NodePlacement): { listen: string[];
   return { listen: [`/${proto}/${bind}/tcp/0`], apiHost: bind }
 }
 
-/** `http://host:port` with IPv6 literals bracketed. */
-export function httpUrl(host: string, port: number): string {
-  return `http://${urlHost(host)}:${port}`
-}
