@@ -31,6 +31,7 @@ import { startDevnet, type Devnet } from './devnet.ts'
 import { compileFile, contractPath, deployCompiled } from './contracts.ts'
 import { clientFor } from './flow.ts'
 import { createNetnsTopology, netnsSupport, type NetnsTopology } from './netns.ts'
+import { assertOnlyCulpritSuspended } from './stakes.test-util.ts'
 import { PRESETS, slotsFor } from './presets.ts'
 import { referenceOutputs, sameOutputs } from './soak-check.ts'
 import type { Compiled } from '../lang/index.ts'
@@ -84,7 +85,9 @@ async function example(name: string, inputs: Record<string, unknown>): Promise<E
   return { compiled, inputs, slots: slotsFor(compiled.circuit.inputs, preset.perElement), label: (s) => preset.label(s) }
 }
 
-test('separate hosts: a namespace per node, addresses only through the bridge; a task completes; a partitioned member is named, voted out and suspended', { skip: SKIP }, async () => {
+test('separate hosts: a namespace per node, addresses only through the bridge; a task completes; a partitioned member is named, voted out and suspended', { skip: SKIP }, async (t) => {
+  const t0 = Date.now()
+  const lap = (what: string) => t.diagnostic(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   const before = await netState()
   const root = await mkdtemp(join(tmpdir(), 'enigma-netns-'))
   roots.push(root)
@@ -97,6 +100,7 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
     })
     devnets.push(devnet)
     const s = devnet.state
+    lap('devnet up in namespaces')
 
     // Addresses: the chain on the bridge, every node on its own namespace's address (node 0 binds
     // 0.0.0.0 and still announces its address, never the wildcard); nothing points at loopback
@@ -117,7 +121,7 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
     const millionaires = await example('millionaires', { alice: 4_200_017, bob: 4_199_999 })
     const auction = await example('vickrey-auction', { bids: [31_000, 870_500, 120_000, 870_499, 5_000] })
     for (const ex of [millionaires, auction]) await deployCompiled(deployer, s.circuitsDir, ex.compiled)
-    const stakes = await Promise.all(s.nodes.map((n) => getNode(deployer.public, { address: s.controller, node: n.account })))
+    const stakes = await Promise.all(s.nodes.map((n) => getNode(deployer.public, { address: s.controller, node: n.account }).then((x) => x.stake)))
     const creator = clientFor(s, s.accounts[0]!.privateKey)
     const owners = (ex: Example) => {
       const labels = [...new Set(ex.slots.map(ex.label))]
@@ -137,6 +141,7 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
     await t1.submit()
     const r1 = await waitForResult(creator, { taskId: t1.task.taskId, circuit: millionaires.compiled.circuit, timeoutMs: 180_000 })
     assert.ok(sameOutputs(r1.outputs, referenceOutputs(millionaires.compiled, millionaires.inputs)), JSON.stringify(r1.outputs))
+    lap('task over the bridge completed')
 
     // 2. The partition: a committee of 3 (t = 1) of the five, so that a re-run can draw a new
     // committee without the culprit from the four left. Its second member's link goes down as soon
@@ -149,6 +154,7 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
     await t2.submit()
     await waitFor('the victim computing', async () => ((await taskState(s.nodes[victim]!.api, t2.task.taskId)).state === 'computing' ? true : undefined), 120_000, 20)
     await topo.partition(victim)
+    lap('partitioned')
 
     const suspended = await waitFor('NodeSuspended', async () => {
       const logs = await getContractEvents(deployer.public, { abi: enigmaControllerAbi, address: s.controller, eventName: 'NodeSuspended', fromBlock: BigInt(s.fromBlock ?? 0) })
@@ -157,6 +163,7 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
       const states = await Promise.all(members.map((i) => taskState(s.nodes[i]!.api, t2.task.taskId).then((x) => JSON.stringify(x), (x: Error) => x.message)))
       throw new Error(`${e.message}; committee states: ${states.join(' | ')}`)
     })
+    lap('suspended')
     assert.equal(suspended.length, 1, JSON.stringify(suspended.map((x) => x.args.node)))
     assert.deepEqual([suspended[0]!.args.node!.toLowerCase(), suspended[0]!.args.taskId, suspended[0]!.args.reason], [victimAccount.toLowerCase(), t2.task.taskId, UNRESPONSIVE_REASON])
     // The honest members ended the task failed, naming the victim's committee index.
@@ -168,15 +175,7 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
     // No output but the right one: no receipt landed for the partitioned attempt.
     const completed = await getContractEvents(deployer.public, { abi: enigmaControllerAbi, address: s.controller, eventName: 'TaskCompleted', fromBlock: BigInt(s.fromBlock ?? 0) })
     assert.deepEqual(completed.map((c) => c.args.taskId), [t1.task.taskId])
-    const slashed = await getContractEvents(deployer.public, { abi: enigmaControllerAbi, address: s.controller, eventName: 'NodeSlashed', fromBlock: BigInt(s.fromBlock ?? 0) })
-    assert.equal(slashed.length, 0)
-    for (const [i, n] of s.nodes.entries()) {
-      const now = await getNode(deployer.public, { address: s.controller, node: n.account })
-      assert.equal(now.stake, stakes[i]!.stake, `node ${i} stake`)
-      assert.equal(now.slashed, false)
-      if (i === victim) assert.deepEqual([now.active, now.suspendedUntil > 0n], [false, true])
-      else assert.deepEqual([now.active, now.suspendedUntil], [true, 0n], `honest node ${i}`)
-    }
+    await assertOnlyCulpritSuspended(deployer, s, stakes, victim)
     // TODO(issue #12 item 3, re-run): then the task completes through a re-run — a `TaskRerun` event,
     // a new committee of 3 drawn from the four active nodes (without the victim), the surviving
     // members' input shares handed over, and `waitForResult(creator, { taskId: t2.task.taskId })`
