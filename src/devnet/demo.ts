@@ -18,6 +18,7 @@ import { valueOfSlot } from '../sdk/index.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { basename } from 'node:path'
 import { DAPP_DEMOS, runNftAuctionDapp, type DappDemoResult } from './dapp-demo.ts'
+import type { DevnetTopology } from './topology.ts'
 
 export interface DemoOptions {
   readonly contract?: string
@@ -28,6 +29,8 @@ export interface DemoOptions {
   readonly dir?: string
   readonly chainId?: number
   readonly blockTimeMs?: number
+  /** Where the chain and nodes listen (src/devnet/topology.ts); default all on 127.0.0.1. */
+  readonly topology?: DevnetTopology
   readonly out?: (line: string) => void
   readonly signal?: AbortSignal
 }
@@ -73,7 +76,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoSummary> {
   out(`Enigma devnet demo: ${dapp ? `${o.contract} dApp on ` : ''}${name} ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trimEnd())
   let devnet: Devnet | undefined
   try {
-    devnet = await startDevnet({ nodes: o.nodes, threshold: o.threshold, dir: o.dir, onStep, signal: o.signal, chainId: o.chainId, blockTimeMs: o.blockTimeMs })
+    devnet = await startDevnet({ nodes: o.nodes, threshold: o.threshold, dir: o.dir, onStep, signal: o.signal, chainId: o.chainId, blockTimeMs: o.blockTimeMs, topology: o.topology })
     const state = devnet.state
 
     stepStart = Date.now()

@@ -1,6 +1,8 @@
 /**
- * A local devnet: a Hardhat 2 chain, the controller, and N secret nodes as separate OS processes on
- * 127.0.0.1, each registered, staked and active. `startDevnet` returns a handle whose `stop()` (safe
+ * A local devnet: a Hardhat 2 chain, the controller, and N secret nodes as separate OS processes,
+ * each registered, staked and active. By default all on 127.0.0.1; `topology` places the chain and
+ * each node on other addresses (src/devnet/topology.ts; src/devnet/netns.ts: one network namespace
+ * per node, joined by a bridge). `startDevnet` returns a handle whose `stop()` (safe
  * to call twice, also after a failed start) takes everything down.
  *
  * Accounts (Hardhat's development mnemonic): 0 deploys and owns the controller and funds the nodes'
@@ -27,6 +29,7 @@ import { evmChain } from './evm-chain.ts'
 import { claimDevnetDir, writeMarker } from './devnet-dir.ts'
 import { processStartTime, selfRef } from './process-check.ts'
 import type { FaultBehaviour } from '../node/faults.ts'
+import { LOOPBACK_TOPOLOGY, nodeAddressConfig, type DevnetTopology } from './topology.ts'
 
 /** The controller's configuration on the devnet: the chain tests' too (one constant, src/chain/testing/local-config.ts). */
 export const DEVNET_CONFIG: ControllerConfig = LOCAL_CONTROLLER_CONFIG
@@ -67,6 +70,11 @@ export interface StartDevnetOptions {
   /** Shortest custody epoch (seconds, default DEVNET_EPOCH_SECONDS) and hand-off attempt slot (default 60): a test runs several epochs quickly (custody-epoch.ts). */
   readonly epochSeconds?: bigint
   readonly handoffSlotSeconds?: bigint
+  /**
+   * Where the chain and each node listen and what they announce (default: all on 127.0.0.1). The
+   * caller owns it: a netns topology is removed by its creator after `stop()`.
+   */
+  readonly topology?: DevnetTopology
   /** Test-only misbehaving nodes (`enigma devnet up --fault i=b`, src/node/faults.ts). */
   readonly faults?: readonly { readonly index: number; readonly behaviour: FaultBehaviour }[]
 }
@@ -76,6 +84,7 @@ export interface Devnet {
   readonly chain: HardhatNode
   readonly publicClient: PublicClient<Transport, Chain>
   readonly nodes: readonly NodeProcess[]
+  readonly topology: DevnetTopology
   /** Wallet of hardhat account i. */
   wallet(index: number): WalletClient<Transport, Chain, Account>
   /** Gas used by the devnet's own set-up transactions (deploy, funding, registration). */
@@ -99,6 +108,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     if (!Number.isInteger(fl.index) || fl.index < 0 || fl.index >= size) throw new EnigmaError('DEVNET_USAGE', `--fault names node ${fl.index}, but the devnet has nodes 0..${size - 1}`)
   }
   const dir = resolve(options.dir ?? DEFAULT_DEVNET_DIR)
+  const topology = options.topology ?? LOOPBACK_TOPOLOGY
   const step = options.onStep ?? (() => {})
   const nodes: NodeProcess[] = []
   let chain: HardhatNode | undefined
@@ -113,7 +123,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     await mkdir(circuitsDir, { recursive: true })
 
     step('chain', false)
-    chain = await startHardhatNode({ port: options.port, signal: options.signal, chainId: options.chainId, intervalMs: options.blockTimeMs })
+    chain = await startHardhatNode({ host: topology.chainHost, port: options.port, signal: options.signal, chainId: options.chainId, intervalMs: options.blockTimeMs })
     const chainPid = { pid: chain.pid, startTime: processStartTime(chain.pid) }
     await writeMarker(dir, [chainPid])
     step('chain', true, `${chain.url} (chain id ${chain.chainId}${options.blockTimeMs ? `, a block every ${options.blockTimeMs} ms` : ''})`)
@@ -150,10 +160,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     for (const id of ids) fundings.push(await sendTransaction(wallet(0), { to: id.account.address, value: NODE_STAKE + NODE_GAS_FUNDS, account: wallet(0).account, chain: evm }))
     for (const hash of fundings) setupGas += (await waitForTransactionReceipt(publicClient, { hash })).gasUsed
     const started = await Promise.allSettled(dirs.map((d, i) => spawnNode({
-      index: i, dir: d, fault: options.faults?.find((fl) => fl.index === i)?.behaviour,
+      index: i, dir: d, fault: options.faults?.find((fl) => fl.index === i)?.behaviour, exec: topology.node(i).exec,
       config: {
         rpcUrl: chain!.url, controller: deployed.address, records: records.address, stateContract: stateContract.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
-        node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...options.nodeConfig },
+        node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...nodeAddressConfig(topology.node(i)), ...options.nodeConfig },
       },
     })))
     for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value)
@@ -182,7 +192,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       nodes: nodes.map((n) => ({ index: n.index, peerId: n.info.peerId, account: n.info.account, encryptionKey: n.info.encryptionKey, multiaddrs: n.info.multiaddrs, api: n.info.api, pid: n.pid, dataDir: n.dir })),
       circuitsDir, startedAt: new Date().toISOString(),
     }
-    return { state, chain, publicClient, nodes, wallet, setupGas, stop }
+    return { state, chain, publicClient, nodes, topology, wallet, setupGas, stop }
   } catch (e) {
     await stop()
     throw e

@@ -45,6 +45,11 @@ export interface SpawnNodeOptions {
   readonly startTimeoutMs?: number
   /** Test-only misbehaviour of this node (devnet `--fault`), passed on its command line, not in its config. */
   readonly fault?: FaultBehaviour
+  /**
+   * Command prefix that runs the node elsewhere, e.g. `['ip', 'netns', 'exec', name]` (src/devnet/netns.ts).
+   * It must exec the node in place (same pid, stdin passed on) so signals and the stdin watch still reach it.
+   */
+  readonly exec?: readonly string[]
 }
 
 export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
@@ -54,7 +59,9 @@ export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
   await writeFile(cfgPath, JSON.stringify(o.config, null, 2))
   const logFile = join(o.dir, 'node.log')
   const log = await open(logFile, 'a')
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/enigma.mjs'), 'devnet', '_node', cfgPath, ...(o.fault ? ['--fault', o.fault] : [])], {
+  const argv = [process.execPath, join(repoRoot, 'bin/enigma.mjs'), 'devnet', '_node', cfgPath, ...(o.fault ? ['--fault', o.fault] : [])]
+  const [cmd, ...args] = [...(o.exec ?? []), ...argv]
+  const child = spawn(cmd!, args, {
     cwd: repoRoot, stdio: ['pipe', 'pipe', log.fd],
     env: { ...process.env, ENIGMA_LOG_LEVEL: process.env.ENIGMA_LOG_LEVEL ?? 'info', NODE_OPTIONS: '' },
   })

@@ -14,7 +14,13 @@ export interface NodeConfig {
   /** Addresses announced to peers instead of the listen ones (public IP / DNS behind NAT). */
   readonly announce: readonly string[]
   readonly bootstrap: readonly string[]
+  /** Address the client API binds to; loopback unless configured (`0.0.0.0` / `::`: every interface). */
   readonly apiHost: string
+  /**
+   * The API's URL as clients should use it (announced in node-info.json), e.g. behind NAT or a proxy.
+   * Unset: `http://apiHost:port`, or for a wildcard apiHost the first routable announced IP (api-address.ts).
+   */
+  readonly apiAnnounce?: string
   /** 0 = any free port (written to node-info.json). */
   readonly apiPort: number
   /** The local file-backed task source; unset = no tasks until a source is wired in. */
@@ -69,7 +75,7 @@ const strings = (v: unknown, name: string): string[] => {
 }
 
 export function checkConfig(raw: Record<string, unknown>): NodeConfig {
-  const known = new Set(Object.keys(DEFAULT_CONFIG).concat(['tasksFile']))
+  const known = new Set(Object.keys(DEFAULT_CONFIG).concat(['tasksFile', 'apiAnnounce']))
   for (const k of Object.keys(raw)) if (!known.has(k)) bad(`unknown key '${k}'`)
   const c = { ...DEFAULT_CONFIG, ...raw } as Record<string, unknown>
   if (typeof c.dataDir !== 'string' || c.dataDir === '') bad('dataDir must be a path')
@@ -78,6 +84,7 @@ export function checkConfig(raw: Record<string, unknown>): NodeConfig {
     if (!a.startsWith('/')) bad(`'${a}' is not a multiaddr`)
   }
   if (typeof c.apiHost !== 'string') bad('apiHost must be a string')
+  if (c.apiAnnounce !== undefined && !isHttpUrl(c.apiAnnounce)) bad(`apiAnnounce must be an http(s) URL, got '${String(c.apiAnnounce).slice(0, 80)}'`)
   for (const k of ['apiPort', 'mpcTimeoutMs', 'mpcStartTimeoutMs', 'computeTimeoutMs', 'maxBodyBytes', 'ratePerSecond']) {
     if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) bad(`${k} must be a non-negative integer`)
   }
@@ -92,6 +99,16 @@ export function checkConfig(raw: Record<string, unknown>): NodeConfig {
   for (const o of strings(c.corsOrigins, 'corsOrigins')) if (!isCorsOrigin(o)) bad(`corsOrigins: '${o}' is not '*' or an origin like https://app.example.org`)
   if (typeof c.allowPrivateAddresses !== 'boolean' || typeof c.durable !== 'boolean') bad('allowPrivateAddresses and durable must be booleans')
   return c as unknown as NodeConfig
+}
+
+function isHttpUrl(v: unknown): boolean {
+  if (typeof v !== 'string') return false
+  try {
+    const u = new URL(v)
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
+  } catch {
+    return false
+  }
 }
 
 export async function loadConfigFile(path: string): Promise<Record<string, unknown>> {

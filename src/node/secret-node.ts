@@ -16,6 +16,7 @@ import type { TestHooks } from './test-hooks.ts'
 import { EvidenceCollector, type AccusationSubmitter, type EvidenceEvent } from './evidence.ts'
 import type { Hex } from './task-source.ts'
 import { ApiServer } from './api.ts'
+import { announcedApiUrl } from './api-address.ts'
 import { FileTaskSource } from './task-source-file.ts'
 import { loadOrCreateIdentity, publicIdentity, type NodeIdentity } from './identity.ts'
 import { nodeMetrics, type NodeMetrics } from './metrics.ts'
@@ -207,7 +208,7 @@ export class SecretNode {
     return {
       ...publicIdentity(this.identity),
       multiaddrs: this.multiaddrs(),
-      api: this.#started ? `http://${this.config.apiHost}:${this.api.port}` : undefined,
+      api: this.#started ? announcedApiUrl({ apiHost: this.config.apiHost, apiAnnounce: this.config.apiAnnounce, port: this.api.port, multiaddrs: this.multiaddrs() }) : undefined,
       apiPort: this.#started ? this.api.port : undefined,
     }
   }

@@ -8,7 +8,7 @@
  *   killed with SIGKILL (which runs no hook) takes its chain with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
+import { createServer, isIP } from 'node:net'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { hdKeyToAccount, mnemonicToAccount, type HDAccount } from 'viem/accounts'
@@ -29,8 +29,13 @@ export class HardhatNodeError extends EnigmaError {
 }
 
 export interface StartHardhatNodeOptions {
-  /** Port on 127.0.0.1; default: a free one. */
+  /** Port on `host`; default: a free one. */
   readonly port?: number
+  /**
+   * Address the JSON-RPC listens on (default 127.0.0.1). A devnet whose nodes run in their own
+   * network namespaces puts it on the bridge that joins them (src/devnet/netns.ts).
+   */
+  readonly host?: string
   /** Give up after this many milliseconds (default 60 000: slow on a busy 2-core machine). */
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
@@ -69,11 +74,11 @@ function installExitHook(): void {
 }
 
 /** Asks the OS for a free port (tiny race with other processes; start() retries on EADDRINUSE). */
-export async function freePort(): Promise<number> {
+export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address()
       const port = typeof address === 'object' && address ? address.port : 0
       server.close(() => resolve(port))
@@ -104,7 +109,7 @@ export async function startHardhatNode(options: StartHardhatNodeOptions = {}): P
   let lastError: unknown
   for (let i = 0; i < attempts; i++) {
     try {
-      return await startOnce(options.port ?? (await freePort()), options)
+      return await startOnce(options.port ?? (await freePort(options.host)), options)
     } catch (e) {
       lastError = e
       if (!(e instanceof HardhatNodeError) || !/EADDRINUSE/.test(e.details ?? '')) throw e
@@ -128,7 +133,7 @@ async function startOnce(port: number, options: StartHardhatNodeOptions): Promis
     // hardhat is an optional peer dependency of enigma-ts: only a local chain needs it (issue #13).
     throw new HardhatNodeError('the local chain needs the hardhat package; install it with `npm install --save-dev hardhat@^2.29.1`', undefined, e)
   }
-  const argv = ['--config', join(repoRoot, 'hardhat.config.cjs'), 'node', '--hostname', '127.0.0.1', '--port', String(port)]
+  const argv = ['--config', join(repoRoot, 'hardhat.config.cjs'), 'node', '--hostname', options.host ?? '127.0.0.1', '--port', String(port)]
   // Watchdog: the parent holds our stdin open; when it goes away (even by SIGKILL), we exit.
   const watchdog = [
     "process.stdin.on('end', () => process.exit(0)); process.stdin.on('error', () => process.exit(0)); process.stdin.resume();",
@@ -198,7 +203,7 @@ async function startOnce(port: number, options: StartHardhatNodeOptions): Promis
   }
   // Keep draining output so the child never blocks on a full pipe.
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${isIP(options.host ?? '') === 6 ? `[${options.host}]` : options.host ?? '127.0.0.1'}:${port}`,
     port,
     chainId,
     pid: child.pid!,

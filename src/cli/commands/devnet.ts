@@ -4,24 +4,27 @@
  * (deploy, submit, task, nodes) read by default. Heavy modules load only when a subcommand runs.
  */
 import { spawn } from 'node:child_process'
+import { isIP } from 'node:net'
 import { openSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from '../main.ts'
 import { parseFaultAssignment, type FaultBehaviour } from '../../node/faults.ts'
+import type { DevnetTopology } from '../../devnet/topology.ts'
 import { choice, CliUsageError, int, list, params, parseCommandArgs, PARAM_OPTION, SECURITY_CHOICES, str, type OptionSpecs } from '../args.ts'
 
 export const DEVNET_USAGE = `Usage:
   enigma devnet up     [--nodes 5] [--threshold 2] [--detach [--json]] [--dir .enigma/devnet] [--state .enigma/devnet.json]
                        [--chain-id 31337] [--block-time SECONDS] [--fault INDEX=BEHAVIOUR]...
+                       [--topology loopback|netns | --host ADDRESS]
   enigma devnet status [--state FILE] [--json]
   enigma devnet down   [--state FILE] [--json]
   enigma devnet demo   [--contract vickrey-auction|millionaires|voting|salary-stats|psi-cardinality|credit-score|FILE]
                        [--param k=v]... [--nodes 5] [--threshold 2] [--security semi-honest|malicious] [--ci] [--json]
-                       [--chain-id 31337] [--block-time SECONDS] [--dir .enigma/devnet]
+                       [--chain-id 31337] [--block-time SECONDS] [--dir .enigma/devnet] [--topology loopback|netns | --host ADDRESS]
 
-up      starts a Hardhat chain, deploys the controller, starts N secret nodes as processes on 127.0.0.1,
+up      starts a Hardhat chain, deploys the controller, starts N secret nodes as processes (on 127.0.0.1 unless --topology/--host),
         registers and stakes them, and writes the state file (RPC URL, controller, funded accounts,
         node APIs and peer ids). In the foreground until Ctrl-C; --detach returns once it is ready.
         Exits non-zero if a node process dies. --chain-id and --block-time (interval mining, like
@@ -29,6 +32,9 @@ up      starts a Hardhat chain, deploys the controller, starts N secret nodes as
         The folder (--dir) is wiped at start: only a devnet's folder that no running devnet uses.
         --fault 2=alter-mul makes node 2 misbehave (test and demo only; docs/faults.md): alter-mul,
         alter-open, equivocate, bad-input-reshare, wrong-output-share, wrong-receipt, silent, crash.
+        --topology netns: every node in its own Linux network namespace with its own address, joined
+        by veth links to a bridge the chain listens on (root and iproute2; removed on exit). --host
+        ADDRESS: the chain and every node listen on and announce ADDRESS (e.g. this machine's LAN IP).
 demo    does all of that, runs one task end to end through the SDK (default: a Vickrey auction with
         5 bidders, each with its own account), prints a summary, and stops everything.
         --ci: no prompts or colours, exit code 0 only if the result matches the plaintext reference.
@@ -38,12 +44,14 @@ interface DevnetFlags {
   nodes?: number; threshold?: number; chainId?: number; blockTimeMs?: number; detach: boolean; dir?: string; state?: string; json: boolean; ci: boolean
   contract?: string; params: Record<string, string>; security?: 'semi-honest' | 'malicious'; help: boolean; rest: string[]
   faults: { index: number; behaviour: FaultBehaviour }[]
+  topology?: 'loopback' | 'netns'; host?: string
 }
 
 const DEVNET_OPTIONS: OptionSpecs = {
   nodes: { type: 'string' }, threshold: { type: 'string' }, detach: { type: 'boolean' }, dir: { type: 'string' }, state: { type: 'string' },
   ci: { type: 'boolean' }, contract: { type: 'string' }, ...PARAM_OPTION, security: { type: 'string' },
   'chain-id': { type: 'string' }, 'block-time': { type: 'string' }, fault: { type: 'string', multiple: true },
+  topology: { type: 'string' }, host: { type: 'string' },
 }
 
 export function parseDevnetFlags(args: readonly string[]): DevnetFlags {
@@ -64,6 +72,14 @@ export function parseDevnetFlags(args: readonly string[]): DevnetFlags {
   if (blockTime !== undefined) {
     if (!/^[0-9]+(\.[0-9]+)?$/.test(blockTime) || Number(blockTime) <= 0 || Number(blockTime) > 600) throw new CliUsageError(`--block-time must be seconds in (0, 600], got '${blockTime}'`, DEVNET_USAGE)
     f.blockTimeMs = Math.round(Number(blockTime) * 1000)
+  }
+  const topology = choice('--topology', str(p, 'topology'), ['loopback', 'netns'] as const, DEVNET_USAGE)
+  if (topology !== undefined) f.topology = topology
+  const host = str(p, 'host')
+  if (host !== undefined) {
+    if (topology === 'netns') throw new CliUsageError('--host and --topology netns exclude each other (netns chooses its own addresses)', DEVNET_USAGE)
+    if (isIP(host) === 0) throw new CliUsageError(`--host must be an IP address of this machine, got '${host}'`, DEVNET_USAGE)
+    f.host = host
   }
   for (const k of ['dir', 'state', 'contract'] as const) {
     const v = str(p, k)
@@ -91,13 +107,29 @@ async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<
   }
 }
 
+/** Runs `fn` with the topology the flags ask for; a netns topology is removed afterwards, whatever happens. */
+async function withTopology<T>(f: DevnetFlags, nodes: number, fn: (topology: DevnetTopology | undefined) => Promise<T>): Promise<T> {
+  if (f.host !== undefined) {
+    const { hostTopology } = await import('../../devnet/topology.ts')
+    return fn(hostTopology(f.host))
+  }
+  if (f.topology !== 'netns') return fn(undefined)
+  const { createNetnsTopology } = await import('../../devnet/netns.ts')
+  const topology = await createNetnsTopology({ nodes })
+  try {
+    return await fn(topology)
+  } finally {
+    await topology.close()
+  }
+}
+
 async function demo(f: DevnetFlags): Promise<number> {
   const { runDemo } = await import('../../devnet/demo.ts')
-  return withSignals(async (signal) => {
+  return withSignals(async (signal) => withTopology(f, f.nodes ?? 5, async (topology) => {
     try {
       const s = await runDemo({
         contract: f.contract, params: f.params, nodes: f.nodes, threshold: f.threshold, security: f.security, dir: f.dir, signal,
-        chainId: f.chainId, blockTimeMs: f.blockTimeMs,
+        chainId: f.chainId, blockTimeMs: f.blockTimeMs, topology,
         out: f.json ? () => {} : (l) => console.log(l),
       })
       if (f.json) console.log(JSON.stringify({ contract: s.contract, taskId: s.taskId, outputs: s.outputs, matchesReference: s.matchesReference, committee: s.committee, rounds: s.rounds, multiplications: s.multiplications, wallMs: s.wallMs, gasUsed: String(s.gasUsed), feeWei: String(s.feeWei), timing: s.flow.timing }))
@@ -106,7 +138,7 @@ async function demo(f: DevnetFlags): Promise<number> {
       if (signal.aborted) { console.error('devnet demo: interrupted; everything stopped'); return 130 }
       throw e
     }
-  })
+  }))
 }
 
 async function up(f: DevnetFlags): Promise<number> {
@@ -148,9 +180,9 @@ async function up(f: DevnetFlags): Promise<number> {
     }
   }
   const { startDevnet } = await import('../../devnet/devnet.ts')
-  return withSignals(async (signal) => {
+  return withSignals(async (signal) => withTopology(f, f.nodes ?? 5, async (topology) => {
     const devnet = await startDevnet({
-      nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal, chainId: f.chainId, blockTimeMs: f.blockTimeMs, faults: f.faults,
+      nodes: f.nodes, threshold: f.threshold, dir: f.dir, signal, chainId: f.chainId, blockTimeMs: f.blockTimeMs, faults: f.faults, topology,
       onStep: (s, done, d) => { if (done) console.log(`${s}: ${d ?? 'ok'}`) },
     })
     const { startDevnetDashboard } = await import('../../dashboard/devnet.ts')
@@ -176,7 +208,7 @@ async function up(f: DevnetFlags): Promise<number> {
       return 1
     }
     return 0
-  })
+  }))
 }
 
 async function status(f: DevnetFlags): Promise<number> {

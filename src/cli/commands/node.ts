@@ -8,7 +8,7 @@ import { CliUsageError, list, parseCommandArgs, str, type OptionSpecs } from '..
 
 export const NODE_USAGE = `Usage:
   enigma node start    [--config node.json] [--data-dir DIR] [--listen MULTIADDR]... [--announce MULTIADDR]...
-                       [--bootstrap MULTIADDR]... [--api-host HOST] [--api-port N] [--circuits DIR]...
+                       [--bootstrap MULTIADDR]... [--api-host HOST] [--api-port N] [--api-announce URL] [--circuits DIR]...
                        (--rpc URL --controller ADDRESS [--records ADDRESS] [--state-contract ADDRESS] [--chain-id N] [--from-block N] [--poll-ms N] | --tasks FILE)
   enigma node register [--config node.json] [--data-dir DIR] --rpc URL --controller ADDRESS [--chain-id N]
                        [--stake ETH] [--multiaddr MULTIADDR]... [--private-key 0x… | --key-file FILE] [--gas-funds ETH]
@@ -52,7 +52,7 @@ export interface NodeFlags {
 }
 
 const LIST_FLAGS: Record<string, string> = { listen: 'listen', bootstrap: 'bootstrap', announce: 'announce', circuits: 'circuitDirs' }
-const VALUE_FLAGS: Record<string, string> = { 'data-dir': 'dataDir', 'api-host': 'apiHost', tasks: 'tasksFile' }
+const VALUE_FLAGS: Record<string, string> = { 'data-dir': 'dataDir', 'api-host': 'apiHost', 'api-announce': 'apiAnnounce', tasks: 'tasksFile' }
 const NODE_OPTIONS: OptionSpecs = {
   config: { type: 'string' }, 'api-port': { type: 'string' },
   rpc: { type: 'string' }, controller: { type: 'string' }, records: { type: 'string' }, 'state-contract': { type: 'string' }, 'chain-id': { type: 'string' }, 'from-block': { type: 'string' },

@@ -1,0 +1,380 @@
+/**
+ * The soak (issue #12, item 6): tasks of the examples, one after another, on a devnet of five node
+ * processes for M minutes, every other one with a fault injected into a random committee member:
+ * a test-only behaviour (the node is restarted with `--fault`, src/node/faults.ts, then restarted
+ * healthy after the task), a SIGKILL while it computes, or a SIGKILL right after it acknowledged an
+ * input (restarted at once: the acknowledged input must still be there and the task must complete).
+ *
+ * Every task is checked against the plaintext reference (`evaluatePlain`); the chain is read for
+ * suspensions, slashings and re-runs; every node is asked, at the end, for every input it
+ * acknowledged. The figures that must be zero: wrong outputs accepted, honest nodes slashed, inputs
+ * lost. A suspended culprit is reinstated by the owner (`unsuspend`) and its own `setActive` after
+ * its task, so the next task can draw all five again.
+ *
+ * Semi-honest tasks get only crashes, silence and kills: active cheating is out of that mode's scope
+ * (docs/security.md), it may yield a wrong result there by design.
+ */
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
+import type { Hex } from 'viem'
+import { getContractEvents } from 'viem/actions'
+import { enigmaControllerAbi } from '../chain/generated/EnigmaController.ts'
+import { getNode } from '../chain/actions/getNode.ts'
+import { unsuspend } from '../chain/actions/unsuspend.ts'
+import { setActive } from '../chain/actions/setActive.ts'
+import { loadOrCreateIdentity } from '../node/identity.ts'
+import type { FaultBehaviour } from '../node/faults.ts'
+import type { SecurityMode } from '../node/task-source.ts'
+import type { Compiled } from '../lang/index.ts'
+import { createTask, submitInput, valueOfSlot, waitForResult, type EnigmaClient } from '../sdk/index.ts'
+import { startDevnet, type Devnet } from './devnet.ts'
+import { compileFile, contractPath, deployCompiled } from './contracts.ts'
+import { clientFor } from './flow.ts'
+import { PRESETS, slotsFor } from './presets.ts'
+import { referenceOutputs, sameOutputs } from './soak-check.ts'
+import { NodeFleet } from './soak-nodes.ts'
+import type { DevnetTopology } from './topology.ts'
+
+export type SoakFault = FaultBehaviour | 'kill-computing' | 'kill-after-input'
+/** Faults that leave nothing to detect: the killed node is restarted at once and the task must complete. */
+const RESTART_ONLY: ReadonlySet<SoakFault> = new Set(['kill-after-input'])
+/** Faults whose culprit the honest members name (votes → suspension). */
+const SUSPENDS: ReadonlySet<SoakFault> = new Set(['silent', 'crash', 'kill-computing', 'wrong-receipt'])
+export const MALICIOUS_FAULTS: readonly SoakFault[] = ['alter-mul', 'alter-open', 'equivocate', 'wrong-receipt', 'silent', 'crash', 'kill-computing', 'kill-after-input']
+export const SEMI_HONEST_FAULTS: readonly SoakFault[] = ['silent', 'crash', 'kill-computing', 'kill-after-input']
+export const SOAK_FAULTS: readonly SoakFault[] = MALICIOUS_FAULTS
+
+/** Seeded inputs of each example the soak runs (params: the demo presets, src/devnet/presets.ts). */
+const INPUTS: Readonly<Record<string, (r: Rng) => Record<string, unknown>>> = {
+  millionaires: (r) => ({ alice: r.int(1, 10_000_000), bob: r.int(1, 10_000_000) }),
+  voting: (r) => ({ votes: Array.from({ length: 5 }, () => r.int(0, 3)) }),
+  'salary-stats': (r) => ({ salaries: Array.from({ length: 5 }, () => r.int(30_000, 200_000)) }),
+  'vickrey-auction': (r) => ({ bids: Array.from({ length: 5 }, () => r.int(1_000, 1_000_000)) }),
+  'psi-cardinality': (r) => ({ setA: distinct(r, 4, 12), setB: distinct(r, 4, 12) }),
+}
+export const SOAK_CONTRACTS = Object.keys(INPUTS)
+
+function distinct(r: Rng, k: number, below: number): number[] {
+  const out = new Set<number>()
+  while (out.size < k) out.add(r.int(1, below))
+  return [...out]
+}
+
+/** mulberry32: a small seeded PRNG, so a soak's schedule (contracts, modes, faults, victims, inputs) replays from its seed. */
+export class Rng {
+  #s: number
+  constructor(seed: number) { this.#s = seed >>> 0 }
+  next(): number {
+    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0)
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  /** Integer in [lo, hi). */
+  int(lo: number, hi: number): number { return lo + Math.floor(this.next() * (hi - lo)) }
+  pick<T>(xs: readonly T[]): T { return xs[this.int(0, xs.length)]! }
+}
+
+export interface SoakOptions {
+  /** How long tasks are started (fractions allowed); devnet start-up and the last task come on top. */
+  readonly minutes: number
+  readonly seed: number
+  readonly dir: string
+  readonly topology?: DevnetTopology
+  readonly out?: (line: string) => void
+  readonly signal?: AbortSignal
+  /** Only these faults (default: all of the mode's). */
+  readonly faults?: readonly SoakFault[]
+}
+
+export interface SoakTask {
+  readonly index: number
+  readonly contract: string
+  readonly security: SecurityMode
+  readonly fault?: SoakFault
+  /** Devnet index of the faulty member. */
+  readonly victim?: number
+  taskId?: Hex
+  outcome: 'correct' | 'wrong' | 'failed'
+  detected?: boolean
+  latencyMs?: number
+  error?: string
+  /** Inputs every committee member acknowledged (submitInput succeeded). */
+  acked: number
+  readonly inputs: Record<string, unknown>
+}
+
+export interface SoakReport {
+  readonly seed: number
+  readonly minutes: number
+  readonly nodes: number
+  readonly topology: string
+  readonly startupMs: number
+  readonly durationMs: number
+  /** /proc/loadavg when the soak ended (1, 5, 15 minutes). */
+  readonly load: readonly number[]
+  readonly tasks: number
+  readonly faults: Record<string, number>
+  readonly detectable: number
+  readonly detected: number
+  readonly reruns: number
+  readonly completedCorrectly: number
+  readonly failed: number
+  readonly wrongAccepted: number
+  readonly honestSlashed: number
+  readonly honestSuspended: number
+  readonly inputsLost: number
+  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null }
+  readonly records: readonly SoakTask[]
+}
+
+/** The figures that must be zero. */
+export function soakViolations(r: SoakReport): string[] {
+  const v: string[] = []
+  if (r.wrongAccepted) v.push(`${r.wrongAccepted} wrong output(s) accepted`)
+  if (r.honestSlashed) v.push(`${r.honestSlashed} honest node(s) slashed`)
+  if (r.inputsLost) v.push(`${r.inputsLost} acknowledged input(s) lost`)
+  return v
+}
+
+export function percentile(xs: readonly number[], p: number): number | null {
+  if (xs.length === 0) return null
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number, every = 250, signal?: AbortSignal): Promise<T | undefined> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    signal?.throwIfAborted()
+    const v = await fn().catch(() => undefined)
+    if (v !== undefined) return v
+    await sleep(every)
+  }
+  return undefined
+}
+
+interface NodeTaskState { state?: string; reason?: string; inputs?: { received: number } }
+const nodeTask = (api: string, taskId: Hex): Promise<NodeTaskState | undefined> =>
+  fetch(`${api}/v1/tasks/${taskId}`, { signal: AbortSignal.timeout(3_000) }).then((r) => (r.ok ? r.json() as Promise<NodeTaskState> : undefined))
+
+interface Ctx {
+  readonly devnet: Devnet
+  readonly fleet: NodeFleet
+  readonly compiled: ReadonlyMap<string, Compiled>
+  readonly creator: EnigmaClient
+  readonly owner: EnigmaClient
+  readonly clients: Map<Hex, EnigmaClient>
+  readonly signal?: AbortSignal
+  readonly out: (line: string) => void
+  readonly lost: { n: number }
+}
+
+const client = (ctx: Ctx, key: Hex) => {
+  let c = ctx.clients.get(key)
+  if (!c) ctx.clients.set(key, (c = clientFor(ctx.devnet.state, key)))
+  return c
+}
+
+async function suspendedFor(ctx: Ctx, taskId: Hex, account: Hex): Promise<boolean> {
+  const s = ctx.devnet.state
+  const logs = await getContractEvents(ctx.owner.public, { abi: enigmaControllerAbi, address: s.controller, eventName: 'NodeSuspended', args: { taskId }, fromBlock: BigInt(s.fromBlock ?? 0) })
+  return logs.some((l) => l.args.node?.toLowerCase() === account.toLowerCase())
+}
+
+/** One task with its fault; never throws for the task's own failure (that is an outcome). */
+async function runOne(ctx: Ctx, plan: Omit<SoakTask, 'outcome' | 'acked'>): Promise<SoakTask> {
+  const s = ctx.devnet.state
+  const inputs = plan.inputs
+  const rec: SoakTask = { ...plan, outcome: 'failed', acked: 0 }
+  const compiled = ctx.compiled.get(plan.contract)!
+  const preset = PRESETS[plan.contract]!
+  const slots = slotsFor(compiled.circuit.inputs, preset.perElement)
+  const labels = [...new Set(slots.map((x) => preset.label(x)))]
+  const owners = slots.map((slot) => client(ctx, s.accounts[1 + labels.indexOf(preset.label(slot))]!.privateKey))
+  const behaviour = plan.fault && !plan.fault.startsWith('kill-') ? plan.fault as FaultBehaviour : undefined
+  if (behaviour) await ctx.fleet.restart(plan.victim!, behaviour)
+  const t0 = Date.now()
+  try {
+    const task = await createTask(ctx.creator, {
+      codeHash: compiled.codeHash, params: compiled.circuit.params, n: s.nodes.length, t: s.threshold, security: plan.security, deadlineSeconds: 900,
+      inputSlots: slots.map((slot, k) => ({ name: slot, owner: owners[k]!.account!.address })),
+    })
+    rec.taskId = task.taskId
+    const submit = async (k: number) => {
+      await submitInput(owners[k]!, { taskId: task.taskId, slot: slots[k]!, value: valueOfSlot(inputs, slots[k]!), circuit: compiled.circuit, signal: ctx.signal, timeoutMs: 60_000 })
+      rec.acked++
+    }
+    let first = 0
+    if (plan.fault === 'kill-after-input') {
+      // The victim acknowledged slot 0; killed right away, restarted from its data directory: the
+      // share must still be there (issue #12 item 4: an acknowledged input survives the kill).
+      await submit(0)
+      first = 1
+      await ctx.fleet.kill(plan.victim!)
+      await ctx.fleet.restart(plan.victim!)
+      const st = await until(() => nodeTask(s.nodes[plan.victim!]!.api, task.taskId), 30_000)
+      const lost = Math.max(0, rec.acked - (st?.inputs?.received ?? 0))
+      if (lost > 0) ctx.out(`  !! node ${plan.victim} lost ${lost} acknowledged input(s) of ${task.taskId} across its restart`)
+      ctx.lost.n += lost
+    }
+    await Promise.all(slots.slice(first).map((_, k) => submit(first + k)))
+    if (plan.fault === 'kill-computing') {
+      const api = s.nodes[plan.victim!]!.api
+      await until(async () => ((await nodeTask(api, task.taskId))?.state === 'computing' ? true : undefined), 60_000, 20, ctx.signal)
+      await ctx.fleet.kill(plan.victim!)
+    }
+    const result = await waitForResult(ctx.creator, { taskId: task.taskId, circuit: compiled.circuit, timeoutMs: 150_000, signal: ctx.signal })
+    rec.latencyMs = Date.now() - t0
+    rec.outcome = sameOutputs(result.outputs, referenceOutputs(compiled, inputs)) ? 'correct' : 'wrong'
+    if (rec.outcome === 'wrong') ctx.out(`  !! WRONG OUTPUT ACCEPTED: ${JSON.stringify(result.outputs)} vs reference ${JSON.stringify(referenceOutputs(compiled, inputs))}`)
+  } catch (e) {
+    if (ctx.signal?.aborted) throw e
+    rec.error = (e as Error).message.split('\n')[0]!.slice(0, 200)
+  }
+  if (plan.fault && !RESTART_ONLY.has(plan.fault) && rec.taskId) rec.detected = await detected(ctx, rec)
+  return rec
+}
+
+/** The honest members noticed: the culprit suspended on their votes, or every honest member ended the task failed. */
+async function detected(ctx: Ctx, rec: SoakTask): Promise<boolean> {
+  const s = ctx.devnet.state
+  const victim = s.nodes[rec.victim!]!
+  if (SUSPENDS.has(rec.fault!)) {
+    // Votes are republished for 12 s and submitted 5 s apart: give them time.
+    if (await until(async () => ((await suspendedFor(ctx, rec.taskId!, victim.account)) ? true : undefined), 45_000, 500, ctx.signal)) return true
+  }
+  if (rec.fault === 'wrong-receipt') return false
+  const honest = s.nodes.filter((n) => n.index !== rec.victim)
+  const states = await Promise.all(honest.map((n) => nodeTask(n.api, rec.taskId!).catch(() => undefined)))
+  return states.every((st) => st?.state === 'failed')
+}
+
+/** After a task: the faulty or dead member restarted healthy; every suspended node reinstated (owner's unsuspend, its own setActive). */
+async function recover(ctx: Ctx, rec: SoakTask): Promise<void> {
+  const s = ctx.devnet.state
+  for (let i = 0; i < ctx.fleet.size; i++) if (ctx.fleet.fault(i) || ctx.fleet.isDown(i)) await ctx.fleet.restart(i)
+  for (const n of s.nodes) {
+    const info = await getNode(ctx.owner.public, { address: s.controller, node: n.account })
+    if (info.active) continue
+    // Chain time may run ahead of ours; suspendedUntil > 0 is enough to try.
+    if (info.suspendedUntil > 0n) {
+      await unsuspend(ctx.devnet.wallet(0), { address: s.controller, node: n.account }).catch((e: Error) => {
+        if (!/NotSuspended/.test(e.message)) throw e
+      })
+    }
+    const { identity } = await loadOrCreateIdentity(n.dataDir)
+    await setActive(client(ctx, identity.accountKey.expose() as Hex).wallet!, { address: s.controller, active: true })
+    ctx.out(`  node ${n.index} reinstated${rec.victim === n.index ? '' : ' (NOT the culprit)'}`)
+  }
+}
+
+export async function runSoak(o: SoakOptions): Promise<SoakReport> {
+  if (!(o.minutes > 0)) throw new Error(`--minutes must be > 0, got ${o.minutes}`)
+  const out = o.out ?? ((l: string) => console.log(l))
+  const rng = new Rng(o.seed)
+  const t0 = Date.now()
+  const devnet = await startDevnet({
+    dir: join(o.dir, 'devnet'), nodes: 5, threshold: 2, topology: o.topology, signal: o.signal,
+    nodeConfig: { mpcTimeoutMs: 5_000, mpcStartTimeoutMs: 20_000 },
+  })
+  const fleet = new NodeFleet(devnet)
+  try {
+    const s = devnet.state
+    const owner = clientFor(s, s.deployer.privateKey)
+    const compiled = new Map<string, Compiled>()
+    for (const name of SOAK_CONTRACTS) {
+      const c = await compileFile(contractPath(name), PRESETS[name]!.params)
+      await deployCompiled(owner, s.circuitsDir, c)
+      compiled.set(name, c)
+    }
+    const stakes = await Promise.all(s.nodes.map((n) => getNode(owner.public, { address: s.controller, node: n.account }).then((x) => x.stake)))
+    const startupMs = Date.now() - t0
+    out(`soak: seed ${o.seed}, ${o.minutes} min, ${s.nodes.length} nodes (t = ${s.threshold}, ${devnet.topology.kind}), contracts ${SOAK_CONTRACTS.join(', ')}; devnet up in ${(startupMs / 1000).toFixed(1)} s`)
+    const ctx: Ctx = { devnet, fleet, compiled, creator: clientFor(s, s.accounts[0]!.privateKey), owner, clients: new Map(), signal: o.signal, out, lost: { n: 0 } }
+    const records: SoakTask[] = []
+    const end = Date.now() + o.minutes * 60_000
+    while (Date.now() < end) {
+      o.signal?.throwIfAborted()
+      // A suspension can land after its task's wait: every node active again before the next draw.
+      if (records.length > 0) await recover(ctx, records[records.length - 1]!)
+      const index = records.length
+      const contract = rng.pick(SOAK_CONTRACTS)
+      const security: SecurityMode = rng.next() < 0.7 ? 'malicious' : 'semi-honest'
+      // Every other task is faulty: any run of two tasks or more injects faults.
+      const allowed = (security === 'malicious' ? MALICIOUS_FAULTS : SEMI_HONEST_FAULTS).filter((f) => !o.faults || o.faults.includes(f))
+      const fault = index % 2 === 1 && allowed.length > 0 ? rng.pick(allowed) : undefined
+      const victim = fault ? rng.int(0, s.nodes.length) : undefined
+      const inputs = INPUTS[contract]!(rng)
+      const rec = await runOne(ctx, { index, contract, security, fault, victim, inputs })
+      records.push(rec)
+      out(`task ${index}: ${contract} ${security}${fault ? ` fault ${fault} on node ${victim}` : ''} → ${rec.outcome}${rec.latencyMs ? ` in ${(rec.latencyMs / 1000).toFixed(1)} s` : ''}${rec.detected !== undefined ? (rec.detected ? ', detected' : ', NOT detected') : ''}${rec.error ? ` (${rec.error})` : ''}`)
+      await recover(ctx, rec)
+    }
+    return await audit(ctx, records, stakes, { seed: o.seed, minutes: o.minutes, startupMs, t0 })
+  } finally {
+    await fleet.stop()
+    await devnet.stop()
+  }
+}
+
+/** The figures, from the chain and from every node, after the last task. */
+async function audit(ctx: Ctx, records: SoakTask[], stakes: readonly bigint[], m: { seed: number; minutes: number; startupMs: number; t0: number }): Promise<SoakReport> {
+  const s = ctx.devnet.state
+  const from = BigInt(s.fromBlock ?? 0)
+  const events = async (eventName: 'NodeSuspended' | 'NodeSlashed' | 'TaskRerun' | 'TaskCompleted') =>
+    getContractEvents(ctx.owner.public, { abi: enigmaControllerAbi, address: s.controller, eventName, fromBlock: from }) as Promise<{ args: { node?: Hex; culprit?: Hex; taskId?: Hex } }[]>
+  const [suspended, slashed, reruns, completed] = await Promise.all([events('NodeSuspended'), events('NodeSlashed'), events('TaskRerun'), events('TaskCompleted')])
+  // A task the soak gave up on may have completed since: its receipt is checked like the others.
+  const done = new Set(completed.map((e) => e.args.taskId?.toLowerCase()))
+  for (const r of records.filter((x) => x.outcome === 'failed' && x.taskId && done.has(x.taskId.toLowerCase()))) {
+    const compiled = ctx.compiled.get(r.contract)!
+    const late = await waitForResult(ctx.creator, { taskId: r.taskId!, circuit: compiled.circuit, timeoutMs: 10_000 }).catch(() => undefined)
+    if (late) r.outcome = sameOutputs(late.outputs, referenceOutputs(compiled, r.inputs)) ? 'correct' : 'wrong'
+  }
+  for (const r of records) {
+    if (r.detected === false && r.victim !== undefined && suspended.some((e) => e.args.taskId?.toLowerCase() === r.taskId?.toLowerCase() && e.args.node?.toLowerCase() === s.nodes[r.victim!]!.account.toLowerCase())) r.detected = true
+  }
+  const ours = new Set(records.map((r) => r.taskId?.toLowerCase()).filter(Boolean))
+  const culpritOf = (taskId: Hex | undefined) => {
+    const r = records.find((x) => x.taskId?.toLowerCase() === taskId?.toLowerCase())
+    return r?.fault && r.victim !== undefined ? s.nodes[r.victim]!.account.toLowerCase() : undefined
+  }
+  const honest = (e: { args: { node?: Hex; taskId?: Hex } }) => e.args.node?.toLowerCase() !== culpritOf(e.args.taskId)
+  const faultyEver = new Set(records.filter((r) => r.fault && r.victim !== undefined).map((r) => r.victim!))
+  let honestSlashed = slashed.filter(honest).length
+  // Stake that moved without a slashing event of a culprit (belt and braces: read every stake).
+  for (const [i, n] of s.nodes.entries()) {
+    const now = (await getNode(ctx.owner.public, { address: s.controller, node: n.account })).stake
+    if (now < stakes[i]! && !faultyEver.has(i)) honestSlashed++
+  }
+  // Inputs: every node still holds every input it acknowledged (the task record and its shares).
+  let inputsLost = ctx.lost.n
+  for (const r of records) {
+    if (!r.taskId || r.acked === 0) continue
+    for (const n of s.nodes) {
+      const st = await until(() => nodeTask(n.api, r.taskId!), 15_000)
+      const lost = Math.max(0, r.acked - (st?.inputs?.received ?? 0))
+      if (lost > 0) ctx.out(`  !! node ${n.index} holds ${st?.inputs?.received ?? 'no record of'} of the ${r.acked} inputs it acknowledged for task ${r.index}`)
+      inputsLost += lost
+    }
+  }
+  const faults: Record<string, number> = {}
+  for (const r of records) if (r.fault) faults[r.fault] = (faults[r.fault] ?? 0) + 1
+  const detectable = records.filter((r) => r.fault && !RESTART_ONLY.has(r.fault))
+  const latencies = records.filter((r) => r.outcome === 'correct' && r.latencyMs !== undefined).map((r) => r.latencyMs!)
+  return {
+    seed: m.seed, minutes: m.minutes, nodes: s.nodes.length, topology: ctx.devnet.topology.kind, startupMs: m.startupMs, durationMs: Date.now() - m.t0,
+    load: loadavg().map((x) => Math.round(x * 100) / 100),
+    tasks: records.length, faults, detectable: detectable.length, detected: detectable.filter((r) => r.detected).length,
+    reruns: reruns.filter((e) => ours.has(e.args.taskId?.toLowerCase())).length,
+    completedCorrectly: records.filter((r) => r.outcome === 'correct').length,
+    failed: records.filter((r) => r.outcome === 'failed').length,
+    wrongAccepted: records.filter((r) => r.outcome === 'wrong').length,
+    honestSlashed, honestSuspended: suspended.filter(honest).length, inputsLost,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+    records,
+  }
+}
