@@ -50,7 +50,7 @@ import { slotLayout } from './slots.ts'
 export interface RecordHandoffInit {
   readonly identity: NodeIdentity
   readonly records: RecordSource
-  readonly custody: CustodyService
+  readonly custody: Pick<CustodyService, 'release'>
   readonly tasks: TaskSource
   readonly runner: Pick<TaskRunner, 'submitInput'>
   readonly store: Pick<NodeStore, 'getShare' | 'getTask'>
