@@ -50,7 +50,7 @@ import { slotLayout } from './slots.ts'
 export interface RecordHandoffInit {
   readonly identity: NodeIdentity
   readonly records: RecordSource
-  readonly custody: CustodyService
+  readonly custody: Pick<CustodyService, 'release'>
   readonly tasks: TaskSource
   readonly runner: Pick<TaskRunner, 'submitInput'>
   readonly store: Pick<NodeStore, 'getShare' | 'getTask'>
@@ -118,12 +118,15 @@ export class RecordHandoff {
 
   /** Reads new uses from the chain and starts the hand-offs this node takes part in. */
   async poll(): Promise<void> {
+    const catchingUp = this.#cursor === undefined
     const { uses, nextBlock } = await this.#init.records.usesSince(this.#cursor)
     this.#cursor = nextBlock
     const now = Date.now()
     for (const use of uses) {
       const session = handoffSession(use)
-      if (!this.#handled.has(session) && !this.#pending.has(session)) this.#pending.set(session, { use, since: now })
+      // Uses from before this start (the first pass reads from deployment) are handled only if their
+      // task is open now: they are not kept waiting for a task that is long closed.
+      if (!this.#handled.has(session) && !this.#pending.has(session)) this.#pending.set(session, { use, since: catchingUp ? -Infinity : now })
     }
     if (this.#pending.size === 0) return
     const open = new Map((await this.#init.tasks.openTasks()).map((t) => [t.taskId.toLowerCase(), t]))
