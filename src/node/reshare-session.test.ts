@@ -47,7 +47,7 @@ for (const security of ['semi-honest', 'malicious'] as SecurityMode[]) {
       oldCommittee: oldC.map((k) => nodes[k]!.member), oldT: 1,
       newCommittee: newC.map((k) => nodes[k]!.member), newT: 1,
       share: oldC.includes(i) ? shares[oldC.indexOf(i)]! : null,
-      length: 3, timeoutMs: 10_000,
+      length: 3, timeoutMs: 30_000,
     })))
     assert.equal(outcomes[0], null)
     assert.equal(outcomes[1], null)
