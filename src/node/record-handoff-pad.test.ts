@@ -75,3 +75,29 @@ for (const security of ['semi-honest', 'malicious'] as const) {
     }
   })
 }
+
+test('a re-run (issue #12): the input check of attempt 0 and of attempt 1 reveal nothing together once freshenPads refreshed every slot', async () => {
+  const { freshenPads } = await import('./record-handoff-pad.ts')
+  // Two client slots as dealt for attempt 0 (value, pad), re-shared to the re-run's committee.
+  const xs = [987_654_321n, 42n]
+  const dealt = xs.map((x) => split(f, f.concat([f.fromBigInts([x]), f.random(1)]), 3, T))
+  const [rho0, rho1] = [5n, 17n]
+  const recover = (z0: bigint, z1: bigint) => f.mulS(f.subS(z0, z1), f.invS(f.subS(rho0, rho1)))
+  const moved = await Promise.all(dealt.map((d) => handOver(d, 'malicious', false)))
+  // Without refreshing, attempt 0's opening and attempt 1's give every input away.
+  xs.forEach((x, i) => assert.equal(recover(opened(dealt[i]!, rho0), opened(moved[i]!, rho1)), x))
+  // freshenPads over the new committee: one random sharing per slot, in one batch.
+  const committee = createMemoryNetwork(3, { timeoutMs: 5_000 })
+  let fresh: FieldVector[][]
+  try {
+    fresh = await Promise.all(committee.map((transport, j) =>
+      freshenPads(createSession({ field: f, n: 3, t: T, transport, security: 'malicious', timeoutMs: 5_000 }), moved.map((m) => m[j]!))))
+  } finally {
+    await Promise.all(committee.map((t) => t.close()))
+  }
+  xs.forEach((x, i) => {
+    const slot = fresh.map((party) => party[i]!)
+    assert.equal(f.get(reconstruct(f, slot, [0, 1, 2], T), 0), x)
+    assert.notEqual(recover(opened(dealt[i]!, rho0), opened(slot, rho1)), x)
+  })
+})

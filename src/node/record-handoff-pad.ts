@@ -18,10 +18,21 @@ import { takeRandom, type MpcSession } from '../protocols/index.ts'
 
 /** `share` (the slot's elements, then its pad) with a fresh random sharing added to the pad. */
 export async function freshenPad(s: MpcSession, share: FieldVector): Promise<FieldVector> {
+  return (await freshenPads(s, [share]))[0]!
+}
+
+/**
+ * Every slot's pad made fresh at once (one `takeRandom` for all of them): the shares a re-run's committee
+ * receives (src/node/rerun.ts) carry the pads the previous attempt's input check already used, so they
+ * are refreshed exactly as a record's are.
+ */
+export async function freshenPads(s: MpcSession, shares: readonly FieldVector[]): Promise<FieldVector[]> {
   const f = s.field
-  const n = f.len(share)
-  const r = await takeRandom(s, 1)
-  const out = f.slice(share, 0, n)
-  f.set(out, n - 1, f.addS(f.get(out, n - 1), f.get(r, 0)))
-  return out
+  const r = await takeRandom(s, shares.length)
+  return shares.map((share, i) => {
+    const n = f.len(share)
+    const out = f.slice(share, 0, n)
+    f.set(out, n - 1, f.addS(f.get(out, n - 1), f.get(r, i)))
+    return out
+  })
 }

@@ -26,6 +26,8 @@ import type { NodeIdentity } from './identity.ts'
 import type { MpcNetwork } from './mpc-network.ts'
 import { handoffMembers, runHandoff } from './reshare-session.ts'
 import { slotLayout } from './slots.ts'
+import { freshenPads } from './record-handoff-pad.ts'
+import { createSession } from '../protocols/index.ts'
 import type { ShareRecord } from './store.ts'
 import type { Hex, TaskSpec } from './task-source.ts'
 
@@ -59,6 +61,7 @@ function isCulprit(spec: TaskSpec, account: Hex): boolean {
 export function expectHandoff(net: MpcNetwork, spec: TaskSpec): void {
   if (!spec.rerun) return
   net.expect(handoffSession(spec), handoffMembers(spec.rerun.previousCommittee, spec.committee).members)
+  if (spec.committee.some((m) => m.peerId === net.peerId)) net.expect(`${handoffSession(spec)}/pad`, spec.committee)
 }
 
 export interface InputHandoff {
@@ -110,7 +113,19 @@ export async function handOffInputs(h: InputHandoff): Promise<FieldVector[] | nu
     out.push(field.slice(vector, at, at + len))
     at += len
   }
-  return out
+  // The pads: the previous attempt's input check opened Σρ·x + pad with its coin ρ; this attempt's
+  // check opens Σρ'·x + pad' with a fresh ρ'. With the same pad, a member of both committees (or two
+  // colluders, one in each) would subtract the openings and learn (ρ − ρ')·x, i.e. the input. So the
+  // new committee adds a fresh random sharing to every pad first (record-handoff-pad.ts, which a
+  // record's hand-off uses for the same reason).
+  const padSession = `${handoffSession(spec)}/pad`
+  const transport = h.net.openSession({ session: padSession, committee: spec.committee, timeoutMs: h.timeoutMs })
+  try {
+    const s = createSession({ field, n: spec.committee.length, t: spec.t, transport, security: spec.security, timeoutMs: h.timeoutMs, ...(h.signal ? { signal: h.signal } : {}) })
+    return await freshenPads(s, out)
+  } finally {
+    h.net.closeSession(padSession, 'pad done')
+  }
 }
 
 /**
