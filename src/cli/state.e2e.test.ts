@@ -89,7 +89,7 @@ for (const security of (FULL ? ['malicious', 'semi-honest'] : ['malicious']) as 
     const open = await deployed('running-ballot', { ...params, close: 0 })
     const close = await deployed('running-ballot', { ...params, close: 1 })
     const voter = clientFor(devnet!.state, devnet!.state.accounts[0]!.privateKey)
-    const { stateId } = await createState(voter, { programs: [{ circuit: open.circuit }, { circuit: close.circuit }] })
+    const { stateId } = await createState(voter, { programs: [open, close] })
     let plain: { tally: number[]; invalid: number } | undefined
     let previous: string[] = []
     const batches = [[0, 2], [2, 9], [1, 2]]
@@ -151,7 +151,7 @@ test('ordering: two tasks at once on one state: one runs, the other is refused S
   const params = { voters: 1, candidates: 2, close: 1 }
   const c = await deployed('running-ballot', params)
   const [a, b] = [devnet!.state.accounts[2]!, devnet!.state.accounts[3]!].map((acc) => clientFor(devnet!.state, acc.privateKey))
-  const { stateId } = await createState(a!, { programs: [{ circuit: c.circuit }] })
+  const { stateId } = await createState(a!, { programs: [c] })
   const votes = new Map([[a!, [0]], [b!, [1]]])
   const settled = await Promise.allSettled([a!, b!].map((cl) => ballotTask(cl, c, stateId, votes.get(cl)!, 'semi-honest')))
   const ok = settled.filter((s) => s.status === 'fulfilled')
