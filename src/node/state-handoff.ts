@@ -192,7 +192,7 @@ export class StateKeeper {
 }
 
 /** A held share the chain no longer needs: an older version, or a version written by a task that lost. */
-function isObsolete(k: StateShareKey, info: ChainStateInfo): boolean {
+export function isObsolete(k: StateShareKey, info: ChainStateInfo): boolean {
   if (k.version < info.version) return true
   return k.version === info.version && info.versionTask !== undefined && info.versionTask.toLowerCase() !== k.taskId.toLowerCase()
 }
