@@ -26,7 +26,7 @@ import { createState, createTask, getState, getOutput, generateRecipientKey, sub
 import { isEnigmaError } from '../common/errors.ts'
 import { reference as ballotRef } from '../../examples/running-ballot.ts'
 import { reference as tokenRef } from '../../examples/private-token.ts'
-import { main } from './main.ts'
+import { enigmaInProcess } from './testing/in-process-cli.ts'
 
 const FULL = process.env.ENIGMA_TEST_STATE_FULL === '1'
 let dir: string
@@ -53,18 +53,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function enigma(key: Hex, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = []
-  const { log, error } = console
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')) }
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')) }
-  try {
-    const code = await main([...args, '--state', stateFile, '--private-key', key])
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  } finally {
-    Object.assign(console, { log, error })
-  }
-}
+const enigma = (key: Hex, ...args: string[]) => enigmaInProcess(stateFile, key, ...args)
 
 async function deployed(name: string, params: Record<string, number>): Promise<Compiled> {
   const c = await compileFile(contractPath(name), params)
