@@ -83,8 +83,11 @@ export class StateKeeper {
     if (!p) {
       p = this.#obtain(spec, circuit, AbortSignal.any([signal, this.#stop.signal]))
       this.#forTask.set(id, p)
-      // A failed attempt may be retried (e.g. after a restart of a peer); a success is kept until keep().
-      p.catch(() => { if (this.#forTask.get(id) === p) this.#forTask.delete(id) })
+      // A failed attempt may be retried (e.g. after a restart of a peer); a success is kept until keep(),
+      // or until the caller's signal (the task's deadline) ends, so a failed task leaves nothing behind.
+      const forget = () => { if (this.#forTask.get(id) === p) this.#forTask.delete(id) }
+      p.catch(forget)
+      signal.addEventListener('abort', forget, { once: true })
     }
     return p
   }
