@@ -136,6 +136,27 @@ for (const security of (FULL ? ['semi-honest', 'malicious'] : ['semi-honest']) a
   })
 }
 
+if (FULL) {
+  test('running-ballot (CLI): a state created by `submit --contract-state new --state-allow close=1`, voted on, then closed by the creator', async () => {
+    const creator = devnet!.state.accounts[4]!
+    const file = contractPath('running-ballot')
+    const submit = async (votes: number[], close: number, state: string, ...more: string[]) => {
+      const inputs = join(dir, `ballot-cli-${close}.json`)
+      await writeFile(inputs, JSON.stringify({ votes }))
+      const r = await enigma(creator.privateKey, 'submit', file, '--param', 'voters=2', '--param', 'candidates=2', '--param', `close=${close}`,
+        '--inputs', inputs, '--nodes', '3', '--threshold', '1', '--security', 'malicious', '--contract-state', state, ...more, '--json', '--no-lint')
+      assert.equal(r.code, 0, r.err)
+      return JSON.parse(r.out.split('\n').at(-1)!) as { outputs: Record<string, unknown>; state: { stateId: string; version: string; committed: string } }
+    }
+    const first = await submit([1, 1], 0, 'new', '--state-allow', 'close=1')
+    assert.deepEqual(first.outputs, {})
+    const last = await submit([0, 1], 1, first.state.stateId)
+    assert.deepEqual(last.state, { stateId: first.state.stateId, version: '1', committed: '2' })
+    assert.deepEqual(last.outputs, { tally: [1, 3], invalid: 0 })
+    phase('ballot CLI')
+  })
+}
+
 test('ordering: two tasks at once on one state: one runs, the other is refused STATE_BUSY and re-run after it; no lost update', async () => {
   const params = { voters: 1, candidates: 2, close: 1 }
   const c = await deployed('running-ballot', params)
