@@ -26,7 +26,7 @@ import { createState, createTask, getState, getOutput, generateRecipientKey, sub
 import { isEnigmaError } from '../common/errors.ts'
 import { reference as ballotRef } from '../../examples/running-ballot.ts'
 import { reference as tokenRef } from '../../examples/private-token.ts'
-import { main } from './main.ts'
+import { enigmaInProcess } from './testing/in-process-cli.ts'
 
 const FULL = process.env.ENIGMA_TEST_STATE_FULL === '1'
 let dir: string
@@ -53,18 +53,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function enigma(key: Hex, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = []
-  const { log, error } = console
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')) }
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')) }
-  try {
-    const code = await main([...args, '--state', stateFile, '--private-key', key])
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  } finally {
-    Object.assign(console, { log, error })
-  }
-}
+const enigma = (key: Hex, ...args: string[]) => enigmaInProcess(stateFile, key, ...args)
 
 async function deployed(name: string, params: Record<string, number>): Promise<Compiled> {
   const c = await compileFile(contractPath(name), params)
@@ -89,7 +78,7 @@ for (const security of (FULL ? ['malicious', 'semi-honest'] : ['malicious']) as 
     const open = await deployed('running-ballot', { ...params, close: 0 })
     const close = await deployed('running-ballot', { ...params, close: 1 })
     const voter = clientFor(devnet!.state, devnet!.state.accounts[0]!.privateKey)
-    const { stateId } = await createState(voter, { programs: [{ circuit: open.circuit }, { circuit: close.circuit }] })
+    const { stateId } = await createState(voter, { programs: [open, close] })
     let plain: { tally: number[]; invalid: number } | undefined
     let previous: string[] = []
     const batches = [[0, 2], [2, 9], [1, 2]]
@@ -147,11 +136,32 @@ for (const security of (FULL ? ['semi-honest', 'malicious'] : ['semi-honest']) a
   })
 }
 
+if (FULL) {
+  test('running-ballot (CLI): a state created by `submit --contract-state new --state-allow close=1`, voted on, then closed by the creator', async () => {
+    const creator = devnet!.state.accounts[4]!
+    const file = contractPath('running-ballot')
+    const submit = async (votes: number[], close: number, state: string, ...more: string[]) => {
+      const inputs = join(dir, `ballot-cli-${close}.json`)
+      await writeFile(inputs, JSON.stringify({ votes }))
+      const r = await enigma(creator.privateKey, 'submit', file, '--param', 'voters=2', '--param', 'candidates=2', '--param', `close=${close}`,
+        '--inputs', inputs, '--nodes', '3', '--threshold', '1', '--security', 'malicious', '--contract-state', state, ...more, '--json', '--no-lint')
+      assert.equal(r.code, 0, r.err)
+      return JSON.parse(r.out.split('\n').at(-1)!) as { outputs: Record<string, unknown>; state: { stateId: string; version: string; committed: string } }
+    }
+    const first = await submit([1, 1], 0, 'new', '--state-allow', 'close=1')
+    assert.deepEqual(first.outputs, {})
+    const last = await submit([0, 1], 1, first.state.stateId)
+    assert.deepEqual(last.state, { stateId: first.state.stateId, version: '1', committed: '2' })
+    assert.deepEqual(last.outputs, { tally: [1, 3], invalid: 0 })
+    phase('ballot CLI')
+  })
+}
+
 test('ordering: two tasks at once on one state: one runs, the other is refused STATE_BUSY and re-run after it; no lost update', async () => {
   const params = { voters: 1, candidates: 2, close: 1 }
   const c = await deployed('running-ballot', params)
   const [a, b] = [devnet!.state.accounts[2]!, devnet!.state.accounts[3]!].map((acc) => clientFor(devnet!.state, acc.privateKey))
-  const { stateId } = await createState(a!, { programs: [{ circuit: c.circuit }] })
+  const { stateId } = await createState(a!, { programs: [c] })
   const votes = new Map([[a!, [0]], [b!, [1]]])
   const settled = await Promise.allSettled([a!, b!].map((cl) => ballotTask(cl, c, stateId, votes.get(cl)!, 'semi-honest')))
   const ok = settled.filter((s) => s.status === 'fulfilled')

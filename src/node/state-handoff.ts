@@ -83,8 +83,11 @@ export class StateKeeper {
     if (!p) {
       p = this.#obtain(spec, circuit, AbortSignal.any([signal, this.#stop.signal]))
       this.#forTask.set(id, p)
-      // A failed attempt may be retried (e.g. after a restart of a peer); a success is kept until keep().
-      p.catch(() => { if (this.#forTask.get(id) === p) this.#forTask.delete(id) })
+      // A failed attempt may be retried (e.g. after a restart of a peer); a success is kept until keep(),
+      // or until the caller's signal (the task's deadline) ends, so a failed task leaves nothing behind.
+      const forget = () => { if (this.#forTask.get(id) === p) this.#forTask.delete(id) }
+      p.catch(forget)
+      signal.addEventListener('abort', forget, { once: true })
     }
     return p
   }
@@ -192,7 +195,7 @@ export class StateKeeper {
 }
 
 /** A held share the chain no longer needs: an older version, or a version written by a task that lost. */
-function isObsolete(k: StateShareKey, info: ChainStateInfo): boolean {
+export function isObsolete(k: StateShareKey, info: ChainStateInfo): boolean {
   if (k.version < info.version) return true
   return k.version === info.version && info.versionTask !== undefined && info.versionTask.toLowerCase() !== k.taskId.toLowerCase()
 }

@@ -7,6 +7,7 @@
 import type { Hex } from 'viem'
 import { CliUsageError } from './compile.ts'
 import type { Circuit } from '../../circuit/types.ts'
+import type { Compiled } from '../../lang/compile.ts'
 import type { EnigmaClient } from '../../sdk/client.ts'
 
 export const STATE_FLAGS = ['--contract-state', '--state-allow'] as const
@@ -18,8 +19,8 @@ the outputs that reveal part of it. The JSON output's "state" is {stateId, versi
 
 /** The state id to bind the task to, creating the instance when asked (undefined: a stateless task). */
 export async function submitState(
-  extra: Readonly<Record<string, string>>, circuit: Circuit, client: EnigmaClient,
-  compileWith: (params: Record<string, string | number>) => Promise<Circuit>, usage: string,
+  extra: Readonly<Record<string, string>>, circuit: Circuit, codeHash: Hex, client: EnigmaClient,
+  compileWith: (params: Record<string, string | number>) => Promise<Pick<Compiled, 'circuit' | 'codeHash'>>, usage: string,
 ): Promise<Hex | undefined> {
   const spec = extra['--contract-state']
   const allow = extra['--state-allow']
@@ -34,7 +35,7 @@ export async function submitState(
     if (allow !== undefined) throw new CliUsageError('--state-allow only goes with --contract-state new (a state\'s programs are fixed when it is created)', usage)
     return spec as Hex
   }
-  const programs = [{ circuit }]
+  const programs = [{ circuit, codeHash }]
   if (allow !== undefined) {
     const over: Record<string, string | number> = { ...circuit.params }
     for (const kv of allow.split(',')) {
@@ -42,7 +43,7 @@ export async function submitState(
       if (!m) throw new CliUsageError(`--state-allow expects k=v[,k=v], got '${allow}'`, usage)
       over[m[1]!] = m[2]!
     }
-    programs.push({ circuit: await compileWith(over) })
+    programs.push(await compileWith(over))
   }
   const { createState } = await import('../../sdk/actions/createState.ts')
   return (await createState(client, { programs })).stateId

@@ -85,14 +85,14 @@ export const submitCommand: Command = {
     const ctx = await cliContext(chain, true)
     const byHash = /^0x[0-9a-fA-F]{64}$/.test(a.file!)
     let circuit, codeHash
-    let compileWith = async (_: Record<string, string | number>): Promise<Circuit> => { throw new CliUsageError('--state-allow needs the contract file, not a code hash', SUBMIT_USAGE) }
+    let compileWith = async (_: Record<string, string | number>): Promise<{ circuit: Circuit; codeHash: `0x${string}` }> => { throw new CliUsageError('--state-allow needs the contract file, not a code hash', SUBMIT_USAGE) }
     if (byHash) {
       circuit = await circuitByHash(ctx.circuitsDir, a.file!)
       codeHash = a.file! as `0x${string}`
     } else {
       const file = contractPath(a.file!)
       const compiled = await compileFile(file, a.params)
-      compileWith = async (p) => (await compileFile(file, p)).circuit
+      compileWith = async (p) => compileFile(file, p)
       circuit = compiled.circuit
       codeHash = compiled.codeHash
       // Check inputs before anything goes on chain, so a bad value is one clear line.
@@ -117,7 +117,7 @@ export const submitCommand: Command = {
     const slots = taskSlots(circuit, records, SUBMIT_USAGE)
     const fresh = freshSlotValues(circuit, slots, records, values, inputsPath ?? '--record')
     const me = ctx.client.account!.address
-    const stateId = await submitState(a.extra, circuit, ctx.client, compileWith, SUBMIT_USAGE)
+    const stateId = await submitState(a.extra, circuit, codeHash, ctx.client, compileWith, SUBMIT_USAGE)
     step(Object.keys(records).length > 0 ? 'checking the record uses, creating the task (paying the quoted fee), binding the records' : 'creating the task (paying the quoted fee)')
     const task = await sdk.createTask(ctx.client, {
       codeHash, params: circuit.params, n: nodes, t: threshold, security: a.security,

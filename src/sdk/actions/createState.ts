@@ -1,6 +1,5 @@
 import { keccak256, toHex, type Address, type Hex } from 'viem'
 import type { Circuit } from '../../circuit/types.ts'
-import { codeHash as codeHashOf } from '../../circuit/encode.ts'
 import { createState as chainCreateState } from '../../chain/actions/createState.ts'
 import type { StateRefusedError } from '../../chain/state-errors.ts'
 import type { ChainRequestError } from '../../chain/errors.ts'
@@ -13,9 +12,9 @@ export interface CreateStateParameters {
   /**
    * The compiled circuits allowed to compute on the state (1 to 16), e.g. running-ballot with
    * `close = 0` and with `close = 1`; each open to anyone, or to one `caller`. They must declare the
-   * same state. Fixed for good: nobody can add a program later.
+   * same state. Pass the compiler's `{ circuit, codeHash }` (a `Compiled`). Fixed for good: nobody can add a program later.
    */
-  readonly programs: readonly { readonly circuit: Circuit; readonly caller?: Address }[]
+  readonly programs: readonly { readonly circuit: Circuit; readonly codeHash: Hex; readonly caller?: Address }[]
   /** Makes the id (default: random). */
   readonly salt?: Hex
 }
@@ -39,7 +38,7 @@ export async function createState(client: EnigmaClient, params: CreateStateParam
   const salt = params.salt ?? keccak256(toHex(crypto.getRandomValues(new Uint8Array(32))))
   const r = await chainCreateState(wallet, {
     address: stateAddress(client, 'createState'), salt, typeHash: hashes[0]!,
-    programs: params.programs.map((p) => ({ codeHash: codeHashOf(p.circuit), ...(p.caller ? { caller: p.caller } : {}) })),
+    programs: params.programs.map((p) => ({ codeHash: p.codeHash, ...(p.caller ? { caller: p.caller } : {}) })),
   })
   return { stateId: r.stateId, typeHash: hashes[0]!, transactionHash: r.hash, gasUsed: r.gasUsed }
 }
