@@ -14,6 +14,7 @@
  *
  * The chain is read through `StateSource` (state-source.ts), implemented in src/chain.
  */
+import { createHash } from 'node:crypto'
 import { getField, type Field, type FieldVector } from '../field/index.ts'
 import type { Circuit } from '../circuit/index.ts'
 import { stateLength } from '../engine/circuit-state.ts'
@@ -46,7 +47,13 @@ export interface MemberState {
   readonly shares: FieldVector
 }
 
-export const stateSession = (stateId: Hex, version: bigint, taskId: Hex): string => `st:${stateId.toLowerCase()}:${version}:${taskId.toLowerCase()}`
+/**
+ * The hand-off's session: per state, version, task *and committee*, so a task re-drawn by `rerunTask`
+ * (issue #12) gets the state again from the holders under a new session (its first committee's session
+ * may have been used, half-used or refused), and no frame of one draw mixes into the other's.
+ */
+export const stateSession = (stateId: Hex, version: bigint, taskId: Hex, committee: readonly { readonly peerId: string }[]): string =>
+  `st:${stateId.toLowerCase()}:${version}:${taskId.toLowerCase()}:${createHash('sha256').update(committee.map((m) => m.peerId).join(',')).digest('hex').slice(0, 16)}`
 
 export class StateKeeper {
   readonly #init: StateKeeperInit
@@ -112,7 +119,7 @@ export class StateKeeper {
     }
     this.#log.info('state hand-off', { taskId: spec.taskId, stateId: binding.stateId, version: String(binding.version), holder, from: holders.members.length, to: spec.committee.length })
     const shares = await runHandoff(this.#init.net, self, {
-      session: stateSession(binding.stateId, binding.version, spec.taskId), field, security: spec.security,
+      session: stateSession(binding.stateId, binding.version, spec.taskId, spec.committee), field, security: spec.security,
       oldCommittee: holders.members, oldT: holders.t, newCommittee: spec.committee, newT: spec.t,
       share, length, timeoutMs: this.#init.timeoutMs, signal,
     })
@@ -175,7 +182,7 @@ export class StateKeeper {
   async #dealAsHolder(k: StateShareKey, bound: { taskId: Hex; committee: readonly CommitteeMember[]; t: number; security: SecurityMode }): Promise<void> {
     const self = this.#init.peerId
     if (bound.committee.some((m) => m.peerId === self)) return
-    const session = stateSession(k.stateId, k.version, bound.taskId)
+    const session = stateSession(k.stateId, k.version, bound.taskId, bound.committee)
     if (this.#dealt.has(session)) return
     const binding = await this.#init.source.bindingOf(bound.taskId)
     const holders = binding?.holders
