@@ -68,8 +68,9 @@ interface Due {
 export class CustodyHandoffService {
   readonly #init: CustodyHandoffInit
   readonly #me: string
-  /** Attempts this process started (`<record>:<epoch>:<attempt>`): one try per slot. */
+  /** Attempts this process started in the current epoch (`<record>:<epoch>:<attempt>`): one try per slot. */
   readonly #attempted = new Set<string>()
+  #attemptedEpoch = 0n
   /** Attempts under way: they run beside the passes, so a slow or failing one never delays the next slot's. */
   readonly #inFlight = new Set<Promise<void>>()
   readonly #stop = new AbortController()
@@ -129,6 +130,7 @@ export class CustodyHandoffService {
     const into = elapsed % clock.slotSeconds
     // Only in the first half of a slot, and aborted at its end: an attempt never runs into the next one's.
     if (into * 2n > clock.slotSeconds) return
+    if (to.epoch !== this.#attemptedEpoch) { this.#attempted.clear(); this.#attemptedEpoch = to.epoch }
     const newPos = this.#position(to)
     const due: Due[] = []
     for (const record of records) {

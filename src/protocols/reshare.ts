@@ -115,7 +115,11 @@ export async function reshare(o: ReshareOptions): Promise<FieldVector | null> {
   const excluded = new Set(o.excludedOld ?? [])
   // 1. Deal (an excluded old member deals nothing: its dealing would be ignored).
   let own: FieldVector | undefined
-  if (oldPos >= 0 && !excluded.has(oldPos) && o.share != null) {
+  if (oldPos >= 0 && !excluded.has(oldPos) && o.share == null) {
+    // Without a share it deals an empty frame: the new members count it missing at once instead of
+    // waiting out the receive deadline (the same outcome as a crashed dealer, sooner).
+    for (const to of o.newMembers) if (to !== o.transport.self) o.transport.send(to, `${prefix}deal`, new Uint8Array(0))
+  } else if (oldPos >= 0 && !excluded.has(oldPos) && o.share != null) {
     check(f.len(o.share) === o.length, fn, `an old member's share must have ${o.length} elements`)
     const dealt = dealSubShares(f, o.share, o.newMembers.length, o.newT, o.random)
     o.newMembers.forEach((to, j) => {
