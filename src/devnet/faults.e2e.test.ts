@@ -99,50 +99,63 @@ async function runCase(c: Case): Promise<void> {
       await devnet.nodes[c.kill]!.exited
     }
 
-    const o = c.outcome
-    const waited = waitForResult(creator, { taskId: task.taskId, circuit: compiled.circuit, timeoutMs: 300_000, rerunGraceMs: 45_000 })
-    if (o.kind === 'result') {
-      const r = await waited.catch(async (e: Error) => { throw new Error(`${e.message}; node states: ${await nodeStates(devnet, task!.taskId)}`) })
-      assert.deepEqual(r.outputs, { aliceRicher: true, equal: false })
-      assert.equal(r.attempts, o.attempts)
-      // The committee that delivered holds no suspended node, and only its attesters are paid.
-      for (const a of r.receipt.signers) assert.ok(!faulty.slice(0, o.attempts - 1).includes(a.toLowerCase()), `the culprit ${a} signed the receipt`)
-    } else {
-      const e = await waited.then(() => undefined, (x: unknown) => x)
-      assert.ok(isEnigmaError(e, 'SDK_TASK_FAILED'), `expected SDK_TASK_FAILED, got ${String(e)}; node states: ${await nodeStates(devnet, task.taskId)}`)
-      assert.match((e as Error).message, o.message)
-      assert.equal((e as { meta: { attempts?: number } }).meta.attempts, o.attempts)
-    }
-
-    // Suspensions: exactly the expected culprit's (first culprit of the case), none of an honest node.
-    // (A wrong receipt's votes land after the receipt: wait for them.)
-    const until = Date.now() + 120_000
-    let suspensions = await events(devnet, 'NodeSuspended')
-    while (o.suspended && suspensions.length === 0 && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 500))
-      suspensions = await events(devnet, 'NodeSuspended')
-    }
-    const culprit = o.suspended ? faulty[0] : undefined
-    assert.deepEqual(suspensions.map((e) => (e.args as { node: string }).node.toLowerCase()), culprit ? [culprit] : [])
-    if (o.suspended) assert.equal((suspensions[0]!.args as { reason: Hex }).reason, o.suspended)
-    assert.equal((await events(devnet, 'NodeSlashed')).length, 0)
-    for (const [i, n] of s.nodes.entries()) {
-      const now = await getNode(deployer.public, { address: s.controller, node: n.account })
-      assert.equal(now.stake, stakes[i]!.stake, `node ${i} stake`)
-      assert.equal(now.slashed, false, `node ${i} slashed`)
-      if (n.account.toLowerCase() === culprit) assert.deepEqual([now.active, now.suspendedUntil > 0n], [false, true])
-      else assert.deepEqual([now.active, now.suspendedUntil], [true, 0n], `honest node ${i}`)
-    }
-    // `enigma task <id>` shows it: draw, suspension, re-run, new draw, receipt.
-    const history = (await taskHistory(deployer, task.taskId)).map((h) => h.event)
-    const expected = ['CommitteeDrawn', ...(o.suspended ? ['NodeSuspended'] : []), ...Array.from({ length: o.attempts - 1 }, () => ['TaskRerun', 'CommitteeDrawn']).flat(), ...(o.kind === 'result' ? ['TaskCompleted'] : [])]
-    // A wrong receipt's suspension lands after the receipt; the order of the rest is fixed.
-    assert.deepEqual(history.filter((h) => h !== 'TaskSettled').sort(), expected.sort(), history.join(' → '))
-    if (o.attempts > 1) assert.deepEqual(history.slice(0, 4), ['CommitteeDrawn', 'NodeSuspended', 'TaskRerun', 'CommitteeDrawn'])
-    if (c.kill !== undefined) await restartKilled(devnet, c.kill, task.taskId)
+    await checkOutcome(devnet, c, task, compiled, stakes, faulty).catch(async (e: Error) => {
+      // Say what the chain and the nodes saw: a failed case must be diagnosable from its log alone.
+      const history = await taskHistory(deployer, task!.taskId).catch(() => [])
+      e.message += `\nhistory: ${history.map((h) => `${h.event} ${h.detail}`).join(' | ')}\nnode states: ${await nodeStates(devnet, task!.taskId)}`
+      throw e
+    })
   } finally {
     await devnet.stop()
   }
+}
+
+async function checkOutcome(devnet: Devnet, c: Case, task: Awaited<ReturnType<typeof createTask>>, compiled: Awaited<ReturnType<typeof compileFile>>,
+  stakes: readonly Awaited<ReturnType<typeof getNode>>[], faulty: readonly string[]): Promise<void> {
+  const s = devnet.state
+  const deployer = clientFor(s, s.deployer.privateKey)
+  const creator = clientFor(s, s.accounts[0]!.privateKey)
+  const o = c.outcome
+  const waited = waitForResult(creator, { taskId: task.taskId, circuit: compiled.circuit, timeoutMs: 300_000, rerunGraceMs: 45_000 })
+  if (o.kind === 'result') {
+    const r = await waited.catch(async (e: Error) => { throw new Error(`${e.message}; node states: ${await nodeStates(devnet, task!.taskId)}`) })
+    assert.deepEqual(r.outputs, { aliceRicher: true, equal: false })
+    assert.equal(r.attempts, o.attempts)
+    // The committee that delivered holds no suspended node, and only its attesters are paid.
+    for (const a of r.receipt.signers) assert.ok(!faulty.slice(0, o.attempts - 1).includes(a.toLowerCase()), `the culprit ${a} signed the receipt`)
+  } else {
+    const e = await waited.then(() => undefined, (x: unknown) => x)
+    assert.ok(isEnigmaError(e, 'SDK_TASK_FAILED'), `expected SDK_TASK_FAILED, got ${String(e)}; node states: ${await nodeStates(devnet, task.taskId)}`)
+    assert.match((e as Error).message, o.message)
+    assert.equal((e as { meta: { attempts?: number } }).meta.attempts, o.attempts)
+  }
+
+  // Suspensions: exactly the expected culprit's (first culprit of the case), none of an honest node.
+  // (A wrong receipt's votes land after the receipt: wait for them.)
+  const until = Date.now() + 120_000
+  let suspensions = await events(devnet, 'NodeSuspended')
+  while (o.suspended && suspensions.length === 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 500))
+    suspensions = await events(devnet, 'NodeSuspended')
+  }
+  const culprit = o.suspended ? faulty[0] : undefined
+  assert.deepEqual(suspensions.map((e) => (e.args as { node: string }).node.toLowerCase()), culprit ? [culprit] : [])
+  if (o.suspended) assert.equal((suspensions[0]!.args as { reason: Hex }).reason, o.suspended)
+  assert.equal((await events(devnet, 'NodeSlashed')).length, 0)
+  for (const [i, n] of s.nodes.entries()) {
+    const now = await getNode(deployer.public, { address: s.controller, node: n.account })
+    assert.equal(now.stake, stakes[i]!.stake, `node ${i} stake`)
+    assert.equal(now.slashed, false, `node ${i} slashed`)
+    if (n.account.toLowerCase() === culprit) assert.deepEqual([now.active, now.suspendedUntil > 0n], [false, true])
+    else assert.deepEqual([now.active, now.suspendedUntil], [true, 0n], `honest node ${i}`)
+  }
+  // `enigma task <id>` shows it: draw, suspension, re-run, new draw, receipt.
+  const history = (await taskHistory(deployer, task.taskId)).map((h) => h.event)
+  const expected = ['CommitteeDrawn', ...(o.suspended ? ['NodeSuspended'] : []), ...Array.from({ length: o.attempts - 1 }, () => ['TaskRerun', 'CommitteeDrawn']).flat(), ...(o.kind === 'result' ? ['TaskCompleted'] : [])]
+  // A wrong receipt's suspension lands after the receipt; the order of the rest is fixed.
+  assert.deepEqual(history.filter((h) => h !== 'TaskSettled').sort(), expected.sort(), history.join(' → '))
+  if (o.attempts > 1) assert.deepEqual(history.slice(0, 4), ['CommitteeDrawn', 'NodeSuspended', 'TaskRerun', 'CommitteeDrawn'])
+  if (c.kill !== undefined) await restartKilled(devnet, c.kill, task.taskId)
 }
 
 /**

@@ -56,7 +56,7 @@ test('the lowest-index surviving member re-runs and draws; the others, later, se
   // Member 0 is the culprit: member 1 is the lowest survivor and acts first.
   const chain = new ModelChain(spec().committee.map((m) => m.account), [acct(0)])
   const keepers = [1, 2, 3, 4].map((i) => new RerunKeeper({ chain: chain.for(acct(i)), account: acct(i), fallbackMs: 400, pollMs: 10 }))
-  for (const k of keepers) k.watch(spec())
+  for (const k of keepers) k.watch(spec(), acct(0))
   await until(() => chain.view.status === 'open' && chain.view.committee.length === 5 && chain.view.committee[3] === acct(4), 5_000)
   await new Promise((r) => setTimeout(r, 1_000)) // past every fallback: nobody else acts
   for (const k of keepers) k.stop()
@@ -68,7 +68,7 @@ test('the first keeper is down: the next one acts fallbackMs later, once', async
   const started = Date.now()
   // Member 0 (first in line) never watches: member 1 takes over after one fallback delay.
   const keepers = [1, 2].map((i) => new RerunKeeper({ chain: chain.for(acct(i)), account: acct(i), fallbackMs: 300, pollMs: 10 }))
-  for (const k of keepers) k.watch(spec())
+  for (const k of keepers) k.watch(spec(), acct(3))
   await until(() => chain.calls.some((c) => c.step === 'draw'), 5_000)
   for (const k of keepers) k.stop()
   assert.ok(Date.now() - started >= 300, 'acted before its fallback delay')
@@ -78,10 +78,20 @@ test('the first keeper is down: the next one acts fallbackMs later, once', async
 test('nothing to do: no member suspended, or the task closed — no transaction', async () => {
   const chain = new ModelChain(spec().committee.map((m) => m.account), [])
   const k = new RerunKeeper({ chain: chain.for(acct(0)), account: acct(0), fallbackMs: 10, pollMs: 10 })
-  k.watch(spec())
+  k.watch(spec(), acct(3))
   await new Promise((r) => setTimeout(r, 200))
   chain.view = { status: 'closed', committee: [], suspended: [], drawReady: false }
   await new Promise((r) => setTimeout(r, 100))
+  k.stop()
+  assert.deepEqual(chain.calls, [])
+})
+
+test('a member suspended for something else than what failed this attempt (a wrong receipt) does not re-run it', async () => {
+  // Member 4 signed a wrong receipt and is suspended for it; this node's attempt failed naming member 2.
+  const chain = new ModelChain(spec().committee.map((m) => m.account), [acct(4)])
+  const k = new RerunKeeper({ chain: chain.for(acct(0)), account: acct(0), fallbackMs: 10, pollMs: 10 })
+  k.watch(spec(), acct(2))
+  await new Promise((r) => setTimeout(r, 300))
   k.stop()
   assert.deepEqual(chain.calls, [])
 })

@@ -5,7 +5,10 @@
  * the task then runs again on a committee without the culprit (src/node/rerun.ts). The controller lets
  * anyone do both; the keeper only makes sure somebody does.
  *
- * Who acts: a member that saw the attempt fail here watches the task on the chain. The member with the
+ * Who acts: a member whose attempt failed here *because of* member p (first-hand: p's silence or dropped
+ * connection, evidence.ts `culpritOf`) watches the task on the chain and re-runs it once p is suspended or
+ * slashed — only then: a member suspended for another reason (a wrong receipt) leaves a task that can
+ * still complete on the honest signatures, and a re-run would throw that result away. The member with the
  * lowest committee index among those not suspended acts as soon as the step is possible, the others
  * `fallbackMs` apart after it (as evidence.ts's submitters), each checking the chain again first so a
  * late one sends nothing. The node layer does not import the chain: the chain reads and transactions
@@ -69,15 +72,15 @@ export class RerunKeeper {
     this.#stop.abort()
   }
 
-  /** An attempt of `spec` failed on this node: watch the task until it is re-run, drawn again, or closed. */
-  watch(spec: TaskSpec): void {
+  /** An attempt of `spec` failed on this node because of `culprit`: watch the task until it is re-run, drawn again, or closed. */
+  watch(spec: TaskSpec, culprit: Hex): void {
     const key = spec.taskId.toLowerCase()
     if (this.#watching.has(key) || this.#stop.signal.aborted) return
     this.#watching.add(key)
-    void this.#watch(spec).finally(() => this.#watching.delete(key))
+    void this.#watch(spec, culprit.toLowerCase()).finally(() => this.#watching.delete(key))
   }
 
-  async #watch(spec: TaskSpec): Promise<void> {
+  async #watch(spec: TaskSpec, culprit: string): Promise<void> {
     const { chain } = this.#init
     const me = this.#init.account.toLowerCase()
     const members = spec.committee.map((m) => m.account.toLowerCase())
@@ -99,11 +102,11 @@ export class RerunKeeper {
         if (v.status === 'open') {
           // Another committee runs it now: a later attempt, whose own members keep it.
           if (v.committee.length !== members.length || v.committee.some((a, i) => a.toLowerCase() !== members[i])) return
-          const culprit = v.suspended[0]
-          if (culprit && due(`rerun:${culprit}`, rank)) {
-            this.#log.warn('re-running the task without its suspended member', { taskId: spec.taskId, culprit })
-            await chain.rerun(spec.taskId, culprit)
-            this.#init.onEvent?.({ kind: 'rerun', taskId: spec.taskId, culprit })
+          const suspendedCulprit = v.suspended.find((a) => a.toLowerCase() === culprit)
+          if (suspendedCulprit && due('rerun', rank)) {
+            this.#log.warn('re-running the task without its suspended member', { taskId: spec.taskId, culprit: suspendedCulprit })
+            await chain.rerun(spec.taskId, suspendedCulprit)
+            this.#init.onEvent?.({ kind: 'rerun', taskId: spec.taskId, culprit: suspendedCulprit })
           }
         } else if (v.drawReady && due('draw', rank)) {
           await chain.draw(spec.taskId)

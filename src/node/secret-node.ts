@@ -13,7 +13,7 @@ import { NodeStore } from './store.ts'
 import { TaskRunner, type TaskRunnerInit } from './task-runner.ts'
 import { ReadyBarrier } from './ready-barrier.ts'
 import type { TestHooks } from './test-hooks.ts'
-import { EvidenceCollector, type AccusationSubmitter, type EvidenceEvent } from './evidence.ts'
+import { EvidenceCollector, culpritOf, type AccusationSubmitter, type EvidenceEvent } from './evidence.ts'
 import type { Hex } from './task-source.ts'
 import { ApiServer } from './api.ts'
 import { announcedApiUrl } from './api-address.ts'
@@ -152,7 +152,8 @@ export class SecretNode {
       onTaskEnd: (taskId, state, reason) => {
         this.#announce(taskId, state, reason)
         void this.evidence?.taskEnded(taskId, state, reason)
-        if (state === 'failed' && this.keeper) void this.store.getTask(taskId).then((r) => { if (r) this.keeper?.watch(r.spec) }, () => {})
+        const culprit = state === 'failed' ? culpritOf(reason) : undefined
+        if (culprit !== undefined && this.keeper) void this.store.getTask(taskId).then((r) => { const c = r?.spec.committee[culprit]; if (c) this.keeper?.watch(r.spec, c.account) }, () => {})
       },
     })
     if (this.#options.accusations) {
