@@ -252,9 +252,13 @@ async function detected(ctx: Ctx, rec: SoakTask): Promise<boolean> {
     }
   }
   if (rec.fault === 'wrong-receipt') return false
+  // Most members failing ends the client's wait; the last honest one may still be at its deadline.
   const honest = s.nodes.filter((n) => n.index !== rec.victim)
-  const states = await Promise.all(honest.map((n) => nodeTask(n.api, rec.taskId!).catch(() => undefined)))
-  return states.every((st) => st?.state === 'failed')
+  const allFailed = async () => {
+    const states = await Promise.all(honest.map((n) => nodeTask(n.api, rec.taskId!).catch(() => undefined)))
+    return states.every((st) => st?.state === 'failed') ? true : undefined
+  }
+  return (await until(allFailed, 30_000, 500, ctx.signal)) === true
 }
 
 /**
