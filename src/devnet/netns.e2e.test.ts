@@ -32,6 +32,7 @@ import { compileFile, contractPath, deployCompiled } from './contracts.ts'
 import { clientFor } from './flow.ts'
 import { createNetnsTopology, netnsSupport, type NetnsTopology } from './netns.ts'
 import { assertOnlyCulpritSuspended } from './stakes.test-util.ts'
+import { RESUBMIT_WINDOW_MS } from './soak.ts'
 import { PRESETS, slotsFor } from './presets.ts'
 import { referenceOutputs, sameOutputs } from './soak-check.ts'
 import type { Compiled } from '../lang/index.ts'
@@ -96,7 +97,7 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
   try {
     const devnet = await startDevnet({
       dir: join(root, 'devnet'), nodes: NODES, threshold: 2, topology: topo,
-      nodeConfig: { mpcTimeoutMs: 5_000, mpcStartTimeoutMs: 20_000 },
+      nodeConfig: { mpcTimeoutMs: 5_000, mpcStartTimeoutMs: 60_000 },
     })
     devnets.push(devnet)
     const s = devnet.state
@@ -185,10 +186,15 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
       // The healed partition: the member gets its link back, is reinstated (owner's unsuspend, its own
       // setActive), and resumes its duties: a task on all five, the former victim included, completes.
       await topo.heal(victim)
+      // Later submitters may send the same votes for a while; an earlier unsuspend would be undone.
+      await new Promise((r) => setTimeout(r, RESUBMIT_WINDOW_MS))
       await unsuspend(devnet.wallet(0), { address: s.controller, node: victimAccount })
       const { identity } = await loadOrCreateIdentity(s.nodes[victim]!.dataDir)
       const own = clientFor(s, identity.accountKey.expose() as Hex)
       await setActive(own.wallet!, { address: s.controller, active: true })
+      const registry = await Promise.all(s.nodes.map((n) => getNode(deployer.public, { address: s.controller, node: n.account })))
+      t.diagnostic(`after reinstating: ${registry.map((r, i) => `${i}:${r.active ? 'active' : 'inactive'}${r.suspendedUntil > 0n ? ' suspended' : ''}`).join(' ')}`)
+      assert.ok(registry.every((r) => r.active), 'all five active again')
       const t3 = await start(millionaires, NODES, 2)
       await t3.submit()
       const r3 = await waitForResult(creator, { taskId: t3.task.taskId, circuit: millionaires.compiled.circuit, timeoutMs: 180_000 })

@@ -44,7 +44,7 @@ test('soak helpers: a seed replays its schedule; percentiles; outputs compared e
   assert.equal(soakViolations({ ...zero, wrongAccepted: 1, inputsLost: 2 }).length, 2)
 })
 
-test(`npm run soak -- --minutes ${MINUTES}: tasks complete correctly, faults are detected, no wrong output, no honest node slashed, no input lost`, { timeout: (Number(MINUTES) * 60 + 900) * 1000 }, async () => {
+test(`npm run soak -- --minutes ${MINUTES}: tasks complete correctly, faults are detected, no wrong output, no honest node slashed, no input lost`, { timeout: (Number(MINUTES) * 60 + 900) * 1000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'enigma-soak-test-'))
   try {
     const json = join(dir, 'soak.json')
@@ -55,6 +55,7 @@ test(`npm run soak -- --minutes ${MINUTES}: tasks complete correctly, faults are
     const code = await new Promise<number | null>((r) => child.once('exit', r))
     assert.equal(code, 0, output)
     const r = JSON.parse(await readFile(json, 'utf8')) as SoakReport
+    for (const line of soakTable(r)) t.diagnostic(line)
     assert.deepEqual([r.wrongAccepted, r.honestSlashed, r.inputsLost], [0, 0, 0], output)
     assert.ok(r.tasks >= 2 && r.completedCorrectly >= 1, output)
     assert.ok(Object.values(r.faults).reduce((x, y) => x + y, 0) >= 1, output)

@@ -170,6 +170,8 @@ interface Ctx {
   readonly signal?: AbortSignal
   readonly out: (line: string) => void
   readonly lost: { n: number }
+  /** When the soak first saw each node suspended (wall clock). */
+  readonly suspendedSeen: Map<Hex, number>
 }
 
 const client = (ctx: Ctx, key: Hex) => {
@@ -244,13 +246,28 @@ async function detected(ctx: Ctx, rec: SoakTask): Promise<boolean> {
   const victim = s.nodes[rec.victim!]!
   if (SUSPENDS.has(rec.fault!)) {
     // Votes are republished for 12 s and submitted 5 s apart: give them time.
-    if (await until(async () => ((await suspendedFor(ctx, rec.taskId!, victim.account)) ? true : undefined), 45_000, 500, ctx.signal)) return true
+    if (await until(async () => ((await suspendedFor(ctx, rec.taskId!, victim.account)) ? true : undefined), 45_000, 500, ctx.signal)) {
+      ctx.suspendedSeen.set(victim.account, Date.now())
+      return true
+    }
   }
   if (rec.fault === 'wrong-receipt') return false
+  // Most members failing ends the client's wait; the last honest one may still be at its deadline.
   const honest = s.nodes.filter((n) => n.index !== rec.victim)
-  const states = await Promise.all(honest.map((n) => nodeTask(n.api, rec.taskId!).catch(() => undefined)))
-  return states.every((st) => st?.state === 'failed')
+  const allFailed = async () => {
+    const states = await Promise.all(honest.map((n) => nodeTask(n.api, rec.taskId!).catch(() => undefined)))
+    return states.every((st) => st?.state === 'failed') ? true : undefined
+  }
+  return (await until(allFailed, 30_000, 500, ctx.signal)) === true
 }
+
+/**
+ * How long after a suspension the honest members' later submitters may still send the same votes
+ * (src/node/evidence.ts: republished up to 12 s, fallback submitters 5 s apart by rank). The
+ * controller accepts them again once the node is no longer suspended, so an `unsuspend` sooner would
+ * be undone (docs/faults.md, "Limits of the evidence").
+ */
+export const RESUBMIT_WINDOW_MS = 30_000
 
 /** After a task: the faulty or dead member restarted healthy; every suspended node reinstated (owner's unsuspend, its own setActive). */
 async function recover(ctx: Ctx, rec: SoakTask): Promise<void> {
@@ -261,6 +278,11 @@ async function recover(ctx: Ctx, rec: SoakTask): Promise<void> {
     if (info.active) continue
     // Chain time may run ahead of ours; suspendedUntil > 0 is enough to try.
     if (info.suspendedUntil > 0n) {
+      const seen = ctx.suspendedSeen.get(n.account) ?? Date.now()
+      ctx.suspendedSeen.set(n.account, seen)
+      const wait = seen + RESUBMIT_WINDOW_MS - Date.now()
+      if (wait > 0) await sleep(wait)
+      ctx.suspendedSeen.delete(n.account)
       await unsuspend(ctx.devnet.wallet(0), { address: s.controller, node: n.account }).catch((e: Error) => {
         if (!/NotSuspended/.test(e.message)) throw e
       })
@@ -278,7 +300,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const t0 = Date.now()
   const devnet = await startDevnet({
     dir: join(o.dir, 'devnet'), nodes: 5, threshold: 2, topology: o.topology, signal: o.signal,
-    nodeConfig: { mpcTimeoutMs: 5_000, mpcStartTimeoutMs: 20_000 },
+    nodeConfig: { mpcTimeoutMs: 5_000, mpcStartTimeoutMs: 60_000 },
   })
   const fleet = new NodeFleet(devnet)
   try {
@@ -293,7 +315,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const stakes = await Promise.all(s.nodes.map((n) => getNode(owner.public, { address: s.controller, node: n.account }).then((x) => x.stake)))
     const startupMs = Date.now() - t0
     out(`soak: seed ${o.seed}, ${o.minutes} min, ${s.nodes.length} nodes (t = ${s.threshold}, ${devnet.topology.kind}), contracts ${SOAK_CONTRACTS.join(', ')}; devnet up in ${(startupMs / 1000).toFixed(1)} s`)
-    const ctx: Ctx = { devnet, fleet, compiled, creator: clientFor(s, s.accounts[0]!.privateKey), owner, clients: new Map(), signal: o.signal, out, lost: { n: 0 } }
+    const ctx: Ctx = { devnet, fleet, compiled, creator: clientFor(s, s.accounts[0]!.privateKey), owner, clients: new Map(), signal: o.signal, out, lost: { n: 0 }, suspendedSeen: new Map() }
     const records: SoakTask[] = []
     const end = Date.now() + o.minutes * 60_000
     while (Date.now() < end) {
