@@ -29,9 +29,13 @@ if (files.length === 0) {
   console.error('no test files found')
   process.exit(1)
 }
+// Two test files at a time: most of the long files (devnets, chains, node processes) spend their time
+// waiting on block times, barriers and deadlines, not on the CPU, so two overlap well even on two cores
+// (Node's default on a 2-core machine is one). ENIGMA_TEST_CONCURRENCY (or --test-concurrency) overrides.
+const concurrency = flagArgs.some((a) => a.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${process.env.ENIGMA_TEST_CONCURRENCY ?? 2}`]
 const res = spawnSync(
   process.execPath,
-  ['--conditions=enigma-source', '--import', 'tsx', '--import', './src/common/polyfill.mjs', '--test', '--test-reporter=spec', ...flagArgs, ...files],
+  ['--conditions=enigma-source', '--import', 'tsx', '--import', './src/common/polyfill.mjs', '--test', '--test-reporter=spec', ...concurrency, ...flagArgs, ...files],
   { cwd: root, stdio: 'inherit' },
 )
 process.exit(res.status ?? 1)
