@@ -14,6 +14,7 @@
  * late one sends nothing. The node layer does not import the chain: the chain reads and transactions
  * come through `RerunChain` (src/devnet/chain-keeper.ts implements it).
  */
+import { setTimeout } from 'node:timers/promises'
 import { silentLogger, type Logger } from './log.ts'
 import type { Hex, TaskSpec } from './task-source.ts'
 
@@ -116,16 +117,7 @@ export class RerunKeeper {
         this.#log.warn('keeper step failed; will retry', { taskId: spec.taskId, err: error })
         this.#init.onEvent?.({ kind: 'error', taskId: spec.taskId, error })
       }
-      await sleep(this.#init.pollMs ?? 1_000, this.#stop.signal)
+      await setTimeout(this.#init.pollMs ?? 1_000, undefined, { signal: this.#stop.signal }).catch(() => { /* stopped */ })
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) { resolve(); return }
-    const t = setTimeout(done, ms)
-    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
-    signal.addEventListener('abort', done, { once: true })
-  })
 }
