@@ -18,9 +18,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hex } from 'viem'
-import { startDevnet, type Devnet } from './devnet.ts'
+import type { Devnet } from './devnet.ts'
 import type { NodeProcess } from './node-process.ts'
-import { until, restartNode, killNodes, logSizes, logSince } from './kill-restart.test-util.ts'
+import { until, restartNode, killNodes, logSizes, logSince, startKillableDevnet, type KillableDevnet } from './kill-restart.test-util.ts'
 import { startCustodyEpoch } from './custody-epoch.ts'
 import { clientFor } from './flow.ts'
 import { storeRecord } from '../sdk/index.ts'
@@ -42,32 +42,22 @@ const N = 5
 const T = 2
 const SLOT = 12n
 
-let dir: string
-let devnet: Devnet | undefined
+let net: KillableDevnet | undefined
 /** The live process of each node index (replaced when restarted). */
-const procs: NodeProcess[] = []
-const phases: [string, number][] = []
-let last = Date.now()
-const phase = (name: string) => { const now = Date.now(); phases.push([name, now - last]); last = now }
+let procs: NodeProcess[] = []
+let devnet: Devnet | undefined
+const phase = (name: string) => net!.phase(name)
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'enigma-epochs-'))
-  devnet = await startDevnet({ dir: join(dir, 'devnet'), nodes: N, threshold: T, epochSeconds: 1n, handoffSlotSeconds: SLOT })
-  procs.push(...devnet.nodes)
-  phase('devnet')
+  net = await startKillableDevnet('custody epochs e2e', { nodes: N, threshold: T, epochSeconds: 1n, handoffSlotSeconds: SLOT })
+  ;({ procs, devnet } = net)
 })
-after(async () => {
-  console.log(`# custody epochs e2e phases (ms): ${phases.map(([k, v]) => `${k} ${v}`).join(', ')}`)
-  for (const p of procs) await p.stop()
-  await devnet?.stop()
-  if (process.env.ENIGMA_TEST_KEEP === '1') console.log(`# kept ${dir}`)
-  else await rm(dir, { recursive: true, force: true })
-})
+after(async () => { await net?.stop() })
 
 /** Test-only read of a running node's custody store: a copy of its LevelDB (the live one is locked). */
 async function readStore(index: number) {
   const nodeDir = devnet!.state.nodes[index]!.dataDir
-  const copy = await mkdtemp(join(dir, `store${index}-`))
+  const copy = await mkdtemp(join(tmpdir(), `enigma-store${index}-`))
   await cp(join(nodeDir, 'custody'), join(copy, 'custody'), { recursive: true })
   await rm(join(copy, 'custody', 'LOCK'), { force: true })
   const store = new CustodyStore(copy)

@@ -1,11 +1,12 @@
 /**
  * Test helpers for killing devnet node processes with SIGKILL at a chosen moment (a line in their log)
  * and restarting them from their data dirs on their ports. Shared by the devnet kill tests
- * (custody-epochs.e2e.test.ts, state-kill.e2e.test.ts).
+ * (custody-epochs.e2e.test.ts, state-kill.full-test.ts).
  */
-import { open, readFile, stat } from 'node:fs/promises'
+import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Devnet } from './devnet.ts'
+import { startDevnet, type Devnet, type StartDevnetOptions } from './devnet.ts'
 import { spawnNode, type NodeProcess } from './node-process.ts'
 import type { DevnetNodeConfig } from './node-main.ts'
 
@@ -50,5 +51,36 @@ export async function logSince(proc: NodeProcess, from: number): Promise<string>
     return buf.toString('utf8')
   } finally {
     await fh.close()
+  }
+}
+
+/** A devnet whose node processes a test kills and replaces, with its phase timings (printed at stop). */
+export interface KillableDevnet {
+  /** The live process of each node index (replaced when restarted). */
+  readonly procs: NodeProcess[]
+  readonly devnet: Devnet
+  /** Records the time since the previous phase under `name`. */
+  phase(name: string): void
+  stop(): Promise<void>
+}
+
+/** Starts a devnet in a fresh temporary folder (kept with ENIGMA_TEST_KEEP=1). */
+export async function startKillableDevnet(label: string, options: Omit<StartDevnetOptions, 'dir'>): Promise<KillableDevnet> {
+  const dir = await mkdtemp(join(tmpdir(), `enigma-${label.replace(/\W+/g, '-')}-`))
+  const phases: [string, number][] = []
+  let last = Date.now()
+  const phase = (name: string) => { const now = Date.now(); phases.push([name, now - last]); last = now }
+  const devnet = await startDevnet({ ...options, dir: join(dir, 'devnet') })
+  const procs = [...devnet.nodes]
+  phase('devnet')
+  return {
+    procs, devnet, phase,
+    async stop() {
+      console.log(`# ${label} phases (ms): ${phases.map(([k, v]) => `${k} ${v}`).join(', ')}`)
+      for (const p of procs) await p.stop()
+      await devnet.stop()
+      if (process.env.ENIGMA_TEST_KEEP === '1') console.log(`# kept ${dir}`)
+      else await rm(dir, { recursive: true, force: true })
+    },
   }
 }

@@ -21,16 +21,13 @@
  */
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createTestClient, http, type Hex } from 'viem'
 import { getContractEvents } from 'viem/actions'
-import { startDevnet, type Devnet } from './devnet.ts'
+import type { Devnet } from './devnet.ts'
 import type { NodeProcess } from './node-process.ts'
 import { compileFile, contractPath, deployCompiled } from './contracts.ts'
 import { clientFor } from './flow.ts'
-import { until, restartNode, killNodes, logSizes, logSince } from './kill-restart.test-util.ts'
+import { until, restartNode, killNodes, logSizes, logSince, startKillableDevnet, type KillableDevnet } from './kill-restart.test-util.ts'
 import { createState, createTask, getState, submitInput, waitForResult, type EnigmaClient } from '../sdk/index.ts'
 import { releaseState } from '../chain/actions/releaseState.ts'
 import { getNode } from '../chain/actions/getNode.ts'
@@ -45,29 +42,18 @@ const T = 1
 /** Seconds from the latest block to a task's deadline; a failed task is released after it (evm_increaseTime). */
 const DEADLINE_S = 600
 
-let dir: string
-let devnet: Devnet | undefined
+let net: KillableDevnet | undefined
 /** The live process of each node index (replaced when restarted). */
-const procs: NodeProcess[] = []
-const phases: [string, number][] = []
-let last = Date.now()
-const phase = (name: string) => { const now = Date.now(); phases.push([name, now - last]); last = now }
+let procs: NodeProcess[] = []
+let devnet: Devnet | undefined
+const phase = (name: string) => net!.phase(name)
 
 before(async () => {
   if (!FULL) return
-  dir = await mkdtemp(join(tmpdir(), 'enigma-state-kill-'))
-  devnet = await startDevnet({ dir: join(dir, 'devnet'), nodes: NODES, threshold: T })
-  procs.push(...devnet.nodes)
-  phase('devnet')
+  net = await startKillableDevnet('state kill', { nodes: NODES, threshold: T })
+  ;({ procs, devnet } = net)
 })
-after(async () => {
-  if (!FULL) return
-  console.log(`# state kill phases (ms): ${phases.map(([k, v]) => `${k} ${v}`).join(', ')}`)
-  for (const p of procs) await p.stop()
-  await devnet?.stop()
-  if (process.env.ENIGMA_TEST_KEEP === '1') console.log(`# kept ${dir}`)
-  else await rm(dir, { recursive: true, force: true })
-})
+after(async () => { await net?.stop() })
 
 const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase()).sort()
 
