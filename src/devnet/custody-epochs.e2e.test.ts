@@ -14,15 +14,15 @@
  */
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { cp, mkdtemp, readFile, rm, stat, open } from 'node:fs/promises'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hex } from 'viem'
-import { startDevnet, type Devnet } from './devnet.ts'
-import { spawnNode, type NodeProcess } from './node-process.ts'
+import type { Devnet } from './devnet.ts'
+import type { NodeProcess } from './node-process.ts'
+import { until, restartNode, killNodes, logSizes, logSince, startKillableDevnet, type KillableDevnet } from './kill-restart.test-util.ts'
 import { startCustodyEpoch } from './custody-epoch.ts'
 import { clientFor } from './flow.ts'
-import type { DevnetNodeConfig } from './node-main.ts'
 import { storeRecord } from '../sdk/index.ts'
 import { getRecord } from '../chain/actions/getRecord.ts'
 import { getCustodyEpoch } from '../chain/actions/getCustodyEpoch.ts'
@@ -42,51 +42,22 @@ const N = 5
 const T = 2
 const SLOT = 12n
 
-let dir: string
-let devnet: Devnet | undefined
+let net: KillableDevnet | undefined
 /** The live process of each node index (replaced when restarted). */
-const procs: NodeProcess[] = []
-const phases: [string, number][] = []
-let last = Date.now()
-const phase = (name: string) => { const now = Date.now(); phases.push([name, now - last]); last = now }
+let procs: NodeProcess[] = []
+let devnet: Devnet | undefined
+const phase = (name: string) => net!.phase(name)
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'enigma-epochs-'))
-  devnet = await startDevnet({ dir: join(dir, 'devnet'), nodes: N, threshold: T, epochSeconds: 1n, handoffSlotSeconds: SLOT })
-  procs.push(...devnet.nodes)
-  phase('devnet')
+  net = await startKillableDevnet('custody epochs e2e', { nodes: N, threshold: T, epochSeconds: 1n, handoffSlotSeconds: SLOT })
+  ;({ procs, devnet } = net)
 })
-after(async () => {
-  console.log(`# custody epochs e2e phases (ms): ${phases.map(([k, v]) => `${k} ${v}`).join(', ')}`)
-  for (const p of procs) await p.stop()
-  await devnet?.stop()
-  if (process.env.ENIGMA_TEST_KEEP === '1') console.log(`# kept ${dir}`)
-  else await rm(dir, { recursive: true, force: true })
-})
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 120_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + ms
-  let lastError: unknown
-  for (;;) {
-    const v = await f().catch((e) => { lastError = e; return undefined })
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`)
-    await new Promise((r) => setTimeout(r, everyMs))
-  }
-}
-
-/** Restarts a killed node from its data dir, on its ports (as an operator's node: the registry's addresses stay right). */
-async function restart(index: number, was: NodeProcess): Promise<NodeProcess> {
-  const nodeDir = devnet!.state.nodes[index]!.dataDir
-  const config = JSON.parse(await readFile(join(nodeDir, 'devnet-node.json'), 'utf8')) as DevnetNodeConfig
-  const node = { ...config.node, listen: [was.info.multiaddrs[0]!.replace(/\/p2p\/.*$/, '')], apiPort: Number(new URL(was.info.api).port) }
-  return spawnNode({ index, dir: nodeDir, config: { ...config, node } })
-}
+after(async () => { await net?.stop() })
 
 /** Test-only read of a running node's custody store: a copy of its LevelDB (the live one is locked). */
 async function readStore(index: number) {
   const nodeDir = devnet!.state.nodes[index]!.dataDir
-  const copy = await mkdtemp(join(dir, `store${index}-`))
+  const copy = await mkdtemp(join(tmpdir(), `enigma-store${index}-`))
   await cp(join(nodeDir, 'custody'), join(copy, 'custody'), { recursive: true })
   await rm(join(copy, 'custody', 'LOCK'), { force: true })
   const store = new CustodyStore(copy)
@@ -95,23 +66,6 @@ async function readStore(index: number) {
   return {
     store, identity,
     async close() { await store.close(); await rm(copy, { recursive: true, force: true }) },
-  }
-}
-
-/** Offset of each node's log, to look for lines written after it. */
-async function logSizes(): Promise<number[]> {
-  return Promise.all(procs.map(async (p) => (await stat(p.logFile)).size))
-}
-
-async function logSince(index: number, from: number): Promise<string> {
-  const fh = await open(procs[index]!.logFile, 'r')
-  try {
-    const { size } = await fh.stat()
-    const buf = Buffer.alloc(Math.max(0, size - from))
-    await fh.read(buf, 0, buf.length, from)
-    return buf.toString('utf8')
-  } finally {
-    await fh.close()
   }
 }
 
@@ -147,7 +101,7 @@ test(`custody epochs: ${EPOCHS} epoch change(s), each killing t = ${T} custodian
   for (let round = 0; round < EPOCHS; round++) {
     const heldNext = new Map<string, { epoch: number; attempt: number | undefined }>()
     const before = await getCustodyEpoch(d.publicClient, { address: records })
-    const offsets = await logSizes()
+    const offsets = await logSizes(procs)
     await startCustodyEpoch(d.wallet(0), d.publicClient, records)
     const now = await getCustodyEpoch(d.publicClient, { address: records })
     assert.equal(now.epoch, before.epoch + 1n)
@@ -161,14 +115,13 @@ test(`custody epochs: ${EPOCHS} epoch change(s), each killing t = ${T} custodian
     const victims = [(2 * round) % N, (2 * round + 1) % N]
     const trigger = round % 2 === 0 ? 'custody hand-off begins' : 'custody hand-off share stored'
     await until(`'${trigger}'`, async () => {
-      for (let i = 0; i < N; i++) if ((await logSince(i, offsets[i]!)).includes(`"msg":"${trigger}"`)) return true
+      for (let i = 0; i < N; i++) if ((await logSince(procs[i]!, offsets[i]!)).includes(`"msg":"${trigger}"`)) return true
       return undefined
     }, 60_000, 20)
-    for (const v of victims) process.kill(procs[v]!.pid, 'SIGKILL')
-    await Promise.all(victims.map((v) => procs[v]!.exited))
+    await killNodes(procs, victims)
     const movedAtKill = await Promise.all(stored.map(async (s) => (await getRecord(d.publicClient, { address: records, recordId: s.recordId })).epoch === E))
     phase(`epoch ${E}: killed ${victims.join('+')} at '${trigger}' (records already moved at the kill: ${movedAtKill.filter(Boolean).length}/${stored.length})`)
-    const back = await Promise.all(victims.map((v) => restart(v, procs[v]!)))
+    const back = await Promise.all(victims.map((v) => restartNode(d, v, procs[v]!)))
     victims.forEach((v, k) => { procs[v] = back[k]! })
     phase(`epoch ${E}: restarted`)
 
