@@ -26,7 +26,7 @@ import { getBalance } from 'viem/actions'
 import { createTestClient, http } from 'viem'
 import { slotType } from '../sdk/internal/slots.ts'
 import { isEnigmaError } from '../common/errors.ts'
-import { main } from './main.ts'
+import { enigmaInProcess } from './testing/in-process-cli.ts'
 
 let dir: string
 let stateFile: string
@@ -50,19 +50,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** The CLI in this process (its start-up is what a child process would add): exit code, stdout, stderr. */
-async function enigma(key: Hex, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = []
-  const { log, error } = console
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')) }
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')) }
-  try {
-    const code = await main([...args, '--state', stateFile, '--private-key', key])
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  } finally {
-    Object.assign(console, { log, error })
-  }
-}
+/** The CLI in this process, against the devnet's state file (src/cli/testing/in-process-cli.ts). */
+const enigma = (key: Hex, ...args: string[]) => enigmaInProcess(stateFile, key, ...args)
 
 async function api(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
   const res = await fetch(url, init)
@@ -171,9 +160,11 @@ test('credit bureau: records → task committee by re-sharing, right decisions i
   await refused({ 'people[0]': keccak256('0xbeef') }, 'RECORD_UNKNOWN')
   const wrongType = (await storeRecord(strangerClient, { type: 'uint32', field: circuit.field, value: 7 })).recordId
   await refused({ 'people[0]': wrongType }, 'RECORD_TYPE_MISMATCH')
-  await grantAccess(strangerClient, { recordId: ungranted, codeHash: compiled.codeHash, requester: lender.address, maxUses: 1, expiresInSeconds: 2n })
+  // The expiry counts from the latest block, and the grant lands in a later one: under load that block can
+  // be seconds later (a 2 s window failed once), so the window is 30 s and the clock then jumps 40 s.
+  await grantAccess(strangerClient, { recordId: ungranted, codeHash: compiled.codeHash, requester: lender.address, maxUses: 1, expiresInSeconds: 30n })
   const testClient = createTestClient({ mode: 'hardhat', transport: http(d.state.rpcUrl) })
-  await testClient.increaseTime({ seconds: 5 })
+  await testClient.increaseTime({ seconds: 40 })
   await testClient.mine({ blocks: 1 })
   await refused({ 'people[0]': ungranted }, 'RECORD_EXPIRED')
   // ids[0] has had 2 of its 3 uses: one more task would be fine, so exhaust it with a fresh grant of 0 left.
