@@ -13,7 +13,7 @@
  *
  * The vector handed over is the custody share as stored: the record's elements, then the pad element
  * of the batch degree check. The task member ends with exactly the `length + 1` elements a client
- * envelope gives (`decodeSlotShare`'s shape) after the pad is made fresh (record-handoff-pad.ts: the
+ * envelope gives (`decodeSlotShare`'s shape) after the pad is made fresh (fresh-pad.ts: the
  * custody pad is the same in every use and would leak the record through two degree checks). It then
  * seals that vector to its *own* X25519 key, bound to (task, slot, its index) like a client envelope,
  * and stores it through the runner's `submitInput` (`handedOff`). Why an envelope and not a new kind of
@@ -44,7 +44,7 @@ import type { NodeStore } from './store.ts'
 import { CustodyError, checkChainUse, type CustodyService } from './custody.ts'
 import { recordTypeHash } from './record-type.ts'
 import { runHandoff } from './reshare-session.ts'
-import { freshenPad } from './record-handoff-pad.ts'
+import { freshenPad } from './fresh-pad.ts'
 import { slotLayout } from './slots.ts'
 
 export interface RecordHandoffInit {

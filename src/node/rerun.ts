@@ -26,7 +26,7 @@ import type { NodeIdentity } from './identity.ts'
 import type { MpcNetwork } from './mpc-network.ts'
 import { handoffMembers, runHandoff } from './reshare-session.ts'
 import { slotLayout } from './slots.ts'
-import { freshenPads } from './record-handoff-pad.ts'
+import { freshenPads } from './fresh-pad.ts'
 import { createSession } from '../protocols/index.ts'
 import type { ShareRecord } from './store.ts'
 import type { Hex, TaskSpec } from './task-source.ts'
@@ -116,7 +116,7 @@ export async function handOffInputs(h: InputHandoff): Promise<FieldVector[] | nu
   // The pads: the previous attempt's input check opened Σρ·x + pad with its coin ρ; this attempt's
   // check opens Σρ'·x + pad' with a fresh ρ'. With the same pad, a member of both committees (or two
   // colluders, one in each) would subtract the openings and learn (ρ − ρ')·x, i.e. the input. So the
-  // new committee adds a fresh random sharing to every pad first (record-handoff-pad.ts, which a
+  // new committee adds a fresh random sharing to every pad first (fresh-pad.ts, which a
   // record's hand-off uses for the same reason).
   const padSession = `${handoffSession(spec)}/pad`
   const transport = h.net.openSession({ session: padSession, committee: spec.committee, timeoutMs: h.timeoutMs })

@@ -1,5 +1,6 @@
 /**
- * A fresh pad for a record handed to a task committee (record-handoff.ts). Why it is needed: a slot's
+ * A fresh pad for input shares that arrive by re-sharing instead of from their owner: a record handed to a
+ * task committee (record-handoff.ts) and a re-run's inputs (rerun.ts). Why it is needed: a slot's
  * last element is the pad of the batch degree-t check of inputs (protocols `acceptDealt`), which opens
  * `z = Σ_l ρ_l·x_l + pad` with a fresh coin ρ. A client's envelope carries a fresh random pad per task;
  * a re-shared record would carry its *custody* pad, the same value in every task that uses the record,

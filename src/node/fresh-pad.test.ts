@@ -1,5 +1,5 @@
 /**
- * Red-team test of the pad of a record handed to task committees (record-handoff-pad.ts). The task's
+ * Red-team test of the pad of a record handed to task committees (fresh-pad.ts). The task's
  * batch degree check of inputs (protocols `acceptDealt`) opens `ρ·x + pad` for a fresh public ρ. A
  * record re-shared with its custody pad carries the same pad into every task: an observer of two tasks
  * that use it subtracts the two openings and divides by ρ − ρ' — the record in clear. The test runs the
@@ -14,7 +14,7 @@ import { p61 } from '../field/index.ts'
 import type { FieldVector } from '../field/types.ts'
 import { split, reconstruct } from '../sharing/shamir.ts'
 import { reshare, createSession, type SecurityMode } from '../protocols/index.ts'
-import { freshenPad } from './record-handoff-pad.ts'
+import { freshenPad } from './fresh-pad.ts'
 
 const f = p61
 const OLD = [0, 1, 2]
@@ -77,7 +77,7 @@ for (const security of ['semi-honest', 'malicious'] as const) {
 }
 
 test('a re-run (issue #12): the input check of attempt 0 and of attempt 1 reveal nothing together once freshenPads refreshed every slot', async () => {
-  const { freshenPads } = await import('./record-handoff-pad.ts')
+  const { freshenPads } = await import('./fresh-pad.ts')
   // Two client slots as dealt for attempt 0 (value, pad), re-shared to the re-run's committee.
   const xs = [987_654_321n, 42n]
   const dealt = xs.map((x) => split(f, f.concat([f.fromBigInts([x]), f.random(1)]), 3, T))
