@@ -10,6 +10,7 @@ import { repoRoot } from '../chain/compile.ts'
 import { EnigmaError } from '../common/errors.ts'
 import type { DevnetNodeConfig } from './node-main.ts'
 import type { FaultBehaviour } from '../node/faults.ts'
+import { devnetNodeCommand } from './node-bundle.ts'
 
 export interface NodeInfoLine {
   readonly peerId: string
@@ -59,7 +60,7 @@ export async function spawnNode(o: SpawnNodeOptions): Promise<NodeProcess> {
   await writeFile(cfgPath, JSON.stringify(o.config, null, 2))
   const logFile = join(o.dir, 'node.log')
   const log = await open(logFile, 'a')
-  const argv = [process.execPath, join(repoRoot, 'bin/enigma.mjs'), 'devnet', '_node', cfgPath, ...(o.fault ? ['--fault', o.fault] : [])]
+  const argv = [...(await devnetNodeCommand()), cfgPath, ...(o.fault ? ['--fault', o.fault] : [])]
   const [cmd, ...args] = [...(o.exec ?? []), ...argv]
   const child = spawn(cmd!, args, {
     cwd: repoRoot, stdio: ['pipe', 'pipe', log.fd],

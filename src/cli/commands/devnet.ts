@@ -269,10 +269,8 @@ export const devnetCommand: Command = {
     const [sub, ...rest] = args
     if (sub === '_node') {
       // Internal: one devnet node process (src/devnet/node-main.ts).
-      const { runDevnetNode } = await import('../../devnet/node-main.ts')
-      // `--fault B` comes only from a devnet that was started with `--fault i=B` (node-process.ts).
-      const fault = rest[1] === '--fault' ? parseFaultAssignment(`0=${rest[2] ?? ''}`).behaviour : undefined
-      return runDevnetNode(rest[0] ?? '', fault)
+      const { runDevnetNodeCommand } = await import('../../devnet/node-command.ts')
+      return runDevnetNodeCommand(rest)
     }
     const f = parseDevnetFlags(rest)
     if (sub === undefined || sub === '--help' || sub === '-h' || f.help) {
