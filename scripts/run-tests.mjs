@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// Runs every `*.test.ts` under src/, examples/ and test/ with node:test, TypeScript through tsx and
-// the Node 20 polyfill loaded first. Node 20's `--test` takes no globs, so this script lists files.
+// Runs every `*.test.ts` under src/, examples/, scripts/ and test/ with node:test, TypeScript through tsx and
+// the Node 20 polyfill loaded first.
 // Extra arguments are passed on (e.g. `npm run test:only -- --test-name-pattern=mul`), and plain
 // file paths narrow the run to those files.
 //
 // Why this script schedules the files itself instead of one `node --test` over all of them: it measures
 // every file's wall and CPU time, prints the slowest at the end and writes them to `.test-times/last.json`
 // (so anyone sees where the suite's time goes), and it starts the longest files first (longest-processing-
-// time-first scheduling: a 3-minute file started last would otherwise run alone at the end). Each file runs
-// exactly as `node --test` runs it, in its own process with the spec reporter; its output is printed in one
-// piece when it ends, so two files running at once never interleave their lines.
+// time-first scheduling: a 3-minute file started last would otherwise run alone at the end). Each file
+// runs in its own process, as under `node --test` (`node <file>`: node:test runs it with the spec
+// reporter); its output is printed in one piece when it ends, so two files never interleave their lines.
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, statSync, existsSync, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { readWeights, orderLongestFirst } from './test-schedule.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const roots = ['src', 'examples', 'test'].map((d) => join(root, d)).filter((d) => existsSync(d))
+const roots = ['src', 'examples', 'scripts', 'test'].map((d) => join(root, d)).filter((d) => existsSync(d))
 const timesDir = join(root, '.test-times')
 const SLOWEST_SHOWN = 20
 
