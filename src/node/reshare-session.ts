@@ -11,7 +11,7 @@
  * when the committees are the same). Every party must call this with the same `session`, committees and
  * thresholds; the id must be unique per hand-off (frames of another hand-off never mix in).
  */
-import type { Field, FieldVector } from '../field/types.ts'
+import type { Field, FieldVector, RandomSource } from '../field/types.ts'
 import type { SecurityMode } from '../protocols/session.ts'
 import { reshare } from '../protocols/reshare.ts'
 import { InvalidArgumentError } from '../common/errors.ts'
@@ -42,6 +42,8 @@ export interface HandoffRequest {
    * but deal nothing that counts: `reshare`'s `excludedOld`.
    */
   readonly excludedOld?: readonly number[]
+  /** Randomness of this node's dealing, when it may have to deal again identically after a restart (`reshare`'s `dealRandom`). */
+  readonly dealRandom?: RandomSource
   /**
    * Test-only: wraps this party's transport (the fault injection of faults.ts, a custodian that deals
    * wrong shares, `bad-input-reshare`); never set outside tests and the devnet's `--fault`.
@@ -90,6 +92,7 @@ export async function runHandoff(net: MpcNetwork, self: string, req: HandoffRequ
       share: req.share, length: req.length, timeoutMs: req.timeoutMs,
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.excludedOld ? { excludedOld: req.excludedOld } : {}),
+      ...(req.dealRandom ? { dealRandom: req.dealRandom } : {}),
     })
   } catch (e) {
     reason = 'hand-off failed'

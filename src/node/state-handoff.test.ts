@@ -34,7 +34,7 @@ async function keeper(source: StateSource, dir: string) {
   const { identity } = await loadOrCreateIdentity(join(dir, 'id'))
   const store = new StateStore(dir, identity)
   await store.open()
-  return { store, k: new StateKeeper({ peerId: identity.peerId, net: noNet, source, store, log: silentLogger, timeoutMs: 1_000, pollMs: 20 }) }
+  return { store, k: new StateKeeper({ peerId: identity.peerId, dealingKey: identity.encryptionSecretKey, net: noNet, source, store, log: silentLogger, timeoutMs: 1_000, pollMs: 20 }) }
 }
 
 test('version 0 is zeros without a hand-off; a task waits for its binding; a state of another type is refused', async () => {

@@ -27,9 +27,16 @@ import type { MpcNetwork } from './mpc-network.ts'
 import type { CommitteeMember, Hex, SecurityMode, TaskSpec } from './task-source.ts'
 import type { Logger } from './log.ts'
 import { NodeError } from './errors.ts'
+import { dealingRandom } from './dealing-random.ts'
+import type { Secret } from '../common/secret.ts'
 
 export interface StateKeeperInit {
   readonly peerId: string
+  /**
+   * The node's secret key that its dealings' randomness is derived from (dealing-random.ts): a holder
+   * killed while dealing and restarted deals again under the same session, and must deal the same.
+   */
+  readonly dealingKey: Secret<Uint8Array>
   readonly net: MpcNetwork
   readonly source: StateSource
   readonly store: StateStore
@@ -118,10 +125,12 @@ export class StateKeeper {
       if (!share) throw new NodeError('NODE_STATE_UNAVAILABLE', `this node holds no share of state ${binding.stateId} v${binding.version}`)
     }
     this.#log.info('state hand-off', { taskId: spec.taskId, stateId: binding.stateId, version: String(binding.version), holder, from: holders.members.length, to: spec.committee.length })
+    const session = stateSession(binding.stateId, binding.version, spec.taskId, spec.committee)
     const shares = await runHandoff(this.#init.net, self, {
-      session: stateSession(binding.stateId, binding.version, spec.taskId, spec.committee), field, security: spec.security,
+      session, field, security: spec.security,
       oldCommittee: holders.members, oldT: holders.t, newCommittee: spec.committee, newT: spec.t,
       share, length, timeoutMs: this.#init.timeoutMs, signal,
+      ...(share ? { dealRandom: this.#dealRandom(session, holders.taskId) } : {}),
     })
     if (!shares) throw new NodeError('NODE_STATE_UNAVAILABLE', 'the hand-off returned no share to a member of the task')
     return { binding, field, shares }
@@ -179,6 +188,15 @@ export class StateKeeper {
     }
   }
 
+  /**
+   * The randomness of this holder's dealing into `session` of the version written by `versionTask`: the
+   * same after a restart (`#dealt` is in memory, so a restarted holder deals again), fresh for any other
+   * session or version (dealing-random.ts).
+   */
+  #dealRandom(session: string, versionTask: Hex) {
+    return dealingRandom(this.#init.dealingKey, 'state', `${session}\u0000${versionTask.toLowerCase()}`)
+  }
+
   async #dealAsHolder(k: StateShareKey, bound: { taskId: Hex; committee: readonly CommitteeMember[]; t: number; security: SecurityMode }): Promise<void> {
     const self = this.#init.peerId
     if (bound.committee.some((m) => m.peerId === self)) return
@@ -196,7 +214,7 @@ export class StateKeeper {
     this.#log.info('dealing a state version to the next task', { stateId: k.stateId, version: String(k.version), taskId: bound.taskId })
     void runHandoff(this.#init.net, self, {
       session, field, security: bound.security, oldCommittee: holders.members, oldT: holders.t, newCommittee: bound.committee, newT: bound.t,
-      share, length: field.len(share), timeoutMs: this.#init.timeoutMs, signal: this.#stop.signal,
+      share, length: field.len(share), timeoutMs: this.#init.timeoutMs, signal: this.#stop.signal, dealRandom: this.#dealRandom(session, k.taskId),
     }).catch((e: unknown) => this.#log.warn('dealing a state version failed', { session, err: e }))
   }
 }
@@ -223,10 +241,10 @@ export interface StateKeeping {
 }
 
 /** Opens `<dataDir>/state` and starts the keeper's sweep (SecretNode's `state` option). */
-export async function openStateKeeper(o: Omit<StateKeeperInit, 'store' | 'peerId'> & { readonly dataDir: string; readonly identity: NodeIdentity }): Promise<StateKeeping> {
+export async function openStateKeeper(o: Omit<StateKeeperInit, 'store' | 'peerId' | 'dealingKey'> & { readonly dataDir: string; readonly identity: NodeIdentity }): Promise<StateKeeping> {
   const store = new StateStore(o.dataDir, o.identity)
   await store.open()
-  const keeper = new StateKeeper({ ...o, peerId: o.identity.peerId, store })
+  const keeper = new StateKeeper({ ...o, peerId: o.identity.peerId, dealingKey: o.identity.encryptionSecretKey, store })
   keeper.start()
   return { keeper, async close() { keeper.stop(); await store.close() } }
 }

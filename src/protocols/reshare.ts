@@ -61,6 +61,12 @@ export interface ReshareOptions {
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
   readonly random?: RandomSource
+  /**
+   * Randomness of this party's own dealing (default `random`). A party that may deal again after a
+   * restart under the same session passes a PRF of its key and the session, so the second dealing is
+   * identical to the first and members that got either agree (src/node/dealing-random.ts).
+   */
+  readonly dealRandom?: RandomSource
   /** Distinguishes concurrent or successive hand-offs over one transport (e.g. the epoch and record id). */
   readonly labelPrefix?: string
   /**
@@ -121,7 +127,7 @@ export async function reshare(o: ReshareOptions): Promise<FieldVector | null> {
     for (const to of o.newMembers) if (to !== o.transport.self) o.transport.send(to, `${prefix}deal`, new Uint8Array(0))
   } else if (oldPos >= 0 && !excluded.has(oldPos) && o.share != null) {
     check(f.len(o.share) === o.length, fn, `an old member's share must have ${o.length} elements`)
-    const dealt = dealSubShares(f, o.share, o.newMembers.length, o.newT, o.random)
+    const dealt = dealSubShares(f, o.share, o.newMembers.length, o.newT, o.dealRandom ?? o.random)
     o.newMembers.forEach((to, j) => {
       if (to === o.transport.self) own = dealt[j]
       else o.transport.send(to, `${prefix}deal`, f.encode(dealt[j]!))
