@@ -41,7 +41,9 @@ const devnets: Devnet[] = []
 after(async () => {
   await Promise.all(restarted.map((n) => n.stop()))
   await Promise.all(devnets.map((d) => d.stop()))
-  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })))
+  // ENIGMA_TEST_KEEP=1 keeps the devnets' directories (node logs) for a failed case's diagnosis.
+  if (process.env.ENIGMA_TEST_KEEP !== '1') await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })))
+  else console.log(`kept: ${roots.join(' ')}`)
 })
 
 /** What a fault leads to on the devnet (docs/faults.md, "What each fault leads to"). */

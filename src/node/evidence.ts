@@ -63,17 +63,40 @@ export function suspendVotes(n: number): number {
  * from the task runner: `timeout: party i sent nothing … (party i, peer P)`; `peer disconnected:
  * party i disconnected before sending 'L': <why> (party i, peer P)` where <why> is the dropped
  * connection (first-hand), `closed the session (<its cause>)` (a messenger: no vote), or
- * `no frame within T ms, then closed the session (…)` (the frame was already overdue when the notice
- * came: first-hand, src/node/mpc-network.ts `receiveFrom`).
+ * `no frame within T ms, then closed the session (<its cause>)` (the frame was already overdue when
+ * the notice came, src/node/mpc-network.ts `receiveFrom`).
+ *
+ * An overdue notice is blame only when its cause does not explain the lateness (issue #12, the
+ * evidence cascade; logs of the semi-honest `silent` and malicious `alter-mul` runs, docs/faults.md):
+ * - its cause is a plain receive deadline on a *third* member q (`timeout: party q …`, q neither the
+ *   sender nor this node): the sender was itself stuck on q; it waited its deadline and grace before it
+ *   could tell us, so its notice reaches members that wait on it just after their own deadline.
+ *   In semi-honest mode an opening receives from t ring neighbours only (protocols/open.ts), so the
+ *   members that need the silent one's share time out on it and the others time out on *them*;
+ * - its cause is a detection (`CODE: …`, e.g. `MPC_CHEATING_DETECTED` after the MAC check): the sender
+ *   stopped because it caught cheating, possibly seconds after us on a loaded machine.
+ * In both cases the sender is a messenger, and its cause is second-hand to us: no vote. A cause that
+ * names *us* (`timeout: party <self>`) is false (we sent every frame; honest members cannot wait on
+ * each other in a cycle), so the sender stays the culprit; so does one whose cause is itself an
+ * overdue or dropped peer, which is what a silent member's own notice looks like (docs/faults.md,
+ * "Limits of the evidence": this shape can still be forged by a colluder against a member it stalls).
  */
-export function culpritOf(reason: string | undefined): number | undefined {
+export function culpritOf(reason: string | undefined, self?: number): number | undefined {
   if (!reason) return undefined
   const m = /^(timeout|peer disconnected): party (\d+) /.exec(reason)
   if (!m) return undefined
-  const head = reason.split('closed the session')[0]!
-  if (m[1] === 'peer disconnected' && head !== reason && !head.includes(OVERDUE)) return undefined
-  return Number(m[2])
+  const party = Number(m[2])
+  const at = reason.indexOf(CLOSED)
+  if (m[1] === 'timeout' || at < 0) return party
+  if (!reason.slice(0, at).includes(OVERDUE)) return undefined
+  const cause = reason.slice(at + CLOSED.length)
+  const third = /^timeout: party (\d+) /.exec(cause)
+  if (third && Number(third[1]) !== party && Number(third[1]) !== self) return undefined
+  if (/^[A-Z][A-Z0-9_]+: /.test(cause)) return undefined
+  return party
 }
+
+const CLOSED = 'closed the session ('
 
 export interface AccusationSubmitter {
   /** Send the votes to the controller (`accuse`); should send nothing if the accused is already suspended. */
@@ -147,7 +170,8 @@ export class EvidenceCollector {
     try {
       const spec = await this.#init.task(taskId)
       if (!spec?.domain) return
-      const culprit = state === 'failed' ? culpritOf(reason) : undefined
+      const self = spec.committee.findIndex((m) => m.account.toLowerCase() === this.#init.account.address.toLowerCase())
+      const culprit = state === 'failed' ? culpritOf(reason, self) : undefined
       const member = culprit === undefined ? undefined : spec.committee[culprit]
       if (member && member.account.toLowerCase() !== this.#init.account.address.toLowerCase()) await this.#vote(spec, member.account, UNRESPONSIVE_REASON)
       if (state === 'completed') await this.#checkReceipts(spec)

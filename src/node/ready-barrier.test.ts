@@ -54,3 +54,18 @@ test('a question to a crashed peer that hangs does not hold up a PASSED answer f
   await b.wait(TASK, members, 0, 10_000, new AbortController().signal)
   assert.ok(Date.now() - t0 < 1_000, `passed after ${Date.now() - t0} ms`)
 })
+
+test('a peer that answered READY and then passed is asked again: its PASSED starts this member (the kill test\'s cascade)', async () => {
+  // m1 and m2 answered READY in the first round, then passed with m3, which was killed right after
+  // (faults.test.ts, "kill -9 during the computation"). Asking only the still-pending m3 would keep this
+  // member at the barrier until its deadline, while m1 and m2 compute and time out on it.
+  const firstRound = new Set<string>()
+  const b = new Scripted((peer) => {
+    if (peer === 'm3') return NOT_YET
+    if (!firstRound.has(peer)) { firstRound.add(peer); return READY }
+    return PASSED
+  })
+  const t0 = Date.now()
+  await b.wait(TASK, members, 0, 5_000, new AbortController().signal)
+  assert.ok(Date.now() - t0 < 1_000, `passed after ${Date.now() - t0} ms`)
+})

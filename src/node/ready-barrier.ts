@@ -113,7 +113,8 @@ export class ReadyBarrier {
    * the signal's reason.
    */
   async wait(taskId: Hex, members: readonly string[], self: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-    const pending = new Set(members.map((_, i) => i).filter((i) => i !== self))
+    const others = members.map((_, i) => i).filter((i) => i !== self)
+    const pending = new Set(others)
     const until = Date.now() + timeoutMs
     const every = this.#init.pollMs ?? 250
     while (pending.size > 0) {
@@ -122,9 +123,13 @@ export class ReadyBarrier {
       const round = AbortSignal.any([signal, stopRound.signal, AbortSignal.timeout(Math.max(1, until - Date.now()))])
       // Answers are taken as they come: one PASSED or ENDED decides at once, without waiting for a
       // question to a crashed peer to time out (that wait is what let the others time out on us).
+      // Every other member is asked, not only the pending ones: one that answered READY earlier may
+      // have passed since (with a member that then crashed before we saw its READY), and its PASSED is
+      // then the only way on; asking just the crashed one kept us here while the passed members timed
+      // out on us (faults.test.ts, "kill -9 during the computation").
       const outcome = await new Promise<'passed' | 'round' | { ended: number }>((resolve) => {
-        let left = pending.size
-        for (const j of [...pending]) {
+        let left = others.length
+        for (const j of others) {
           void this.ask(members[j]!, taskId, round).then((a) => {
             if (a === READY) pending.delete(j)
             else if (a === PASSED) resolve('passed')
