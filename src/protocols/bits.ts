@@ -12,9 +12,25 @@ import { CheatingDetectedError } from './errors.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { keyVector, concat, slice, mulPublic, addPublic, add } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
+import { composePairs, leafPairRows, type AffineLeaves } from './paired-leaves.ts'
 
-/** x^e element-wise by square-and-multiply (e public). */
+/**
+ * Elements per block of `powVector`: the ~60 squarings of a random-bit square root run on one
+ * cache-sized block at a time (2 vectors of 2048 elements: 32 KB in p61) instead of streaming the
+ * whole L·N vector through memory once per squaring.
+ */
+const POW_BLOCK = 2048
+
+/** x^e element-wise by square-and-multiply (e public), block by block (POW_BLOCK). */
 export function powVector(f: Field, x: FieldVector, e: bigint): FieldVector {
+  const n = f.len(x)
+  if (n <= POW_BLOCK) return powBlock(f, x, e)
+  const parts: FieldVector[] = []
+  for (let off = 0; off < n; off += POW_BLOCK) parts.push(powBlock(f, f.view(x, off, Math.min(n, off + POW_BLOCK)), e))
+  return f.concat(parts)
+}
+
+function powBlock(f: Field, x: FieldVector, e: bigint): FieldVector {
   let result: FieldVector | undefined
   let base = f.slice(x, 0)
   for (let k = e; k > 0n; k >>= 1n) {
@@ -25,14 +41,21 @@ export function powVector(f: Field, x: FieldVector, e: bigint): FieldVector {
 }
 
 /**
- * Random sharings and double sharings one `randomBits(count)` call consumes, so that callers can
- * reserve them with their own preprocessing in one round. Semi-honest: a per bit, one double sharing
- * to re-randomise the opened square. Malicious: a per bit, the one-time check key and the check's
- * coin; doubles for [r·a] and [r'·a] (one multiplication of 2·count) and for a² and r'·a² (another).
+ * Random sharings and double sharings one `randomBits(count)` call consumes (with `pairs` products of
+ * two of its bits, randomBitsWithPairs), so that callers can reserve them with their own preprocessing
+ * in one round. Semi-honest: a per bit, one double sharing to re-randomise the opened square and one
+ * per pair product. Malicious: a per bit, the one-time check key and the check's coin; doubles for
+ * [r·a] and [r'·a] (one multiplication of 2·count) and for a² and r'·a² (another), and two per pair
+ * product (the product and its MAC).
  */
-export function randomBitsNeeds(s: MpcSession, count: number): { randoms: number; doubles: number } {
-  return s.malicious ? { randoms: count + 1 + ONE_TIME_CHECK_RANDOMS, doubles: 4 * count } : { randoms: count, doubles: count }
+export function randomBitsNeeds(s: MpcSession, count: number, pairs = 0): { randoms: number; doubles: number } {
+  return s.malicious
+    ? { randoms: count + 1 + ONE_TIME_CHECK_RANDOMS, doubles: 4 * count + 2 * pairs }
+    : { randoms: count, doubles: count + pairs }
 }
+
+/** Pairs of rows (i, j) of a bit matrix whose products randomBitsWithPairs returns alongside the bits. */
+export type RowPairs = readonly (readonly [number, number])[]
 
 /**
  * `count` shared uniformly random bits (Damgård, Fitzi, Kiltz, Nielsen, Toft 2006, "Unconditionally
@@ -59,49 +82,106 @@ export function randomBitsNeeds(s: MpcSession, count: number): { randoms: number
  * MAC [r·a] the bits carry onward is logged for the final check (a wrong MAC changes no value).
  */
 export async function randomBits(s: MpcSession, count: number): Promise<Shared> {
+  return (await randomBitsWithPairs(s, count, 1, [])).bits
+}
+
+/**
+ * `rows`·N random bits (bit-major, N per row, as randomBits) and, in the same rounds, the products
+ * b_i·b_j of the row pairs (i, j) of `pairs` (pairs.length·N values, pair-major). The products let a
+ * carry tree or product tree compute its first level locally (carry-tree.ts), one round fewer: the
+ * product of two bits b = k·a + ½ is an affine function of a_i·a_j, which is one more degree-2t product
+ * in the opening that already reveals a² (semi-honest, DN07 with all-to-all opening) or one more pair
+ * in the round that computes a² (malicious, with its session-key MAC [r·a_i]·a_j logged for the final
+ * check). An error a cheater adds to a_i·a_j changes only the product, never the bits: the mask the bits
+ * make stays uniform, and the final MAC check catches the wrong product (red-team.test.ts).
+ */
+export async function randomBitsWithPairs(s: MpcSession, rows: number, N: number, pairs: RowPairs): Promise<{ bits: Shared; pairs: Shared }> {
   const f = s.field
+  const count = rows * N
+  const P = pairs.length * N
   await ensureMacKey(s)
   const raw = f.slice(await takeRandom(s, count), 0)
+  const [left, right] = pairOperands(f, raw, N, pairs)
   let a: Shared
   let squares: FieldVector
+  let rawPairs: Shared
   if (!s.malicious) {
     a = { v: raw, m: undefined }
     // Re-randomise before opening (DN07 degree reduction without the last step): the raw product f² of
-    // a's sharing polynomial would reveal f up to sign, hence a and the bit (arith-bits.test.ts).
-    const z = await takeDoubles(s, count)
-    squares = await openRaw(s, f.sub(f.muladd(raw, raw, z.t2), z.t), 2 * s.t, 'bits')
+    // a's sharing polynomial would reveal f up to sign, hence a and the bit (arith-bits.test.ts). The
+    // pair products are DN07 multiplications in the same all-to-all opening.
+    const z = await takeDoubles(s, count + P)
+    const masked = f.concat([
+      f.sub(f.muladd(raw, raw, f.view(z.t2, 0, count)), f.view(z.t, 0, count)),
+      f.muladd(left, right, f.view(z.t2, count)),
+    ])
+    const opened = await openRaw(s, masked, 2 * s.t, 'bits')
+    squares = f.view(opened, 0, count)
+    rawPairs = { v: f.sub(f.view(opened, count), f.view(z.t, count)), m: undefined }
+    s.stats.multiplications += P
   } else {
-    ({ a, squares } = await verifiedSquares(s, raw))
+    ({ a, squares, pairs: rawPairs } = await verifiedSquares(s, raw, N, pairs))
   }
   const roots = powVector(f, squares, (f.p + 1n) / 4n)
   const half = f.invS(2n)
   const coef = f.scale(invertRoots(f, roots, squares), half)
   s.stats.randomBits += count
-  return {
+  const bits = {
     v: f.muladd(a.v, coef, f.fill(count, half)),
     m: a.m ? f.muladd(a.m, coef, f.scale(keyVector(s, count), half)) : undefined,
   }
+  return { bits, pairs: pairProducts(s, a, coef, N, pairs, rawPairs) }
+}
+
+/** Rows i (left) and rows j (right) of the pairs, each concatenated pair-major. */
+function pairOperands(f: Field, v: FieldVector, N: number, pairs: RowPairs): [FieldVector, FieldVector] {
+  return [f.concat(pairs.map(([i]) => f.view(v, i * N, (i + 1) * N))), f.concat(pairs.map(([, j]) => f.view(v, j * N, (j + 1) * N)))]
+}
+
+/**
+ * b_i·b_j from a_i·a_j for bits b = k·a + ½: k_i·k_j·(a_i·a_j) + ½·(k_i·a_i + k_j·a_j) + ¼, and the
+ * same linear map on the MACs (the constant ¼ becomes ¼·[r]).
+ */
+function pairProducts(s: MpcSession, a: Shared, coef: FieldVector, N: number, pairs: RowPairs, prod: Shared): Shared {
+  const f = s.field
+  const P = pairs.length * N
+  if (P === 0) return { v: f.zeros(0), m: a.m ? f.zeros(0) : undefined }
+  const [ki, kj] = pairOperands(f, coef, N, pairs)
+  const kk = f.mul(ki, kj)
+  const half = f.invS(2n)
+  const quarters = f.fill(P, f.mulS(half, half))
+  const affine = (x: FieldVector, xy: FieldVector, one: FieldVector): FieldVector => {
+    const [xi, xj] = pairOperands(f, x, N, pairs)
+    return f.muladd(kk, xy, f.muladd(one, quarters, f.scale(f.muladd(ki, xi, f.mul(kj, xj)), half)))
+  }
+  return { v: affine(a.v, prod.v, f.fill(P, 1n)), m: a.m ? affine(a.m, prod.m!, keyVector(s, P)) : undefined }
 }
 
 /**
  * Malicious mode: [a] with its session-key MAC, and a² opened only together with a passed check of
  * the one-time-key MACs of a and a² (see randomBits). Three rounds: two multiplications, the check's
- * key and coin; the opening of a² carries T.
+ * key and coin; the opening of a² carries T. The pair products a_i·a_j and their session-key MACs
+ * [r·a_i]·a_j ride the second multiplication and are logged for the final check.
  */
-async function verifiedSquares(s: MpcSession, raw: FieldVector): Promise<{ a: Shared; squares: FieldVector }> {
+async function verifiedSquares(s: MpcSession, raw: FieldVector, N: number, pairs: RowPairs): Promise<{ a: Shared; squares: FieldVector; pairs: Shared }> {
   const f = s.field
   const count = f.len(raw)
+  const P = pairs.length * N
   const oneTimeKey = f.slice(await takeRandom(s, 1), 0)
   const macs = await mulRaw(s, f.concat([keyVector(s, count), f.fill(count, f.get(oneTimeKey, 0))]), f.concat([raw, raw]))
   const a = { v: raw, m: f.slice(macs, 0, count) }
   recordForCheck(s, a)
   const aCheckMac = f.view(macs, count)
-  const sq = await mulRaw(s, f.concat([raw, aCheckMac]), f.concat([raw, raw]))
+  const [left, right] = pairOperands(f, raw, N, pairs)
+  const [leftMac] = pairOperands(f, a.m, N, pairs)
+  const sq = await mulRaw(s, f.concat([raw, aCheckMac, left, leftMac]), f.concat([raw, raw, right, right]))
   const square = f.view(sq, 0, count)
-  const T = await oneTimeCheckShare(s, oneTimeKey, [{ v: raw, m: aCheckMac }, { v: square, m: f.view(sq, count) }], 'bits-check')
+  const prod = { v: f.slice(sq, 2 * count, 2 * count + P), m: f.slice(sq, 2 * count + P) }
+  if (P > 0) recordForCheck(s, prod)
+  const T = await oneTimeCheckShare(s, oneTimeKey, [{ v: raw, m: aCheckMac }, { v: square, m: f.view(sq, count, 2 * count) }], 'bits-check')
   const opened = await openRaw(s, f.concat([square, f.fromBigInts([T])]), s.t, 'bits')
   assertCheckPassed(f.get(opened, count), 'randomBits', 'a party added an error to a multiplication of the random-bit generation')
-  return { a, squares: f.slice(opened, 0, count) }
+  return { a, squares: f.slice(opened, 0, count), pairs: prod }
 }
 
 /**
@@ -146,30 +226,53 @@ export function bitsToField(f: Field, bits: Uint8Array): FieldVector {
   return f.fromUint32(new Uint32Array(bits))
 }
 
+/** A shared bit affine in one row of a bit matrix: u = k0 + k1·r_row (public k0, k1), e.g. c₀ ⊕ r₀. */
+export interface AffineBit {
+  readonly row: number
+  readonly k0: FieldVector
+  readonly k1: FieldVector
+}
+
+/** The leaves' rows of bitLessThanPublic: bits 0..L−1, then the XOR leaf's row if there is one. */
+function lessThanRows(L: number, xorRow?: number): number[] {
+  return [...Array.from({ length: L }, (_, i) => i), ...(xorRow === undefined ? [] : [xorRow])]
+}
+
+/** The row pairs whose products bitLessThanPublic needs (randomBitsWithPairs). */
+export function lessThanPairs(L: number, xorRow?: number): RowPairs {
+  return leafPairRows(lessThanRows(L, xorRow))
+}
+
 /**
  * [c < r] for public values c and shared bits r (width L, bit-major), by a carry-lookahead tree
  * (Catrina–de Hoogh 2010, "Improved Primitives for Secure Multiparty Integer Computation", §4.3):
  * leaves g_i = (1−c_i)·r_i ("r is larger at bit i") and e_i = [c_i = r_i], both linear in r_i since c
- * is public; siblings combine as (g, e) = (g_hi + e_hi·g_lo, e_hi·e_lo). ⌈log₂ L⌉ rounds, about 2L
- * multiplications per value. With `xorWith` (a shared bit u) the result is [c < r] ⊕ u, in the same
- * rounds when ⌈log₂(L+1)⌉ = ⌈log₂ L⌉.
+ * is public; siblings combine as (g, e) = (g_hi + e_hi·g_lo, e_hi·e_lo). The first level is local,
+ * from the products `prods` of the rows `lessThanPairs(L, xorWith?.row)` made with the bits
+ * (paired-leaves.ts); then ⌈log₂ ⌈M/2⌉⌉ rounds for M leaves, about L multiplications per value.
+ * With `xorWith` (a shared bit u) the result is [c < r] ⊕ u: a node (g, e) is the map x ↦ g + e·x of
+ * the carry x from the bits below, and siblings compose as affine maps; XOR with u is the affine map
+ * x ↦ u + (1 − 2u)·x, so it rides the tree as one more, most significant, leaf instead of costing a
+ * round after it (M = L + 1: 5 rounds for L = 61, 6 for L = 127).
  */
-export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared, L: number, N: number, xorWith?: Shared): Promise<Shared> {
+export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared, L: number, N: number, prods: Shared, xorWith?: AffineBit): Promise<Shared> {
   const f = s.field
-  const cf = bitsToField(f, c)
-  const oneMinusC = f.sub(f.fill(L * N, 1n), cf)
-  const g = mulPublic(s, r, oneMinusC)
-  const e = bitEqualsPublic(s, r, cf)
-  const nodes0 = Array.from({ length: L }, (_, i) => ({ g: slice(s, g, i * N, (i + 1) * N), e: slice(s, e, i * N, (i + 1) * N) }))
-  // A node (g, e) is the map x ↦ g + e·x of the carry x from the bits below, and siblings compose as
-  // affine maps; XOR with a shared bit u is the affine map x ↦ u + (1 − 2u)·x, so it rides the tree as
-  // one more, most significant, leaf instead of costing a round after it (⌈log₂(L+1)⌉ levels: 6 for
-  // L = 61, 7 for L = 127, the same as without it).
-  if (xorWith !== undefined) nodes0.push({ g: xorWith, e: addPublic(s, mulPublic(s, xorWith, f.negS(2n)), 1n) })
-  return carryTree(s, nodes0, N)
+  const cf = bitsToField(f, c.subarray(0, L * N))
+  const one = f.fill(L * N, 1n)
+  const oneMinusC = f.sub(one, cf)
+  const e1 = f.sub(f.add(cf, cf), one)
+  const x = xorWith
+  const leaves: AffineLeaves = {
+    rows: lessThanRows(L, x?.row),
+    g0: x ? f.concat([f.zeros(L * N), x.k0]) : f.zeros(L * N),
+    g1: x ? f.concat([oneMinusC, x.k1]) : oneMinusC,
+    e0: x ? f.concat([oneMinusC, f.addScalar(f.scale(x.k0, f.negS(2n)), 1n)]) : oneMinusC,
+    e1: x ? f.concat([e1, f.scale(x.k1, f.negS(2n))]) : e1,
+  }
+  return carryTree(s, composePairs(s, leaves, r, prods, N), N)
 }
 
-/** Composes the (g, e) leaves from least to most significant, one multiplication round per level. */
+/** Composes the (g, e) nodes from least to most significant, one multiplication round per level. */
 async function carryTree(s: MpcSession, leaves: { g: Shared; e: Shared }[], N: number): Promise<Shared> {
   let nodes = leaves
   while (nodes.length > 1) {
@@ -197,9 +300,29 @@ export function bitEqualsPublic(s: MpcSession, r: Shared, cf: FieldVector): Shar
   return addPublic(s, mulPublic(s, r, f.sub(f.add(cf, cf), ones)), f.sub(ones, cf))
 }
 
-/** Π_i x_i over L shared vectors of N elements (bit-major), by a balanced tree: ⌈log₂ L⌉ rounds. */
-export async function productTree(s: MpcSession, x: Shared, L: number, N: number): Promise<Shared> {
-  let nodes = Array.from({ length: L }, (_, i) => slice(s, x, i * N, (i + 1) * N))
+/** The row pairs whose products allBitsEqualPublic needs: (2j, 2j + 1). */
+export function equalityPairs(L: number): RowPairs {
+  return leafPairRows(Array.from({ length: L }, (_, i) => i))
+}
+
+/**
+ * [c = r] = Π_i [c_i = r_i] for public c and shared bits r (width L, bit-major): the first level of
+ * the product tree is local, from the products `prods` of the rows `equalityPairs(L)` made with the
+ * bits (paired-leaves.ts), then ⌈log₂ ⌈L/2⌉⌉ rounds (5 for L = 61).
+ */
+export async function allBitsEqualPublic(s: MpcSession, c: Uint8Array, r: Shared, L: number, N: number, prods: Shared): Promise<Shared> {
+  const f = s.field
+  const cf = bitsToField(f, c.subarray(0, L * N))
+  const one = f.fill(L * N, 1n)
+  const oneMinusC = f.sub(one, cf)
+  const e1 = f.sub(f.add(cf, cf), one)
+  const leaves: AffineLeaves = { rows: Array.from({ length: L }, (_, i) => i), g0: oneMinusC, g1: e1, e0: oneMinusC, e1 }
+  return productOf(s, composePairs(s, leaves, r, prods, N, false).map((node) => node.e), N)
+}
+
+/** Π_i factors_i for shared vectors of N elements, by a balanced tree: ⌈log₂ count⌉ rounds. */
+async function productOf(s: MpcSession, factors: Shared[], N: number): Promise<Shared> {
+  let nodes = factors
   while (nodes.length > 1) {
     const pairs = Math.floor(nodes.length / 2)
     const prod = await mul(s, concat(s, nodes.slice(0, pairs)), concat(s, nodes.slice(pairs, 2 * pairs)))

@@ -10,15 +10,17 @@
  * Because p = 2^L − 1 is a Mersenne prime, L random bits give r uniform on [0, p] (r = p, i.e. 0,
  * with probability 2^−L, where the formula still holds), so c reveals nothing.
  *
- * Rounds (semi-honest, one value): random bits 1, open c 1, carry tree ⌈log₂(L+1)⌉ (6 for p61; the
- * final XOR rides the tree as a leaf, bits.ts): 8 in all, the random and double sharings coming from
- * PRSS without a round (prss.ts; committees that deal them by DN07 add 1). Malicious: 11, the random
- * bits taking 4 rounds because their squares are verified before c is opened (bits.ts: otherwise a cheater's non-binary bits would make c leak bits
- * of y before the final check aborts). Multiplications per value: about 2L + 1; random bits: L.
+ * Rounds (semi-honest, one value): random bits with the pair products of their tree's first level 1,
+ * open c 1, carry tree ⌈log₂⌈(L+1)/2⌉⌉ (5 for p61; the first level is local from the pair products,
+ * paired-leaves.ts, and the final XOR rides the tree as a leaf, bits.ts): 7 in all, the random and
+ * double sharings coming from PRSS without a round (prss.ts; committees that deal them by DN07 add 1).
+ * Malicious: 10, the random bits taking 4 rounds because their squares are verified before c is opened
+ * (bits.ts: otherwise a cheater's non-binary bits would make c leak bits of y before the final check
+ * aborts). Multiplications per value: about 1.5L (⌈L/2⌉ pair products, ≈ L in the tree); random bits: L.
  */
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
-import { randomBits, randomBitsNeeds, bitLessThanPublic, publicBits, productTree, bitsToField, bitEqualsPublic } from './bits.ts'
+import { randomBitsWithPairs, randomBitsNeeds, bitLessThanPublic, publicBits, bitsToField, allBitsEqualPublic, lessThanPairs, equalityPairs, type RowPairs } from './bits.ts'
 import { preprocess } from './pools.ts'
 import { mask, openMasked } from './open.ts'
 import { ensureMacKey } from './mac.ts'
@@ -40,34 +42,33 @@ function checkWidth(s: MpcSession, fn: string, opts: CompareOptions): void {
   }
 }
 
-/** Request preprocessing for `values` comparisons in one round (random sharings and double sharings). */
-async function preprocessFor(s: MpcSession, values: number, L: number): Promise<void> {
+/**
+ * Request preprocessing for `values` comparisons in one round (random sharings and double sharings):
+ * L bits with `pairs` pair products per value, and the tree's multiplications (2 per node of the
+ * ⌈(L+1)/2⌉ left after the local first level, plus one).
+ */
+async function preprocessFor(s: MpcSession, values: number, L: number, pairs: RowPairs): Promise<void> {
   const macFactor = s.malicious ? 2 : 1
-  const bits = randomBitsNeeds(s, L * values)
-  await preprocess(s, { randoms: bits.randoms + 3, doubles: macFactor * (2 * L + 2) * values + bits.doubles })
-}
-
-/** Shared bits r (bit-major, width L) and r = Σ 2^i r_i. */
-async function maskWithBits(s: MpcSession, N: number): Promise<{ bits: Shared; r: Shared; L: number }> {
-  const f = s.field
-  const L = f.bits
-  await ensureMacKey(s)
-  await preprocessFor(s, N, L)
-  const bits = await randomBits(s, L * N)
-  const parts = Array.from({ length: L }, (_, i) => slice(s, bits, i * N, (i + 1) * N))
-  const r = lincomb(s, parts.map((_, i) => f.powS(2n, BigInt(i))), parts)
-  return { bits, r, L }
+  const bits = randomBitsNeeds(s, L * values, pairs.length * values)
+  await preprocess(s, { randoms: bits.randoms + 3, doubles: macFactor * (L + 3) * values + bits.doubles })
 }
 
 /**
  * Mask a with r known bitwise and open c = a + r (perfectly hiding, see the file header); returns the
- * shared bits of r and the public bits of c, both bit-major of width L.
+ * shared bits of r, the products of their row pairs `pairs` (bits.ts randomBitsWithPairs) and the
+ * public bits of c, both bit-major of width L.
  */
-async function maskAndOpen(s: MpcSession, a: Shared): Promise<{ bits: Shared; cBits: Uint8Array; L: number; N: number }> {
+async function maskAndOpen(s: MpcSession, a: Shared, pairs: RowPairs): Promise<{ bits: Shared; prods: Shared; cBits: Uint8Array; L: number; N: number }> {
+  const f = s.field
   const N = length(s, a)
-  const { bits, r, L } = await maskWithBits(s, N)
+  const L = f.bits
+  await ensureMacKey(s)
+  await preprocessFor(s, N, L, pairs)
+  const { bits, pairs: prods } = await randomBitsWithPairs(s, L, N, pairs)
+  const parts = Array.from({ length: L }, (_, i) => slice(s, bits, i * N, (i + 1) * N))
+  const r = lincomb(s, parts.map((_, i) => f.powS(2n, BigInt(i))), parts)
   const c = await openMasked(s, mask(s, a, r))
-  return { bits, cBits: publicBits(s.field, c, L), L, N }
+  return { bits, prods, cBits: publicBits(f, c, L), L, N }
 }
 
 /**
@@ -94,14 +95,11 @@ export async function lsb(s: MpcSession, y: Shared): Promise<Shared> {
 async function lsbBlock(s: MpcSession, y: Shared): Promise<Shared> {
   const f = s.field
   if (length(s, y) === 0) return y
-  const { bits, cBits, L, N } = await maskAndOpen(s, y)
-  // lsb(y) = c0 ⊕ r0 ⊕ w with w = [c < r]. u = c0 ⊕ r0 = c0 + (1 − 2·c0)·r0 is linear (c0 public);
-  // the XOR with w rides the carry tree as its top leaf (bits.ts), saving the round it used to cost.
-  const r0 = slice(s, bits, 0, N)
+  const { bits, prods, cBits, L, N } = await maskAndOpen(s, y, lessThanPairs(f.bits, 0))
+  // lsb(y) = c0 ⊕ r0 ⊕ w with w = [c < r]. u = c0 ⊕ r0 = c0 + (1 − 2·c0)·r0 is affine in r0 (c0
+  // public); the XOR with w rides the carry tree as its top leaf (bits.ts), saving the round it used to cost.
   const c0 = bitsToField(f, cBits.subarray(0, N))
-  const oneMinus2c0 = f.sub(f.fill(N, 1n), f.add(c0, c0))
-  const u = addPublic(s, mulPublic(s, r0, oneMinus2c0), c0)
-  return bitLessThanPublic(s, cBits, bits, L, N, u)
+  return bitLessThanPublic(s, cBits, bits, L, N, prods, { row: 0, k0: c0, k1: f.sub(f.fill(N, 1n), f.add(c0, c0)) })
 }
 
 /** [a < 0] for signed k-bit a. */
@@ -140,8 +138,8 @@ export async function eqz(s: MpcSession, a: Shared, opts: CompareOptions): Promi
 
 async function eqzBlock(s: MpcSession, a: Shared): Promise<Shared> {
   if (length(s, a) === 0) return a
-  const { bits, cBits, L, N } = await maskAndOpen(s, a)
-  return productTree(s, bitEqualsPublic(s, bits, bitsToField(s.field, cBits)), L, N)
+  const { bits, prods, cBits, L, N } = await maskAndOpen(s, a, equalityPairs(s.field.bits))
+  return allBitsEqualPublic(s, cBits, bits, L, N, prods)
 }
 
 export async function eq(s: MpcSession, a: Shared, b: Shared, opts: CompareOptions): Promise<Shared> {
