@@ -16,6 +16,7 @@ import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } 
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
+import { corkWritesPerTick } from './cork-connection.ts'
 
 export type HostServices = {
   identify: Identify
@@ -44,9 +45,12 @@ export interface HostInit {
 /** Our DHT protocol id: a private DHT of Enigma nodes, never mixed with the public IPFS DHT. */
 export const DHT_PROTOCOL = '/enigma/kad/1.0.0'
 
+/** Initial yamux stream window (see `createHost`). */
+export const STREAM_WINDOW_BYTES = 4 * 1024 * 1024
+
 export async function createHost(init: HostInit): Promise<NodeHost> {
   const allowPrivate = init.allowPrivateAddresses ?? true
-  return createLibp2p<HostServices>({
+  const host = await createLibp2p<HostServices>({
     privateKey: init.privateKey,
     addresses: {
       listen: [...(init.listen ?? ['/ip4/127.0.0.1/tcp/0'])],
@@ -55,8 +59,13 @@ export async function createHost(init: HostInit): Promise<NodeHost> {
     ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    // Bigger yamux frames than the 64 KiB default: MPC rounds move vectors of field elements.
-    streamMuxers: [yamux({ maxMessageSize: 1024 * 1024 })],
+    // MPC rounds move vectors of field elements (a 100 k-element multiplication sends ~1 MB per peer
+    // per round). With yamux's 256 KiB initial stream window such a round waits for window updates
+    // from a receiver that may be busy computing; a window of a few rounds' worth lets it leave at
+    // once. It bounds nothing we rely on: the MPC stream reads every byte as it arrives and charges
+    // it to its own budgets (src/engine/frame-budget.ts). (yamux 8 reads no muxer-level
+    // `maxMessageSize`: its data frames are bounded by the stream window.)
+    streamMuxers: [yamux({ streamOptions: { initialStreamWindowSize: STREAM_WINDOW_BYTES, maxStreamWindowSize: 4 * STREAM_WINDOW_BYTES } })],
     // libp2p pings every peer every 10 s and by default aborts the connection when a ping times out.
     // An MPC party can keep its event loop busy for seconds on local arithmetic (large batches), and a
     // killed connection then fails the whole task: keep the pings (RTT metrics) but never abort on
@@ -82,6 +91,9 @@ export async function createHost(init: HostInit): Promise<NodeHost> {
       }),
     },
   })
+  // A round's writes to a peer leave in one syscall (src/node/cork-connection.ts).
+  host.addEventListener('connection:open', (evt) => { corkWritesPerTick(evt.detail) })
+  return host
 }
 
 /** Dial each bootstrap multiaddr once; failures are reported, not thrown (a peer may be down). */
