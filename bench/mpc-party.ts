@@ -9,6 +9,7 @@ import { randomFillSync } from 'node:crypto'
 import type { PartyContext } from '../src/engine/launch-parties.ts'
 import { getField } from '../src/field/index.ts'
 import type { FieldName } from '../src/field/types.ts'
+import { trackMemory, type MemoryPeak } from './mpc-memory.ts'
 import { createSession, inputMany, lt, mul, preprocess, verify, type MpcSession, type SecurityMode, type Shared } from '../src/protocols/index.ts'
 
 export interface BenchCase {
@@ -23,6 +24,8 @@ export interface BenchArgs {
   readonly t: number
   readonly security: SecurityMode
   readonly cases: readonly BenchCase[]
+  /** Party 0 prints a line per finished measurement to stderr (with its label). */
+  readonly progress?: string
 }
 
 export interface CaseTiming {
@@ -34,6 +37,8 @@ export interface CaseTiming {
   readonly prepMs: number[]
   readonly rounds: number[]
   readonly bytesSent: number[]
+  /** This party's peak memory over all repetitions (mpc-memory.ts). */
+  memory?: MemoryPeak
 }
 
 function randomBounded(s: MpcSession, n: number, bits: number) {
@@ -98,12 +103,18 @@ export async function party(ctx: PartyContext<BenchArgs>): Promise<CaseTiming[]>
   const out: CaseTiming[] = []
   for (const c of ctx.args.cases) {
     const timing: CaseTiming = { op: c.op, batch: c.batch, field: c.field, totalMs: [], prepMs: [], rounds: [], bytesSent: [] }
+    const stopTracking = trackMemory()
     for (let rep = 0; rep < c.reps; rep++) {
       const r = await runCase(ctx, c, rep)
       timing.totalMs.push(r.totalMs)
       timing.prepMs.push(r.prepMs)
       timing.rounds.push(r.rounds)
       timing.bytesSent.push(r.bytesSent)
+    }
+    timing.memory = stopTracking()
+    if (ctx.args.progress !== undefined && ctx.self === 0) {
+      const ms = timing.totalMs.map((x) => x.toFixed(0)).join(' / ')
+      process.stderr.write(`  ${ctx.args.progress} ${c.op} ${c.batch}: ${ms} ms, party 0 peak RSS ${timing.memory.rssMiB} MiB\n`)
     }
     out.push(timing)
   }

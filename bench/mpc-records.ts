@@ -4,6 +4,7 @@
  * each run takes the maximum over parties; bytes are averaged over parties; figures are medians of runs.
  */
 import type { CaseTiming } from './mpc-party.ts'
+import type { MemoryPeak } from './mpc-memory.ts'
 import type { SecurityMode } from '../src/protocols/session.ts'
 
 export interface MpcRecord {
@@ -19,6 +20,8 @@ export interface MpcRecord {
   rounds: number
   bytesPerPartyPerOp: number
   runs: number
+  /** Each party's peak memory during this measurement (index = party; mpc-memory.ts), when measured. */
+  memory?: { [K in keyof MemoryPeak]: number[] }
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -37,6 +40,14 @@ export function toMpcRecords(n: number, t: number, security: SecurityMode, resul
       parties: n, threshold: t, security, field: c.field, op: c.op, batch: c.batch,
       opsPerSec: Math.round((c.batch / ms) * 1000), latencyMs: Number(ms.toFixed(3)), prepMs: Number(median(prep).toFixed(3)),
       rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / per / c.batch).toFixed(1)), runs,
+      ...(results.every((p) => p[k]!.memory) ? { memory: memoryByParty(results.map((p) => p[k]!.memory!)) } : {}),
     }
   })
+}
+
+function memoryByParty(peaks: MemoryPeak[]): NonNullable<MpcRecord['memory']> {
+  return {
+    rssMiB: peaks.map((m) => m.rssMiB), heapMiB: peaks.map((m) => m.heapMiB),
+    arrayBuffersMiB: peaks.map((m) => m.arrayBuffersMiB), maxRssMiB: peaks.map((m) => m.maxRssMiB),
+  }
 }

@@ -3,10 +3,17 @@
  * processes over loopback TCP, n ∈ {3, 5, 7}, both security modes. Writes bench/results/mpc.json (one
  * record per measurement) and prints a table. Options:
  *   --parties 3,5,7   --security semi-honest,malicious   --ops mul,lt32,lt64,mul1,lt32x1,round   --quick
- *   --reps N (throughput repetitions, default 3)   --lt64-batch N (default 100000)   --out FILE
+ *   --reps N (throughput repetitions; default 3 for mul, 1 for the comparisons lt32/lt64)
+ *   --lt32-batch N (default 100000)   --lt64-batch N (default 10000)   --out FILE
  *   --plaintext (loopback only: the TCP links without authentication and encryption, to measure what
  *   the secure default costs; records are marked `transport: "tcp-plain"`)
- * Each throughput figure is the median of 3 runs; latency figures the median of 15. `round` is the cost
+ * Defaults keep the whole matrix (n = 3, 5, 7, both modes) near 10 minutes on a quiet 2-core machine and
+ * within its memory (24 GiB for up to 7 parties): a malicious 64-bit comparison of 100 000 values takes
+ * minutes and, with its preprocessing made up front, gigabytes per party (n = 5 ran out of memory), so
+ * lt64 runs 10 000 values by default (its per-value rate is the same: docs/performance.md); the
+ * comparisons run once, multiplications 3 times. Every row reports each party's peak memory (RSS,
+ * JS heap, ArrayBuffers: bench/mpc-memory.ts), and each finished measurement prints a progress line.
+ * Throughput figures are the median of their runs; latency figures the median of 15. `round` is the cost
  * of one communication round: a chain of one-element multiplications in one session (mpc-party.ts),
  * its `latency ms` the time per round (ops/s: rounds per second). Records are written
  * after every committee size and mode, so a long run that is stopped keeps what it measured.
@@ -34,11 +41,12 @@ const ops = (arg('ops') ?? 'mul,lt32,lt64,mul1,lt32x1,round').split(',')
 
 function casesFor(): BenchCase[] {
   const reps = Number(arg('reps') ?? (quick ? 1 : 3))
+  const cmpReps = Number(arg('reps') ?? 1)
   const all: BenchCase[] = [
     { op: 'mul', batch: quick ? 100_000 : 1_000_000, field: 'p61', reps },
     { op: 'mul', batch: 100_000, field: 'p61', reps },
-    { op: 'lt32', batch: quick ? 10_000 : 100_000, field: 'p61', reps },
-    { op: 'lt64', batch: Number(arg('lt64-batch') ?? (quick ? 2_000 : 100_000)), field: 'p127', reps },
+    { op: 'lt32', batch: Number(arg('lt32-batch') ?? (quick ? 10_000 : 100_000)), field: 'p61', reps: cmpReps },
+    { op: 'lt64', batch: Number(arg('lt64-batch') ?? (quick ? 2_000 : 10_000)), field: 'p127', reps: cmpReps },
     { op: 'mul1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
     { op: 'lt32x1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
     { op: 'round', batch: 1, field: 'p61', reps: quick ? 3 : 5 },
@@ -58,21 +66,25 @@ mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 const out = arg('out') ? new URL(arg('out')!, `file://${process.cwd()}/`) : new URL(quick ? './results/mpc.quick.json' : './results/mpc.json', import.meta.url)
 const save = () => writeFileSync(out, JSON.stringify(records, null, 2) + '\n')
 const partyModule = fileURLToPath(new URL('./mpc-party.ts', import.meta.url))
+const benchStart = performance.now()
 for (const n of partiesList) {
   const t = Math.floor((n - 1) / 2)
   for (const security of modes) {
-    const args: BenchArgs = { t, security, cases: casesFor() }
+    const args: BenchArgs = { t, security, cases: casesFor(), progress: `n=${n} ${security}` }
     const started = performance.now()
-    const results = await launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'], insecurePlaintext: plaintext })
+    console.error(`n=${n} ${security}: starting (${((performance.now() - benchStart) / 1000).toFixed(0)} s since the start)`)
+    // Children's stderr is shown: party 0 prints a line per finished measurement.
+    const results = await launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'], insecurePlaintext: plaintext, output: 'inherit' })
     console.error(`n=${n} ${security}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
     records.push(...toMpcRecords(n, t, security, results).map((r) => ({ ...r, transport: plaintext ? 'tcp-plain' : 'tcp-secure' })))
     save()
   }
 }
 save()
-const header = ['parties', 'security', 'field', 'op', 'batch', 'ops/s', 'latency ms', 'prep ms', 'rounds', 'B/party/op']
-const rows = records.map((r) => [r.parties, r.security, r.field, r.op, r.batch, r.opsPerSec, r.latencyMs, r.prepMs, r.rounds, r.bytesPerPartyPerOp].map(String))
+const header = ['parties', 'security', 'field', 'op', 'batch', 'ops/s', 'latency ms', 'prep ms', 'rounds', 'B/party/op', 'peak RSS MiB (max party)']
+const peakRss = (r: MpcRecord): string => (r.memory ? String(Math.max(...r.memory.rssMiB)) : '-')
+const rows = records.map((r) => [r.parties, r.security, r.field, r.op, r.batch, r.opsPerSec, r.latencyMs, r.prepMs, r.rounds, r.bytesPerPartyPerOp, peakRss(r)].map(String))
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
 console.log(header.map((h, i) => h.padStart(widths[i]!)).join('  '))
 for (const r of rows) console.log(r.map((c, i) => c.padStart(widths[i]!)).join('  '))
-console.log(`\nwritten ${fileURLToPath(out)}`)
+console.log(`\nwritten ${fileURLToPath(out)} (per-party peak memory in each record's \`memory\`); total ${((performance.now() - benchStart) / 60_000).toFixed(1)} min`)

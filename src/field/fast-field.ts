@@ -39,7 +39,8 @@ export function createFastField(name: FieldName, p: bigint, kernel: VectorKernel
   }
   const scalar = (f: string, s: unknown): bigint => {
     if (typeof s !== 'bigint') check(false, fn(f), `scalar must be a bigint, got ${typeof s}`)
-    return ref.reduce(s as bigint)
+    // Canonical scalars (nearly all: Lagrange coefficients, keys) skip the BigInt division.
+    return (s as bigint) >= 0n && (s as bigint) < p ? (s as bigint) : ref.reduce(s as bigint)
   }
   const count = (f: string, n: unknown): number => {
     if (!(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) check(false, fn(f), `n must be a non-negative integer, got ${String(n)}`)

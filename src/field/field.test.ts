@@ -57,7 +57,8 @@ for (const [F, R] of fields) {
 
   test(`${tag}: all operations match the reference on random vectors of boundary lengths`, () => {
     let k = 1
-    for (const n of [0, 1, 2, 7, ch - 1, ch, ch + 1, 2 * ch + 3]) {
+    // 7..17 straddle the word-by-word copy of short operands (wasm/kernel.ts FEW_WORDS: 8 p127 and 16 p61 elements).
+    for (const n of [0, 1, 2, 7, 8, 9, 15, 16, 17, ch - 1, ch, ch + 1, 2 * ch + 3]) {
       const a = R.random(n, seededRandom(seed(k++))), b = R.random(n, seededRandom(seed(k++))), c = R.random(n, seededRandom(seed(k++)))
       checkAllOps(F, R, a, b, c, `n = ${n}`)
     }

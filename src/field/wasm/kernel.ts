@@ -19,9 +19,11 @@ interface KernelExports {
   neg(a: Ptr, o: Ptr, n: number): void
   mul(a: Ptr, b: Ptr, o: Ptr, n: number): void
   muladd(a: Ptr, b: Ptr, c: Ptr, o: Ptr, n: number): void
-  scale(a: Ptr, ...rest: (bigint | number)[]): void
-  addScalar(a: Ptr, ...rest: (bigint | number)[]): void
-  axpy(...args: (bigint | number)[]): void
+  /** p61: (a, s, o, n); p127: (a, sLo, sHi, o, n). */
+  scale(a: Ptr, s: bigint, o: Ptr | bigint, n: number, m?: number): void
+  addScalar(a: Ptr, s: bigint, o: Ptr | bigint, n: number, m?: number): void
+  /** p61: (s, a, o, n); p127: (sLo, sHi, a, o, n). */
+  axpy(s: bigint, a: Ptr | bigint, o: Ptr, n: number, m?: number): void
   dot(a: Ptr, b: Ptr, n: number): bigint | undefined
   sum(a: Ptr, n: number): bigint | undefined
   inv(a: Ptr, o: Ptr, t: Ptr, n: number): number
@@ -51,6 +53,8 @@ export function wasmAvailable(): boolean {
 const MASK64 = (1n << 64n) - 1n
 /** Bytes per operand buffer in wasm memory. */
 const BUF_BYTES = 32 * 1024
+/** Up to this many 64-bit words, operands are copied word by word (see `put`). */
+const FEW_WORDS = 16
 
 export function createWasmKernel(name: FieldName): VectorKernel {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(name)), {})
@@ -74,8 +78,11 @@ export function createWasmKernel(name: FieldName): VectorKernel {
   const memBytes = new Uint8Array(x.memory.buffer)
   const wA = A / 8, wB = B / 8, wC = C / 8, wO = O / 8
 
-  /** Scalar as wasm arguments: one i64, or (lo, hi). */
-  const sc = (s: bigint): bigint[] => (W === 1 ? [s] : [s & MASK64, s >> 64n])
+  // Calls with a scalar argument: one i64, or (lo, hi) for p127. Written out rather than spread from an
+  // array, which allocated and slowed one-element operations.
+  const scaleAt = W === 1 ? (s: bigint, m: number) => x.scale(A, s, O, m) : (s: bigint, m: number) => x.scale(A, s & MASK64, s >> 64n, O, m)
+  const addScalarAt = W === 1 ? (s: bigint, m: number) => x.addScalar(A, s, O, m) : (s: bigint, m: number) => x.addScalar(A, s & MASK64, s >> 64n, O, m)
+  const axpyAt = W === 1 ? (s: bigint, m: number) => x.axpy(s, A, O, m) : (s: bigint, m: number) => x.axpy(s & MASK64, s >> 64n, A, O, m)
   const result = (r: bigint | undefined): bigint =>
     W === 1 ? BigInt.asUintN(64, r!) : mem[0]! | (mem[1]! << 64n)
 
@@ -88,8 +95,16 @@ export function createWasmKernel(name: FieldName): VectorKernel {
   // Copy through byte views: V8's BigUint64Array.prototype.set converts element by element through
   // BigInt (measured ~30x slower than a Uint8Array copy), which dominated every vector operation.
   const bytesOfWords = (v: FieldVector, lo: number, hi: number): Uint8Array => new Uint8Array(v.buffer, v.byteOffset + lo * 8, (hi - lo) * 8)
-  const put = (v: FieldVector, lo: number, hi: number, at: number): void => memBytes.set(bytesOfWords(v, lo, hi), at * 8)
-  const take = (o: FieldVector, lo: number, hi: number): void => bytesOfWords(o, lo, hi).set(memBytes.subarray(O, O + (hi - lo) * 8))
+  // A few words are copied one by one instead: building the byte views costs more than the copy
+  // there (issue #14: a one-element operation spent most of its time in view construction).
+  const put = (v: FieldVector, lo: number, hi: number, at: number): void => {
+    if (hi - lo <= FEW_WORDS) for (let i = lo; i < hi; i++) mem[at + i - lo] = v[i]!
+    else memBytes.set(bytesOfWords(v, lo, hi), at * 8)
+  }
+  const take = (o: FieldVector, lo: number, hi: number): void => {
+    if (hi - lo <= FEW_WORDS) for (let i = lo; i < hi; i++) o[i] = mem[wO + i - lo]!
+    else bytesOfWords(o, lo, hi).set(memBytes.subarray(O, O + (hi - lo) * 8))
+  }
 
   const binary = (f: (a: Ptr, b: Ptr, o: Ptr, n: number) => void) => (a: FieldVector, b: FieldVector, o: FieldVector): void =>
     each(a.length, (lo, hi, m) => {
@@ -122,36 +137,30 @@ export function createWasmKernel(name: FieldName): VectorKernel {
         x.muladd(A, B, C, O, m)
         take(o, lo, hi)
       }),
-    scale: (a, s, o) => {
-      const args = sc(s)
+    scale: (a, s, o) =>
       each(a.length, (lo, hi, m) => {
         put(a, lo, hi, wA)
-        x.scale(A, ...args, O, m)
+        scaleAt(s, m)
         take(o, lo, hi)
-      })
-    },
-    addScalar: (a, s, o) => {
-      const args = sc(s)
+      }),
+    addScalar: (a, s, o) =>
       each(a.length, (lo, hi, m) => {
         put(a, lo, hi, wA)
-        x.addScalar(A, ...args, O, m)
+        addScalarAt(s, m)
         take(o, lo, hi)
-      })
-    },
-    axpy: (s, xv, y) => {
-      const args = sc(s)
+      }),
+    axpy: (s, xv, y) =>
       each(xv.length, (lo, hi, m) => {
         put(xv, lo, hi, wA)
         put(y, lo, hi, wO)
-        x.axpy(...args, A, O, m)
+        axpyAt(s, m)
         take(y, lo, hi)
-      })
-    },
+      }),
     lincomb: (coeffs, vs, o) => {
-      const args = coeffs.map(sc)
       const { colAxpy, colFlush } = x
       if (colAxpy && colFlush) {
         // p127: sum unreduced product columns of up to 32 vectors, reduce each element once.
+        const args = coeffs.map((s) => [s & MASK64, s >> 64n] as const)
         each(o.length, (lo, hi, m) => {
           mem.fill(0n, F / 8, F / 8 + 5 * m)
           let pending = 0
@@ -174,7 +183,7 @@ export function createWasmKernel(name: FieldName): VectorKernel {
         mem.fill(0n, wO, wO + hi - lo)
         for (let j = 0; j < vs.length; j++) {
           put(vs[j]!, lo, hi, wA)
-          x.axpy(...args[j]!, A, O, m)
+          axpyAt(coeffs[j]!, m)
         }
         take(o, lo, hi)
       })
