@@ -5,17 +5,14 @@
  * recommends against second preimages), inner nodes hash their two children sorted
  * (`Hashes.commutativeKeccak256`), and an odd node at the end of a level moves up unchanged.
  */
-import { concat, encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
+import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
 import { InvalidArgumentError } from '../common/errors.ts'
+import { merkleLevels, merkleProof, processProof, ZERO_ROOT } from '../node/input-batch-tree.ts'
 
-const ZERO_ROOT: Hex = `0x${'00'.repeat(32)}`
+export { processProof }
 
 export function slotLeaf(slot: number, owner: Address): Hex {
   return keccak256(keccak256(encodeAbiParameters([{ type: 'uint256' }, { type: 'address' }], [BigInt(slot), owner])))
-}
-
-function hashPair(a: Hex, b: Hex): Hex {
-  return BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a]))
 }
 
 /** Every level of the tree, leaves first. */
@@ -23,14 +20,7 @@ function levels(owners: readonly Address[]): Hex[][] {
   owners.forEach((o, i) => {
     if (/^0x0{40}$/i.test(o)) throw new InvalidArgumentError('slotTree', `slot ${i} is owned by the zero address`)
   })
-  const out: Hex[][] = [owners.map((o, i) => slotLeaf(i, o))]
-  for (let level = out[0]!; level.length > 1; ) {
-    const next: Hex[] = []
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? hashPair(level[i]!, level[i + 1]!) : level[i]!)
-    out.push(next)
-    level = next
-  }
-  return out
+  return merkleLevels(owners.map((o, i) => slotLeaf(i, o)))
 }
 
 /** Root over the owners in slot order (zero for no slots), as the controller computes it. */
@@ -43,17 +33,5 @@ export function slotRoot(owners: readonly Address[]): Hex {
 /** Proof for slot `slot` (siblings bottom-up; a level where the node has no sibling adds nothing). */
 export function slotProof(owners: readonly Address[], slot: number): Hex[] {
   if (!Number.isInteger(slot) || slot < 0 || slot >= owners.length) throw new InvalidArgumentError('slotProof', `slot ${slot} out of 0..${owners.length - 1}`)
-  const proof: Hex[] = []
-  let index = slot
-  for (const level of levels(owners).slice(0, -1)) {
-    const sibling = index ^ 1
-    if (sibling < level.length) proof.push(level[sibling]!)
-    index >>= 1
-  }
-  return proof
-}
-
-/** OZ `MerkleProof.processProof` with sorted pairs (for tests and for checking a proof off chain). */
-export function processProof(proof: readonly Hex[], leaf: Hex): Hex {
-  return proof.reduce((h, p) => hashPair(h, p), leaf)
+  return merkleProof(levels(owners), slot)
 }
