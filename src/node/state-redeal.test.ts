@@ -58,7 +58,7 @@ async function online(identity: NodeIdentity, index: number, port: number) {
   const host = await createHost({ privateKey: identity.libp2pKey, listen: [`/ip4/127.0.0.1/tcp/${port}`] })
   const net = new MpcNetwork(host, { defaultTimeoutMs: 10_000 })
   await net.start()
-  cleanup.push(() => host.stop(), () => net.stop())
+  cleanup.push(async () => host.stop(), async () => net.stop())
   const member: CommitteeMember = { index, peerId: identity.peerId, encryptionKey: `0x${Buffer.from(identity.encryptionPublicKey).toString('hex')}`, account: identity.account.address, multiaddrs: host.getMultiaddrs().map(String) } as CommitteeMember
   return { host, net, member }
 }
