@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { percentile, Rng, soakViolations, type SoakReport } from './soak.ts'
+import { percentile, Rng, soakViolations, spareFor, SOAK_NODES, TASK_N, type SoakReport } from './soak.ts'
 import { pinnedAddresses } from './soak-nodes.ts'
 import { sameOutputs } from './soak-check.ts'
 import { soakTable } from './soak-table.ts'
@@ -21,7 +21,7 @@ import { soakTable } from './soak-table.ts'
 const MINUTES = process.env.ENIGMA_SOAK_MINUTES ?? '3'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-test('soak helpers: a seed replays its schedule; percentiles; outputs compared exactly (fixed point to one unit); ports pinned on restart', () => {
+test('soak helpers: a seed replays its schedule; a faulty task\'s spare; percentiles; outputs compared exactly (fixed point to one unit); ports pinned on restart', () => {
   const a = new Rng(42), b = new Rng(42), c = new Rng(43)
   const draw = (r: Rng) => Array.from({ length: 20 }, () => r.int(0, 1000))
   assert.deepEqual(draw(a), draw(b))
@@ -39,15 +39,25 @@ test('soak helpers: a seed replays its schedule; percentiles; outputs compared e
     pinnedAddresses({ dataDir: 'd', listen: ['/ip4/10.1.2.3/tcp/0'], apiHost: '10.1.2.3' }, { multiaddrs: ['/ip4/10.1.2.3/tcp/40123/p2p/12D3'], api: 'http://10.1.2.3:40999' }),
     { dataDir: 'd', listen: ['/ip4/10.1.2.3/tcp/40123'], apiHost: '10.1.2.3', apiPort: 40999 },
   )
+  // A re-run draws n active nodes without the suspended culprit: one node more than a committee, and a
+  // faulty task's spare (kept out of its first draw) is never its victim and may be any other node.
+  assert.equal(SOAK_NODES, TASK_N + 1)
+  for (let victim = 0; victim < SOAK_NODES; victim++) {
+    const seen = new Set<number>()
+    const r = new Rng(victim)
+    for (let i = 0; i < 200; i++) seen.add(spareFor(r, SOAK_NODES, victim))
+    assert.deepEqual([...seen].sort(), Array.from({ length: SOAK_NODES }, (_, i) => i).filter((i) => i !== victim))
+  }
   const zero = { wrongAccepted: 0, honestSlashed: 0, inputsLost: 0 } as SoakReport
   assert.deepEqual(soakViolations(zero), [])
   assert.equal(soakViolations({ ...zero, wrongAccepted: 1, inputsLost: 2 }).length, 2)
 })
 
-// The whole soak runs in `npm run test:soak` (ENIGMA_TEST_SOAK=1), not yet in the default suite: since
-// the re-run landed, a crash's re-run can end without a receipt and the "inputs lost" figure reads the
-// current attempt's inputs only (an earlier attempt's shares are in `earlier`), so the soak fails — both
-// are issue #12 work (docs/faults.md "Soak"). Until they are fixed it would keep every change from landing.
+// The whole soak runs in `npm run test:soak` (ENIGMA_TEST_SOAK=1), not yet in the default suite. Its two
+// defects are fixed (a crash's re-run found no sixth active node to draw; "inputs lost" read only the
+// current attempt), and it passed at load ≈ 78, but it has not yet passed three runs in a row on the
+// loaded development machine, and there it takes 13–15 min, not the ≈ 200 s the default suite allows
+// (docs/faults.md "Soak").
 const SOAK = process.env.ENIGMA_TEST_SOAK === '1'
 test(`npm run soak -- --minutes ${MINUTES}: tasks complete correctly, faults are detected, no wrong output, no honest node slashed, no input lost`, { timeout: (Number(MINUTES) * 60 + 900) * 1000, skip: SOAK ? false : 'the whole soak runs in npm run test:soak (issue #12: see docs/faults.md "Soak")' }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'enigma-soak-test-'))

@@ -74,6 +74,8 @@ export const SOAK_NODES = TASK_N + 1
  * the barrier waits up to 2 min for a member that restarts.
  */
 const SOAK_NODE_CONFIG = { mpcTimeoutMs: 20_000, mpcStartTimeoutMs: 120_000 }
+/** Deliveries of one input slot before the task counts as failed (kill-after-input's victim is back by then). */
+const SUBMIT_TRIES = 4
 /** How long the client waits for a task's receipt, across its attempts (a re-run adds detection, votes, a draw and a hand-off). */
 const RESULT_WAIT_MS = 300_000
 
@@ -240,14 +242,35 @@ async function runOne(ctx: Ctx, plan: Omit<SoakTask, 'outcome' | 'acked'>): Prom
   if (behaviour) await ctx.fleet.restart(plan.victim!, behaviour)
   const t0 = Date.now()
   try {
-    if (plan.spare !== undefined) await setActiveAs(ctx, plan.spare, false)
-    const task = await createTask(ctx.creator, {
-      codeHash: compiled.codeHash, params: compiled.circuit.params, n: TASK_N, t: TASK_T, security: plan.security, deadlineSeconds: 900,
-      inputSlots: slots.map((slot, k) => ({ name: slot, owner: owners[k]!.account!.address })),
-    }).finally(() => plan.spare !== undefined && setActiveAs(ctx, plan.spare, true))
+    const create = async () => {
+      if (plan.spare !== undefined) await setActiveAs(ctx, plan.spare, false)
+      return createTask(ctx.creator, {
+        codeHash: compiled.codeHash, params: compiled.circuit.params, n: TASK_N, t: TASK_T, security: plan.security, deadlineSeconds: 900,
+        inputSlots: slots.map((slot, k) => ({ name: slot, owner: owners[k]!.account!.address })),
+      }).finally(() => plan.spare !== undefined && setActiveAs(ctx, plan.spare, true))
+    }
+    // A suspension voted after the previous task's recovery (a late vote of a task that ran out of
+    // time on a loaded machine) leaves too few active nodes: reinstate, then try once more.
+    const task = await create().catch(async (e: Error) => {
+      if (!/NotEnoughActiveNodes/.test(e.message)) throw e
+      ctx.out(`  too few active nodes for task ${plan.index}: reinstating first`)
+      await reinstate(ctx, undefined)
+      return create()
+    })
     rec.taskId = task.taskId
     const submit = async (k: number) => {
-      await submitInput(owners[k]!, { taskId: task.taskId, slot: slots[k]!, value: valueOfSlot(inputs, slots[k]!), circuit: compiled.circuit, signal: ctx.signal, timeoutMs: 60_000 })
+      // A node's API can drop a request on a loaded machine (seen: 400 "malformed HTTP"): the SDK's
+      // documented retry resends the same envelopes (a node that stored one answers "duplicate").
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await submitInput(owners[k]!, { taskId: task.taskId, slot: slots[k]!, value: valueOfSlot(inputs, slots[k]!), circuit: compiled.circuit, signal: ctx.signal, timeoutMs: 60_000 })
+          break
+        } catch (e) {
+          if ((e as Error).name !== 'InputDeliveryError' || attempt >= SUBMIT_TRIES) throw e
+          ctx.out(`  task ${plan.index}: input ${slots[k]} not delivered to every member (try ${attempt}): ${(e as Error).message.slice(0, 160)}`)
+          await sleep(2_000 * attempt)
+        }
+      }
       rec.acked++
     }
     let first = 0
@@ -312,8 +335,13 @@ export const RESUBMIT_WINDOW_MS = 30_000
 
 /** After a task: the faulty or dead member restarted healthy; every suspended node reinstated (owner's unsuspend, its own setActive). */
 async function recover(ctx: Ctx, rec: SoakTask): Promise<void> {
-  const s = ctx.devnet.state
   for (let i = 0; i < ctx.fleet.size; i++) if (ctx.fleet.fault(i) || ctx.fleet.isDown(i)) await ctx.fleet.restart(i)
+  await reinstate(ctx, rec.victim)
+}
+
+/** Every suspended or inactive node back in the active set (the owner's unsuspend, the node's own setActive). */
+async function reinstate(ctx: Ctx, culprit: number | undefined): Promise<void> {
+  const s = ctx.devnet.state
   for (const n of s.nodes) {
     const info = await getNode(ctx.owner.public, { address: s.controller, node: n.account })
     if (info.active) continue
@@ -329,7 +357,7 @@ async function recover(ctx: Ctx, rec: SoakTask): Promise<void> {
       })
     }
     await setActiveAs(ctx, n.index, true)
-    ctx.out(`  node ${n.index} reinstated${rec.victim === n.index ? '' : ' (NOT the culprit)'}`)
+    ctx.out(`  node ${n.index} reinstated${culprit === n.index ? '' : ' (NOT the culprit)'}`)
   }
 }
 
