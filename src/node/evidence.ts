@@ -68,18 +68,19 @@ export function suspendVotes(n: number): number {
  *
  * An overdue notice is blame only when its cause does not explain the lateness (issue #12, the
  * evidence cascade; logs of the semi-honest `silent` and malicious `alter-mul` runs, docs/faults.md):
- * - its cause is a plain receive deadline on a *third* member q (`timeout: party q …`, q neither the
- *   sender nor this node): the sender was itself stuck on q; it waited its deadline and grace before it
- *   could tell us, so its notice reaches members that wait on it just after their own deadline.
- *   In semi-honest mode an opening receives from t ring neighbours only (protocols/open.ts), so the
- *   members that need the silent one's share time out on it and the others time out on *them*;
+ * - its cause names a *third* member q first (`timeout: party q …` or `peer disconnected: party q …`,
+ *   q neither the sender nor this node): the sender was itself stuck on q, or relays q's notice; it
+ *   waited its own deadline and grace before it could tell us, so its notice reaches the members that
+ *   wait on it just after their own deadline. (In semi-honest mode an opening receives from t ring
+ *   neighbours only, protocols/open.ts: the members that need the silent one's share time out on it,
+ *   and the others time out on *them*);
  * - its cause is a detection (`CODE: …`, e.g. `MPC_CHEATING_DETECTED` after the MAC check): the sender
  *   stopped because it caught cheating, possibly seconds after us on a loaded machine.
- * In both cases the sender is a messenger, and its cause is second-hand to us: no vote. A cause that
- * names *us* (`timeout: party <self>`) is false (we sent every frame; honest members cannot wait on
- * each other in a cycle), so the sender stays the culprit; so does one whose cause is itself an
- * overdue or dropped peer, which is what a silent member's own notice looks like (docs/faults.md,
- * "Limits of the evidence": this shape can still be forged by a colluder against a member it stalls).
+ * In both cases the sender is a messenger, and its cause is second-hand to us: no vote. Whatever a
+ * colluder sends an honest member can only make it such a messenger. The sender stays the culprit
+ * when its cause names *us* (we sent every frame, and honest members cannot wait on each other in a
+ * cycle), names itself, or gives no cause (`done`: it finished without sending our frame). What is
+ * left to a colluder is pacing (docs/faults.md, "Limits of the evidence").
  */
 export function culpritOf(reason: string | undefined, self?: number): number | undefined {
   if (!reason) return undefined
@@ -90,8 +91,8 @@ export function culpritOf(reason: string | undefined, self?: number): number | u
   if (m[1] === 'timeout' || at < 0) return party
   if (!reason.slice(0, at).includes(OVERDUE)) return undefined
   const cause = reason.slice(at + CLOSED.length)
-  const third = /^timeout: party (\d+) /.exec(cause)
-  if (third && Number(third[1]) !== party && Number(third[1]) !== self) return undefined
+  const named = /^(?:timeout|peer disconnected): party (\d+) /.exec(cause)
+  if (named && Number(named[1]) !== party && Number(named[1]) !== self) return undefined
   if (/^[A-Z][A-Z0-9_]+: /.test(cause)) return undefined
   return party
 }

@@ -49,6 +49,18 @@ test('bad-input-reshare touches only re-sharing deals', async () => {
 test('silent and crash stop at the first opening; crash ends the process through onCrash', async () => {
   assert.deepEqual((await sent('silent', 'prep#0', v(1n))).got, [[1n], [1n]])
   assert.deepEqual((await sent('silent', 'input-coin#1', v(1n))).got, [null, null])
+  // A silent member never learns (or says) that the others gave up on it: its receives hang until its
+  // computation is aborted, so it sends no "closed the session" notice before the honest deadlines.
+  const [q0, q1] = createMemoryNetwork(2, { timeoutMs: 200 })
+  const silent = new FaultyTransport(q0!, field, 'silent', { behaviour: () => 'silent' })
+  silent.send(1, 'open#1', v(1n))
+  q1!.send(0, 'open#1', v(2n))
+  const ac = new AbortController()
+  const pending = silent.receive(1, 'open#1', { signal: ac.signal, timeoutMs: 10 })
+  const outcome = await Promise.race([pending.then(() => 'received', () => 'rejected'), new Promise((r) => setTimeout(() => r('hangs'), 200))])
+  assert.equal(outcome, 'hangs')
+  ac.abort(new Error('computation aborted'))
+  await assert.rejects(pending, /computation aborted/)
   let crashed = 0
   assert.deepEqual((await sent('crash', 'open#1', v(1n), () => { crashed++ })).got, [null, null])
   assert.equal(crashed, 1)

@@ -20,9 +20,13 @@
  *   reconstruction refuses the value).
  * - `wrong-receipt`: its public outputs are off by 1, so it signs and publishes a different output hash
  *   than the honest members.
- * - `silent`: from its first opening on it sends nothing (it still answers the ready barrier). An
- *   opening is all-to-all, so every honest member waits for it and witnesses the silence first-hand
- *   (a multiplication share goes to the king only: one witness; src/node/evidence.ts).
+ * - `silent`: from its first opening on it sends nothing (it still answers the ready barrier), and it
+ *   never says that it stopped: its own receives hang until the computation is aborted, so it does
+ *   not end the task and send the "closed the session" notice that would make it look like a
+ *   messenger of the first honest member's timeout (issue #12: members that started waiting on it
+ *   later got that notice before their own deadline and did not vote). A malicious opening is
+ *   all-to-all, so every honest member waits for it and witnesses the silence first-hand (a
+ *   multiplication share goes to the king only: one witness; src/node/evidence.ts).
  * - `crash`: at its first opening the process exits (`onCrash`; the test entry uses SIGKILL).
  */
 import type { Field, FieldVector } from '../field/index.ts'
@@ -97,7 +101,10 @@ export class FaultyTransport implements Transport {
   get n(): number { return this.#inner.n }
   get self(): number { return this.#inner.self }
   get stats() { return this.#inner.stats }
-  receive(from: number, label: string, options?: ReceiveOptions): Promise<Uint8Array> { return this.#inner.receive(from, label, options) }
+  receive(from: number, label: string, options?: ReceiveOptions): Promise<Uint8Array> {
+    if (this.#mute && this.#behaviour === 'silent') return hang(options?.signal)
+    return this.#inner.receive(from, label, options)
+  }
   close(): Promise<void> { return this.#inner.close() }
 
   send(to: number, label: string, payload: Uint8Array): void {
@@ -148,6 +155,14 @@ export class FaultyTransport implements Transport {
         return payload
     }
   }
+}
+
+/** A receive that never completes: it rejects only when the computation is aborted (its signal). */
+function hang(signal: AbortSignal | undefined): Promise<Uint8Array> {
+  return new Promise((_, reject) => {
+    if (signal?.aborted) reject(signal.reason)
+    else signal?.addEventListener('abort', () => reject(signal.reason), { once: true })
+  })
 }
 
 function plusOne(field: Field, v: FieldVector): FieldVector {

@@ -69,3 +69,20 @@ test('a peer that answered READY and then passed is asked again: its PASSED star
   await b.wait(TASK, members, 0, 5_000, new AbortController().signal)
   assert.ok(Date.now() - t0 < 1_000, `passed after ${Date.now() - t0} ms`)
 })
+
+test('a peer that needs longer than one question\'s deadline to answer is asked again with more time, and reached', async () => {
+  // Under load a first dial + handshake to m3 takes 250 ms here, a question's deadline 100 ms: cut at
+  // the same point every round, m3's READY never came and the barrier ran out (issue #12 devnet logs).
+  const given: number[] = []
+  class Slow extends ReadyBarrier {
+    constructor() { super(undefined as unknown as NodeHost, { answer: async () => NOT_YET, pollMs: 10, requestTimeoutMs: 100 }) }
+    override async ask(peer: string, _taskId: Hex, _signal: AbortSignal, ms = 100): Promise<ReadyAnswer> {
+      if (peer !== 'm3') return READY
+      given.push(ms)
+      await new Promise((r) => setTimeout(r, Math.min(ms, 250)))
+      return ms >= 250 ? READY : NOT_YET
+    }
+  }
+  await new Slow().wait(TASK, members, 0, 5_000, new AbortController().signal)
+  assert.deepEqual(given.slice(0, 3), [100, 200, 400])
+})

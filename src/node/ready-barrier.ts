@@ -85,9 +85,9 @@ export class ReadyBarrier {
   }
 
   /** Ask one peer once. Any failure (dial refused, peer restarting, timeout) counts as "not yet". */
-  async ask(peer: string, taskId: Hex, signal: AbortSignal): Promise<ReadyAnswer> {
+  async ask(peer: string, taskId: Hex, signal: AbortSignal, timeoutMs = this.#init.requestTimeoutMs ?? 3_000): Promise<ReadyAnswer> {
     let stream: Stream | undefined
-    const s = AbortSignal.any([signal, AbortSignal.timeout(this.#init.requestTimeoutMs ?? 3_000)])
+    const s = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
     const onAbort = () => stream?.abort(new Error('ready request aborted'))
     s.addEventListener('abort', onAbort, { once: true })
     try {
@@ -117,38 +117,64 @@ export class ReadyBarrier {
     const pending = new Set(others)
     const until = Date.now() + timeoutMs
     const every = this.#init.pollMs ?? 250
-    while (pending.size > 0) {
-      signal.throwIfAborted()
-      const stopRound = new AbortController()
-      const round = AbortSignal.any([signal, stopRound.signal, AbortSignal.timeout(Math.max(1, until - Date.now()))])
-      // Answers are taken as they come: one PASSED or ENDED decides at once, without waiting for a
-      // question to a crashed peer to time out (that wait is what let the others time out on us).
-      // Every other member is asked, not only the pending ones: one that answered READY earlier may
-      // have passed since (with a member that then crashed before we saw its READY), and its PASSED is
-      // then the only way on; asking just the crashed one kept us here while the passed members timed
-      // out on us (faults.test.ts, "kill -9 during the computation").
-      const outcome = await new Promise<'passed' | 'round' | { ended: number }>((resolve) => {
-        let left = others.length
+    // A question that timed out is asked again with twice the time (up to 8×): on a loaded machine a
+    // first dial + Noise handshake can take longer than one question's deadline, and cutting it off at
+    // the same point every round kept two members from ever reaching each other (issue #12 devnet logs,
+    // load ≈ 50–90: every member at the barrier, two of them never seeing each other's READY).
+    const base = this.#init.requestTimeoutMs ?? 3_000
+    const slow = new Map<number, number>()
+    const inflight = new Set<number>()
+    let decided: 'passed' | { ended: number } | undefined
+    let wake: (() => void) | undefined
+    const stopAll = new AbortController()
+    const asking = AbortSignal.any([signal, stopAll.signal, AbortSignal.timeout(Math.max(1, timeoutMs))])
+    try {
+      while (pending.size > 0) {
+        signal.throwIfAborted()
+        // Answers are taken as they come: one PASSED or ENDED decides at once, without waiting for a
+        // question to a crashed peer to time out (that wait is what let the others time out on us).
+        // Every other member is asked, not only the pending ones: one that answered READY earlier may
+        // have passed since (with a member that then crashed before we saw its READY), and its PASSED
+        // is then the only way on; asking just the crashed one kept us here while the passed members
+        // timed out on us (faults.test.ts, "kill -9 during the computation"). A question given more
+        // time stays in flight across rounds; a round waits only for its base-time questions.
+        const round: Promise<void>[] = []
         for (const j of others) {
-          void this.ask(members[j]!, taskId, round).then((a) => {
+          if (inflight.has(j)) continue
+          inflight.add(j)
+          const k = slow.get(j) ?? 0
+          const asked = Date.now()
+          const ms = Math.min(base * 2 ** k, Math.max(base, until - asked))
+          const answered = this.ask(members[j]!, taskId, asking, ms).then((a) => {
+            inflight.delete(j)
+            if (a !== NOT_YET) slow.delete(j)
+            else if (Date.now() - asked >= ms - 50) slow.set(j, Math.min(k + 1, 3))
             if (a === READY) pending.delete(j)
-            else if (a === PASSED) resolve('passed')
-            else if (a === ENDED) resolve({ ended: j })
-            if (--left === 0) resolve('round')
+            else if (a === PASSED) decided ??= 'passed'
+            else if (a === ENDED) decided ??= { ended: j }
+            wake?.()
           })
+          if (k === 0) round.push(answered)
         }
-      })
-      stopRound.abort()
-      if (outcome === 'passed') return
-      if (outcome !== 'round') throw new PeerEndedError(outcome.ended)
-      if (pending.size === 0) return
-      signal.throwIfAborted()
-      if (Date.now() >= until) throw new MpcTimeoutError(Math.min(...pending), READY_LABEL, timeoutMs)
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, Math.min(every, Math.max(1, until - Date.now())))
-        function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
-        signal.addEventListener('abort', done, { once: true })
-      })
+        await new Promise<void>((resolve) => {
+          wake = () => { if (decided || pending.size === 0) resolve() }
+          wake()
+          void Promise.all(round).then(() => resolve())
+        })
+        wake = undefined
+        if (decided === 'passed') return
+        if (decided) throw new PeerEndedError(decided.ended)
+        if (pending.size === 0) return
+        signal.throwIfAborted()
+        if (Date.now() >= until) throw new MpcTimeoutError(Math.min(...pending), READY_LABEL, timeoutMs)
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(done, Math.min(every, Math.max(1, until - Date.now())))
+          function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
+          signal.addEventListener('abort', done, { once: true })
+        })
+      }
+    } finally {
+      stopAll.abort()
     }
   }
 }
