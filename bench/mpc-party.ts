@@ -10,7 +10,7 @@ import type { PartyContext } from '../src/engine/launch-parties.ts'
 import { getField } from '../src/field/index.ts'
 import type { FieldName } from '../src/field/types.ts'
 import { trackMemory, type MemoryPeak } from './mpc-memory.ts'
-import { createSession, inputMany, lt, mul, preprocess, verify, type MpcSession, type SecurityMode, type Shared } from '../src/protocols/index.ts'
+import { comparisonNeeds, createSession, inputMany, lt, mul, preprocess, verify, type MpcSession, type SecurityMode, type Shared } from '../src/protocols/index.ts'
 
 export interface BenchCase {
   readonly op: 'mul' | 'lt32' | 'lt64' | 'mul1' | 'lt32x1' | 'round'
@@ -86,11 +86,10 @@ async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number):
   const t0 = performance.now()
   const isMul = c.op === 'mul' || c.op === 'mul1'
   const width = c.op === 'lt64' ? 64 : 32
-  const L = s.field.bits
   // Preprocessing the operation consumes, in one round (its own time is reported as prepMs).
   const mac = s.malicious ? 2 : 1
   if (isMul) await preprocess(s, { doubles: mac * N })
-  else await preprocess(s, { randoms: L * N + 8, doubles: mac * (2 * L + 2) * N + (s.malicious ? 4 * L * N : 0) })
+  else await preprocess(s, comparisonNeeds(s, N))
   const t1 = performance.now()
   if (isMul) await mul(s, x!, y!)
   else await lt(s, x!, y!, { bits: width })

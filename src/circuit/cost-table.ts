@@ -2,10 +2,12 @@
  * Cost of each interactive gate, per element, in ONE place so it can be updated when the protocols
  * are measured (bench/). L is the field's bit length (61 or 127).
  * - lt / eq: the protocols' comparisons (src/protocols/compare.ts) mask with L random bits whatever
- *   the operand width: lt = least significant bit of 2(a − b) (Nishide–Ohta 2007): preprocessing 1,
- *   random bits 1, opening 1, carry tree ⌈log2 L⌉, final XOR 1 round; ≈ 2L + 1 multiplications.
- *   eq = zero test by bitwise agreement of c = a − b + r with r (Damgård et al. 2006): 3 + ⌈log2 L⌉
- *   rounds, ≈ L multiplications.
+ *   the operand width: lt = least significant bit of 2(a − b) (Nishide–Ohta 2007): preprocessing 1
+ *   (0 with PRSS), random bits with the pair products of the tree's first level 1, opening 1, carry
+ *   tree ⌈log2 ⌈(L+1)/2⌉⌉ (the first level is local and the final XOR is a leaf,
+ *   src/protocols/paired-leaves.ts); ≈ ⌈L/2⌉ + L multiplications.
+ *   eq = zero test by bitwise agreement of c = a − b + r with r (Damgård et al. 2006): 3 + ⌈log2 ⌈L/2⌉⌉
+ *   rounds, ≈ L multiplications (⌈L/2⌉ pair products, ⌈L/2⌉ − 1 in the tree).
  * - truncpr: Catrina–Saxena 2010 (k + κ random bits, one masked opening, no multiplication):
  *   preprocessing 1 + random bits 1 + 1 online round (src/protocols/trunc.ts).
  * - divc/modc: multiplication by ⌈2^ℓ/d⌉ and an exact truncation (≈ 10 rounds, ≈ 2L
@@ -32,14 +34,15 @@ const log2 = (k: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(2, 
 export function gateCost(op: Op, attrs: readonly bigint[], fieldBits = 61): GateCost {
   const k = Number(attrs[0] ?? 0n)
   const L = fieldBits
-  const lt = { rounds: 4 + log2(L), muls: 2 * L + 1, randomBits: L, opens: 1 }
+  const half = Math.ceil(L / 2)
+  const lt = { rounds: 3 + log2(Math.ceil((L + 1) / 2)), muls: half + L, randomBits: L, opens: 1 }
   switch (op) {
     case 'mul':
       return { rounds: 1, muls: 1, randomBits: 0, opens: 0 }
     case 'lt':
       return lt
     case 'eq':
-      return { rounds: 3 + log2(L), muls: L, randomBits: L, opens: 1 }
+      return { rounds: 3 + log2(half), muls: 2 * half - 1, randomBits: L, opens: 1 }
     case 'truncpr':
       return { rounds: 3, muls: 0, randomBits: k + 40, opens: 1 }
     case 'divc':

@@ -122,8 +122,8 @@ test('schedule: independent comparisons share a level; dependent ones do not', (
   assert.deepEqual(s.levels[0]!.map((b) => [b.op, b.gates.length]), [['lt', 2], ['eq', 1]])
   assert.deepEqual(s.levels[1]!.map((b) => b.op), ['mul'])
   assert.deepEqual(s.levels[2]!.map((b) => b.op), ['lt'])
-  // rounds: inputs 4 + lt 10 (the eq rides in the lt call) + mul 1 + lt 10 + outputs 2 in p61
-  assert.equal(c.cost.rounds, 4 + 10 + 1 + 10 + 2)
+  // rounds: inputs 4 + lt 8 (the eq rides in the lt call) + mul 1 + lt 8 + outputs 2 in p61
+  assert.equal(c.cost.rounds, 4 + 8 + 1 + 8 + 2)
   assert.equal(c.cost.comparisons, 4)
   assert.equal(c.cost.multiplications, 1)
 })

@@ -21,7 +21,7 @@
 import { check } from '../common/errors.ts'
 import { UnsupportedOperationError } from './errors.ts'
 import { randomBitsWithPairs, randomBitsNeeds, bitLessThanPublic, publicBits, bitsToField, allBitsEqualPublic, lessThanPairs, equalityPairs, type RowPairs } from './bits.ts'
-import { preprocess } from './pools.ts'
+import { preprocess, type PreprocessRequest } from './pools.ts'
 import { mask, openMasked } from './open.ts'
 import { ensureMacKey } from './mac.ts'
 import { addPublic, concat, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
@@ -43,14 +43,14 @@ function checkWidth(s: MpcSession, fn: string, opts: CompareOptions): void {
 }
 
 /**
- * Request preprocessing for `values` comparisons in one round (random sharings and double sharings):
- * L bits with `pairs` pair products per value, and the tree's multiplications (2 per node of the
- * ⌈(L+1)/2⌉ left after the local first level, plus one).
+ * Random and double sharings `values` comparisons (lt or eq) consume: L bits with their pair products
+ * per value, and the tree's multiplications (2 per node of the ⌈(L+1)/2⌉ left after the local first
+ * level, plus one). For callers that preprocess ahead (bench:mpc); the protocols top up by themselves.
  */
-async function preprocessFor(s: MpcSession, values: number, L: number, pairs: RowPairs): Promise<void> {
-  const macFactor = s.malicious ? 2 : 1
-  const bits = randomBitsNeeds(s, L * values, pairs.length * values)
-  await preprocess(s, { randoms: bits.randoms + 3, doubles: macFactor * (L + 3) * values + bits.doubles })
+export function comparisonNeeds(s: MpcSession, values: number): PreprocessRequest {
+  const L = s.field.bits
+  const bits = randomBitsNeeds(s, L * values, lessThanPairs(L, 0).length * values)
+  return { randoms: bits.randoms + 3, doubles: (s.malicious ? 2 : 1) * (L + 3) * values + bits.doubles }
 }
 
 /**
@@ -63,7 +63,7 @@ async function maskAndOpen(s: MpcSession, a: Shared, pairs: RowPairs): Promise<{
   const N = length(s, a)
   const L = f.bits
   await ensureMacKey(s)
-  await preprocessFor(s, N, L, pairs)
+  await preprocess(s, comparisonNeeds(s, N))
   const { bits, pairs: prods } = await randomBitsWithPairs(s, L, N, pairs)
   const parts = Array.from({ length: L }, (_, i) => slice(s, bits, i * N, (i + 1) * N))
   const r = lincomb(s, parts.map((_, i) => f.powS(2n, BigInt(i))), parts)
