@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync, mkdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchArgs, BenchCase, CaseTiming } from './mpc-party.ts'
@@ -46,6 +46,7 @@ interface AuctionRecord {
 async function runLibp2p(n: number, args: BenchArgs): Promise<CaseTiming[][]> {
   const self = fileURLToPath(import.meta.url)
   const children: ChildProcess[] = []
+  const cpuMs: number[] = []
   try {
     const ready = await Promise.all(Array.from({ length: n }, () => new Promise<any>((resolve, reject) => {
       const c = spawn(process.execPath, ['--import', 'tsx', '--import', './src/common/polyfill.mjs', '--max-old-space-size=8192', self, '--child'], {
@@ -59,11 +60,17 @@ async function runLibp2p(n: number, args: BenchArgs): Promise<CaseTiming[][]> {
     const session = `bench-${Date.now()}`
     const results = await Promise.all(children.map((c) => new Promise<CaseTiming[]>((resolve, reject) => {
       c.removeAllListeners('exit')
-      c.once('message', (m: any) => m.kind === 'result' ? resolve(m.result) : reject(new Error(m.error)))
+      c.once('message', (m: any) => {
+        if (m.kind !== 'result') { reject(new Error(m.error)); return }
+        cpuMs.push(m.cpuMs)
+        resolve(m.result)
+      })
       c.once('exit', (code) => reject(new Error(`libp2p party exited (${code})`)))
       c.send({ session, committee, args })
     })))
     await Promise.all(children.map((c) => new Promise<void>((resolve) => { c.removeAllListeners('exit'); c.once('exit', () => resolve()); c.send({ kind: 'stop' }) })))
+    // CPU time is what an A/B comparison on a loaded machine can trust (docs/performance.md).
+    console.error(`libp2p n=${n} ${args.security}: party CPU ms ${cpuMs.map((x) => x.toFixed(0)).join(' / ')}, load ${loadavg()[0]!.toFixed(1)}`)
     return results
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
@@ -194,8 +201,10 @@ if (process.argv.includes('--child')) {
     void (async () => {
       try {
         const transport = net.openSession({ session: m.session, committee: m.committee, timeoutMs: 600_000 })
+        const cpu0 = process.cpuUsage()
         const result = await party({ self: transport.self, n: transport.n, sessionId: m.session, transport, args: m.args })
-        process.send!({ kind: 'result', result })
+        const cpu = process.cpuUsage(cpu0)
+        process.send!({ kind: 'result', result, cpuMs: (cpu.user + cpu.system) / 1000 })
         // Stay until every party is done (the parent says so), so nobody's last frames are lost.
         process.once('message', () => { void net.stop().then(() => host.stop()).finally(() => process.exit(0)) })
       } catch (e) {

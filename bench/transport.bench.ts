@@ -9,6 +9,8 @@
  * `secure` is the default transport (authenticated, AES-GCM records); `plain` is `insecurePlaintext`
  * (loopback benchmarks only). With both, a last table gives secure/plain per case (issue #9 target:
  * ≥ 0.8). Writes bench/results/transport.json and prints a table. This file is also the party module.
+ * Last, the record ciphers alone (`aeadCosts`; `--aead-only` runs just that): the engine's AES-GCM
+ * records against noise's ChaCha20-Poly1305 messages (the node path) and the other installed AEADs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -125,9 +127,56 @@ export async function party({ transport: t, args }: PartyContext<{ quick: boolea
   return out
 }
 
+/**
+ * The record ciphers alone, in this process (issue #14, step 4: "measure Noise's own cost in
+ * isolation"): CPU µs to seal and open one record of the engine's secure transport (AES-256-GCM,
+ * transport-tcp-secure.ts, one cipher object per record) and one noise transport message of the node
+ * path (ChaCha20-Poly1305 through libp2p-noise's own crypto: AssemblyScript below 1200 B, node:crypto
+ * above), and the other AEADs installed here. A 1-element MPC round moves ~100 B per peer;
+ * 64 KiB is noise's largest message.
+ */
+async function aeadCosts(quick: boolean): Promise<Record<string, Record<string, number>>> {
+  const { randomBytes } = await import('node:crypto')
+  const { RecordSealer, RecordOpener } = await import('../src/engine/transport-tcp-secure.ts')
+  const { defaultCrypto, nodeCrypto, asCrypto } = await import('@chainsafe/libp2p-noise/crypto')
+  const { chacha20poly1305 } = await import('@noble/ciphers/chacha.js')
+  const key = randomBytes(32)
+  const none = new Uint8Array(0)
+  const nonce = (i: number): Uint8Array => { const n = new Uint8Array(12); new DataView(n.buffer).setUint32(4, i, true); return n }
+  const noiseWith = (c: typeof nodeCrypto) => (pt: Uint8Array, i: number): void => {
+    const ct = c.chaCha20Poly1305Encrypt(pt, nonce(i), none, key).subarray()
+    c.chaCha20Poly1305Decrypt(ct, nonce(i), none, key, ct.subarray(0, ct.length - 16))
+  }
+  const sealer = new RecordSealer(key)
+  const opener = new RecordOpener(key)
+  const ciphers: [string, (pt: Uint8Array, i: number) => void][] = [
+    ['engine record, AES-256-GCM (node:crypto)', (pt) => { for (const r of [Buffer.concat(sealer.seal([pt]))]) opener.open(r) }],
+    ['noise message, libp2p-noise default', noiseWith(defaultCrypto)],
+    ['ChaCha20-Poly1305, node:crypto', noiseWith(nodeCrypto)],
+    ['ChaCha20-Poly1305, @chainsafe/as-chacha20poly1305', noiseWith(asCrypto)],
+    ['ChaCha20-Poly1305, @noble/ciphers', (pt, i) => { const ct = chacha20poly1305(key, nonce(i)).encrypt(pt); chacha20poly1305(key, nonce(i)).decrypt(ct) }],
+  ]
+  const out: Record<string, Record<string, number>> = {}
+  for (const size of [100, 1024, 65_519]) {
+    const pt = randomBytes(size)
+    const n = Math.max(50, Math.round((quick ? 5e6 : 2e7) / (size + 2000)))
+    for (const [name, run] of ciphers) {
+      for (let i = 0; i < Math.min(1000, n); i++) run(pt, i) // warm-up (JIT, wasm, cipher tables)
+      const c0 = process.cpuUsage()
+      for (let i = 0; i < n; i++) run(pt, i)
+      const c = process.cpuUsage(c0)
+      ;(out[name] ??= {})[`${size} B`] = round((c.user + c.system) / n)
+    }
+  }
+  console.log(`\nRecord ciphers alone: CPU µs to seal + open one record, load average ${loadavg()[0]!.toFixed(1)}`)
+  console.table(out)
+  return out
+}
+
 async function main(): Promise<void> {
   const { launchParties } = await import('../src/engine/launch-parties.ts')
   const quick = process.argv.includes('--quick')
+  if (process.argv.includes('--aead-only')) { await aeadCosts(quick); return }
   const list = (flag: string, all: string): string[] => {
     const i = process.argv.indexOf(flag)
     return (i >= 0 ? process.argv[i + 1]! : all).split(',')
@@ -167,7 +216,8 @@ async function main(): Promise<void> {
     console.log(`\nsecure / plain throughput, load average ${loadavg()[0]!.toFixed(1)}`)
     console.table(ratios)
   }
-  const result = { bench: 'transport-tcp', node: process.version, when: new Date().toISOString(), quick, loadavg: loadavg(), variants, securePerPlain: ratios }
+  const aeadMicros = await aeadCosts(quick)
+  const result = { bench: 'transport-tcp', node: process.version, when: new Date().toISOString(), quick, loadavg: loadavg(), variants, securePerPlain: ratios, aeadMicros }
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
   writeFileSync(new URL('./results/transport.json', import.meta.url), JSON.stringify(result, null, 2) + '\n')
 }
