@@ -39,26 +39,44 @@ export const MUL_BLOCK = 1 << 17
 
 /** Multiply raw share vectors (degree t each) into a degree-t sharing of the product. */
 export async function mulRaw(s: MpcSession, x: FieldVector, y: FieldVector): Promise<FieldVector> {
-  const f = s.field
-  check(x.length === y.length, 'mul', `vector lengths differ: ${f.len(x)} and ${f.len(y)}`)
-  const len = f.len(x)
-  if (len <= MUL_BLOCK) return mulBlock(s, x, y)
-  const out = f.zeros(len)
-  const outBytes = new Uint8Array(out.buffer)
-  for (let off = 0; off < len; off += MUL_BLOCK) {
-    const end = Math.min(len, off + MUL_BLOCK)
-    const part = await mulBlock(s, f.view(x, off, end), f.view(y, off, end))
-    outBytes.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), off * f.bytes)
-  }
+  const out = s.field.zeros(s.field.len(x))
+  await mulRawInto(s, [x], [y], [out])
   return out
 }
 
-async function mulBlock(s: MpcSession, x: FieldVector, y: FieldVector): Promise<FieldVector> {
+/**
+ * outs[j] := xs[j]·ys[j] (raw degree-t shares; all vectors of one length) for every j in the same
+ * rounds, as blocks of at most MUL_BLOCK elements over all pairs. Each block reads views of the
+ * operands and writes views of the outputs: no whole-length intermediate vector (malicious mode's
+ * value-and-MAC pairs were concatenated into double-length copies before, issue #14 step 3).
+ */
+export async function mulRawInto(s: MpcSession, xs: readonly FieldVector[], ys: readonly FieldVector[], outs: readonly FieldVector[]): Promise<void> {
   const f = s.field
-  const len = f.len(x)
-  if (len === 0) return f.zeros(0)
+  const len = f.len(xs[0]!)
+  for (let j = 0; j < xs.length; j++) {
+    // The message is built only on failure: one-element products are a round-bound program's hot path.
+    if (!(xs[j]!.length === xs[0]!.length && ys[j]!.length === xs[0]!.length && outs[j]!.length === xs[0]!.length)) {
+      check(false, 'mul', `vector lengths differ: ${f.len(xs[j]!)}, ${f.len(ys[j]!)} and ${f.len(outs[j]!)} (pair ${j}), ${len} (pair 0)`)
+    }
+  }
+  const step = Math.max(1, Math.floor(MUL_BLOCK / xs.length))
+  for (let off = 0; off < len; off += step) {
+    const end = Math.min(len, off + step)
+    const part = (vs: readonly FieldVector[]) => vs.map((v) => (off === 0 && end === len ? v : f.view(v, off, end)))
+    await mulBlock(s, part(xs), part(ys), part(outs))
+  }
+}
+
+/** One block: outs[j] := xs[j]·ys[j], all parts of equal length m, opened together. */
+async function mulBlock(s: MpcSession, xs: readonly FieldVector[], ys: readonly FieldVector[], outs: readonly FieldVector[]): Promise<void> {
+  const f = s.field
+  const m = f.len(xs[0]!)
+  const len = m * xs.length
+  if (len === 0) return
   const r = await takeDoubles(s, len)
-  const d = f.muladd(x, y, r.t2)
+  // d = x·y + r (degree 2t), written part by part into one vector (the frames send it whole).
+  const d = xs.length === 1 ? f.muladd(xs[0]!, ys[0]!, r.t2) : f.zeros(len)
+  if (xs.length > 1) xs.forEach((x, j) => f.muladd(x, ys[j]!, f.view(r.t2, j * m, (j + 1) * m), f.view(d, j * m, (j + 1) * m)))
   const deg = 2 * s.t
   let opened: FieldVector
   if (len < s.kingThreshold) {
@@ -69,7 +87,7 @@ async function mulBlock(s: MpcSession, x: FieldVector, y: FieldVector): Promise<
     // vector is computed once per session, which matters for the many one-element products of a
     // round-bound program (a per-call lookup was ~8 % of a one-element round's CPU, issue #14).
     const coeffs = (s.productLagrange ??= lagrangeCoefficients(f, Array.from({ length: deg + 1 }, (_, i) => i)))
-    opened = f.lincomb(coeffs, Array.from({ length: deg + 1 }, (_, p) => got.get(p)!))
+    opened = f.lincomb(coeffs, Array.from({ length: deg + 1 }, (_, p) => got.get(p)!), xs.length === 1 ? outs[0] : undefined)
   } else {
     const others = s.others()
     const [myStart, myEnd] = chunkBounds(len, s.n, s.self)
@@ -88,7 +106,9 @@ async function mulBlock(s: MpcSession, x: FieldVector, y: FieldVector): Promise<
     opened = f.concat(Array.from({ length: s.n }, (_, k) => fromKings.get(k)!))
   }
   s.stats.multiplications += len
-  return f.sub(opened, r.t, opened)
+  // [xy]_t = (xy + r) − [r]_t, straight into the outputs.
+  if (xs.length === 1) f.sub(opened, r.t, outs[0])
+  else outs.forEach((o, j) => f.sub(f.view(opened, j * m, (j + 1) * m), f.view(r.t, j * m, (j + 1) * m), o))
 }
 
 /**
@@ -100,8 +120,8 @@ export async function mul(s: MpcSession, a: Shared, b: Shared): Promise<Shared> 
   if (!s.malicious) return { v: await mulRaw(s, a.v, b.v), m: undefined }
   check(a.m !== undefined && b.m !== undefined, 'mul', 'malicious mode needs MAC shares on both operands')
   const len = f.len(a.v)
-  const both = await mulRaw(s, f.concat([a.v, a.m]), f.concat([b.v, b.v]))
-  const out = { v: f.slice(both, 0, len), m: f.slice(both, len) }
+  const out = { v: f.zeros(len), m: f.zeros(len) }
+  await mulRawInto(s, [a.v, a.m], [b.v, b.v], [out.v, out.m])
   recordForCheck(s, out)
   return out
 }

@@ -62,52 +62,76 @@ function dealCompressed(s: MpcSession, secrets: FieldVector, deg: number): Map<n
  * round's vectors stay cache-sized (one pass over a million elements was measured 3x slower per element
  * than passes over 100 k, from cache misses and first-touch page faults).
  */
-const PREP_BLOCK = 1 << 16
+export const PREP_BLOCK = 1 << 16
+
+/** Copies src into dst starting at element `at` (through byte views: a BigUint64Array `set` goes through BigInt). */
+function copyInto(s: MpcSession, dst: FieldVector, at: number, src: FieldVector): void {
+  new Uint8Array(dst.buffer, dst.byteOffset + at * s.field.bytes, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength))
+}
+
+/** A pool's unused elements followed by room for `fresh` more, in one allocation; the write offset. */
+function regrow(s: MpcSession, old: FieldVector | undefined, used: number, fresh: number): [FieldVector, number] {
+  const f = s.field
+  const keep = old ? f.len(old) - used : 0
+  const out = f.zeros(keep + fresh)
+  if (old && keep > 0) copyInto(s, out, 0, f.view(old, used))
+  return [out, keep]
+}
 
 /**
  * Top up both pools so that at least the requested amounts are available: one round, or one per
- * PREP_BLOCK dealt sharings for very large requests.
+ * PREP_BLOCK dealt sharings for very large requests. The new pools are allocated once at their final
+ * size and every block is copied into place as it is made (issue #14 step 3: collecting the blocks and
+ * concatenating them held every element twice, the peak that ran n = 5 out of memory).
  */
 export async function preprocess(s: MpcSession, req: PreprocessRequest): Promise<void> {
   const f = s.field
   const haveR = s.randomPool ? f.len(s.randomPool.v) - s.randomPool.used : 0
   const haveD = s.doublePool ? f.len(s.doublePool.t) - s.doublePool.used : 0
-  let needR = Math.max(0, (req.randoms ?? 0) - haveR)
-  let needD = Math.max(0, (req.doubles ?? 0) - haveD)
+  const needR = Math.max(0, (req.randoms ?? 0) - haveR)
+  const needD = Math.max(0, (req.doubles ?? 0) - haveD)
   if (needR === 0 && needD === 0) return
   await ensurePairStreams(s)
   const k = s.n - s.t
-  const freshR: FieldVector[] = []
-  const freshT: FieldVector[] = []
-  const fresh2T: FieldVector[] = []
-  if (s.prss?.suits(needR, needD)) {
-    // PRSS (prss.ts, CDI05): the same sharings without a dealing round; at least MIN_REFILL at a time,
-    // so that a chain of one-element operations does not pay the PRG's per-call cost each time.
-    if (needR > 0) freshR.push(s.prss!.random(Math.max(needR, MIN_REFILL)))
-    if (needD > 0) { const d = s.prss!.double(Math.max(needD, MIN_REFILL)); freshT.push(d.t); fresh2T.push(d.t2) }
-    needR = needD = 0
-  }
-  while (needR > 0 || needD > 0) {
-    const r = Math.min(needR, PREP_BLOCK * k)
-    const d = Math.min(needD, PREP_BLOCK * k)
-    const out = await preprocessRound(s, r, d)
-    if (out.r) freshR.push(out.r)
-    if (out.t) { freshT.push(out.t); fresh2T.push(out.t2!) }
-    needR -= r
-    needD -= d
-  }
-  if (freshR.length > 0) {
-    const old = s.randomPool
-    s.randomPool = { v: f.concat([...(old ? [f.view(old.v, old.used)] : []), ...freshR]), m: undefined, used: 0 }
-  }
-  if (freshT.length > 0) {
-    const old = s.doublePool
-    s.doublePool = {
-      t: f.concat([...(old ? [f.view(old.t, old.used)] : []), ...freshT]),
-      t2: f.concat([...(old ? [f.view(old.t2, old.used)] : []), ...fresh2T]),
-      used: 0,
+  // The blocks, as (randoms, doubles) made per step; PRSS (prss.ts, CDI05) makes the same sharings
+  // without a dealing round, at least MIN_REFILL at a time, so that a chain of one-element operations
+  // does not pay the PRG's per-call cost each time.
+  const prss = s.prss?.suits(needR, needD) ? s.prss : undefined
+  const steps: [number, number][] = []
+  if (prss) {
+    const r = needR > 0 ? Math.max(needR, MIN_REFILL) : 0
+    const d = needD > 0 ? Math.max(needD, MIN_REFILL) : 0
+    for (let off = 0; off < Math.max(r, d); off += PREP_BLOCK) steps.push([Math.max(0, Math.min(PREP_BLOCK, r - off)), Math.max(0, Math.min(PREP_BLOCK, d - off))])
+  } else {
+    for (let r = needR, d = needD; r > 0 || d > 0; r -= Math.min(r, PREP_BLOCK * k), d -= Math.min(d, PREP_BLOCK * k)) {
+      steps.push([Math.min(r, PREP_BLOCK * k), Math.min(d, PREP_BLOCK * k)])
     }
   }
+  // What each step yields: PRSS exactly its request, a dealing round whole dealings of k outputs.
+  const yieldOf = (want: number): number => (want === 0 ? 0 : prss ? want : k * dealtPerParty(want, k))
+  const freshR = steps.reduce((a, [r]) => a + yieldOf(r), 0)
+  const freshD = steps.reduce((a, [, d]) => a + yieldOf(d), 0)
+  let rv: FieldVector | undefined, rAt = 0
+  let tv: FieldVector | undefined, t2v: FieldVector | undefined, dAt = 0
+  if (freshR > 0) [rv, rAt] = regrow(s, s.randomPool?.v, s.randomPool?.used ?? 0, freshR)
+  if (freshD > 0) {
+    [tv, dAt] = regrow(s, s.doublePool?.t, s.doublePool?.used ?? 0, freshD)
+    t2v = regrow(s, s.doublePool?.t2, s.doublePool?.used ?? 0, freshD)[0]
+  }
+  for (const [r, d] of steps) {
+    const out = prss
+      ? { r: r > 0 ? prss.random(r) : undefined, ...(d > 0 ? prss.double(d) : {}) }
+      : await preprocessRound(s, r, d)
+    if (out.r) { copyInto(s, rv!, rAt, out.r); rAt += f.len(out.r) }
+    if (out.t) { copyInto(s, tv!, dAt, out.t); copyInto(s, t2v!, dAt, out.t2!); dAt += f.len(out.t) }
+  }
+  if (rv) s.randomPool = { v: rv, m: undefined, used: 0 }
+  if (tv) s.doublePool = { t: tv, t2: t2v!, used: 0 }
+}
+
+/** Sharings each party deals in one round for `want` outputs (each dealt sharing yields k). */
+function dealtPerParty(want: number, k: number): number {
+  return Math.ceil(Math.max(want, MIN_REFILL) / k)
 }
 
 /** One dealing round producing at least `needR` random and `needD` double sharings (if non-zero). */
@@ -115,8 +139,8 @@ async function preprocessRound(s: MpcSession, needR: number, needD: number): Pro
   const f = s.field
   const k = s.n - s.t
   // Dealt sharings per dealer; each yields n − t outputs.
-  const bR = needR > 0 ? Math.ceil(Math.max(needR, MIN_REFILL) / k) : 0
-  const bD = needD > 0 ? Math.ceil(Math.max(needD, MIN_REFILL) / k) : 0
+  const bR = needR > 0 ? dealtPerParty(needR, k) : 0
+  const bD = needD > 0 ? dealtPerParty(needD, k) : 0
   const dealings: Dealing[] = [{ deg: s.t, len: bR }, { deg: s.t, len: bD }, { deg: 2 * s.t, len: bD }]
   const secretsD = f.random(bD, s.random)
   // The stream draws below must happen in the same order at dealer and recipient: per dealing, in order.
