@@ -16,6 +16,8 @@ import { DEFAULT_SKEW_SECONDS, type Attestation, type CommitteeMember, type Rece
 import { verifyAttestation } from '../node/attestation.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { enigmaControllerAbi } from './generated/EnigmaController.ts'
+import { enigmaInputsAbi } from './generated/EnigmaInputs.ts'
+import { readInputs } from './internal/inputs.ts'
 import { ChainDataError, ControllerRevertError } from './errors.ts'
 import { decodeTaskParams } from './params.ts'
 import { slotRoot } from './merkle.ts'
@@ -52,6 +54,8 @@ export interface ChainTaskSourceOptions {
    * polling interval (issue #15, defect 7). Default: max(DEFAULT_SKEW_SECONDS, 2 × polling interval).
    */
   readonly skewSeconds?: number
+  /** The inputs contract (contracts/EnigmaInputs.sol): with it tasks carry `inputBatch` and roots arrive as 'input-root'. */
+  readonly inputs?: Address
 }
 
 /** A created task whose committee is not drawn yet (TaskSpec needs the committee). */
@@ -76,6 +80,8 @@ export class ChainTaskSource implements TaskSource {
   /** Tasks whose events could not be turned into a TaskSpec: ignored for good, never retried. */
   readonly #invalid = new Set<Hex>()
   #domain: ReceiptDomain | undefined
+  /** The inputs contract's escape window (seconds), read once at start when there is one. */
+  #escapeWindow: number | undefined
   /** Last block whose logs were handled; undefined until the start block is known. */
   #cursor: bigint | undefined
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -163,6 +169,8 @@ export class ChainTaskSource implements TaskSource {
   async #pollOnce(): Promise<void> {
     const { client, address } = this.#options
     this.#domain ??= { chainId: await getChainId(client), verifyingContract: address }
+    const inputs = this.#options.inputs
+    if (inputs) this.#escapeWindow ??= Number(await readInputs<bigint>('ChainTaskSource', client, inputs, 'escapeWindow', []))
     let cursor: bigint = this.#cursor ?? (await readController<bigint>('ChainTaskSource', client, { address }, 'deploymentBlock', [])) - 1n
     this.#cursor = cursor
     const latest = await getBlockNumber(client, { cacheTime: 0 })
@@ -172,6 +180,12 @@ export class ChainTaskSource implements TaskSource {
       const from: bigint = cursor + 1n
       const to: bigint = from + range - 1n < latest ? from + range - 1n : latest
       const logs = await getContractEvents(client, { address, abi: enigmaControllerAbi, fromBlock: from, toBlock: to })
+      // Input roots interleave with the controller's direct fills: one stream in chain order (the
+      // earlier of a root and a direct fill wins a slot, docs/contracts.md "Input batches").
+      if (inputs) {
+        logs.push(...(await getContractEvents(client, { address: inputs, abi: enigmaInputsAbi, eventName: 'InputRootCommitted', fromBlock: from, toBlock: to })) as unknown as typeof logs)
+        logs.sort((a, b) => Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)) || (a.logIndex ?? 0) - (b.logIndex ?? 0))
+      }
       for (const log of logs) await this.#onLogSafely(log as unknown as DecodedLog)
       this.#cursor = cursor = to
     }
@@ -214,6 +228,9 @@ export class ChainTaskSource implements TaskSource {
             inputSlots: a.inputSlots.map((s) => ({ name: s.name, owner: s.owner })), deadline: Number(a.deadline), domain: this.#domain,
             declaredCost: { multiplications: Number(a.multiplications), rounds: a.rounds },
             ...recipientsOf(a),
+            ...(this.#options.inputs && this.#escapeWindow !== undefined
+              ? { inputBatch: { domain: { chainId: this.#domain!.chainId, verifyingContract: this.#options.inputs }, cutoff: Math.max(0, Number(a.deadline) - this.#escapeWindow) } }
+              : {}),
           },
         })
         break
@@ -250,6 +267,11 @@ export class ChainTaskSource implements TaskSource {
         const slots = t.spec.inputSlots.map((s, i) => (BigInt(i) === a.slot ? { ...s, commitment: a.commitment } : s))
         t.spec = { ...t.spec, inputSlots: slots }
         this.#emit({ kind: 'input', taskId: a.taskId, slot: slots[Number(a.slot)]!.name, commitment: a.commitment })
+        break
+      }
+      case 'InputRootCommitted': {
+        const a = log.args as { taskId: Hex; root: Hex; count: number }
+        if (this.#tasks.get(a.taskId)) this.#emit({ kind: 'input-root', taskId: a.taskId, root: a.root, count: Number(a.count) })
         break
       }
       case 'TaskCompleted': {

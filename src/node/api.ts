@@ -3,7 +3,9 @@
  *
  *   GET  /v1/info                              public identity and addresses
  *   GET  /v1/tasks/{taskId}                    task status (and public result once completed)
- *   POST /v1/tasks/{taskId}/inputs/{slot}      body {"envelope": "0x…", "signature"?: "0x…"}
+ *   POST /v1/tasks/{taskId}/inputs/{slot}      body {"envelope": "0x…", "signature"?: "0x…", "batch"?: {"envelopeHashes": ["0x…"], "signature": "0x…"}}
+ *   GET  /v1/tasks/{taskId}/input-batch        batched inputs: the leaves this node verified, and the committed root's
+ *   POST /v1/tasks/{taskId}/input-batch        body {"leaves": [{"slot", "owner", "commitment"}]}: this node's root signature
  *   GET  /v1/tasks/{taskId}/outputs/{name}     this node's share of a revealTo output, encrypted
  *   POST /v1/records/{recordId}/shares, GET /v1/records/{recordId}[/uses/{taskId}/{slot}]   custody (custody-api.ts)
  *   GET  /metrics                              Prometheus text format
@@ -20,11 +22,13 @@ import type { AddressInfo } from 'node:net'
 import { isEnigmaError } from '../common/errors.ts'
 import type { TaskRunner } from './task-runner.ts'
 import type { Hex } from './task-source.ts'
+import type { BatchSubmission } from './input-set.ts'
 import type { Logger } from './log.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { applyCors, DEFAULT_CORS_ORIGINS, type CorsOrigins } from './cors.ts'
 import { CustodyError, type CustodyService } from './custody.ts'
 import { handleCustodyRoute } from './custody-api.ts'
+import { parseBatchSubmission, parseLeaves } from './input-batch-api.ts'
 
 export interface ApiInit {
   readonly runner: TaskRunner
@@ -163,9 +167,17 @@ export class ApiServer {
         const ctype = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
         if (ctype !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json')
         const body = await this.#body(req)
-        const { envelope, signature } = parseSubmission(body)
-        const r = await this.#init.runner.submitInput(id, slot, envelope, signature)
+        const { envelope, signature, batch } = parseSubmission(body)
+        const r = await this.#init.runner.submitInput(id, slot, envelope, signature, batch ? { batch } : {})
         return this.#json(res, 200, { accepted: r.accepted, duplicate: r.duplicate, received: r.received, expected: r.expected })
+      }
+      if (parts.length === 4 && parts[3] === 'input-batch') {
+        route = 'input-batch'
+        if (req.method === 'GET') return this.#json(res, 200, await this.#init.runner.inputBatchHeld(id))
+        this.#only(req, 'POST')
+        const ctype = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+        if (ctype !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json')
+        return this.#json(res, 200, await this.#init.runner.signInputRoot(id, parseLeaves(await this.#body(req))))
       }
       if (parts.length === 5 && parts[3] === 'outputs') {
         route = 'output'; this.#only(req, 'GET')
@@ -241,7 +253,7 @@ export class ApiServer {
 }
 
 /** The body of an input submission, checked (exported for the fuzz test). */
-export function parseSubmission(text: string): { envelope: Uint8Array; signature: Hex | undefined } {
+export function parseSubmission(text: string): { envelope: Uint8Array; signature: Hex | undefined; batch?: BatchSubmission } {
   let body: unknown
   try {
     body = JSON.parse(text)
@@ -250,8 +262,11 @@ export function parseSubmission(text: string): { envelope: Uint8Array; signature
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'BAD_SCHEMA', 'body must be an object')
   const b = body as Record<string, unknown>
-  for (const k of Object.keys(b)) if (k !== 'envelope' && k !== 'signature') throw new HttpError(400, 'BAD_SCHEMA', `unknown field '${k.slice(0, 40)}'`)
+  for (const k of Object.keys(b)) if (k !== 'envelope' && k !== 'signature' && k !== 'batch') throw new HttpError(400, 'BAD_SCHEMA', `unknown field '${k.slice(0, 40)}'`)
   if (typeof b.envelope !== 'string' || !HEX_BODY.test(b.envelope)) throw new HttpError(400, 'BAD_SCHEMA', 'envelope must be 0x-prefixed hex bytes')
   if (b.signature !== undefined && (typeof b.signature !== 'string' || !SIGNATURE.test(b.signature))) throw new HttpError(400, 'BAD_SCHEMA', 'signature must be 65 bytes of 0x-hex')
-  return { envelope: new Uint8Array(Buffer.from(b.envelope.slice(2), 'hex')), signature: b.signature as Hex | undefined }
+  return {
+    envelope: new Uint8Array(Buffer.from(b.envelope.slice(2), 'hex')), signature: b.signature as Hex | undefined,
+    ...(b.batch !== undefined ? { batch: parseBatchSubmission(b.batch) } : {}),
+  }
 }

@@ -42,6 +42,8 @@ import type { PausePoint, TestHooks } from './test-hooks.ts'
 import type { MemberState, StateKeeper } from './state-handoff.ts'
 import type { Transport } from '../protocols/transport.ts'
 import { attemptOf, computeSession, expectHandoff, handOffInputs, handoffSession, inHandoff, sealAttemptShares } from './rerun.ts'
+import { InputSets, type BatchSubmission } from './input-set.ts'
+import type { InputLeaf, InputRootSignature } from './input-batch.ts'
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 /** Receipt domain for tasks that name none (local file source, devnet without a controller). */
@@ -105,6 +107,8 @@ export class TaskRunner {
   /** Re-run hand-offs this process took part in (a source may report an attempt twice). */
   readonly #handoffs = new Set<string>()
   #unsubscribe: (() => void) | undefined
+  /** Batched tasks' owner-signed commitments, root proposals and chain input events (input-set.ts). */
+  readonly #inputSets = new InputSets()
   #sweeper: ReturnType<typeof setInterval> | undefined
   #pruner: ReturnType<typeof setInterval> | undefined
   #stopped = false
@@ -311,6 +315,14 @@ export class TaskRunner {
         if (!fresh) return
         this.#init.net.expect(computeSession(fresh), fresh.committee)
         void this.#prepare(fresh)
+      } else if (e.kind === 'input' || e.kind === 'input-root') {
+        const batched = await this.#withLock(e.taskId, async () => {
+          const rec = await this.#init.store.getTask(e.taskId)
+          if (!rec?.spec.inputBatch || attemptOf(rec.spec) > 0) return false
+          this.#inputSets.onEvent(rec.spec, e)
+          return true
+        })
+        if (batched) this.#maybeCompute(e.taskId).catch((err: unknown) => { if (!this.#stopped) this.#log.error('starting the computation failed', { taskId: e.taskId, err }) })
       } else if (e.kind === 'cancelled') {
         await this.#withLock(e.taskId, async () => {
           const rec = await this.#init.store.getTask(e.taskId)
@@ -435,6 +447,25 @@ export class TaskRunner {
     return this.#init.store.getResult(taskId)
   }
 
+  /** The input leaves this member verified for a batched task (what it would sign). */
+  async inputBatchHeld(taskId: Hex): Promise<{ leaves: InputLeaf[]; committed?: { root: Hex; leaves?: InputLeaf[] } }> {
+    const spec = await this.#batchedSpec(taskId)
+    return { leaves: this.#inputSets.held(spec), committed: this.#inputSets.committed(spec) }
+  }
+
+  /** Signs a proposed input root if this member verified every leaf (input-batch.ts `review`). */
+  async signInputRoot(taskId: Hex, leaves: readonly InputLeaf[]): Promise<InputRootSignature> {
+    const spec = await this.#batchedSpec(taskId)
+    return this.#inputSets.sign(spec, this.#init.identity.account, leaves)
+  }
+
+  async #batchedSpec(taskId: Hex): Promise<TaskSpec> {
+    const rec = await this.#init.store.getTask(taskId)
+    if (!rec) throw new NodeError('NODE_TASK_UNKNOWN', `no task ${taskId} on this node`)
+    if (!rec.spec.inputBatch) throw new NodeError('NODE_TASK_STATE', `task ${taskId} takes no input batches`)
+    return rec.spec
+  }
+
   /**
    * A client hands this node its envelope for one slot. Checked before anything is stored: the task
    * and slot exist and accept inputs, the owner signed it, it decrypts under this task/slot/node, and
@@ -444,7 +475,7 @@ export class TaskRunner {
    * to itself after a record's hand-off to this slot (record-handoff.ts checked the use on chain), so the
    * slot owner's signature does not apply; the client API never sets it.
    */
-  async submitInput(taskId: Hex, slot: string, envelope: Uint8Array, signature: Hex | undefined, options: { handedOff?: boolean } = {}): Promise<SubmitResult> {
+  async submitInput(taskId: Hex, slot: string, envelope: Uint8Array, signature: Hex | undefined, options: { handedOff?: boolean; batch?: BatchSubmission } = {}): Promise<SubmitResult> {
     const result = await this.#withLock(taskId, async (): Promise<SubmitResult> => {
       const rec = await this.#init.store.getTask(taskId)
       if (!rec) throw new NodeError('NODE_TASK_UNKNOWN', `no task ${taskId} on this node`)
@@ -455,6 +486,8 @@ export class TaskRunner {
       const existing = await this.#init.store.getShare(taskId, slot)
       if (existing) {
         if (existing.envelope === envelopeHex) return { accepted: true, duplicate: true, received: rec.inputs.length, expected: spec.inputSlots.length }
+        // A batched owner's second, different commitment is kept as evidence: her slot leaves every root this member signs.
+        if (spec.inputBatch && options.batch) await this.#inputSets.accept(spec, this.#myIndex(spec), spec.inputSlots.indexOf(slotSpec), envelope, options.batch, true).catch(() => undefined)
         throw new NodeError('NODE_TASK_STATE', `slot '${slot}' already holds a different share`)
       }
       if (rec.state !== 'waiting-inputs') throw new NodeError('NODE_TASK_STATE', `task ${taskId} is ${rec.state}, not accepting inputs`)
@@ -473,6 +506,12 @@ export class TaskRunner {
       if (!circuit) throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `circuit ${spec.codeHash} not fetched yet; retry shortly`)
       const field = getField(circuit.field)
       decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope) // throws NODE_SHARE_INVALID
+      if (spec.inputBatch && !options.handedOff) {
+        if (!options.batch) throw new NodeError('NODE_SHARE_INVALID', `task ${taskId} batches its inputs: send envelopeHashes and the owner's Input signature`)
+        await this.#inputSets.accept(spec, nodeIndex, spec.inputSlots.indexOf(slotSpec), envelope, options.batch, false)
+      } else if (spec.inputBatch) {
+        this.#inputSets.handedOff(spec, spec.inputSlots.indexOf(slotSpec))
+      }
       const stored = await this.#init.store.putShare({ taskId, slot, envelope: envelopeHex, receivedAt: Date.now() }, rec)
       this.#init.metrics.sharesReceived.inc({ outcome: 'accepted' })
       await this.#pause('input-stored', taskId)
@@ -492,6 +531,8 @@ export class TaskRunner {
       if (this.#running.has(taskId) || this.#stopped) return undefined
       const rec = await this.#init.store.getTask(taskId)
       if (!rec || rec.state !== 'waiting-inputs' || rec.inputs.length < rec.spec.inputSlots.length) return undefined
+      // Batched inputs: only the agreed set (root's leaves ∪ direct fills) is computed on (input-set.ts).
+      if (rec.spec.inputBatch && attemptOf(rec.spec) === 0 && !this.#inputSets.inputSet(rec.spec).ready) return undefined
       if (!(await this.#init.circuits.local(rec.spec.codeHash))) return undefined
       const ac = new AbortController()
       this.#running.set(taskId, ac)

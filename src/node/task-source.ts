@@ -69,6 +69,13 @@ export interface TaskSpec {
    */
   readonly attempt?: number
   readonly rerun?: { readonly previousCommittee: readonly CommitteeMember[]; readonly culprit: Hex }
+  /**
+   * Input batches (issue #14 §5, contracts/EnigmaInputs.sol): present when the source has an inputs
+   * contract. Owners sign their slot's commitment under `domain`; the task's input set is then the
+   * committed root's leaves ∪ the direct fills ('input-root' and 'input' events, the earlier on chain
+   * wins per slot), and a member computes only once that set covers every slot (input-set.ts).
+   */
+  readonly inputBatch?: { readonly domain: ReceiptDomain; readonly cutoff: number }
 }
 
 /** A committee member's signed statement of a task's result (secp256k1 over task id + output hash). */
@@ -84,6 +91,8 @@ export interface Attestation {
 export type TaskEvent =
   | { readonly kind: 'created'; readonly task: TaskSpec }
   | { readonly kind: 'input'; readonly taskId: Hex; readonly slot: string; readonly commitment: Hex }
+  /** The task's input root was committed (input batches); events of one task arrive in chain order. */
+  | { readonly kind: 'input-root'; readonly taskId: Hex; readonly root: Hex; readonly count: number }
   | { readonly kind: 'completed'; readonly taskId: Hex }
   | { readonly kind: 'cancelled'; readonly taskId: Hex; readonly reason: string }
 
