@@ -58,11 +58,12 @@ export function gateCost(op: Op, attrs: readonly bigint[], fieldBits = 61): Gate
 
 /**
  * Rounds to deal the inputs (sharing, coin, batch consistency check; malicious adds authentication)
- * and to deliver the outputs (opening; malicious first runs the MAC check: coin, key opening, check
- * opening, Chida et al. 2018). Calibrated against `enigma run` (docs/contracts.md, measured table).
+ * and to deliver the outputs (opening; malicious first runs the MAC check: coin with the key opening,
+ * check opening, Chida et al. 2018; 3 rounds before issue #14). Calibrated against `enigma run`
+ * (docs/contracts.md, measured table).
  */
 export const INPUT_ROUNDS = { 'semi-honest': 4, malicious: 5 } as const
-export const OUTPUT_ROUNDS = { 'semi-honest': 2, malicious: 6 } as const
+export const OUTPUT_ROUNDS = { 'semi-honest': 2, malicious: 5 } as const
 /**
  * Rounds to read a stateful contract's current version (issue #11 §2): the hand-off from its holders by
  * re-sharing (protocols/reshare.ts: deal, agree; malicious adds a coin and a checked opening of the

@@ -11,7 +11,7 @@
 import type { FieldVector, RandomSource } from '../field/types.ts'
 import { CheatingDetectedError, UnsupportedOperationError } from './errors.ts'
 import { openRaw, openToRaw } from './open.ts'
-import { coinSeed, coinStream, publicCoin } from './coin.ts'
+import { coinSeed, coinStream } from './coin.ts'
 import { takeRandom } from './pools.ts'
 import type { MpcSession, Shared } from './session.ts'
 
@@ -51,13 +51,18 @@ function macCombination(s: MpcSession, pairs: readonly MacPair[], stream: Random
   return { u, w }
 }
 
-/** Run the MAC check over everything logged so far; throws MPC_CHEATING_DETECTED on failure. */
+/**
+ * Run the MAC check over everything logged so far; throws MPC_CHEATING_DETECTED on failure. Two rounds:
+ * the key r is opened together with the check's coin (oneTimeCheckShare, 'verify-key'), then T
+ * ('verify-check'). Opening both at once is sound for the reason given at oneTimeCheckShare: every
+ * additive error is fixed before r and α are known, and after this check r authenticates nothing
+ * (the session refuses further multiplications). It was 3 rounds (coin, key, check) before issue #14.
+ */
 export async function verify(s: MpcSession): Promise<void> {
   if (!s.malicious || s.macLog.length === 0) return
   const f = s.field
-  const { u, w } = macCombination(s, s.macLog, coinStream(await publicCoin(s, 'verify-coin')))
-  const r = f.get(await openRaw(s, s.macKey!, s.t, 'verify-key'), 0)
-  const check = await openRaw(s, f.fromBigInts([f.subS(u, f.mulS(r, w))]), s.t, 'verify-check')
+  const T = await oneTimeCheckShare(s, s.macKey!, s.macLog, 'verify')
+  const check = await openRaw(s, f.fromBigInts([T]), s.t, 'verify-check')
   s.macLog.length = 0
   s.macKey = undefined
   s.verified = true

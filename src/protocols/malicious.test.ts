@@ -62,8 +62,9 @@ function alterElement(payload: Uint8Array, index: number): Uint8Array {
   return f.encode(v)
 }
 
-// Steps whose alteration must be detected (label prefixes as produced by the protocols).
-const STEPS = ['input#', 'input-check', 'input-coin', 'mul#', 'mul-king', 'mul-back', 'bits', 'open', 'verify-coin', 'verify-key', 'verify-check', 'output#', 'outputTo'] as const
+// Steps whose alteration must be detected (label prefixes as produced by the protocols). The final
+// check opens its coin with the key ('verify-key', one frame since issue #14; it was 'verify-coin' + 'verify-key').
+const STEPS = ['input#', 'input-check', 'input-coin', 'mul#', 'mul-king', 'mul-back', 'bits', 'open', 'verify-key', 'verify-check', 'output#', 'outputTo'] as const
 
 for (const [n, t] of [[3, 1], [5, 2]] as const) {
   for (const step of STEPS) {
