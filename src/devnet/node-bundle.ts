@@ -6,11 +6,11 @@
  * 6.4 s vs 2.1 s for the bundle, load ≈ 50); a 5-node devnet on 2 cores spent ~10 s of its start-up
  * there. The bundle is the same sources (no `import.meta.url` in the node's import graph, packages stay
  * external); its name is the hash of its text, so every change of a source gives a new file.
- * `ENIGMA_DEVNET_NODE_BUNDLE=0` starts nodes through the CLI as before.
+ * `ENIGMA_DEVNET_NODE_BUNDLE=0` starts nodes through the CLI as before. Bundles unused for a week are removed.
  */
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { repoRoot } from '../chain/compile.ts'
 
@@ -42,6 +42,21 @@ async function bundleNodeEntry(): Promise<string | undefined> {
     const tmp = `${file}.${process.pid}.tmp`
     await writeFile(tmp, text)
     await rename(tmp, file)
+  } else {
+    const now = new Date()
+    await utimes(file, now, now).catch(() => {})
   }
+  await pruneOldBundles(dir, file).catch(() => {})
   return file
+}
+
+/** Bundles of earlier sources, unused for a week (every use touches the file), are removed. */
+async function pruneOldBundles(dir: string, keep: string): Promise<void> {
+  const weekAgo = Date.now() - 7 * 24 * 3600_000
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name)
+    if (path === keep || !/^devnet-node-[0-9a-f]{16}\.mjs$/.test(name)) continue
+    const mtimeMs = (await stat(path).catch(() => undefined))?.mtimeMs
+    if (mtimeMs !== undefined && mtimeMs < weekAgo) await rm(path, { force: true })
+  }
 }
