@@ -264,6 +264,7 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     error NodeIsSlashed(address node);
     error NodeIsSuspended(address node, uint64 until);
     error NotSuspended(address node);
+    error AlreadyAccused(bytes32 taskId, address node);
     error InvalidNodeInfo(string what);
     error PeerIdTaken(address holder);
     error EncryptionKeyTaken(address holder);
@@ -350,6 +351,9 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
     uint256 public taskCount;
     mapping(bytes32 => Task) private _tasks;
     mapping(bytes32 => BitMaps.BitMap) private _filled;
+    /// Task id → the members already suspended on votes for it (bit = address): the same votes, re-sent
+    /// after the owner's `unsuspend`, must not suspend the member again (issue #12).
+    mapping(bytes32 => BitMaps.BitMap) private _accused;
     /// Sum of the escrowed fees of tasks not yet settled or refunded, and of the callback gas escrow
     /// of tasks without a receipt yet (for the accounting invariant).
     uint256 public totalEscrowed;
@@ -1021,11 +1025,13 @@ contract EnigmaController is Ownable2Step, ReentrancyGuard, EIP712 {
         Node storage node = _nodes[accused];
         if (node.slashed) revert NodeIsSlashed(accused);
         if (node.suspendedUntil > block.timestamp) revert NodeIsSuspended(accused, node.suspendedUntil);
+        if (_accused[taskId].get(uint160(accused))) revert AlreadyAccused(taskId, accused);
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(ACCUSATION_TYPEHASH, taskId, accused, reason)));
         (address[] memory signers,) = _recoverMembers(task.committee, digest, signatures, accused);
         uint256 required = suspendVotes(task.n);
         if (signers.length < required) revert InsufficientSignatures(signers.length, required);
         uint64 until = (block.timestamp + suspensionPeriod).toUint64();
+        _accused[taskId].set(uint160(accused));
         node.suspendedUntil = until;
         if (node.active) _deactivate(accused, node);
         emit NodeSuspended(accused, taskId, reason, until);

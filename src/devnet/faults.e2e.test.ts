@@ -223,8 +223,11 @@ test('kill -9 of a member that acknowledged the inputs: the others vote, the tas
   await runCase({ n: 5, faults: [], kill: CULPRIT, outcome: rerun })
 })
 
-// todo, still run and reported by test:faults: the evidence cascade of docs/faults.md ("What the failed
-// runs showed") suspends an honest member instead of the silent one in semi-honest mode (2 of 2 runs).
-test('semi-honest: a silent member is handled the same way (re-run, right answer)', { skip: !FULL, todo: FULL ? 'evidence cascade: an honest member is voted out instead (docs/faults.md)' : false }, async () => {
+// todo, still run and reported by test:faults. Before the evidence fix the cascade of docs/faults.md
+// ("What the failed runs showed") suspended an honest member instead of the silent one (2 of 2 runs).
+// Now nobody honest is voted out, but a semi-honest opening receives from t ring neighbours only, so t
+// members witness the silence: one vote short of the majority, no suspension, no re-run (docs/faults.md,
+// "Limits of the evidence"). The fix belongs to the semi-honest opening (all-to-all after a missed deadline).
+test('semi-honest: a silent member is handled the same way (re-run, right answer)', { skip: !FULL, todo: FULL ? 'a semi-honest opening has t witnesses of a silent member: one short of the majority (docs/faults.md)' : false }, async () => {
   await runCase({ n: 5, security: 'semi-honest', faults: [{ index: CULPRIT, behaviour: 'silent' }], outcome: rerun })
 })

@@ -89,6 +89,38 @@ test('accuse: a majority of the committee (≥ 2) suspends the accused; no stake
   await setActive(fx.wallet(accused), { address: fx.address, active: true })
 })
 
+test('red team: after the owner\'s unsuspend, the same votes (or a fresh majority) for the same task cannot suspend the member again', async () => {
+  // The honest members' own late submitters (republish up to 12 s, fallbacks 5 s apart) and anyone who
+  // kept the signed votes used to undo an unsuspend until deadline + accusationWindow (issue #12).
+  const { taskId, members } = await newTask()
+  const [accused, ...others] = members as [number, ...number[]]
+  const base = { address: fx.address, taskId, accused: hardhatAccount(accused).address, reason }
+  const signatures = await votes(taskId, accused, others.slice(0, 3))
+  await accuse(fx.wallet(20), { ...base, signatures })
+  await unsuspend(fx.wallet(0), { address: fx.address, node: base.accused })
+  await assertRefused(accuse(fx.wallet(21), { ...base, signatures }), 'AlreadyAccused', [taskId, base.accused])
+  await assertRefused(accuse(fx.wallet(21), { ...base, signatures: await votes(taskId, accused, others.slice(1, 4)) }), 'AlreadyAccused', [taskId, base.accused])
+  await assertRefused(accuse(fx.wallet(21), { ...base, reason: keccak256(stringToHex('another reason')), signatures: await Promise.all(others.slice(0, 3).map(async (i) =>
+    (await signAccusation(hardhatAccount(i), fx.domain, { taskId, accused: base.accused, reason: keccak256(stringToHex('another reason')) })).signature)) }), 'AlreadyAccused', [taskId, base.accused])
+  await setActive(fx.wallet(accused), { address: fx.address, active: true })
+  assert.equal((await nodeOf(accused)).suspendedUntil, 0n)
+  // Control: another task's majority still suspends it (the memory is per task and member).
+  const next = await newTask()
+  if (next.members.includes(accused)) {
+    const voters = next.members.filter((i) => i !== accused).slice(0, 3)
+    await accuse(fx.wallet(20), { ...base, taskId: next.taskId, signatures: await votes(next.taskId, accused, voters) })
+    assert.ok((await nodeOf(accused)).suspendedUntil > 0n)
+    await unsuspend(fx.wallet(0), { address: fx.address, node: base.accused })
+    await setActive(fx.wallet(accused), { address: fx.address, active: true })
+  }
+  // Another member of the first task can still be suspended for it.
+  const [second, ...rest] = others as [number, ...number[]]
+  await accuse(fx.wallet(20), { ...base, accused: hardhatAccount(second).address, signatures: await votes(taskId, second, [accused, ...rest].slice(0, 3)) })
+  assert.ok((await nodeOf(second)).suspendedUntil > 0n)
+  await unsuspend(fx.wallet(0), { address: fx.address, node: hardhatAccount(second).address })
+  await setActive(fx.wallet(second), { address: fx.address, active: true })
+})
+
 test('accusations and evidence only within the accusation window after the deadline', async () => {
   const { taskId, members } = await newTask(100n)
   const [accused, ...others] = members as [number, ...number[]]
