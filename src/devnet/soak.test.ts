@@ -55,8 +55,8 @@ test('soak helpers: a seed replays its schedule; a faulty task\'s spare; percent
 
 // The whole soak runs in `npm run test:soak` (ENIGMA_TEST_SOAK=1), not yet in the default suite. Its two
 // defects are fixed (a crash's re-run found no sixth active node to draw; "inputs lost" read only the
-// current attempt), and it passed at load ≈ 78, but it has not yet passed three runs in a row on the
-// loaded development machine, and there it takes 13–15 min, not the ≈ 200 s the default suite allows
+// current attempt), and it passed at load 46–78, but it has not yet passed three runs in a row on the
+// loaded development machine, and there it takes 10–15 min, not the ≈ 200 s the default suite allows
 // (docs/faults.md "Soak").
 const SOAK = process.env.ENIGMA_TEST_SOAK === '1'
 test(`npm run soak -- --minutes ${MINUTES}: tasks complete correctly, faults are detected, no wrong output, no honest node slashed, no input lost`, { timeout: (Number(MINUTES) * 60 + 900) * 1000, skip: SOAK ? false : 'the whole soak runs in npm run test:soak (issue #12: see docs/faults.md "Soak")' }, async (t) => {

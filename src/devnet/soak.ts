@@ -76,6 +76,8 @@ export const SOAK_NODES = TASK_N + 1
 const SOAK_NODE_CONFIG = { mpcTimeoutMs: 20_000, mpcStartTimeoutMs: 120_000 }
 /** Deliveries of one input slot before the task counts as failed (kill-after-input's victim is back by then). */
 const SUBMIT_TRIES = 4
+/** Failures of `submitInput` that the soak retries: a node that did not take its envelope, an RPC that did not answer. */
+const RETRIED: ReadonlySet<string> = new Set(['InputDeliveryError', 'ChainRequestError'])
 /** How long the client waits for a task's receipt, across its attempts (a re-run adds detection, votes, a draw and a hand-off). */
 const RESULT_WAIT_MS = 300_000
 
@@ -259,15 +261,18 @@ async function runOne(ctx: Ctx, plan: Omit<SoakTask, 'outcome' | 'acked'>): Prom
     })
     rec.taskId = task.taskId
     const submit = async (k: number) => {
-      // A node's API can drop a request on a loaded machine (seen: 400 "malformed HTTP"): the SDK's
-      // documented retry resends the same envelopes (a node that stored one answers "duplicate").
+      // On a loaded machine a node's API can drop a request (seen: 400 "malformed HTTP") and the chain's
+      // RPC can time out (seen: fillInputSlot "HTTP request failed"): the SDK's documented retry resends
+      // the same envelopes (a node that stored one answers "duplicate") and fills the slot on chain.
       for (let attempt = 1; ; attempt++) {
         try {
           await submitInput(owners[k]!, { taskId: task.taskId, slot: slots[k]!, value: valueOfSlot(inputs, slots[k]!), circuit: compiled.circuit, signal: ctx.signal, timeoutMs: 60_000 })
           break
         } catch (e) {
-          if ((e as Error).name !== 'InputDeliveryError' || attempt >= SUBMIT_TRIES) throw e
-          ctx.out(`  task ${plan.index}: input ${slots[k]} not delivered to every member (try ${attempt}): ${(e as Error).message.slice(0, 160)}`)
+          // The chain's record of the slot may have landed though its answer was lost: then it is done.
+          if (attempt > 1 && /SlotAlreadyFilled/.test((e as Error).message)) break
+          if (!RETRIED.has((e as Error).name) || attempt >= SUBMIT_TRIES) throw e
+          ctx.out(`  task ${plan.index}: input ${slots[k]} not submitted (try ${attempt}): ${(e as Error).message.slice(0, 160)}`)
           await sleep(2_000 * attempt)
         }
       }
