@@ -39,6 +39,7 @@ import { DEFAULT_LIMBO_LIMITS, Limbo, type LimboLimits } from './mpc-limbo.ts'
 import { validateCommitteeMembers } from './committee-members.ts'
 
 export const MPC_PROTOCOL = '/enigma/mpc/1.0.0'
+const textEncoder = new TextEncoder()
 
 export interface MpcMember {
   readonly peerId: string
@@ -397,7 +398,7 @@ export class MpcNetwork {
 
   /** @internal used by the session transport */
   enqueue(state: SessionState, to: number, label: string, payload: Uint8Array): void {
-    const labelBytes = new TextEncoder().encode(label)
+    const labelBytes = textEncoder.encode(label)
     state.budget.note(label)
     state.stats.framesSent++
     state.stats.bytesSent += payload.length
