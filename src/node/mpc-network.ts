@@ -445,20 +445,17 @@ export class MpcNetwork {
     let dead = false
     stream.addEventListener('message', (evt) => {
       if (dead) return
-      // A message is a list of the chunks noise decrypted: feed them one by one rather than
-      // concatenating them (the decoder copies only frames that span chunks).
-      for (const chunk of evt.data instanceof Uint8Array ? [evt.data] : evt.data) {
-        let frames: Frame[]
-        try {
-          frames = decoder.push(chunk)
-        } catch (e) {
-          dead = true
-          this.#refuse(peer, stream, '?', e instanceof Error ? e.message : 'bad frame')
-          return
-        }
-        for (const f of frames) {
-          if (!this.#route(peer, stream, f)) { dead = true; return }
-        }
+      const data = evt.data instanceof Uint8Array ? evt.data : evt.data.subarray()
+      let frames: Frame[]
+      try {
+        frames = decoder.push(data)
+      } catch (e) {
+        dead = true
+        this.#refuse(peer, stream, '?', e instanceof Error ? e.message : 'bad frame')
+        return
+      }
+      for (const f of frames) {
+        if (!this.#route(peer, stream, f)) { dead = true; break }
       }
     })
     stream.addEventListener('close', () => {
