@@ -9,6 +9,8 @@
  * `secure` is the default transport (authenticated, AES-GCM records); `plain` is `insecurePlaintext`
  * (loopback benchmarks only). With both, a last table gives secure/plain per case (issue #9 target:
  * ≥ 0.8). Writes bench/results/transport.json and prints a table. This file is also the party module.
+ * `--inproc tcp-secure|tcp-plain|libp2p [round trips] [bytes]` instead: CPU per ping-pong round trip
+ * in one process, the engine's transport against the node path (`inProcessPingPong`).
  * Last, the record ciphers alone (`aeadCosts`; `--aead-only` runs just that): the engine's AES-GCM
  * records against noise's ChaCha20-Poly1305 messages (the node path) and the other installed AEADs.
  */
@@ -173,7 +175,66 @@ async function aeadCosts(quick: boolean): Promise<Record<string, Record<string, 
   return out
 }
 
+/**
+ * `--inproc tcp-secure|tcp-plain|libp2p [round trips] [bytes]`: ping-pong between two parties in this
+ * one process, over the engine's TCP transport or the node path (two libp2p hosts, MpcNetwork
+ * sessions: noise + yamux + the MPC stream). Prints the CPU time per round trip of both parties
+ * together and the kernel writes per round trip; CPU is what an A/B comparison on a loaded machine
+ * can trust (issue #14, step 4; docs/performance.md).
+ */
+async function inProcessPingPong(kind: string, roundTrips: number, size: number): Promise<void> {
+  const transports: Transport[] = []
+  const stops: (() => Promise<void>)[] = []
+  if (kind === 'libp2p') {
+    const { generateKeyPair } = await import('@libp2p/crypto/keys')
+    const { createHost } = await import('../src/node/host.ts')
+    const { MpcNetwork } = await import('../src/node/mpc-network.ts')
+    const hosts = await Promise.all([0, 1].map(async () => createHost({ privateKey: await generateKeyPair('Ed25519') })))
+    const nets = hosts.map((h) => new MpcNetwork(h, {}))
+    for (const n of nets) await n.start()
+    const committee = hosts.map((h) => ({ peerId: h.peerId.toString(), multiaddrs: h.getMultiaddrs().map(String) }))
+    transports.push(...nets.map((n) => n.openSession({ session: 'inproc', committee })))
+    stops.push(async () => { for (const n of nets) await n.stop(); for (const h of hosts) await h.stop() })
+  } else {
+    const { listenTcp } = await import('../src/engine/transport-tcp.ts')
+    const { generateCommitteeKeys } = await import('../src/engine/transport-tcp-keys.ts')
+    const k = generateCommitteeKeys(2)
+    const ls = await Promise.all([0, 1].map((i) => listenTcp({ self: i, n: 2, sessionId: 'inproc',
+      ...(kind === 'tcp-plain' ? { insecurePlaintext: true } : { keys: { privateKey: k.privateKeys[i]!, publicKeys: k.publicKeys } }) })))
+    const peers = ls.map((l) => ({ host: l.host, port: l.port }))
+    transports.push(...await Promise.all(ls.map((l) => l.connect(peers, {}))))
+    stops.push(async () => { await Promise.all(transports.map((t) => t.close())) })
+  }
+  const payload = new Uint8Array(size)
+  const side = async (t: Transport, tag: string): Promise<void> => {
+    for (let i = 0; i < roundTrips; i++) {
+      const label = `${tag}${i}`
+      if (t.self === 0) { t.send(1, label, payload); await t.receive(1, label) } else t.send(0, label, await t.receive(0, label))
+    }
+  }
+  await Promise.all(transports.map((t) => side(t, 'warm')))
+  const { Socket } = await import('node:net')
+  const proto = Socket.prototype as unknown as { _writeGeneric: (...a: unknown[]) => unknown }
+  const writeGeneric = proto._writeGeneric
+  let writes = 0
+  proto._writeGeneric = function (this: unknown, ...a: unknown[]) { writes++; return writeGeneric.apply(this, a) }
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  await Promise.all(transports.map((t) => side(t, 'run')))
+  const c = process.cpuUsage(c0)
+  const ms = performance.now() - t0
+  proto._writeGeneric = writeGeneric
+  console.log(`${kind} ${size} B: CPU ${round((c.user + c.system) / roundTrips)} µs/round trip, wall ${round((ms * 1000) / roundTrips)} µs, kernel writes ${round(writes / roundTrips)}/round trip, load ${loadavg()[0]!.toFixed(1)}`)
+  for (const stop of stops) await stop()
+}
+
 async function main(): Promise<void> {
+  const inproc = process.argv.indexOf('--inproc')
+  if (inproc >= 0) {
+    const [kind, trips, size] = process.argv.slice(inproc + 1)
+    await inProcessPingPong(kind ?? 'libp2p', Number(trips ?? 3000), Number(size ?? 8))
+    process.exit(0)
+  }
   const { launchParties } = await import('../src/engine/launch-parties.ts')
   const quick = process.argv.includes('--quick')
   if (process.argv.includes('--aead-only')) { await aeadCosts(quick); return }

@@ -67,6 +67,22 @@ test('both ends of a connection are corked (inbound as well as outbound)', async
   await stream.close().catch(() => {})
 })
 
+test('a large write is not held back: it flushes what is corked and goes out at once', async () => {
+  const stream = await a.dialProtocol(b.getMultiaddrs()[0]!, PROTOCOL)
+  const socket = socketOf(a.getConnections(b.peerId)[0]!)
+  const before = received.reduce((n, r) => n + r.length, 0)
+  stream.send(Uint8Array.of(7))
+  assert.equal(socket.writableCorked, 1)
+  stream.send(new Uint8Array(100 * 1024).fill(9))
+  assert.equal(socket.writableCorked, 0, 'uncorked by the large write')
+  for (let k = 0; k < 1000 && received.reduce((n, r) => n + r.length, 0) < before + 1 + 100 * 1024; k++) await new Promise((r) => setTimeout(r, 10))
+  const bytes = Buffer.concat(received).subarray(before)
+  assert.equal(bytes.length, 1 + 100 * 1024)
+  assert.equal(bytes[0], 7, 'the corked byte went first')
+  assert.ok(bytes.subarray(1).every((x) => x === 9))
+  await stream.close()
+})
+
 test('a connection without a TCP socket is left alone', () => {
   assert.equal(corkWritesPerTick(undefined), false)
   assert.equal(corkWritesPerTick({ maConn: { sendData: () => undefined } }), false)

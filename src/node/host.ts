@@ -45,9 +45,6 @@ export interface HostInit {
 /** Our DHT protocol id: a private DHT of Enigma nodes, never mixed with the public IPFS DHT. */
 export const DHT_PROTOCOL = '/enigma/kad/1.0.0'
 
-/** Initial yamux stream window (see `createHost`). */
-export const STREAM_WINDOW_BYTES = 4 * 1024 * 1024
-
 export async function createHost(init: HostInit): Promise<NodeHost> {
   const allowPrivate = init.allowPrivateAddresses ?? true
   const host = await createLibp2p<HostServices>({
@@ -59,13 +56,8 @@ export async function createHost(init: HostInit): Promise<NodeHost> {
     ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    // MPC rounds move vectors of field elements (a 100 k-element multiplication sends ~1 MB per peer
-    // per round). With yamux's 256 KiB initial stream window such a round waits for window updates
-    // from a receiver that may be busy computing; a window of a few rounds' worth lets it leave at
-    // once. It bounds nothing we rely on: the MPC stream reads every byte as it arrives and charges
-    // it to its own budgets (src/engine/frame-budget.ts). (yamux 8 reads no muxer-level
-    // `maxMessageSize`: its data frames are bounded by the stream window.)
-    streamMuxers: [yamux({ streamOptions: { initialStreamWindowSize: STREAM_WINDOW_BYTES, maxStreamWindowSize: 4 * STREAM_WINDOW_BYTES } })],
+    // Bigger yamux frames than the 64 KiB default: MPC rounds move vectors of field elements.
+    streamMuxers: [yamux({ maxMessageSize: 1024 * 1024 })],
     // libp2p pings every peer every 10 s and by default aborts the connection when a ping times out.
     // An MPC party can keep its event loop busy for seconds on local arithmetic (large batches), and a
     // killed connection then fails the whole task: keep the pings (RTT metrics) but never abort on

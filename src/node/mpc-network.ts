@@ -39,6 +39,7 @@ import { DEFAULT_LIMBO_LIMITS, Limbo, type LimboLimits } from './mpc-limbo.ts'
 import { validateCommitteeMembers } from './committee-members.ts'
 
 export const MPC_PROTOCOL = '/enigma/mpc/1.0.0'
+const textEncoder = new TextEncoder()
 
 export interface MpcMember {
   readonly peerId: string
@@ -397,7 +398,7 @@ export class MpcNetwork {
 
   /** @internal used by the session transport */
   enqueue(state: SessionState, to: number, label: string, payload: Uint8Array): void {
-    const labelBytes = new TextEncoder().encode(label)
+    const labelBytes = textEncoder.encode(label)
     state.budget.note(label)
     state.stats.framesSent++
     state.stats.bytesSent += payload.length
@@ -444,20 +445,17 @@ export class MpcNetwork {
     let dead = false
     stream.addEventListener('message', (evt) => {
       if (dead) return
-      // A message is a list of the chunks noise decrypted: feed them one by one rather than
-      // concatenating them (the decoder copies only frames that span chunks).
-      for (const chunk of evt.data instanceof Uint8Array ? [evt.data] : evt.data) {
-        let frames: Frame[]
-        try {
-          frames = decoder.push(chunk)
-        } catch (e) {
-          dead = true
-          this.#refuse(peer, stream, '?', e instanceof Error ? e.message : 'bad frame')
-          return
-        }
-        for (const f of frames) {
-          if (!this.#route(peer, stream, f)) { dead = true; return }
-        }
+      const data = evt.data instanceof Uint8Array ? evt.data : evt.data.subarray()
+      let frames: Frame[]
+      try {
+        frames = decoder.push(data)
+      } catch (e) {
+        dead = true
+        this.#refuse(peer, stream, '?', e instanceof Error ? e.message : 'bad frame')
+        return
+      }
+      for (const f of frames) {
+        if (!this.#route(peer, stream, f)) { dead = true; break }
       }
     })
     stream.addEventListener('close', () => {
