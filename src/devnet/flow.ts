@@ -18,7 +18,7 @@ export interface FlowSlot {
 }
 
 export interface FlowOptions {
-  readonly state: Pick<DevnetState, 'rpcUrl' | 'controller' | 'chainId' | 'nodes' | 'threshold' | 'fromBlock'> & Partial<Pick<DevnetState, 'records' | 'stateContract'>>
+  readonly state: Pick<DevnetState, 'rpcUrl' | 'controller' | 'chainId' | 'nodes' | 'threshold' | 'fromBlock'> & Partial<Pick<DevnetState, 'records' | 'stateContract' | 'inputs'>>
   readonly compiled: Compiled
   readonly creator: Hex
   readonly slots: readonly FlowSlot[]
@@ -50,7 +50,7 @@ export interface FlowResult {
 export function clientFor(state: FlowOptions['state'], account: Hex | undefined): EnigmaClient {
   // Event scans start at the controller's deployment block, not block 0 (a real chain has millions).
   return createEnigmaClient({
-    rpcUrl: state.rpcUrl, controller: state.controller, records: state.records, stateContract: state.stateContract, chainId: state.chainId, account, nodeApis: nodeApis(state), pollingIntervalMs: 100,
+    rpcUrl: state.rpcUrl, controller: state.controller, records: state.records, stateContract: state.stateContract, inputs: state.inputs, chainId: state.chainId, account, nodeApis: nodeApis(state), pollingIntervalMs: 100,
     fromBlock: state.fromBlock !== undefined ? BigInt(state.fromBlock) : undefined,
   })
 }
