@@ -12,6 +12,8 @@ export interface CommitInputBatchParameters {
   readonly taskId: Hex
   /** The leaves to propose (default: those every member holds, verified). */
   readonly leaves?: readonly InputLeaf[]
+  /** Slot indices left out of the default proposal (what a censoring aggregator does: tests, benchmarks of the escape). */
+  readonly exclude?: readonly number[]
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
 }
@@ -51,7 +53,7 @@ export async function commitInputBatch(client: EnigmaClient, params: CommitInput
     const answered = held.filter((h) => h !== undefined)
     if (answered.length === 0) throw new SdkError('SDK_NODE_UNREACHABLE', `no member of task ${params.taskId} answered`)
     const common = answered.slice(1).reduce((acc, h) => { const s = new Set(h.leaves.map(key)); return acc.filter((l) => s.has(key(l))) }, answered[0]!.leaves)
-    leaves = common
+    leaves = common.filter((l) => !params.exclude?.includes(l.slot))
   }
   const tree = inputBatchTree(leaves)
   if (existing.root !== `0x${'00'.repeat(32)}`) return { root: existing.root, leaves: tree.leaves, gasUsed: 0n }
