@@ -34,7 +34,7 @@ export interface ConfirmInputReturnType {
 const ZERO: Hex = `0x${'00'.repeat(32)}`
 
 /**
- * The owner's side of the censorship escape (docs/contracts.md "Input batches"): waits for the task's
+ * The owner's side of the censorship escape (docs/controller.md "Input batches"): waits for the task's
  * input root, fetches her Merkle proof from any member and checks it on chain (`isIncluded`); if her
  * leaf is missing, or no root landed by the cut-off, she fills her slot directly on the controller
  * before the deadline, and the nodes use that.
