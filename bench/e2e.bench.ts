@@ -1,12 +1,14 @@
 /**
- * `npm run bench:e2e [-- --bidders 5,50,200] [--security malicious|semi-honest]`: the Vickrey auction
+ * `npm run bench:e2e [-- --bidders 5,50,200] [--security malicious|semi-honest] [--inputs batch|direct]`: the Vickrey auction
  * end to end on a devnet (Hardhat chain, controller, 5 node processes) with 5, 50 and 200 bidders, each
  * with its own funded account. Reports the time split into chain transactions (createTask + every
  * fillInputSlot, summed), input delivery (envelopes to the nodes, summed and wall), computation
  * (last input → a member reports the result) and receipt (→ receipt on chain), and gas per task.
+ * Inputs (issue #14 §5): `batch` (default) hands signed envelopes to the committee off chain and commits
+ * one root (contracts/EnigmaInputs.sol); `direct` is one `fillInputSlot` per bidder. Gas is deterministic.
  * Writes bench/results/e2e.json. Not part of the test suite.
  */
-import { writeFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { readFile, writeFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomInt } from 'node:crypto'
@@ -24,9 +26,10 @@ const arg = (name: string, dflt: string) => {
 }
 const sizes = arg('--bidders', '5,50,200').split(',').map(Number)
 const security = arg('--security', 'malicious') as 'malicious' | 'semi-honest'
+const inputsMode = arg('--inputs', 'batch') as 'batch' | 'direct'
 
 const root = await mkdtemp(join(tmpdir(), 'enigma-bench-e2e-'))
-const devnet = await startDevnet({ dir: join(root, 'devnet'), nodes: 5, threshold: 2, nodeConfig: { mpcTimeoutMs: 120_000 } })
+const devnet = await startDevnet({ dir: join(root, 'devnet'), nodes: 5, threshold: 2, nodeConfig: { mpcTimeoutMs: 120_000 }, inputBatches: inputsMode === 'batch' })
 const rows: Record<string, unknown>[] = []
 try {
   const deployer = devnet.wallet(0)
@@ -47,9 +50,12 @@ try {
     const sorted = [...bids].sort((a, b) => b - a)
     const ok = bids[Number(r.result.outputs.winner)] === sorted[0] && r.result.outputs.price === sorted[1]
     const row = {
-      bidders, security, correct: ok, multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds,
+      bidders, security, inputs: inputsMode, correct: ok, load: (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).trim(), multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds,
       ms: { ...r.timing, chainTransactionsSum: r.timing.createMs + r.timing.inputChainMs },
-      gas: { createTask: Number(r.gas.createTask), fillInputSlotTotal: Number(r.gas.inputs), fillInputSlotEach: Math.round(Number(r.gas.inputs) / bidders), receipt: Number(r.gas.receipt), total: Number(r.gas.total) },
+      gas: {
+        createTask: Number(r.gas.createTask), inputRoot: Number(r.gas.inputRoot), fillInputSlotTotal: Number(r.gas.inputs),
+        perInput: Math.round(Number(r.gas.inputs + r.gas.inputRoot) / bidders), receipt: Number(r.gas.receipt), total: Number(r.gas.total),
+      },
       feeWei: String(r.result.receipt.fee),
     }
     rows.push(row)
@@ -62,7 +68,7 @@ try {
 await mkdir(new URL('./results/', import.meta.url), { recursive: true })
 await writeFile(new URL('./results/e2e.json', import.meta.url), JSON.stringify({
   bench: 'e2e', date: new Date().toISOString(), node: process.version, machine: 'shared 2-core development machine (load from other jobs; see notes)',
-  notes: 'chainTransactionsSum = createTask + sum of fillInputSlot latencies (bidders submit 16 at a time, so sums exceed wall time); inputDeliveryMs = sum over bidders of the time to hand envelopes to all 5 nodes; inputsWallMs = wall time of the whole input phase; computeMs = last input on chain → first member reports completed; receiptMs = → receipt on chain.',
+  notes: 'inputs batch: envelopes off chain, one root (inputRoot gas), owners confirm their leaf on chain (a view); perInput = (owners\' fills + root) / bidders. chainTransactionsSum = createTask + sum of fillInputSlot latencies (bidders submit 16 at a time, so sums exceed wall time); inputDeliveryMs = sum over bidders of the time to hand envelopes to all 5 nodes; inputsWallMs = wall time of the whole input phase; computeMs = last input on chain → first member reports completed; receiptMs = → receipt on chain.',
   rows,
 }, null, 2) + '\n')
 console.log(`wrote bench/results/e2e.json (${rows.length} rows)`)

@@ -14,7 +14,7 @@ import {EnigmaController} from "./EnigmaController.sol";
 /// `keccak(keccak(abi.encode(slot, owner, commitment)))` (OZ double hashing, sorted pairs, the layout of
 /// the controller's `slotRoot`), signed by at least `n − t` distinct members of the task's committee.
 ///
-/// Why `n − t` and not `t + 1` (docs/contracts.md "Input batches"): both keep any `t` members from
+/// Why `n − t` and not `t + 1` (docs/controller.md "Input batches"): both keep any `t` members from
 /// committing a root alone (n − t > t because t < n/2), and `t` silent members cannot block either. But a
 /// member signs only leaves whose envelope it holds and whose owner signature and slot ownership it
 /// checked; with `t + 1`, `t` corrupt members and ONE honest one could commit leaves that the other

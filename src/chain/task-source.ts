@@ -181,7 +181,7 @@ export class ChainTaskSource implements TaskSource {
       const to: bigint = from + range - 1n < latest ? from + range - 1n : latest
       const logs = await getContractEvents(client, { address, abi: enigmaControllerAbi, fromBlock: from, toBlock: to })
       // Input roots interleave with the controller's direct fills: one stream in chain order (the
-      // earlier of a root and a direct fill wins a slot, docs/contracts.md "Input batches").
+      // earlier of a root and a direct fill wins a slot, docs/controller.md "Input batches").
       if (inputs) {
         logs.push(...(await getContractEvents(client, { address: inputs, abi: enigmaInputsAbi, eventName: 'InputRootCommitted', fromBlock: from, toBlock: to })) as unknown as typeof logs)
         logs.sort((a, b) => Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)) || (a.logIndex ?? 0) - (b.logIndex ?? 0))

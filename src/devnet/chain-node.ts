@@ -36,6 +36,8 @@ export interface ChainNodeOptions {
   readonly records?: Address
   /** The state contract (contracts/EnigmaState.sol): with it the node runs stateful contracts' tasks. */
   readonly stateContract?: Address
+  /** The inputs contract (contracts/EnigmaInputs.sol): with it tasks batch their inputs under one root. */
+  readonly inputs?: Address
   /** Test-only misbehaviour (devnet `--fault`, src/node/faults.ts); never set by `enigma node start`. */
   readonly fault?: FaultBehaviour
 }
@@ -56,7 +58,7 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   let node: SecretNode | undefined
   const chainSource = new ChainTaskSource({
     client: publicClient, address: o.controller, submitter, fromBlock: o.fromBlock,
-    pollingIntervalMs: o.pollingIntervalMs ?? 1_000, fallbackDelayMs: 5_000,
+    pollingIntervalMs: o.pollingIntervalMs ?? 1_000, fallbackDelayMs: 5_000, inputs: o.inputs,
     onError: (e) => node?.log.warn('chain source', { err: e }),
   })
   const gossip = new AttestationGossip(chainSource)

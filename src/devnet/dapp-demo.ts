@@ -93,7 +93,7 @@ export async function runNftAuctionDapp(state: DevnetState, compiled: Compiled, 
   const flow: FlowResult = {
     taskId: r.taskId, result, commitments: r.commitments,
     timing: { createMs: r.closeMs, inputChainMs: 0, inputDeliveryMs: 0, inputsWallMs: r.bidsMs, computeMs: r.settleMs, receiptMs: 0, totalMs: r.closeMs + r.bidsMs + r.settleMs },
-    gas: { createTask: r.gas.close, inputs: r.gas.bids, receipt: result.receipt.gasUsed, total: r.gas.close + r.gas.bids + result.receipt.gasUsed },
+    gas: { createTask: r.gas.close, inputs: r.gas.bids, inputRoot: 0n, receipt: result.receipt.gasUsed, total: r.gas.close + r.gas.bids + result.receipt.gasUsed },
   }
   return {
     flow, matchesReference: r.matchesReference && result.callback?.status === 'succeeded', callbackStatus: result.callback?.status,

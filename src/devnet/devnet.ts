@@ -18,6 +18,7 @@ import { deployController, type ControllerConfig } from '../chain/actions/deploy
 import { LOCAL_CONTROLLER_CONFIG } from '../chain/testing/local-config.ts'
 import { deployRecords } from '../chain/actions/deployRecords.ts'
 import { deployState } from '../chain/actions/deployState.ts'
+import { deployInputs } from '../chain/actions/deployInputs.ts'
 import { startCustodyEpoch } from './custody-epoch.ts'
 import { registerNode } from '../chain/actions/registerNode.ts'
 import { setActive } from '../chain/actions/setActive.ts'
@@ -39,6 +40,8 @@ export const DEVNET_BLOCK_INTERVAL_MS = 1000
 
 /** Shortest custody epoch of the devnet's records contract (anyone may re-draw the committee after it). */
 export const DEVNET_EPOCH_SECONDS = 3600n
+/** Input batches (contracts/EnigmaInputs.sol): seconds between a task's root cut-off and its deadline. */
+export const DEVNET_INPUT_ESCAPE_SECONDS = 30n
 
 /** First client account index; 0 and 1 are the deployer and the treasury. */
 export const FIRST_CLIENT_ACCOUNT = 2
@@ -69,6 +72,12 @@ export interface StartDevnetOptions {
   readonly nodeConfig?: Record<string, unknown>
   /** Shortest custody epoch (seconds, default DEVNET_EPOCH_SECONDS) and hand-off attempt slot (default 60): a test runs several epochs quickly (custody-epoch.ts). */
   readonly epochSeconds?: bigint
+  /**
+   * Deploy contracts/EnigmaInputs.sol and wire it into the nodes and clients (issue #14 §5): inputs go
+   * to the committee off chain and one root commits them. Off by default for now: the default suite's
+   * e2e files run the direct path; bench:e2e and src/devnet/input-batch.e2e.test.ts turn it on.
+   */
+  readonly inputBatches?: boolean
   readonly handoffSlotSeconds?: bigint
   /**
    * Where the chain and each node listen and what they announce (default: all on 127.0.0.1). The
@@ -147,6 +156,8 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     setupGas += records.gasUsed
     const stateContract = await deployState(wallet(0), { controller: deployed.address })
     setupGas += stateContract.gasUsed
+    const inputs = options.inputBatches ? await deployInputs(wallet(0), { controller: deployed.address, escapeWindow: DEVNET_INPUT_ESCAPE_SECONDS }) : undefined
+    setupGas += inputs?.gasUsed ?? 0n
     await publicClient.request({ method: 'evm_setIntervalMining', params: [options.blockTimeMs ?? DEVNET_BLOCK_INTERVAL_MS] } as never)
     step('controller', true, deployed.address)
 
@@ -162,7 +173,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const started = await Promise.allSettled(dirs.map((d, i) => spawnNode({
       index: i, dir: d, fault: options.faults?.find((fl) => fl.index === i)?.behaviour, exec: topology.node(i).exec,
       config: {
-        rpcUrl: chain!.url, controller: deployed.address, records: records.address, stateContract: stateContract.address, chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
+        rpcUrl: chain!.url, controller: deployed.address, records: records.address, stateContract: stateContract.address, ...(inputs ? { inputs: inputs.address } : {}), chainId: chain!.chainId, fromBlock: String(deployed.blockNumber),
         node: { dataDir: d, circuitDirs: [circuitsDir], mpcTimeoutMs: 20_000, ...nodeAddressConfig(topology.node(i)), ...options.nodeConfig },
       },
     })))
@@ -184,7 +195,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('register', true, `${size} nodes staked ${Number(NODE_STAKE / 10n ** 18n)} ETH each and active; records ${records.address} with its first custody epoch`)
 
     const state: DevnetState = {
-      version: 1, pid: process.pid, pidStartTime: selfRef().startTime, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address, records: records.address, stateContract: stateContract.address,
+      version: 1, pid: process.pid, pidStartTime: selfRef().startTime, rpcUrl: chain.url, chainId: chain.chainId, controller: deployed.address, records: records.address, stateContract: stateContract.address, ...(inputs ? { inputs: inputs.address } : {}),
       fromBlock: String(deployed.blockNumber), blockTimeMs: options.blockTimeMs, dir,
       deployer: devnetAccount(0),
       accounts: Array.from({ length: HARDHAT_ACCOUNT_COUNT - FIRST_CLIENT_ACCOUNT }, (_, k) => devnetAccount(FIRST_CLIENT_ACCOUNT + k)),

@@ -6,7 +6,9 @@
 import type { Hex } from 'viem'
 import type { Compiled } from '../lang/index.ts'
 import type { SecurityMode } from '../node/task-source.ts'
-import { createEnigmaClient, createTask, submitInput, waitForResult, type EnigmaClient, type WaitForResultReturnType } from '../sdk/index.ts'
+import { createEnigmaClient, createTask, submitInput, waitForResult, type EnigmaClient, type SubmitInputReturnType, type WaitForResultReturnType } from '../sdk/index.ts'
+import { commitInputBatch } from '../sdk/actions/commitInputBatch.ts'
+import { confirmInput } from '../sdk/actions/confirmInput.ts'
 import type { DevnetState } from './state.ts'
 import { nodeApis } from './devnet.ts'
 
@@ -18,7 +20,7 @@ export interface FlowSlot {
 }
 
 export interface FlowOptions {
-  readonly state: Pick<DevnetState, 'rpcUrl' | 'controller' | 'chainId' | 'nodes' | 'threshold' | 'fromBlock'> & Partial<Pick<DevnetState, 'records' | 'stateContract'>>
+  readonly state: Pick<DevnetState, 'rpcUrl' | 'controller' | 'chainId' | 'nodes' | 'threshold' | 'fromBlock'> & Partial<Pick<DevnetState, 'records' | 'stateContract' | 'inputs'>>
   readonly compiled: Compiled
   readonly creator: Hex
   readonly slots: readonly FlowSlot[]
@@ -30,12 +32,18 @@ export interface FlowOptions {
   readonly deadlineSeconds?: number
   readonly timeoutMs?: number
   readonly onEvent?: (e: FlowEvent) => void
+  /**
+   * Batched inputs (state.inputs set): slot indices the aggregator leaves out of the root, as a
+   * censoring committee would; their owners find their leaf missing and fill directly.
+   */
+  readonly excludeFromRoot?: readonly number[]
   readonly signal?: AbortSignal
 }
 
 export type FlowEvent =
   | { kind: 'created'; taskId: Hex; committee: readonly string[]; fee: bigint; gasUsed: bigint; transactionHash: Hex }
-  | { kind: 'input'; slot: string; owner: Hex; commitment: Hex; transactionHash: Hex; gasUsed: bigint }
+  | { kind: 'input'; slot: string; owner: Hex; commitment: Hex; transactionHash?: Hex; gasUsed: bigint; path: SubmitInputReturnType['path'] }
+  | { kind: 'input-root'; root: Hex; leaves: number; gasUsed: bigint }
   | { kind: 'computed'; ms: number }
   | { kind: 'receipt'; result: WaitForResultReturnType }
 
@@ -43,14 +51,15 @@ export interface FlowResult {
   readonly taskId: Hex
   readonly result: WaitForResultReturnType
   readonly timing: { readonly createMs: number; readonly inputChainMs: number; readonly inputDeliveryMs: number; readonly inputsWallMs: number; readonly computeMs: number; readonly receiptMs: number; readonly totalMs: number }
-  readonly gas: { readonly createTask: bigint; readonly inputs: bigint; readonly receipt: bigint; readonly total: bigint }
-  readonly commitments: readonly { readonly slot: string; readonly owner: Hex; readonly commitment: Hex }[]
+  /** inputs: what the owners paid (direct fills); inputRoot: the one root transaction of a batched task. */
+  readonly gas: { readonly createTask: bigint; readonly inputs: bigint; readonly inputRoot: bigint; readonly receipt: bigint; readonly total: bigint }
+  readonly commitments: readonly { readonly slot: string; readonly owner: Hex; readonly commitment: Hex; readonly path: SubmitInputReturnType['path'] }[]
 }
 
 export function clientFor(state: FlowOptions['state'], account: Hex | undefined): EnigmaClient {
   // Event scans start at the controller's deployment block, not block 0 (a real chain has millions).
   return createEnigmaClient({
-    rpcUrl: state.rpcUrl, controller: state.controller, records: state.records, stateContract: state.stateContract, chainId: state.chainId, account, nodeApis: nodeApis(state), pollingIntervalMs: 100,
+    rpcUrl: state.rpcUrl, controller: state.controller, records: state.records, stateContract: state.stateContract, inputs: state.inputs, chainId: state.chainId, account, nodeApis: nodeApis(state), pollingIntervalMs: 100,
     fromBlock: state.fromBlock !== undefined ? BigInt(state.fromBlock) : undefined,
   })
 }
@@ -77,15 +86,32 @@ export async function runTaskFlow(o: FlowOptions): Promise<FlowResult> {
     while (next < o.slots.length) {
       const i = next++
       const s = o.slots[i]!
-      const r = await submitInput(owners[i]!, { taskId: task.taskId, slot: s.slot, value: s.value, circuit: o.compiled.circuit, signal: o.signal })
+      // Batched: deliver only; the root is aggregated once below and every owner then checks her leaf.
+      const r = await submitInput(owners[i]!, { taskId: task.taskId, slot: s.slot, value: s.value, circuit: o.compiled.circuit, signal: o.signal, ...(batched ? { waitForRoot: false } : {}) })
       inputChainMs += r.chainMs
       inputDeliveryMs += r.deliveryMs
       inputGas += r.gasUsed
-      commitments.push({ slot: s.slot, owner: owners[i]!.account!.address, commitment: r.commitment })
-      o.onEvent?.({ kind: 'input', slot: s.slot, owner: owners[i]!.account!.address, commitment: r.commitment, transactionHash: r.transactionHash, gasUsed: r.gasUsed })
+      commitments.push({ slot: s.slot, owner: owners[i]!.account!.address, commitment: r.commitment, path: r.path })
+      if (!batched) o.onEvent?.({ kind: 'input', slot: s.slot, owner: owners[i]!.account!.address, commitment: r.commitment, transactionHash: r.transactionHash, gasUsed: r.gasUsed, path: r.path })
     }
   }
+  const batched = o.state.inputs !== undefined
+  let rootGas = 0n
   await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 16, o.slots.length) }, worker))
+  if (batched) {
+    const root = await commitInputBatch(creator, { taskId: task.taskId, exclude: o.excludeFromRoot, signal: o.signal })
+    rootGas = root.gasUsed
+    o.onEvent?.({ kind: 'input-root', root: root.root, leaves: root.leaves.length, gasUsed: root.gasUsed })
+    const tc = Date.now()
+    await Promise.all(commitments.map(async (c, k) => {
+      const i = o.slots.findIndex((s) => s.slot === c.slot)
+      const r = await confirmInput(owners[i]!, { taskId: task.taskId, slot: c.slot, commitment: c.commitment, aggregate: false, signal: o.signal })
+      inputGas += r.gasUsed
+      commitments[k] = { ...c, path: r.path }
+      o.onEvent?.({ kind: 'input', slot: c.slot, owner: c.owner, commitment: c.commitment, transactionHash: r.transactionHash, gasUsed: r.gasUsed, path: r.path })
+    }))
+    inputChainMs += Date.now() - tc
+  }
   const inputsWallMs = Date.now() - t1
 
   // Computation ends when a member reports the result; the receipt when it is on chain.
@@ -109,6 +135,6 @@ export async function runTaskFlow(o: FlowOptions): Promise<FlowResult> {
   return {
     taskId: task.taskId, result, commitments,
     timing: { createMs, inputChainMs, inputDeliveryMs, inputsWallMs, computeMs, receiptMs, totalMs: Date.now() - t0 },
-    gas: { createTask: task.gasUsed, inputs: inputGas, receipt: result.receipt.gasUsed, total: task.gasUsed + inputGas + result.receipt.gasUsed },
+    gas: { createTask: task.gasUsed, inputs: inputGas, inputRoot: rootGas, receipt: result.receipt.gasUsed, total: task.gasUsed + inputGas + rootGas + result.receipt.gasUsed },
   }
 }

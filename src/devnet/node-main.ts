@@ -23,6 +23,8 @@ export interface DevnetNodeConfig {
   readonly records?: Address
   /** The state contract beside the controller (stateful contracts). */
   readonly stateContract?: Address
+  /** The inputs contract beside the controller (input batches). */
+  readonly inputs?: Address
   readonly chainId?: number
   /** First block to scan (the controller's deployment block). */
   readonly fromBlock?: string
@@ -43,7 +45,7 @@ export async function runDevnetNode(configPath: string, fault?: FaultBehaviour):
     const { node } = await startChainNode({
       config: checkConfig(cfg.node), rpcUrl: cfg.rpcUrl, controller: cfg.controller, chainId: cfg.chainId,
       fromBlock: cfg.fromBlock === undefined ? undefined : BigInt(cfg.fromBlock), pollingIntervalMs: cfg.pollingIntervalMs ?? 250, fault,
-      records: cfg.records, stateContract: cfg.stateContract,
+      records: cfg.records, stateContract: cfg.stateContract, inputs: cfg.inputs,
     })
     return node
   })

@@ -46,6 +46,8 @@ export interface DevnetState {
   readonly records?: Address
   /** The state contract (contracts/EnigmaState.sol) beside the controller: versions of contract state. */
   readonly stateContract?: Address
+  /** The inputs contract (contracts/EnigmaInputs.sol) when the devnet batches inputs. */
+  readonly inputs?: Address
   /** Owner of the controller (account 0). */
   readonly deployer: DevnetAccount
   /** Funded accounts for clients (bidders, data owners). */

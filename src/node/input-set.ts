@@ -1,5 +1,5 @@
 /**
- * A member's view of a batched task's inputs (issue #14 §5; protocol: docs/contracts.md "Input
+ * A member's view of a batched task's inputs (issue #14 §5; protocol: docs/controller.md "Input
  * batches"). Per task it keeps the book of owner-signed commitments this member verified
  * (input-batch.ts), the root proposals it was shown (so it knows the leaves of the root that lands),
  * and the chain's input events in chain order: the committed root and the direct fills. The task's

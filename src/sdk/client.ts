@@ -23,6 +23,8 @@ export interface EnigmaClientConfig {
   readonly records?: Address
   /** The state contract (contracts/EnigmaState.sol) beside the controller, for stateful contracts. */
   readonly stateContract?: Address
+  /** The inputs contract (contracts/EnigmaInputs.sol): with it `submitInput` batches off chain by default. */
+  readonly inputs?: Address
   /** The client's account: a viem Account or a private key. Reads work without one. */
   readonly account?: Account | Hex
   /** Chain id (default: 31337, the local devnet). */
@@ -38,6 +40,7 @@ export interface EnigmaClient {
   readonly controller: Address
   readonly records: Address | undefined
   readonly stateContract: Address | undefined
+  readonly inputs: Address | undefined
   readonly chain: Chain
   readonly public: PublicClient<Transport, Chain>
   readonly wallet: WalletClient<Transport, Chain, Account> | undefined
@@ -70,6 +73,7 @@ export function createEnigmaClient(config: EnigmaClientConfig): EnigmaClient {
     controller: config.controller,
     records: config.records,
     stateContract: config.stateContract,
+    inputs: config.inputs,
     chain,
     public: createPublicClient({ chain, transport: readTransport, pollingInterval: Math.min(pollingIntervalMs, 100) }),
     wallet: account ? createWalletClient({ chain, transport, account, pollingInterval: Math.min(pollingIntervalMs, 100) }) : undefined,

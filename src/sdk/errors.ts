@@ -19,6 +19,7 @@ export type SdkErrorCode =
   | 'SDK_OUTPUT_UNAVAILABLE'
   | 'SDK_OUTPUT_INCONSISTENT'
   | 'SDK_NO_ACCOUNT'
+  | 'SDK_INPUT_BATCH'
 
 export class SdkError extends EnigmaError {
   override name = 'SdkError'

@@ -12,6 +12,8 @@ export { createTask, type CreateTaskParameters, type CreateTaskReturnType, type 
 export { drawCommittee, type DrawCommitteeParameters, type DrawCommitteeReturnType, type DrawCommitteeErrorType } from './actions/drawCommittee.ts'
 export { rerunTask, type RerunTaskParameters, type RerunTaskReturnType, type RerunTaskErrorType } from './actions/rerunTask.ts'
 export { submitInput, InputDeliveryError, type SubmitInputParameters, type SubmitInputReturnType, type SubmitInputErrorType, type SealedSlot } from './actions/submitInput.ts'
+export { commitInputBatch, type CommitInputBatchParameters, type CommitInputBatchReturnType } from './actions/commitInputBatch.ts'
+export { confirmInput, type ConfirmInputParameters, type ConfirmInputReturnType } from './actions/confirmInput.ts'
 export { waitForResult, type WaitForResultParameters, type WaitForResultReturnType, type WaitForResultErrorType, type TaskReceipt } from './actions/waitForResult.ts'
 export { getTask, type GetTaskParameters, type GetTaskReturnType, type GetTaskErrorType } from './actions/getTask.ts'
 export { recommendCommitteeSize, type RecommendCommitteeSizeParameters, type RecommendCommitteeSizeReturnType } from './actions/recommendCommittee.ts'

@@ -1,5 +1,7 @@
-import { concat, keccak256, toHex, type Hex } from 'viem'
-import { signMessage } from 'viem/actions'
+import { keccak256, toHex, type Hex } from 'viem'
+import { signMessage, signTypedData } from 'viem/actions'
+import { envelopeCommitment, inputsDomain, inputTypes } from '../../node/input-batch.ts'
+import { confirmInput } from './confirmInput.ts'
 import type { Circuit } from '../../circuit/types.ts'
 import { fillInputSlot } from '../../chain/actions/fillInputSlot.ts'
 import type { ChainRequestError, ControllerRevertError } from '../../chain/errors.ts'
@@ -29,6 +31,14 @@ export interface SubmitInputParameters {
    * envelopes it made the first time anyway (kept per task and slot until the slot is filled).
    */
   readonly sealed?: SealedSlot
+  /**
+   * 'auto' (default): off chain when the client has an inputs contract (the owner signs her commitment,
+   * the committee commits one root, she checks her proof and fills directly only if left out); 'chain':
+   * always `fillInputSlot` (~54 k gas per input).
+   */
+  readonly path?: 'auto' | 'chain'
+  /** Batched path: wait for the root and confirm (default true); false returns right after delivery (then call confirmInput). */
+  readonly waitForRoot?: boolean
 }
 
 /**
@@ -43,11 +53,17 @@ export interface SealedSlot {
   readonly valueHash: Hex
   readonly envelopes: readonly Hex[]
   readonly signatures: readonly Hex[]
+  /** Batched tasks: the owner's EIP-712 `Input` signature of the commitment (src/node/input-batch.ts). */
+  readonly batchSignature?: Hex
 }
 export interface SubmitInputReturnType {
-  /** keccak256 of the concatenated envelopes, recorded on chain by `fillInputSlot`. */
+  /** keccak256 of the envelopes' keccak256 hashes (member order): the leaf's commitment, or what `fillInputSlot` records. */
   readonly commitment: Hex
-  readonly transactionHash: Hex
+  /** How the input was committed: 'chain' (fillInputSlot), 'batch' (in the root), 'escape' (left out, filled directly), 'pending' (waitForRoot false). */
+  readonly path: 'chain' | 'batch' | 'escape' | 'pending'
+  /** The owner's own transaction, if she sent one (none on the batched path). */
+  readonly transactionHash?: Hex
+  /** Gas the owner paid: her fill, plus the root if she aggregated it. */
   readonly gasUsed: bigint
   /** Time spent handing the envelopes to the committee, and on the chain transaction (ms). */
   readonly deliveryMs: number
@@ -102,13 +118,22 @@ export async function submitInput(client: EnigmaClient, params: SubmitInputParam
     })))
     sealed = { taskId: params.taskId, slot: params.slot, valueHash, envelopes: envelopes.map((e) => toHex(e)), signatures }
   }
+  const batched = client.inputs !== undefined && (params.path ?? 'auto') === 'auto'
+  const envelopeHashes = sealed.envelopes.map((e) => keccak256(e))
+  const commitment = envelopeCommitment(envelopeHashes)
+  if (batched && !sealed.batchSignature) {
+    sealed = { ...sealed, batchSignature: await signTypedData(wallet, {
+      account: wallet.account, domain: inputsDomain({ chainId: client.chain.id, verifyingContract: client.inputs! }), types: inputTypes, primaryType: 'Input',
+      message: { taskId: params.taskId, slot: BigInt(slotIndex), commitment },
+    }) }
+  }
   // Kept before any node sees it: whatever happens next, a retry resends these same bytes.
   client.cache.set(cacheKey, sealed)
 
   const started = Date.now()
   const delivered = await Promise.allSettled(info.committee.map((m, i) => nodeRequest({
     url: `${client.nodeApi(m)}/v1/tasks/${params.taskId}/inputs/${encodeURIComponent(params.slot)}`,
-    method: 'POST', body: { envelope: sealed.envelopes[i]!, signature: sealed.signatures[i]! },
+    method: 'POST', body: { envelope: sealed.envelopes[i]!, signature: sealed.signatures[i]!, ...(batched ? { batch: { envelopeHashes, signature: sealed.batchSignature! } } : {}) },
     who: `node ${i} (${m.account})`, timeoutMs: params.timeoutMs, signal: params.signal,
   })))
   const failed = delivered.flatMap((d, i) => d.status === 'rejected' ? [{ i, reason: d.reason as unknown }] : [])
@@ -121,10 +146,15 @@ export async function submitInput(client: EnigmaClient, params: SubmitInputParam
     })
   }
   const deliveryMs = Date.now() - started
-  const commitment = keccak256(concat([...sealed.envelopes]))
+  if (batched) {
+    if (params.waitForRoot === false) return { commitment, path: 'pending', gasUsed: 0n, deliveryMs, chainMs: 0 }
+    const c = await confirmInput(client, { taskId: params.taskId, slot: params.slot, commitment, signal: params.signal })
+    client.cache.delete(cacheKey)
+    return { commitment, path: c.path, transactionHash: c.transactionHash, gasUsed: c.gasUsed + c.rootGasUsed, deliveryMs, chainMs: Date.now() - started - deliveryMs }
+  }
   const r = await fillInputSlot(wallet, { address: client.controller, taskId: params.taskId, slot: slotIndex, owners: info.slots.map((s) => s.owner), commitment })
   client.cache.delete(cacheKey)
-  return { commitment, transactionHash: r.hash, gasUsed: r.gasUsed, deliveryMs, chainMs: Date.now() - started - deliveryMs }
+  return { commitment, path: 'chain', transactionHash: r.hash, gasUsed: r.gasUsed, deliveryMs, chainMs: Date.now() - started - deliveryMs }
 }
 
 function hexBytes(hex: Hex): Uint8Array {
