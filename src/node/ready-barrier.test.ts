@@ -86,3 +86,18 @@ test('a peer that needs longer than one question\'s deadline to answer is asked 
   await new Slow().wait(TASK, members, 0, 5_000, new AbortController().signal)
   assert.deepEqual(given.slice(0, 3), [100, 200, 400])
 })
+
+test('a peer that answered READY and then ended (it gave up on the silent member) does not end this member: it names the silent one first-hand', async () => {
+  // m1 answered READY, then timed out on the silent m3 before this member did and ended the task. Taking
+  // its ENDED would fail this member naming m1, the messenger (faults.test.ts, "a silent committee
+  // member": "party 0 ended the task before the computation started"); it must wait out its own
+  // deadline on m3 and name m3.
+  const seen = new Set<string>()
+  const b = new Scripted((peer) => {
+    if (peer === 'm3') return NOT_YET
+    if (peer === 'm1' && seen.has(peer)) return ENDED
+    seen.add(peer)
+    return READY
+  })
+  await assert.rejects(b.wait(TASK, members, 0, 300, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 3)
+})

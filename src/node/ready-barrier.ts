@@ -151,7 +151,11 @@ export class ReadyBarrier {
             else if (Date.now() - asked >= ms - 50) slow.set(j, Math.min(k + 1, 3))
             if (a === READY) pending.delete(j)
             else if (a === PASSED) decided ??= 'passed'
-            else if (a === ENDED) decided ??= { ended: j }
+            // ENDED decides only for a member we still wait on. One that already answered READY and
+            // ended since gave up on someone else (typically the member we are all still missing): we
+            // reach our own deadline on that member and name it first-hand, instead of naming the
+            // messenger (faults.test.ts, "a silent committee member").
+            else if (a === ENDED && pending.has(j)) decided ??= { ended: j }
             wake?.()
           })
           if (k === 0) round.push(answered)
