@@ -66,12 +66,12 @@ test('kill -9 during input collection: acknowledged shares survive the restart a
   for (const f of finals) assert.deepEqual([f.state, f.result?.public], ['completed', { aliceRicher: ['0'], equal: ['0'] }], JSON.stringify(f))
 })
 
-// todo, still run and reported: in about 1 run of 6 a survivor was still at the ready barrier when the
-// others started, and a chain of timeouts ended on it. Cause: a survivor that had the other survivors'
-// READY asked only the killed member again, never learning that the others had PASSED; the barrier now
-// asks every member each round (ready-barrier.ts, ready-barrier.test.ts). The todo stays until the test
-// has passed 5 runs in a row: the runs of this change could not start the cluster (load 50–90).
-test('kill -9 during the computation: the others fail naming the dead peer; the restarted node fails the task too', { todo: 'verify the ready-barrier fix over 5 runs at a normal load (issue #12)' }, async () => {
+// In about 1 run of 6 a survivor used to be still at the ready barrier when the others started, and a
+// chain of timeouts ended on it: a survivor that had the other survivors' READY asked only the killed
+// member again, never learning that the others had PASSED. The barrier now asks every member each round
+// (ready-barrier.ts, ready-barrier.test.ts); this test then passed 6 runs of 6 at a normal load
+// (2026-11-30: the integration suite, then 5 runs of this file).
+test('kill -9 during the computation: the others fail naming the dead peer; the restarted node fails the task too', async () => {
   const victim = 4
   const { spec, owner } = await newTask(cluster.nodes.map((n) => n.info), auction.codeHash, ['bids'])
   await Promise.all(cluster.apis.map((api) => waitForTask(api, spec.taskId, () => true, 20_000)))
