@@ -68,7 +68,7 @@ try {
 await mkdir(new URL('./results/', import.meta.url), { recursive: true })
 await writeFile(new URL('./results/e2e.json', import.meta.url), JSON.stringify({
   bench: 'e2e', date: new Date().toISOString(), node: process.version, machine: 'shared 2-core development machine (load from other jobs; see notes)',
-  notes: 'inputs batch: envelopes off chain, one root (inputRoot gas), owners confirm their leaf on chain (a view); perInput = (owners\' fills + root) / bidders. chainTransactionsSum = createTask + sum of fillInputSlot latencies (bidders submit 16 at a time, so sums exceed wall time); inputDeliveryMs = sum over bidders of the time to hand envelopes to all 5 nodes; inputsWallMs = wall time of the whole input phase; computeMs = last input on chain → first member reports completed; receiptMs = → receipt on chain.',
+  notes: 'inputs batch: envelopes off chain, one root (inputRoot gas), owners confirm their leaf on chain (a view); perInput = (owners\' fills + root) / bidders. chainTransactionsSum = createTask + sum of fillInputSlot latencies (bidders submit 16 at a time, so sums exceed wall time); inputDeliveryMs = sum over bidders of the time to hand envelopes to all 5 nodes; inputsWallMs = wall time of the input phase (batched: delivery + the root; the owners\' leaf checks run beside the computation and their wall time is inputChainMs); computeMs = last input (or the root) on chain → first member reports completed; receiptMs = → receipt on chain; resultMs = createTask → receipt on chain (what the auction takes); totalMs = resultMs + waiting for the last owner\'s leaf check.',
   rows,
 }, null, 2) + '\n')
 console.log(`wrote bench/results/e2e.json (${rows.length} rows)`)

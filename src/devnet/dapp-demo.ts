@@ -92,7 +92,7 @@ export async function runNftAuctionDapp(state: DevnetState, compiled: Compiled, 
   out(`Receipt: block ${result.receipt.blockNumber}, signed by ${result.receipt.signers.length} members; fee ${formatEther(result.receipt.fee)} ETH; the controller's callback into the auction: ${result.callback?.status ?? 'none'}.`)
   const flow: FlowResult = {
     taskId: r.taskId, result, commitments: r.commitments,
-    timing: { createMs: r.closeMs, inputChainMs: 0, inputDeliveryMs: 0, inputsWallMs: r.bidsMs, computeMs: r.settleMs, receiptMs: 0, totalMs: r.closeMs + r.bidsMs + r.settleMs },
+    timing: { createMs: r.closeMs, inputChainMs: 0, inputDeliveryMs: 0, inputsWallMs: r.bidsMs, computeMs: r.settleMs, receiptMs: 0, resultMs: r.closeMs + r.bidsMs + r.settleMs, totalMs: r.closeMs + r.bidsMs + r.settleMs },
     gas: { createTask: r.gas.close, inputs: r.gas.bids, inputRoot: 0n, receipt: result.receipt.gasUsed, total: r.gas.close + r.gas.bids + result.receipt.gasUsed },
   }
   return {
