@@ -2,11 +2,16 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { compileContracts, dappsGeneratedDir, generatedDir, testGeneratedDir } from './compile.ts'
+import { compileContracts, dappsGeneratedDir, generatedDir, SOLC_CACHE_DIR, testGeneratedDir } from './compile.ts'
+
+// The compile is reused from .enigma/cache when solc's whole input (compiler, sources, settings and every
+// imported file) is byte-identical to an earlier run's (compile.ts `CompileCacheOptions`): a clean clone
+// (CI) compiles, a second run in the same tree costs no 70 CPU-s. ENIGMA_SOLC_CACHE=0 always compiles.
+const cache = { dir: SOLC_CACHE_DIR, reuse: process.env.ENIGMA_SOLC_CACHE !== '0' }
 
 test('the committed artifacts in src/chain/generated, src/chain/testing/generated and examples/dapps/generated are what the Solidity sources compile to', () => {
   const runtimeSizes = new Map<string, number>()
-  const files = compileContracts(runtimeSizes)
+  const files = compileContracts(runtimeSizes, cache)
   const committed = [generatedDir, testGeneratedDir, dappsGeneratedDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)))
   assert.deepEqual([...files.keys()].sort(), committed.sort())
   for (const [path, text] of files) {

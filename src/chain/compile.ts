@@ -6,8 +6,9 @@
  * (examples/dapps/*.sol → examples/dapps/generated/) are compiled in the same run, importing the
  * package's contracts the way a user's contract does: `import "enigma-ts/contracts/EnigmaConsumer.sol"`.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, resolve, dirname } from 'node:path'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join, resolve, dirname, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { EnigmaError } from '../common/errors.ts'
@@ -64,13 +65,37 @@ function findImport(path: string): { contents: string } | { error: string } {
   return { error: `import ${path} is not allowed (only @openzeppelin/contracts and contracts/)` }
 }
 
+/** Where compileContracts keeps the results of earlier runs (`cache`). */
+export const SOLC_CACHE_DIR = join(repoRoot, '.enigma', 'cache')
+
+export interface CompileCacheOptions {
+  readonly dir: string
+  /**
+   * Return an earlier run's result when solc's whole input is byte-identical: the same compiler, the
+   * same standard-JSON input (every source and setting) and the same bytes of every file its imports
+   * read (OpenZeppelin). solc is deterministic (no metadata hash, below), so that result is what this
+   * run would compute; the viaIR compile costs ≈ 70 CPU-s. False: compile, then store the result.
+   */
+  readonly reuse: boolean
+}
+
+interface CachedCompile {
+  /** Import path → SHA-256 of the contents the import callback returned. */
+  readonly imports: Record<string, string>
+  /** Output paths relative to the repository → text. */
+  readonly files: [string, string][]
+  readonly runtimeSizes: [string, number][]
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+
 /**
  * Compiles contracts/*.sol, contracts/test/*.sol and examples/dapps/*.sol in one solc run; returns
  * output path (absolute: src/chain/generated/X.ts, src/chain/testing/generated/X.ts for test contracts,
  * examples/dapps/generated/X.ts for the example dApps) → file text.
  * `runtimeSizes`, if given, receives every compiled contract's deployed code size in bytes (EIP-170).
  */
-export function compileContracts(runtimeSizes?: Map<string, number>): Map<string, string> {
+export function compileContracts(runtimeSizes?: Map<string, number>, cache?: CompileCacheOptions): Map<string, string> {
   const require = createRequire(import.meta.url)
   const solc = require('solc') as { version(): string; compile(input: string, callbacks?: { import: typeof findImport }): string }
   if (!solc.version().startsWith(SOLC_VERSION + '+')) {
@@ -96,17 +121,31 @@ export function compileContracts(runtimeSizes?: Map<string, number>): Map<string
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   }
-  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput
+  const inputText = JSON.stringify(input)
+  const cacheFile = cache && join(cache.dir, `solc-${sha256(`${solc.version()}\0${inputText}`).slice(0, 24)}.json`)
+  const hit = cache?.reuse ? readCachedCompile(cacheFile!) : undefined
+  if (hit) {
+    for (const [name, size] of hit.runtimeSizes) runtimeSizes?.set(name, size)
+    return new Map(hit.files.map(([path, text]) => [join(repoRoot, path), text]))
+  }
+  const imports: Record<string, string> = {}
+  const recordImport = (path: string) => {
+    const r = findImport(path)
+    if ('contents' in r) imports[path] = sha256(r.contents)
+    return r
+  }
+  const output = JSON.parse(solc.compile(inputText, { import: recordImport })) as SolcOutput
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error')
   if (errors.length > 0) throw new SolidityCompileError(errors.map((e) => e.formattedMessage).join('\n'))
 
   const files = new Map<string, string>()
+  const sizes = new Map<string, number>()
   for (const [source, contracts] of Object.entries(output.contracts)) {
     // Only the contracts of the compiled folder: imported OpenZeppelin code is built into them.
     if (!Object.hasOwn(sources, source)) continue
     const from = SOURCE_DIRS.filter((d) => source.startsWith(d.prefix)).at(-1)!
     for (const [name, { abi, evm }] of Object.entries(contracts)) {
-      runtimeSizes?.set(`${source}:${name}`, evm.deployedBytecode.object.length / 2)
+      sizes.set(`${source}:${name}`, evm.deployedBytecode.object.length / 2)
       // Internal-only libraries (empty ABI), interfaces and abstract contracts are not deployable artifacts.
       if (evm.bytecode.object.length === 0 || abi.length === 0) continue
       const lower = name[0]!.toLowerCase() + name.slice(1)
@@ -121,5 +160,34 @@ export function compileContracts(runtimeSizes?: Map<string, number>): Map<string
       files.set(join(from.out, `${name}.ts`), text)
     }
   }
+  for (const [name, size] of sizes) runtimeSizes?.set(name, size)
+  if (cacheFile) {
+    writeCachedCompile(cacheFile, { imports, files: [...files].map(([path, text]) => [relative(repoRoot, path), text]), runtimeSizes: [...sizes] })
+  }
   return files
+}
+
+/** An earlier result whose every import still reads the same bytes; otherwise undefined (compile again). */
+function readCachedCompile(file: string): CachedCompile | undefined {
+  let cached: CachedCompile
+  try {
+    cached = JSON.parse(readFileSync(file, 'utf8')) as CachedCompile
+  } catch {
+    return undefined
+  }
+  for (const [path, hash] of Object.entries(cached.imports)) {
+    const r = findImport(path)
+    if (!('contents' in r) || sha256(r.contents) !== hash) return undefined
+  }
+  return cached
+}
+
+function writeCachedCompile(file: string, entry: CachedCompile): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    // Written aside and renamed: another process may be reading it.
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, JSON.stringify(entry))
+    renameSync(tmp, file)
+  } catch { /* a cache that cannot be written only costs the next run a compile */ }
 }
