@@ -1,6 +1,7 @@
 /**
- * Node processes for multi-process tests and benchmarks: each node is `enigma node start` in its own
- * process with its own data dir, all on 127.0.0.1, sharing one task file and one circuit folder.
+ * Node processes for multi-process tests and benchmarks: each node is `enigma node start` (the CLI's
+ * node command, bundled: #nodeCommand) in its own process with its own data dir, all on 127.0.0.1,
+ * sharing one task file and one circuit folder.
  * `stop()` kills every process it started (also the ones a test left running), so a failing test
  * never leaves a node behind.
  */
@@ -107,16 +108,19 @@ export class Cluster {
   }
 
   /**
-   * `enigma node start --config`, or the test entry bundled with its packages (src/common/bundle-entry.ts:
-   * ≈ 1 CPU-s to the ready line instead of ≈ 5 under tsx, measured at load 21); tsx if esbuild fails.
+   * `enigma node start --config` (the CLI's node command, src/cli/testing/node-start-entry.ts) or the
+   * test entry, each bundled with its packages (src/common/bundle-entry.ts): ≈ 1 CPU-s to the ready line
+   * instead of ≈ 5–5.6 through tsx (measured at load 21). If esbuild fails: bin/enigma.mjs, tsx.
    */
   async #nodeCommand(): Promise<readonly string[]> {
-    if (!this.#opts.testEntry) return [join(repoRoot, 'bin/enigma.mjs'), 'node', 'start', '--config']
     const polyfill = join(repoRoot, 'src/common/polyfill.mjs')
-    const entry = join(repoRoot, 'src/node/testing/node-main.ts')
-    const bundle = await bundleEntry({ entry, root: repoRoot, cacheDir: join(repoRoot, '.enigma', 'cache'), name: 'cluster-node', external: FILE_LOADING_PACKAGES })
+    const [entry, name, args] = this.#opts.testEntry
+      ? [join(repoRoot, 'src/node/testing/node-main.ts'), 'cluster-test-node', []]
+      : [join(repoRoot, 'src/cli/testing/node-start-entry.ts'), 'cluster-cli-node', ['start', '--config']]
+    const bundle = await bundleEntry({ entry, root: repoRoot, cacheDir: join(repoRoot, '.enigma', 'cache'), name, external: FILE_LOADING_PACKAGES })
       .catch(() => undefined)
-    return bundle ? ['--import', polyfill, bundle.file] : ['--import', 'tsx', '--import', polyfill, entry]
+    if (bundle) return ['--import', polyfill, bundle.file, ...args]
+    return this.#opts.testEntry ? ['--import', 'tsx', '--import', polyfill, entry] : [join(repoRoot, 'bin/enigma.mjs'), 'node', 'start', '--config']
   }
 
   /** Kill a node (SIGKILL by default: a crash, no clean shutdown). */

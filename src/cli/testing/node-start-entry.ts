@@ -1,0 +1,19 @@
+/**
+ * `enigma node <start|info|register> …` as one program without the CLI's other commands and without a
+ * TypeScript loader: src/node/testing/cluster.ts bundles it with its packages (src/common/bundle-entry.ts)
+ * for its `enigma node start` processes. The command is the CLI's own (src/cli/commands/node.ts);
+ * errors end the process as src/cli/main.ts ends it: one line on stderr, exit code 1. Why: through
+ * bin/enigma.mjs a node process loads TypeScript under tsx's hooks, ≈ 5.6 CPU-s to its ready line at
+ * load 21; the bundle ≈ 1 CPU-s. Tests only.
+ */
+import { isEnigmaError } from '../../common/errors.ts'
+import { nodeCommand } from '../commands/node.ts'
+
+try {
+  process.exitCode = await nodeCommand.run(process.argv.slice(2))
+} catch (e) {
+  if (process.env.ENIGMA_DEBUG === '1') console.error(e)
+  else if (isEnigmaError(e) && e.code === 'CLI_USAGE') console.error(`enigma node: ${e.toLine()} (see \`enigma node --help\`)`)
+  else console.error(`enigma node: ${isEnigmaError(e) ? e.toLine() : e instanceof Error ? e.message : String(e)}`)
+  process.exitCode = 1
+}
