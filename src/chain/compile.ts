@@ -7,7 +7,7 @@
  * package's contracts the way a user's contract does: `import "enigma-ts/contracts/EnigmaConsumer.sol"`.
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join, resolve, dirname, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
@@ -179,6 +179,8 @@ function readCachedCompile(file: string): CachedCompile | undefined {
     const r = findImport(path)
     if (!('contents' in r) || sha256(r.contents) !== hash) return undefined
   }
+  const now = new Date()
+  try { utimesSync(file, now, now) } catch { /* only the pruning of unused results looks at it */ }
   return cached
 }
 
@@ -189,5 +191,11 @@ function writeCachedCompile(file: string, entry: CachedCompile): void {
     const tmp = `${file}.${process.pid}.tmp`
     writeFileSync(tmp, JSON.stringify(entry))
     renameSync(tmp, file)
+    // Results of earlier sources, unused for a week (every use touches its file), are removed.
+    const weekAgo = Date.now() - 7 * 24 * 3600_000
+    for (const name of readdirSync(dirname(file))) {
+      const other = join(dirname(file), name)
+      if (other !== file && /^solc-[0-9a-f]{24}\.json$/.test(name) && statSync(other).mtimeMs < weekAgo) rmSync(other, { force: true })
+    }
   } catch { /* a cache that cannot be written only costs the next run a compile */ }
 }
