@@ -2,7 +2,9 @@
 // Runs every `*.test.ts` under src/, examples/, scripts/ and test/ with node:test, TypeScript through tsx and
 // the Node 20 polyfill loaded first.
 // Extra arguments are passed on (e.g. `npm run test:only -- --test-name-pattern=mul`), and plain
-// file paths narrow the run to those files.
+// file paths narrow the run to those files. `--typecheck` (what `npm test` passes) adds the type check
+// (`tsc --noEmit`) as one more job of the pool: ≈ 40 CPU-s on one core that ran alone before every test
+// (`npm run typecheck && …`) now overlaps with the test files; the run fails if it fails.
 //
 // Why this script schedules the files itself instead of one `node --test` over all of them: it measures
 // every file's wall and CPU time, prints the slowest at the end and writes them to `.test-times/last.json`
@@ -15,6 +17,7 @@ import { readdirSync, readFileSync, statSync, existsSync, mkdirSync, writeFileSy
 import { join, relative } from 'node:path'
 import { tmpdir, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import { readWeights, orderLongestFirst } from './test-schedule.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -35,7 +38,8 @@ function walk(dir, out) {
 const args = process.argv.slice(2)
 const fileArgs = args.filter((a) => a.endsWith('.ts'))
 const concurrencyFlag = args.find((a) => a.startsWith('--test-concurrency'))
-const flagArgs = args.filter((a) => !a.endsWith('.ts') && a !== concurrencyFlag)
+const typecheck = args.includes('--typecheck')
+const flagArgs = args.filter((a) => !a.endsWith('.ts') && a !== concurrencyFlag && a !== '--typecheck')
 const files = fileArgs.length > 0 ? fileArgs : roots.flatMap((r) => walk(r, [])).sort()
 if (files.length === 0) {
   console.error('no test files found')
@@ -50,7 +54,13 @@ const nodeArgs = ['--conditions=enigma-source', '--import', 'tsx', '--import', '
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
 const scratch = mkdtempSync(join(tmpdir(), 'enigma-test-times-'))
 
-const queue = orderLongestFirst(files, readWeights(root, timesDir))
+// A job is a test file (node:test through tsx) or the type check; both are timed and reported alike.
+const TYPECHECK = 'typecheck (tsc --noEmit -p tsconfig.json)'
+const jobArgv = (name) => name === TYPECHECK
+  ? [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']
+  : [...nodeArgs, name]
+const queue = orderLongestFirst(typecheck ? [...files, TYPECHECK] : files, readWeights(root, timesDir))
+const jobCount = queue.length
 const results = []
 const running = new Map()
 const startedAt = Date.now()
@@ -62,8 +72,8 @@ function runFile(file, index) {
     const t0 = Date.now()
     const timeOut = join(scratch, `${index}.time`)
     const [cmd, argv] = gnuTime
-      ? [gnuTime, ['-q', '-f', '%U %S', '-o', timeOut, process.execPath, ...nodeArgs, file]]
-      : [process.execPath, [...nodeArgs, file]]
+      ? [gnuTime, ['-q', '-f', '%U %S', '-o', timeOut, process.execPath, ...jobArgv(file)]]
+      : [process.execPath, jobArgv(file)]
     // Own process group, so an interrupted run can stop a file together with everything it started.
     const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     const chunks = []
@@ -88,7 +98,7 @@ function runFile(file, index) {
 async function worker() {
   while (queue.length > 0) {
     const file = queue.shift()
-    await runFile(file, files.indexOf(file))
+    await runFile(file, jobCount - queue.length)
   }
 }
 
@@ -96,7 +106,7 @@ async function worker() {
 const progress = setInterval(() => {
   const now = Date.now()
   const list = [...running].map(([f, { t0 }]) => `${f} (${Math.round((now - t0) / 1000)} s)`).join(', ')
-  console.log(`… ${results.length}/${files.length} files done after ${Math.round((now - startedAt) / 1000)} s; running: ${list}`)
+  console.log(`… ${results.length}/${jobCount} files done after ${Math.round((now - startedAt) / 1000)} s; running: ${list}`)
 }, 120_000)
 progress.unref()
 
@@ -109,7 +119,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker))
+await Promise.all(Array.from({ length: Math.min(concurrency, jobCount) }, worker))
 clearInterval(progress)
 rmSync(scratch, { recursive: true, force: true })
 report()
