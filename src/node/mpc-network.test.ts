@@ -95,6 +95,22 @@ test('frames that arrive before the session is opened wait for it', async () => 
   await a.close(); await b.close()
 })
 
+test('a member that never opened the session (it gave up at the ready barrier) still tells the others, who do not wait for their deadline', async () => {
+  const s = 'gave-up-at-the-barrier'
+  for (const n of nodes) n.net.expect(s, committee)
+  const computing = nodes[0]!.net.openSession({ session: s, committee, timeoutMs: 8_000 })
+  const started = Date.now()
+  const got = computing.receive(2, 'mul#0').then(() => undefined, (e: unknown) => e)
+  // Node 2 passed no barrier and opened nothing: its task ends naming a third member.
+  nodes[2]!.net.closeSession(s, "timeout: party 3 sent nothing for 'node-ready' within 10000 ms")
+  const e = await got as { code?: string; message?: string }
+  assert.equal(e?.code, 'MPC_PEER_DISCONNECTED', String(e))
+  // A messenger's notice, before our deadline: culpritOf (evidence.ts) gives it no vote.
+  assert.match((e as { shortMessage?: string }).shortMessage ?? '', /^party 2 disconnected before sending 'mul#0': closed the session \(timeout: party 3 /)
+  assert.ok(Date.now() - started < 6_000, `took ${Date.now() - started} ms`)
+  for (const n of nodes) n.net.closeSession(s)
+})
+
 // The engine's Transport contract suite, run against libp2p sessions among the hosts above.
 let sessionCounter = 0
 transportContractSuite('libp2p', async (n, options) => {
