@@ -22,16 +22,16 @@
  *   is reported instead of the failed receive: an honest member stuck on a messenger names the silent
  *   member first-hand, exactly as in malicious mode, where every opening is all-to-all.
  *
- * Cost: nothing on the fast path (no message, no round; the exact round tests of src/protocols hold) but
- * one timer per exchange. A party reads complaints only while one of its exchanges has waited longer than
- * a quarter of the deadline, or failed: a silent member leaves the parties that need it waiting, so they
- * read in time; complaints that come earlier wait in the transport. Bounded: at most n − 1 complaints per
- * sender and one answer per party per session.
+ * Cost: nothing on the fast path (no message, no round, two counters per exchange and one timer per
+ * session: the exact round tests of src/protocols hold). Complaints are read when a receive fails (for
+ * as long as the witnesses it starts run) and while an exchange has waited longer than a quarter of the
+ * deadline; earlier ones wait in the transport. Failing costs up to one more deadline (the witnesses).
+ * Bounded: at most n − 1 complaints per sender and one answer per party per session.
  *
- * Limits: an accused that is alive but, for most of a deadline, neither waits on anyone nor has failed
- * (it computes on while the complainers are stuck) answers late and is named: possible only if colluders
- * keep feeding it frames, i.e. active deviation, which semi-honest mode does not defend against
- * (docs/security.md). Malicious mode does not use this (its openings are all-to-all already).
+ * Limits: an accused that is alive answers once one of its exchanges stalls or fails; if it computes on
+ * for most of a deadline while the complainers are stuck (fed by colluders: active deviation, which
+ * semi-honest mode does not defend against, docs/security.md), it answers late and is named. Malicious
+ * mode does not use this (its openings are all-to-all already).
  */
 import { isEnigmaError } from '../common/errors.ts'
 import type { MpcSession } from './session.ts'
@@ -70,37 +70,71 @@ export class Complaints {
   /** Per accused party: its answer's outcome here (undefined: it answered; else the failed receive). */
   readonly #witnesses = new Map<number, Promise<unknown>>()
   #answered = false
+  /** Exchanges waiting for their receives now, and how many have ended (the watchdog's view). */
+  #inFlight = 0
+  #ended = 0
+  #watchdog: ReturnType<typeof setTimeout> | undefined
+  /** Reading complaints because an exchange has made no progress for a while. */
+  #stalled: AbortController | undefined
 
   constructor(s: MpcSession) {
     this.#s = s
     this.#next = Array.from({ length: s.n }, () => 0)
   }
 
+  /** An exchange starts waiting for its receives (two counters, and the watchdog if it sleeps). */
+  waiting(): void {
+    this.#inFlight++
+    if (this.#watchdog === undefined) this.#watch(this.#ended)
+  }
+
+  /** An exchange stopped waiting (its receives resolved or failed). */
+  ended(): void {
+    this.#inFlight--
+    this.#ended++
+  }
+
   /**
-   * Awaits an exchange's receives. While they take long, complaints are read and acted on; if they
-   * fail, the failed party is complained about, and a witness that saw its accused stay silent is
-   * thrown instead (see the module comment).
+   * One timer per session, a quarter of the deadline apart (not one per exchange: a round-bound program's
+   * hot path): while an exchange has made no progress for a whole period, complaints are read, so an
+   * accused that is itself stuck answers in time. It stops when no exchange waits or ended in a period
+   * (the computation is over or busy locally), and never keeps the process alive.
    */
-  async during<T>(receiving: Promise<T>): Promise<T> {
-    let listening: AbortController | undefined
-    const listen = () => { listening ??= this.#listen() }
-    const timer = setTimeout(listen, Math.max(1, this.#s.timeoutMs / 4))
+  #watch(seen: number): void {
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = undefined
+      const idle = this.#ended === seen
+      if (!idle || this.#inFlight === 0) {
+        this.#stalled?.abort()
+        this.#stalled = undefined
+      } else {
+        this.#stalled ??= this.#listen()
+      }
+      if (this.#inFlight > 0 || !idle) this.#watch(this.#ended)
+    }, Math.max(1, this.#s.timeoutMs / 4))
+    this.#watchdog.unref?.()
+  }
+
+  /**
+   * An exchange's receive failed with `e` (from party m): complain about m, read the complaints that are
+   * here (answer those naming us, pass the others on and witness their accused), witness m too, and
+   * throw what we saw first-hand: a witness whose accused did not answer within our own deadline, else
+   * `e` (see the module comment). Waiting for m's answer even after a deadline of our own on m lets an
+   * honest m that was itself stuck on a silent member answer (it reads our complaint when it fails),
+   * so we name the silent member, not m.
+   */
+  async failed(e: unknown): Promise<never> {
+    const party = partyOf(e)
+    if (party === undefined) throw e
+    this.#complain(party)
+    this.#witness(party)
+    const listening = this.#listen()
     try {
-      return await receiving
-    } catch (e) {
-      const party = partyOf(e)
-      if (party === undefined) throw e
-      this.#complain(party)
-      // A first-hand deadline of our own is our evidence: report it at once, so that those who wait
-      // on us get our close notice (with this cause) soon.
-      if (isEnigmaError(e, 'MPC_TIMEOUT')) throw e
-      // Complaints the failed party sent before its close notice are here already: read them first.
-      listen()
+      // Complaints that came before the failed party's close notice are here already: read in this tick.
       await new Promise((r) => setTimeout(r, 0))
       throw (await this.#seenSilent()) ?? e
     } finally {
-      clearTimeout(timer)
-      listening?.abort()
+      listening.abort()
     }
   }
 

@@ -37,8 +37,17 @@ export async function exchange(s: MpcSession, tag: string, plan: RoundPlan): Pro
       }
     }),
   )
+  if (s.malicious) return new Map(await receiving)
   // Semi-honest: a missed frame is complained about, so every honest party witnesses a silent one (complaints.ts).
-  return new Map(s.malicious ? await receiving : await complaintsOf(s).during(receiving))
+  const complaints = complaintsOf(s)
+  complaints.waiting()
+  try {
+    return new Map(await receiving)
+  } catch (e) {
+    return await complaints.failed(e)
+  } finally {
+    complaints.ended()
+  }
 }
 
 /** Send the same vector to every other party and receive one of `len` elements from each. */
