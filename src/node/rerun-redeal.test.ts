@@ -15,12 +15,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compileContract } from '../lang/index.ts'
 import { getField, type FieldVector } from '../field/index.ts'
-import type { Transport } from '../protocols/transport.ts'
 import millionaires from '../../examples/millionaires.ts'
 import { loadOrCreateIdentity } from './identity.ts'
 import { handOffInputs } from './rerun.ts'
 import { slotLayout } from './slots.ts'
-import type { MpcNetwork } from './mpc-network.ts'
+import { recordingNet } from './testing/recording-net.ts'
 import type { CommitteeMember, Hex, TaskSpec } from './task-source.ts'
 
 const mill = compileContract(millionaires, {})
@@ -28,22 +27,6 @@ const field = getField(mill.circuit.field)
 const account = (k: number) => `0x${k.toString(16).padStart(40, '0')}` as Hex
 const member = (peerId: string, index: number, k: number): CommitteeMember =>
   ({ index, peerId, account: account(k), encryptionKey: `0x${'00'.repeat(32)}`, multiaddrs: [] })
-
-/** A network that records this node's dealing frames (by recipient) and delivers nothing (state-redeal.test.ts). */
-function recordingNet(self: string, sent: Map<number, string>): MpcNetwork {
-  return {
-    peerId: self,
-    openSession: ({ committee }: { committee: readonly { peerId: string }[] }): Transport => ({
-      n: committee.length, self: committee.findIndex((m) => m.peerId === self),
-      send: (to: number, label: string, payload: Uint8Array) => { if (label.endsWith('deal')) sent.set(to, Buffer.from(payload).toString('hex')) },
-      receive: () => new Promise<Uint8Array>(() => {}),
-      stats: { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0 },
-      close: async () => {},
-    }),
-    expect: () => {},
-    closeSession: () => {},
-  } as unknown as MpcNetwork
-}
 
 /** Attempt 1 of a task whose attempt 0 ran on `survivor` and 'old-1' … 'old-4' (culprit 'old-3'); the new committee drops the survivor and the culprit. */
 function attemptOne(taskId: Hex, survivor: string): TaskSpec {
