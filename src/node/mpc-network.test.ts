@@ -111,6 +111,26 @@ test('a member that never opened the session (it gave up at the ready barrier) s
   for (const n of nodes) n.net.closeSession(s)
 })
 
+test('frames no dial could deliver for undeliverableMs are dropped: a dead member is not dialled for ever', async () => {
+  const host = await createHost({ privateKey: await generateKeyPair('Ed25519') })
+  const dials: string[] = []
+  const net = new MpcNetwork(host, { defaultTimeoutMs: 1_000, undeliverableMs: 600, dialTimeoutMs: 200, fallbackDialMs: 100, onEvent: (e) => { if (e.kind === 'dial-failed') dials.push(e.peer) } })
+  await net.start()
+  hosts.push(host); nets.push(net)
+  // A member that never comes up (no address, no process): our close notice to it cannot be delivered.
+  const deadHost = await createHost({ privateKey: await generateKeyPair('Ed25519') })
+  const dead = deadHost.peerId.toString()
+  await deadHost.stop()
+  const members = [{ peerId: host.peerId.toString(), multiaddrs: [] }, { peerId: dead, multiaddrs: [] }]
+  net.openSession({ session: 'to-the-dead', committee: members })
+  net.closeSession('to-the-dead', 'done')
+  await new Promise((r) => setTimeout(r, 2_000))
+  const settled = dials.length
+  assert.ok(settled >= 1, 'the notice was tried')
+  await new Promise((r) => setTimeout(r, 1_500))
+  assert.equal(dials.length, settled, `still dialling the dead member after ${settled} failed dials`)
+})
+
 // The engine's Transport contract suite, run against libp2p sessions among the hosts above.
 let sessionCounter = 0
 transportContractSuite('libp2p', async (n, options) => {
