@@ -223,11 +223,11 @@ test('kill -9 of a member that acknowledged the inputs: the others vote, the tas
   await runCase({ n: 5, faults: [], kill: CULPRIT, outcome: rerun })
 })
 
-// todo, still run and reported by test:faults. Before the evidence fix the cascade of docs/faults.md
-// ("What the failed runs showed") suspended an honest member instead of the silent one (2 of 2 runs).
-// Now nobody honest is voted out, but a semi-honest opening receives from t ring neighbours only, so t
-// members witness the silence: one vote short of the majority, no suspension, no re-run (docs/faults.md,
-// "Limits of the evidence"). The fix belongs to the semi-honest opening (all-to-all after a missed deadline).
-test('semi-honest: a silent member is handled the same way (re-run, right answer)', { skip: !FULL, todo: FULL ? 'a semi-honest opening has t witnesses of a silent member: one short of the majority (docs/faults.md)' : false }, async () => {
+// Semi-honest openings hear t ring neighbours only, so before complaints (src/protocols/complaints.ts)
+// t members witnessed the silent one, one vote short of the majority (no re-run), and before the
+// evidence fix the cascade suspended an honest member instead (docs/faults.md, "What the failed runs
+// showed"). Now every honest member waits for the silent member's answer to a complaint with its own
+// deadline and votes: it is handled as in malicious mode.
+test('semi-honest: a silent member is handled the same way (re-run, right answer)', { skip: !FULL }, async () => {
   await runCase({ n: 5, security: 'semi-honest', faults: [{ index: CULPRIT, behaviour: 'silent' }], outcome: rerun })
 })

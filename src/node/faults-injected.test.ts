@@ -24,7 +24,8 @@ import { generateEncryptionKeyPair } from '../sharing/envelope.ts'
 import { Cluster } from './testing/cluster.ts'
 import { committeeOf, makeTaskSpec, newOwner, slotSubmissions, post, waitForTask, fetchPrivateOutput } from './testing/client.ts'
 import type { FaultBehaviour } from './faults.ts'
-import type { Hex } from './task-source.ts'
+import type { Hex, SecurityMode } from './task-source.ts'
+import { culpritOf } from './evidence.ts'
 
 const FULL = process.env.ENIGMA_TEST_FAULTS_FULL === '1'
 const skip = !FULL && 'multi-process fault matrix: npm run test:faults'
@@ -59,11 +60,11 @@ const ended = (s: any) => s.state === 'completed' || s.state === 'failed'
 const honest = () => cluster.apis.map((api, i) => [i, api] as const).filter(([i]) => i !== CULPRIT)
 
 /** Runs a = 41, b = 1 with node CULPRIT faulty; returns every member's final status (the culprit's if it lives). */
-async function runWithFault(behaviour: FaultBehaviour) {
+async function runWithFault(behaviour: FaultBehaviour, security: SecurityMode = 'malicious') {
   await cluster.fault(CULPRIT, behaviour)
   const owner = newOwner()
   const spec = makeTaskSpec({
-    codeHash: compiled.codeHash, committee: committeeOf(cluster.nodes.map((n) => n.info)), t: 2, security: 'malicious',
+    codeHash: compiled.codeHash, committee: committeeOf(cluster.nodes.map((n) => n.info)), t: 2, security,
     slots: [{ name: 'a', owner: owner.address }, { name: 'b', owner: owner.address }], recipients,
   })
   await cluster.addTask(spec)
@@ -118,6 +119,17 @@ test('wrong-receipt: the honest members sign the correct result, the culprit a d
 test('silent: every honest member fails, each failure traced back to the silent member', { skip }, async () => {
   const { finals } = await runWithFault('silent')
   assertTracedToCulprit(finals)
+})
+
+// Semi-honest openings hear t ring neighbours only: without complaints (src/protocols/complaints.ts) only
+// t members timed out on the silent one and the others on *them* (messengers, no vote): one vote short.
+test('semi-honest silent: every honest member names the silent member first-hand (a vote each, as in malicious mode)', { skip }, async () => {
+  const { spec, finals } = await runWithFault('silent', 'semi-honest')
+  for (const [i, f] of finals) {
+    assert.equal(f.state, 'failed', JSON.stringify(f))
+    const self = spec.committee.findIndex((m) => m.peerId === cluster.nodes[i]!.info.peerId)
+    assert.equal(culpritOf(f.reason, self), CULPRIT, `member ${i} gives no first-hand vote against the silent member: ${f.reason}`)
+  }
 })
 
 test('crash: the process exits mid-task; every honest member fails, traced back to it', { skip }, async () => {

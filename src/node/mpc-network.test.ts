@@ -95,6 +95,42 @@ test('frames that arrive before the session is opened wait for it', async () => 
   await a.close(); await b.close()
 })
 
+test('a member that never opened the session (it gave up at the ready barrier) still tells the others, who do not wait for their deadline', async () => {
+  const s = 'gave-up-at-the-barrier'
+  for (const n of nodes) n.net.expect(s, committee)
+  const computing = nodes[0]!.net.openSession({ session: s, committee, timeoutMs: 8_000 })
+  const started = Date.now()
+  const got = computing.receive(2, 'mul#0').then(() => undefined, (e: unknown) => e)
+  // Node 2 passed no barrier and opened nothing: its task ends naming a third member.
+  nodes[2]!.net.closeSession(s, "timeout: party 3 sent nothing for 'node-ready' within 10000 ms")
+  const e = await got as { code?: string; message?: string }
+  assert.equal(e?.code, 'MPC_PEER_DISCONNECTED', String(e))
+  // A messenger's notice, before our deadline: culpritOf (evidence.ts) gives it no vote.
+  assert.match((e as { shortMessage?: string }).shortMessage ?? '', /^party 2 disconnected before sending 'mul#0': closed the session \(timeout: party 3 /)
+  assert.ok(Date.now() - started < 6_000, `took ${Date.now() - started} ms`)
+  for (const n of nodes) n.net.closeSession(s)
+})
+
+test('frames no dial could deliver for undeliverableMs are dropped: a dead member is not dialled for ever', async () => {
+  const host = await createHost({ privateKey: await generateKeyPair('Ed25519') })
+  const dials: string[] = []
+  const net = new MpcNetwork(host, { defaultTimeoutMs: 1_000, undeliverableMs: 600, dialTimeoutMs: 200, fallbackDialMs: 100, onEvent: (e) => { if (e.kind === 'dial-failed') dials.push(e.peer) } })
+  await net.start()
+  hosts.push(host); nets.push(net)
+  // A member that never comes up (no address, no process): our close notice to it cannot be delivered.
+  const deadHost = await createHost({ privateKey: await generateKeyPair('Ed25519') })
+  const dead = deadHost.peerId.toString()
+  await deadHost.stop()
+  const members = [{ peerId: host.peerId.toString(), multiaddrs: [] }, { peerId: dead, multiaddrs: [] }]
+  net.openSession({ session: 'to-the-dead', committee: members })
+  net.closeSession('to-the-dead', 'done')
+  await new Promise((r) => setTimeout(r, 2_000))
+  const settled = dials.length
+  assert.ok(settled >= 1, 'the notice was tried')
+  await new Promise((r) => setTimeout(r, 1_500))
+  assert.equal(dials.length, settled, `still dialling the dead member after ${settled} failed dials`)
+})
+
 // The engine's Transport contract suite, run against libp2p sessions among the hosts above.
 let sessionCounter = 0
 transportContractSuite('libp2p', async (n, options) => {

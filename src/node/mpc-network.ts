@@ -67,6 +67,12 @@ export interface MpcNetworkInit {
   readonly fallbackDialMs?: number
   /** Largest batch handed to one `stream.send`. */
   readonly batchBytes?: number
+  /**
+   * Frames queued for a peer that no dial reached for this long are dropped (default: twice the
+   * receive deadline, at least 60 s): every receiver's deadline has passed, and a dead peer is not
+   * dialled for ever (a close notice to a crashed member would otherwise keep its link busy).
+   */
+  readonly undeliverableMs?: number
   /** Called for observability (metrics/logs); never given payloads. */
   readonly onEvent?: (event: MpcNetworkEvent) => void
 }
@@ -236,6 +242,7 @@ export class MpcNetwork {
       dialTimeoutMs: init.dialTimeoutMs ?? 10_000,
       fallbackDialMs: init.fallbackDialMs ?? 2_000,
       batchBytes: init.batchBytes ?? 1024 * 1024,
+      undeliverableMs: init.undeliverableMs ?? Math.max(60_000, 2 * (init.defaultTimeoutMs ?? 30_000)),
       strangerMaxFrameBytes: init.strangerMaxFrameBytes ?? 4096,
       peerBytes: init.peerBytes ?? 256 * 1024 * 1024,
       totalBytes: init.totalBytes ?? 1024 * 1024 * 1024,
@@ -370,12 +377,16 @@ export class MpcNetwork {
   /**
    * Forget a session (after the task ended); pending receives fail with MPC_TRANSPORT_CLOSED, and the
    * other members are told (a control frame), so their receives from us fail fast instead of waiting
-   * for the deadline.
+   * for the deadline. They are told also when this node never opened the session: a member that gave
+   * up at the ready barrier (src/node/ready-barrier.ts) while others had passed it would otherwise
+   * leave them to time out on it and name it first-hand (src/node/evidence.ts), though its own cause
+   * was someone else (issue #12). A member that has not opened the session yet keeps the notice
+   * (limbo, or `gone`) and fails fast on us when it opens.
    */
   closeSession(session: string, reason = 'session closed'): void {
     const s = this.#sessions.get(session)
     if (!s) return
-    if (s.opened && !s.closed) {
+    if (!s.closed) {
       for (const m of s.members) {
         if (m.peerId !== this.#self) this.#enqueueRaw(m.peerId, s.idBytes, new Uint8Array(0), closeFrame(reason))
       }
@@ -574,9 +585,13 @@ export class MpcNetwork {
         this.#ensureStream(link)
         const s = await link.dialing
         if (s) continue
-        // Dial failed: back off, the peer may be restarting; the receiver's deadline bounds this.
+        // Dial failed: back off, the peer may be restarting, up to `undeliverableMs`.
+        if (Date.now() - (link.firstWaitAt ?? Date.now()) >= this.#init.undeliverableMs) {
+          link.queue = []
+          link.queuedBytes = 0
+        }
         await sleep(250, this.#stop.signal)
-        if (link.queue.length === 0) return undefined
+        if (link.queue.length === 0) { link.firstWaitAt = undefined; return undefined }
       } else {
         await sleep(Math.min(50, this.#init.fallbackDialMs - waited), this.#stop.signal)
       }

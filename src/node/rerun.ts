@@ -18,6 +18,7 @@
  * `<taskId>/a<k>` (attempt 0 keeps the task id), so no frame of one attempt can mix into another.
  */
 import type { Circuit } from '../circuit/index.ts'
+import type { Secret } from '../common/secret.ts'
 import type { Field, FieldVector } from '../field/index.ts'
 import type { Transport } from '../protocols/transport.ts'
 import { sealEnvelope } from '../sharing/envelope.ts'
@@ -27,6 +28,7 @@ import type { MpcNetwork } from './mpc-network.ts'
 import { handoffMembers, runHandoff } from './reshare-session.ts'
 import { slotLayout } from './slots.ts'
 import { freshenPads } from './fresh-pad.ts'
+import { dealingRandom } from './dealing-random.ts'
 import { createSession } from '../protocols/index.ts'
 import type { ShareRecord } from './store.ts'
 import type { Hex, TaskSpec } from './task-source.ts'
@@ -77,6 +79,12 @@ export interface InputHandoff {
    */
   readonly oldShares: readonly FieldVector[] | null
   readonly timeoutMs: number
+  /**
+   * The node's secret key its dealing's randomness is derived from (dealing-random.ts): a survivor
+   * restarted in the middle of the hand-off deals again under the same session, and only an identical
+   * dealing lets the members that got the first one and those that get the second agree.
+   */
+  readonly dealingKey: Secret<Uint8Array>
   readonly signal?: AbortSignal
   /** Test-only fault injection on the hand-off's frames (`bad-input-reshare`, src/node/faults.ts). */
   readonly wrap?: (transport: Transport, field: Field) => Transport
@@ -102,6 +110,8 @@ export async function handOffInputs(h: InputHandoff): Promise<FieldVector[] | nu
     session: handoffSession(spec), field, security: spec.security,
     oldCommittee: rerun.previousCommittee, oldT: spec.t, newCommittee: spec.committee, newT: spec.t,
     share, length: total, timeoutMs: h.timeoutMs,
+    // One session = one hand-off of these fixed shares: the same randomness never masks two values.
+    dealRandom: dealingRandom(h.dealingKey, 'rerun', handoffSession(spec)),
     ...(h.signal ? { signal: h.signal } : {}),
     ...(culprit >= 0 ? { excludedOld: [culprit] } : {}),
     ...(h.wrap ? { wrapTransport: (t: Transport) => h.wrap!(t, field) } : {}),

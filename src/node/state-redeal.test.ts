@@ -31,7 +31,7 @@ import { StateStore } from './state-store.ts'
 import { StateKeeper } from './state-handoff.ts'
 import { stateTypeHash } from './state-type.ts'
 import { dealingRandom } from './dealing-random.ts'
-import type { MpcNetwork } from './mpc-network.ts'
+import { recordingNet } from './testing/recording-net.ts'
 import type { StateSource } from './state-source.ts'
 import type { CommitteeMember, Hex } from './task-source.ts'
 import ballot from '../../examples/running-ballot.ts'
@@ -44,20 +44,6 @@ const OTHER_TASK = `0x${'03'.repeat(32)}` as Hex
 const circuit = compileContract(ballot, { voters: 2, candidates: 3 }).circuit
 const field = getField(circuit.field)
 const member = (peerId: string, index: number) => ({ index, peerId }) as CommitteeMember
-
-/** A network that records this node's dealing frames (by recipient) and delivers nothing. */
-function recordingNet(self: string, sent: Map<number, string>): MpcNetwork {
-  return {
-    openSession: ({ committee }: { committee: readonly { peerId: string }[] }): Transport => ({
-      n: committee.length, self: committee.findIndex((m) => m.peerId === self),
-      send: (to: number, label: string, payload: Uint8Array) => { if (label.endsWith('deal')) sent.set(to, Buffer.from(payload).toString('hex')) },
-      receive: () => new Promise<Uint8Array>(() => {}),
-      stats: { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0 },
-      close: async () => {},
-    }),
-    closeSession: () => {},
-  } as unknown as MpcNetwork
-}
 
 /** One life of the holder's process: a StateKeeper on its data directory, until it has dealt to the three members. */
 async function life(dir: string, boundTask: Hex): Promise<Map<number, string>> {

@@ -378,7 +378,7 @@ export class TaskRunner {
         ? await this.#gatherInputs(prev.ended.spec, circuit, field, this.#myIndex(prev.ended.spec)).then((slots) => slots.map((x) => x.shares), () => null)
         : null
       const shares = await handOffInputs({
-        net: this.#init.net, self: this.peerId, spec, circuit, field, oldShares: old,
+        net: this.#init.net, self: this.peerId, spec, circuit, field, oldShares: old, dealingKey: this.#init.identity.encryptionSecretKey,
         timeoutMs: this.#init.startTimeoutMs ?? 60_000, signal: this.#stop.signal, wrap: this.#init.handoffWrap,
       })
       if (!shares || !member) return

@@ -6,6 +6,7 @@
 import { CheatingDetectedError } from './errors.ts'
 import type { FieldVector } from '../field/types.ts'
 import type { MpcSession } from './session.ts'
+import { complaintsOf } from './complaints.ts'
 
 function bytesOf(v: FieldVector): Uint8Array {
   return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
@@ -23,7 +24,7 @@ export async function exchange(s: MpcSession, tag: string, plan: RoundPlan): Pro
   const label = s.nextLabel(tag)
   s.stats.rounds++
   for (const [to, v] of plan.send) s.transport.send(to, label, bytesOf(v))
-  const entries = await Promise.all(
+  const receiving = Promise.all(
     [...plan.receive].map(async ([from, len]) => {
       const bytes = await s.transport.receive(from, label, { timeoutMs: s.timeoutMs, signal: s.signal })
       if (bytes.length !== len * s.field.bytes) {
@@ -36,7 +37,17 @@ export async function exchange(s: MpcSession, tag: string, plan: RoundPlan): Pro
       }
     }),
   )
-  return new Map(entries)
+  if (s.malicious) return new Map(await receiving)
+  // Semi-honest: a missed frame is complained about, so every honest party witnesses a silent one (complaints.ts).
+  const complaints = complaintsOf(s)
+  complaints.waiting()
+  try {
+    return new Map(await receiving)
+  } catch (e) {
+    return await complaints.failed(e)
+  } finally {
+    complaints.ended()
+  }
 }
 
 /** Send the same vector to every other party and receive one of `len` elements from each. */

@@ -1,7 +1,11 @@
 /**
  * Opening shared values.
  * - Semi-honest: party j needs t+1 shares, so each party sends its share to the t parties "before"
- *   it (j = i−1 … i−t mod n): one round, t elements per party per value.
+ *   it (j = i−1 … i−t mod n): one round, t elements per party per value. Only t parties then wait on
+ *   any one party's share, so a silent party has t first-hand witnesses; when a share misses its
+ *   deadline the waiting party complains to everyone and every party waits, with its own deadline, for
+ *   the accused's answer (complaints.ts, the complaint phase of VSS/DKG): all honest parties witness
+ *   the silence, as in the all-to-all malicious opening, at no cost while nobody is silent.
  * - Malicious: every party sends its share to every other, and each accepts the value only when it is
  *   determined despite t corrupt shares (sharing/reconstruct-checked.ts): all n ≥ 2t+1 shares on one
  *   degree-t polynomial. The t+1 honest shares fix the polynomial, so any altered share is detected,

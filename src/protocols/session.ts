@@ -13,6 +13,7 @@ import { checkCommitteeParams } from '../sharing/params.ts'
 import type { Transport } from './transport.ts'
 import { freshRandomStream } from './prg.ts'
 import type { PrssState } from './prss.ts'
+import type { Complaints } from './complaints.ts'
 
 export type SecurityMode = 'semi-honest' | 'malicious'
 
@@ -88,6 +89,8 @@ export class MpcSession {
   readonly macLog: { v: FieldVector; m: FieldVector }[] = []
   /** Set once the MAC key has been opened by a verification; later malicious operations re-key. */
   verified = false
+  /** Semi-honest: complaints about missing frames (complaints.ts), once a round has used them. */
+  complaints: Complaints | undefined
 
   constructor(options: SessionOptions) {
     checkCommitteeParams('createSession', options.n, options.t)
@@ -113,6 +116,11 @@ export class MpcSession {
   /** The next deterministic message label: `<prefix><tag>#<program counter>`. */
   nextLabel(tag: string): string {
     return `${this.#labelPrefix}${tag}#${this.#pc++}`
+  }
+
+  /** The prefix of every label of this session (for frames outside the program counter: complaints.ts). */
+  get labelPrefix(): string {
+    return this.#labelPrefix
   }
 
   /** Parties other than this one. */
