@@ -13,6 +13,7 @@ import { SecretNode } from '../node/secret-node.ts'
 import { engineCompute } from '../node/engine-adapter.ts'
 import { handoffFault, withFault, type FaultBehaviour } from '../node/faults.ts'
 import { AttestationGossip } from '../node/attestation-gossip.ts'
+import { EquivocationReporter } from '../node/attestation-gossip-equivocation.ts'
 import { ChainTaskSource } from '../chain/task-source.ts'
 import { chainRecordSource } from '../chain/record-source.ts'
 import { chainStateSource } from '../chain/state-source.ts'
@@ -20,6 +21,7 @@ import { chainHandoffSource } from '../chain/custody-handoff-source.ts'
 import { EnigmaError } from '../common/errors.ts'
 import { connectChain } from './evm-chain.ts'
 import { chainAccuser } from './chain-accuser.ts'
+import { chainEquivocationProver } from './chain-equivocation.ts'
 import { chainKeeper } from './chain-keeper.ts'
 
 export interface ChainNodeOptions {
@@ -61,7 +63,12 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
     pollingIntervalMs: o.pollingIntervalMs ?? 1_000, fallbackDelayMs: 5_000, inputs: o.inputs,
     onError: (e) => node?.log.warn('chain source', { err: e }),
   })
-  const gossip = new AttestationGossip(chainSource)
+  // Two conflicting receipts of one member, seen on gossip, become `proveEquivocation` (a slash, no vote).
+  const equivocations = new EquivocationReporter({
+    account: identity.account.address, submitter: chainEquivocationProver(publicClient, submitter, o.controller),
+    onEvent: (e) => node?.log.warn(`equivocation proof ${e.kind}`, e.kind === 'submit-failed' ? { taskId: e.taskId, signer: e.signer, err: e.error } : { taskId: e.taskId, signer: e.signer }),
+  })
+  const gossip = new AttestationGossip(chainSource, { equivocations })
   if (o.records !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.records)) throw new EnigmaError('CLI_USAGE', `--records must be an address, got '${o.records}'`)
   const fault = o.fault
   const compute = fault ? withFault(engineCompute, { behaviour: () => fault, onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }) : engineCompute

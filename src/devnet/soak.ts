@@ -80,6 +80,20 @@ const SUBMIT_TRIES = 4
 const RETRIED: ReadonlySet<string> = new Set(['InputDeliveryError', 'ChainRequestError'])
 /** How long the client waits for a task's receipt, across its attempts (a re-run adds detection, votes, a draw and a hand-off). */
 const RESULT_WAIT_MS = 300_000
+/**
+ * After a majority reports an attempt failed, how long the client waits for a re-run (the devnet
+ * tests' value, docs/faults.md "Timing parameters"): a suspension's votes take ≤ 12 s + 5 s, the
+ * keeper ≤ 1 s + 5 s. Cheating that names nobody (`alter-*`, `equivocate`) ends there, so the SDK's
+ * default of 90 s was pure waiting in every such task.
+ */
+const RERUN_GRACE_MS = 45_000
+/**
+ * What a task is expected to take before the soak has seen one of its kind (wall ms: restarts,
+ * the task, detection, reinstatement). The window of tasks starts no task that would not end in it.
+ */
+const EXPECTED_TASK_MS = { clean: 30_000, faulty: 75_000 } as const
+/** Tasks run whatever the window: a clean one and a faulty one, so every run injects a fault. */
+const MIN_TASKS = 2
 
 /** The spare of a faulty task: any node but the victim, drawn from the seed. */
 export function spareFor(rng: Rng, nodes: number, victim: number): number {
@@ -207,8 +221,6 @@ interface Ctx {
   readonly signal?: AbortSignal
   readonly out: (line: string) => void
   readonly lost: { n: number }
-  /** When the soak first saw each node suspended (wall clock). */
-  readonly suspendedSeen: Map<Hex, number>
 }
 
 const client = (ctx: Ctx, key: Hex) => {
@@ -297,7 +309,7 @@ async function runOne(ctx: Ctx, plan: Omit<SoakTask, 'outcome' | 'acked'>): Prom
       await until(async () => ((await nodeTask(api, task.taskId))?.state === 'computing' ? true : undefined), 60_000, 20, ctx.signal)
       await ctx.fleet.kill(plan.victim!)
     }
-    const result = await waitForResult(ctx.creator, { taskId: task.taskId, circuit: compiled.circuit, timeoutMs: RESULT_WAIT_MS, signal: ctx.signal })
+    const result = await waitForResult(ctx.creator, { taskId: task.taskId, circuit: compiled.circuit, timeoutMs: RESULT_WAIT_MS, rerunGraceMs: RERUN_GRACE_MS, signal: ctx.signal })
     rec.latencyMs = Date.now() - t0
     rec.outcome = sameOutputs(result.outputs, referenceOutputs(compiled, inputs)) ? 'correct' : 'wrong'
     if (rec.outcome === 'wrong') ctx.out(`  !! WRONG OUTPUT ACCEPTED: ${JSON.stringify(result.outputs)} vs reference ${JSON.stringify(referenceOutputs(compiled, inputs))}`)
@@ -315,10 +327,7 @@ async function detected(ctx: Ctx, rec: SoakTask): Promise<boolean> {
   const victim = s.nodes[rec.victim!]!
   if (SUSPENDS.has(rec.fault!)) {
     // Votes are republished for 12 s and submitted 5 s apart: give them time.
-    if (await until(async () => ((await suspendedFor(ctx, rec.taskId!, victim.account)) ? true : undefined), 45_000, 500, ctx.signal)) {
-      ctx.suspendedSeen.set(victim.account, Date.now())
-      return true
-    }
+    if (await until(async () => ((await suspendedFor(ctx, rec.taskId!, victim.account)) ? true : undefined), 45_000, 500, ctx.signal)) return true
   }
   if (rec.fault === 'wrong-receipt') return false
   // Most members failing ends the client's wait; the last honest one may still be at its deadline.
@@ -333,15 +342,19 @@ async function detected(ctx: Ctx, rec: SoakTask): Promise<boolean> {
 /**
  * How long after a suspension the honest members' later submitters may still send the same votes
  * (src/node/evidence.ts: republished up to 12 s, fallback submitters 5 s apart by rank). The
- * controller accepts them again once the node is no longer suspended, so an `unsuspend` sooner would
- * be undone (docs/faults.md, "Limits of the evidence").
+ * controller used to accept them again once the node was no longer suspended; it now refuses a
+ * second suspension of one member for one task (`AlreadyAccused`), so the soak reinstates at once
+ * (the netns test still waits this long).
  */
 export const RESUBMIT_WINDOW_MS = 30_000
 
-/** After a task: the faulty or dead member restarted healthy; every suspended node reinstated (owner's unsuspend, its own setActive). */
+/**
+ * After a task: the faulty or dead member restarted healthy, and beside it every suspended node
+ * reinstated (owner's unsuspend, its own setActive: chain transactions, independent of the process).
+ */
 async function recover(ctx: Ctx, rec: SoakTask): Promise<void> {
-  for (let i = 0; i < ctx.fleet.size; i++) if (ctx.fleet.fault(i) || ctx.fleet.isDown(i)) await ctx.fleet.restart(i)
-  await reinstate(ctx, rec.victim)
+  const restarts = Array.from({ length: ctx.fleet.size }, (_, i) => i).filter((i) => ctx.fleet.fault(i) || ctx.fleet.isDown(i))
+  await Promise.all([Promise.all(restarts.map((i) => ctx.fleet.restart(i))), reinstate(ctx, rec.victim)])
 }
 
 /** Every suspended or inactive node back in the active set (the owner's unsuspend, the node's own setActive). */
@@ -350,13 +363,9 @@ async function reinstate(ctx: Ctx, culprit: number | undefined): Promise<void> {
   for (const n of s.nodes) {
     const info = await getNode(ctx.owner.public, { address: s.controller, node: n.account })
     if (info.active) continue
-    // Chain time may run ahead of ours; suspendedUntil > 0 is enough to try.
+    // Chain time may run ahead of ours; suspendedUntil > 0 is enough to try. Votes re-sent after the
+    // unsuspend are refused by the controller (AlreadyAccused): no need to wait them out.
     if (info.suspendedUntil > 0n) {
-      const seen = ctx.suspendedSeen.get(n.account) ?? Date.now()
-      ctx.suspendedSeen.set(n.account, seen)
-      const wait = seen + RESUBMIT_WINDOW_MS - Date.now()
-      if (wait > 0) await sleep(wait)
-      ctx.suspendedSeen.delete(n.account)
       await unsuspend(ctx.devnet.wallet(0), { address: s.controller, node: n.account }).catch((e: Error) => {
         if (!/NotSuspended/.test(e.message)) throw e
       })
@@ -371,30 +380,33 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const out = o.out ?? ((l: string) => console.log(l))
   const rng = new Rng(o.seed)
   const t0 = Date.now()
+  // The examples compile while the devnet starts (no chain needed); the devnet's start-up itself is devnet.ts's.
+  const compiling = Promise.all(SOAK_CONTRACTS.map(async (name) => [name, await compileFile(contractPath(name), PRESETS[name]!.params)] as const))
+  compiling.catch(() => { /* reported below, or moot when the devnet failed */ })
   const devnet = await startDevnet({
     dir: join(o.dir, 'devnet'), nodes: SOAK_NODES, threshold: TASK_T, topology: o.topology, signal: o.signal,
     nodeConfig: SOAK_NODE_CONFIG,
   })
+  const devnetMs = Date.now() - t0
   const fleet = new NodeFleet(devnet)
   try {
     const s = devnet.state
     const owner = clientFor(s, s.deployer.privateKey)
-    const compiled = new Map<string, Compiled>()
-    for (const name of SOAK_CONTRACTS) {
-      const c = await compileFile(contractPath(name), PRESETS[name]!.params)
-      await deployCompiled(owner, s.circuitsDir, c)
-      compiled.set(name, c)
-    }
+    const compiled = new Map<string, Compiled>(await compiling)
+    // One registration per example, each from its own account so they share a block (one sender's
+    // transactions would wait for each other's nonce, a block each); anyone may register a code hash.
+    await Promise.all([...compiled.values()].map((c, k) => deployCompiled(k === 0 ? owner : clientFor(s, s.accounts[s.accounts.length - k]!.privateKey), s.circuitsDir, c)))
     const stakes = await Promise.all(s.nodes.map((n) => getNode(owner.public, { address: s.controller, node: n.account }).then((x) => x.stake)))
     const startupMs = Date.now() - t0
-    out(`soak: seed ${o.seed}, ${o.minutes} min, ${s.nodes.length} nodes (t = ${s.threshold}, ${devnet.topology.kind}), contracts ${SOAK_CONTRACTS.join(', ')}; devnet up in ${(startupMs / 1000).toFixed(1)} s`)
-    const ctx: Ctx = { devnet, fleet, compiled, creator: clientFor(s, s.accounts[0]!.privateKey), owner, clients: new Map(), signal: o.signal, out, lost: { n: 0 }, suspendedSeen: new Map() }
+    out(`soak: seed ${o.seed}, ${o.minutes} min, ${s.nodes.length} nodes (t = ${s.threshold}, ${devnet.topology.kind}), contracts ${SOAK_CONTRACTS.join(', ')}; devnet up in ${(devnetMs / 1000).toFixed(1)} s, contracts registered ${((startupMs - devnetMs) / 1000).toFixed(1)} s later`)
+    const ctx: Ctx = { devnet, fleet, compiled, creator: clientFor(s, s.accounts[0]!.privateKey), owner, clients: new Map(), signal: o.signal, out, lost: { n: 0 } }
     const records: SoakTask[] = []
+    // The window of tasks: a task starts only if it is expected to end inside it (the longest task of
+    // its kind so far, restarts and reinstatement included), so "M minutes of tasks" is the whole of them.
     const end = Date.now() + o.minutes * 60_000
-    while (Date.now() < end) {
+    const longest = { clean: 0, faulty: 0 }
+    for (;;) {
       o.signal?.throwIfAborted()
-      // A suspension can land after its task's wait: every node active again before the next draw.
-      if (records.length > 0) await recover(ctx, records[records.length - 1]!)
       const index = records.length
       const contract = rng.pick(SOAK_CONTRACTS)
       const security: SecurityMode = rng.next() < 0.7 ? 'malicious' : 'semi-honest'
@@ -404,10 +416,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       const victim = fault ? rng.int(0, s.nodes.length) : undefined
       const spare = victim !== undefined ? spareFor(rng, s.nodes.length, victim) : undefined
       const inputs = INPUTS[contract]!(rng)
+      const kind = fault ? 'faulty' : 'clean'
+      if (index >= MIN_TASKS && Date.now() + Math.max(longest[kind], EXPECTED_TASK_MS[kind]) > end) break
+      const started = Date.now()
       const rec = await runOne(ctx, { index, contract, security, fault, victim, spare, inputs })
       records.push(rec)
       out(`task ${index}: ${contract} ${security}${fault ? ` fault ${fault} on node ${victim}` : ''} → ${rec.outcome}${rec.latencyMs ? ` in ${(rec.latencyMs / 1000).toFixed(1)} s` : ''}${rec.detected !== undefined ? (rec.detected ? ', detected' : ', NOT detected') : ''}${rec.error ? ` (${rec.error})` : ''}`)
+      // A suspension can land after its task's wait: every node active again before the next draw.
       await recover(ctx, rec)
+      longest[kind] = Math.max(longest[kind], Date.now() - started)
     }
     return await audit(ctx, records, stakes, { seed: o.seed, minutes: o.minutes, startupMs, t0 })
   } finally {

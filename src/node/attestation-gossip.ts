@@ -9,19 +9,34 @@
  * before any other work (issue #15, "gossip amplification"). In order of cost:
  *   1. a token bucket per propagating peer (Ignore when empty: honest relays are not punished);
  *   2. shape: size, UTF-8 JSON, hex fields of the right lengths (Reject: the score drops);
- *   3. a task this node already knows as open, from its own task source's events (Ignore otherwise:
- *      an unknown task id never makes the node ask the chain, so junk cannot queue chain polls);
+ *   3. a task this node already knows, from its own task source's events, open or closed for less
+ *      than CLOSED_GRACE_S (Ignore otherwise: an unknown task id never makes the node ask the chain,
+ *      so junk cannot queue chain polls);
  *   4. the signer is that task's committee member and the message's author is that member's peer
  *      (Reject);
  *   5. the EIP-712 signature (src/node/attestation.ts), at most a few distinct ones per member and
  *      task (Reject when invalid).
- * Only Accepted messages are forwarded by gossipsub and handed to the inner source, once each.
- * Memory is bounded: open tasks only (dropped when they close or pass their deadline), a few
- * attestations per member, a capped table of rate buckets.
+ * Only Accepted messages are forwarded by gossipsub and reach the node's other listeners (the
+ * evidence collector compares every member's output hash with its own, src/node/evidence.ts); those
+ * of an open task are also handed to the inner source, once each.
+ *
+ * A task stays known for CLOSED_GRACE_S after it closed (its receipt landed, or it was cancelled):
+ * the receipt needs only t + 1 honest attestations, so a member that signed another output hash is
+ * often heard *after* the receipt (it restarted and joins the mesh late, or it is simply slower), and
+ * a filter that forgot the task at once dropped exactly the attestation that is the evidence (issue
+ * #12: the soak's undetected `wrong-receipt`). Its attestations are still checked and forwarded, but
+ * no longer handed to the inner source (nothing left to aggregate).
+ *
+ * Two verified attestations of one member for one task with different content are a signed
+ * equivocation: handed to `equivocations` (src/node/attestation-gossip-equivocation.ts), which sends
+ * them to the controller's `proveEquivocation` (self-verifying: it slashes, no vote).
+ * Memory is bounded: open and recently closed tasks only (dropped a grace after they close or pass
+ * their deadline), a few attestations per member, a capped table of rate buckets.
  */
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
-import { verifyAttestation } from './attestation.ts'
+import { receiptContentHash, verifyAttestation } from './attestation.ts'
+import type { EquivocationReporter } from './attestation-gossip-equivocation.ts'
 import { ATTESTATION_TOPIC, decodeAttestationMessage, encodeAttestationMessage } from './attestation-gossip-codec.ts'
 import { silentLogger, type Logger } from './log.ts'
 import type { NodeHost } from './host.ts'
@@ -44,6 +59,8 @@ export interface AttestationGossipOptions {
   /** Unix seconds now (default: the wall clock); only used to drop tasks long past their deadline. */
   readonly now?: () => number
   readonly log?: Logger
+  /** Where a member's two conflicting attestations go (default: nowhere; the filter still refuses nothing for it). */
+  readonly equivocations?: EquivocationReporter
 }
 
 export interface AttestationGossipStats {
@@ -55,20 +72,33 @@ export interface AttestationGossipStats {
 }
 
 interface KnownTask {
-  readonly spec: TaskSpec
-  /** signer (lower-case) → signatures (lower-case) already verified */
-  readonly seen: Map<string, Set<string>>
+  /** The current attempt's spec (a re-run draws another committee for the same task id). */
+  spec: TaskSpec
+  /** signer (lower-case) → its verified attestations: signature (lower-case) → the attestation */
+  readonly seen: Map<string, Map<string, Attestation>>
   /** signatures already handed to the inner source */
   readonly delivered: Set<string>
+  /** signers (lower-case) whose two conflicting attestations were already reported */
+  readonly equivocated: Set<string>
+  /** When (unix seconds, `now`) the source said the task closed; undefined while open. */
+  closedAt?: number
 }
 
 const RATE_TABLE_MAX = 4_096
 /** Seconds past its deadline after which a task that never closed is forgotten anyway. */
 const DEADLINE_GRACE_S = 120
+/**
+ * Seconds a closed task stays known: a member's attestation republished up to 25 s after it signed
+ * (`republishMs`), from a member that may have signed late, still reaches the evidence collector.
+ */
+export const CLOSED_GRACE_S = 120
+
+/** The content a receipt Statement signs (what `proveEquivocation` compares). */
+const contentOf = (a: Attestation): Hex => receiptContentHash(a.outputHash, a.publicOutputs)
 
 export class AttestationGossip implements TaskSource {
   readonly #inner: AttestingSource
-  readonly #o: Required<Omit<AttestationGossipOptions, 'log' | 'now'>> & { log: Logger; now: () => number }
+  readonly #o: Required<Omit<AttestationGossipOptions, 'log' | 'now' | 'equivocations'>> & { log: Logger; now: () => number; equivocations?: EquivocationReporter }
   readonly #tasks = new Map<string, KnownTask>()
   readonly #buckets = new Map<string, { tokens: number; at: number }>()
   readonly #decoded = new WeakMap<Uint8Array, Attestation>()
@@ -88,6 +118,7 @@ export class AttestationGossip implements TaskSource {
       maxPerSigner: options.maxPerSigner ?? 4,
       now: options.now ?? (() => Date.now() / 1000),
       log: options.log ?? silentLogger,
+      equivocations: options.equivocations,
     }
   }
 
@@ -102,6 +133,7 @@ export class AttestationGossip implements TaskSource {
 
   async stop(): Promise<void> {
     this.detach()
+    this.#o.equivocations?.stop()
     for (const t of this.#timers) clearTimeout(t)
     this.#timers.clear()
     if (this.#prune) clearInterval(this.#prune)
@@ -128,7 +160,7 @@ export class AttestationGossip implements TaskSource {
     return this.#inner.taskStatus ? this.#inner.taskStatus(taskId) : Promise.resolve('unknown')
   }
 
-  /** Number of open tasks this filter knows (for tests and metrics). */
+  /** Number of tasks this filter knows, open or closed within the grace (for tests and metrics). */
   get knownTasks(): number {
     return this.#tasks.size
   }
@@ -194,11 +226,15 @@ export class AttestationGossip implements TaskSource {
     const member = task.spec.committee.find((m) => m.account.toLowerCase() === signer)
     if (!member || member.peerId !== msg.from.toString()) return TopicValidatorResult.Reject
     const sigs = task.seen.get(signer)
-    if (sigs?.has(a.signature.toLowerCase())) {
+    const known = sigs?.get(a.signature.toLowerCase())
+    // A republish: the same signature over the same content (a known signature on other content is
+    // checked in full below, and fails: the evidence collector must only ever see signed content).
+    if (known && contentOf(known) === contentOf(a)) {
       this.#decoded.set(msg.data, a)
       return TopicValidatorResult.Accept
     }
-    if (sigs && sigs.size >= this.#o.maxPerSigner) return TopicValidatorResult.Ignore
+    // Full: more signatures of content we hold, or the member already proven to equivocate.
+    if (sigs && sigs.size >= this.#o.maxPerSigner && (task.equivocated.has(signer) || [...sigs.values()].some((x) => contentOf(x) === contentOf(a)))) return TopicValidatorResult.Ignore
     const domain = task.spec.domain
     if (!domain) return TopicValidatorResult.Ignore
     let ok = false
@@ -222,32 +258,47 @@ export class AttestationGossip implements TaskSource {
     if (!a) return // not validated by us (cannot happen while attached)
     const task = this.#tasks.get(a.taskId.toLowerCase())
     const sig = a.signature.toLowerCase()
-    if (!task || task.delivered.has(sig)) return
+    // A closed task's attestations are for the node's other listeners (evidence), not for aggregation.
+    if (!task || task.closedAt !== undefined || task.delivered.has(sig)) return
     task.delivered.add(sig)
     this.stats.delivered++
     this.#inner.publishAttestation(a).catch((e: unknown) => this.#o.log.debug('peer attestation refused', { taskId: a.taskId, signer: a.signer, err: e }))
   }
 
+  /** Keeps a verified attestation (our own, or one the validator checked) and reports a conflict with an earlier one of its signer. */
   #remember(task: KnownTask, a: Attestation, delivered: boolean): void {
     const signer = a.signer.toLowerCase()
     let sigs = task.seen.get(signer)
-    if (!sigs) task.seen.set(signer, (sigs = new Set()))
-    if (sigs.size < this.#o.maxPerSigner) sigs.add(a.signature.toLowerCase())
+    if (!sigs) task.seen.set(signer, (sigs = new Map()))
+    const other = [...sigs.values()].find((x) => contentOf(x) !== contentOf(a))
+    if (sigs.size < this.#o.maxPerSigner) sigs.set(a.signature.toLowerCase(), a)
     if (delivered) task.delivered.add(a.signature.toLowerCase())
+    if (other && !task.equivocated.has(signer)) {
+      task.equivocated.add(signer)
+      this.#o.log.warn('a committee member signed two different receipts', { taskId: a.taskId, signer: a.signer })
+      this.#o.equivocations?.report(task.spec, other, a)
+    }
   }
 
   #track(e: TaskEvent): void {
     if (e.kind === 'created') {
       const id = e.task.taskId.toLowerCase()
-      if (!this.#tasks.has(id)) this.#tasks.set(id, { spec: e.task, seen: new Map(), delivered: new Set() })
+      const known = this.#tasks.get(id)
+      // A re-run's attempt is a new `created` of the same task id: open again, its new committee; the
+      // statements already seen stay (a member signs one result per task, across attempts).
+      if (known) { known.spec = e.task; known.closedAt = undefined }
+      else this.#tasks.set(id, { spec: e.task, seen: new Map(), delivered: new Set(), equivocated: new Set() })
     } else if (e.kind === 'completed' || e.kind === 'cancelled') {
-      this.#tasks.delete(e.taskId.toLowerCase())
+      const known = this.#tasks.get(e.taskId.toLowerCase())
+      if (known) known.closedAt ??= this.#o.now()
     }
   }
 
   #pruneExpired(): void {
     const now = this.#o.now()
-    for (const [id, t] of this.#tasks) if (t.spec.deadline + DEADLINE_GRACE_S < now) this.#tasks.delete(id)
+    for (const [id, t] of this.#tasks) {
+      if (t.spec.deadline + DEADLINE_GRACE_S < now || (t.closedAt !== undefined && t.closedAt + CLOSED_GRACE_S < now)) this.#tasks.delete(id)
+    }
   }
 
   /** Token bucket per propagating peer; the table is capped so peer-id churn cannot grow it. */
