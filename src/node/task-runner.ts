@@ -453,6 +453,11 @@ export class TaskRunner {
     return { leaves: this.#inputSets.held(spec), committed: this.#inputSets.committed(spec) }
   }
 
+  /** An owner's proof of her slot in the committed input root (input-set.ts `proof`); undefined until this member can give one. */
+  async inputBatchProof(taskId: Hex, slot: number): Promise<{ root: Hex; leaf?: InputLeaf; proof: Hex[] } | undefined> {
+    return this.#inputSets.proof(await this.#batchedSpec(taskId), slot)
+  }
+
   /** Signs a proposed input root if this member verified every leaf (input-batch.ts `review`). */
   async signInputRoot(taskId: Hex, leaves: readonly InputLeaf[]): Promise<InputRootSignature> {
     const spec = await this.#batchedSpec(taskId)
@@ -753,7 +758,7 @@ export function decodeSlotShare(identity: NodeIdentity, field: Field, circuit: C
   const layout = slotLayout(circuit, ctx.input)
   let plain: Uint8Array
   try {
-    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx).expose()
+    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx, identity.encryptionPublicKey).expose()
   } catch (e) {
     if (e instanceof EnvelopeError) throw new NodeError('NODE_SHARE_INVALID', `share for '${ctx.input}' rejected: ${e.shortMessage}`, { meta: { reason: e.code } })
     throw e
