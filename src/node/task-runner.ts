@@ -23,6 +23,7 @@ import { getField, type Field, type FieldVector } from '../field/index.ts'
 import { costOf, type Circuit } from '../circuit/index.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { openEnvelope, sealEnvelope, inputSubmissionMessage, EnvelopeError } from '../sharing/envelope.ts'
+import { nativeX25519 } from './x25519-native.ts'
 import { signAttestation } from './attestation.ts'
 import { DEFAULT_SKEW_SECONDS, type Attestation, type Hex, type ReceiptDomain, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from './task-source.ts'
 import { isEnded, type NodeStore, type ResultRecord, type TaskRecord, type TaskState } from './store.ts'
@@ -499,7 +500,10 @@ export class TaskRunner {
       if (attemptOf(spec) > 0) throw new NodeError('NODE_TASK_STATE', `task ${taskId} is re-run (attempt ${attemptOf(spec)}): its inputs come from the previous committee`)
       const nodeIndex = this.#myIndex(spec)
       const ctx = { taskId, input: slot, nodeIndex }
-      if (slotSpec.owner.toLowerCase() !== ZERO_ADDRESS && !options.handedOff) {
+      // A batched task's owner signs her commitment instead (EIP-712 `Input`, checked by `accept` below
+      // before anything is stored): it binds this envelope's hash at this member's index, the task and
+      // the slot, so the per-envelope signature would be a second recovery of the same authorisation.
+      if (slotSpec.owner.toLowerCase() !== ZERO_ADDRESS && !options.handedOff && !(spec.inputBatch && options.batch)) {
         if (!signature) throw new NodeError('NODE_SHARE_INVALID', `slot '${slot}' belongs to ${slotSpec.owner}: a signature is required`)
         let ok = false
         try {
@@ -758,7 +762,7 @@ export function decodeSlotShare(identity: NodeIdentity, field: Field, circuit: C
   const layout = slotLayout(circuit, ctx.input)
   let plain: Uint8Array
   try {
-    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx, identity.encryptionPublicKey).expose()
+    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx, identity.encryptionPublicKey, nativeX25519(identity.encryptionSecretKey)).expose()
   } catch (e) {
     if (e instanceof EnvelopeError) throw new NodeError('NODE_SHARE_INVALID', `share for '${ctx.input}' rejected: ${e.shortMessage}`, { meta: { reason: e.code } })
     throw e
