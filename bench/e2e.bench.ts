@@ -98,7 +98,7 @@ if (profileDir) {
     const nodes = Object.fromEntries(profiles.map((f) => [f, topFunctions(join(profileDir, f), 30, window)]))
     const byPhase = Object.fromEntries(run.clock.marks.slice(1).map((m, k) => [`${run.clock.marks[k]!.name} → ${m.name}`, { from: run.clock.marks[k]!.at, to: m.at }]))
     const nodesByPhase = Object.fromEntries(Object.entries(byPhase).map(([ph, w]) => [ph, profiles.length ? topFunctions(join(profileDir, profiles[0]!), 20, w) : []]))
-    await writeFile(join(profileDir, `profile-${run.bidders}.json`), JSON.stringify({ row: run.row, phases, nodeSelfTime: nodes, node0SelfTimeByPhase: nodesByPhase }, null, 2) + '\n')
+    await writeFile(join(profileDir, `profile-${run.bidders}.json`), JSON.stringify({ row: run.row, marks: run.clock.marks, phases, nodeSelfTime: nodes, node0SelfTimeByPhase: nodesByPhase }, null, 2) + '\n')
     console.log(`wrote ${join(profileDir, `profile-${run.bidders}.json`)}`)
     for (const p of phases) console.log(p.phase, p.wallMs, 'ms', JSON.stringify(p.cpuS))
   }

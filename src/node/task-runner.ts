@@ -110,6 +110,11 @@ export class TaskRunner {
   #unsubscribe: (() => void) | undefined
   /** Batched tasks' owner-signed commitments, root proposals and chain input events (input-set.ts). */
   readonly #inputSets = new InputSets()
+  /** This node's X25519 through OpenSSL (x25519-native.ts), its key parsed once. */
+  #x25519Fn: ((peer: Uint8Array) => Uint8Array) | undefined
+  #x25519(): (peer: Uint8Array) => Uint8Array {
+    return (this.#x25519Fn ??= nativeX25519(this.#init.identity.encryptionSecretKey))
+  }
   #sweeper: ReturnType<typeof setInterval> | undefined
   #pruner: ReturnType<typeof setInterval> | undefined
   #stopped = false
@@ -514,7 +519,7 @@ export class TaskRunner {
       const circuit = await this.#init.circuits.local(spec.codeHash)
       if (!circuit) throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `circuit ${spec.codeHash} not fetched yet; retry shortly`)
       const field = getField(circuit.field)
-      decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope) // throws NODE_SHARE_INVALID
+      decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope, this.#x25519()) // throws NODE_SHARE_INVALID
       if (spec.inputBatch && !options.handedOff) {
         if (!options.batch) throw new NodeError('NODE_SHARE_INVALID', `task ${taskId} batches its inputs: send envelopeHashes and the owner's Input signature`)
         await this.#inputSets.accept(spec, nodeIndex, spec.inputSlots.indexOf(slotSpec), envelope, options.batch, false)
@@ -679,7 +684,7 @@ export class TaskRunner {
       const share = await this.#init.store.getShare(spec.taskId, slot.name, attemptOf(spec))
       if (!share) throw new NodeError('NODE_TASK_STATE', `share for slot '${slot.name}' missing`)
       const ctx = { taskId: spec.taskId, input: slot.name, nodeIndex: self }
-      const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'))
+      const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'), this.#x25519())
       slots.push({ ...slotLayout(circuit, slot.name), shares })
     }
     return slots
@@ -758,11 +763,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * the computation, protocols `acceptDealt`).
  */
 export function decodeSlotShare(identity: NodeIdentity, field: Field, circuit: Circuit,
-  ctx: { taskId: Hex; input: string; nodeIndex: number }, envelope: Uint8Array): FieldVector {
+  ctx: { taskId: Hex; input: string; nodeIndex: number }, envelope: Uint8Array, x25519 = nativeX25519(identity.encryptionSecretKey)): FieldVector {
   const layout = slotLayout(circuit, ctx.input)
   let plain: Uint8Array
   try {
-    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx, identity.encryptionPublicKey, nativeX25519(identity.encryptionSecretKey)).expose()
+    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx, identity.encryptionPublicKey, x25519).expose()
   } catch (e) {
     if (e instanceof EnvelopeError) throw new NodeError('NODE_SHARE_INVALID', `share for '${ctx.input}' rejected: ${e.shortMessage}`, { meta: { reason: e.code } })
     throw e

@@ -18,9 +18,10 @@ const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex')
  * failed decryption.
  */
 export function nativeX25519(secretKey: Secret<Uint8Array>): (peerPublicKey: Uint8Array) => Uint8Array {
+  // Parsed once per function (the DER import costs about as much as the key agreement): keep the function.
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519, secretKey.expose()]), format: 'der', type: 'pkcs8' })
   return (peerPublicKey) => {
     if (peerPublicKey.length !== 32) throw new RangeError(`X25519 public key must be 32 bytes, got ${peerPublicKey.length}`)
-    const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519, secretKey.expose()]), format: 'der', type: 'pkcs8' })
     const publicKey = createPublicKey({ key: Buffer.concat([SPKI_X25519, peerPublicKey]), format: 'der', type: 'spki' })
     return new Uint8Array(diffieHellman({ privateKey, publicKey }))
   }
