@@ -60,6 +60,14 @@ const honest = (sets: InputSets): Answer => (slot) => {
 }
 const notReady: Answer = () => ({ status: 404, body: { error: { code: 'NOT_READY', message: 'not seen' } } })
 
+/** Owner `slot`'s check against members serving `answers` (t = 2 unless said), the servers closed after. */
+async function check(answers: readonly Answer[], slot: number, w: { commitments: Hex[]; root: Hex }, t = 2, extraApis: string[] = []) {
+  const net = await serve(answers)
+  try {
+    return await proofFromMembers([...net.apis, ...extraApis], t, { taskId: spec.taskId, slot, owner: owners[slot]!.address, commitment: w.commitments[slot]!, root: w.root, timeoutMs: 300 })
+  } finally { await net.close() }
+}
+
 test('the member set gives a proof of a leaf in the committed root, none for a slot left out, nothing before the root', async () => {
   const { sets, commitments, root } = await honestSets()
   const p = sets.proof(spec, 1)!
@@ -76,52 +84,33 @@ test('the member set gives a proof of a leaf in the committed root, none for a s
 })
 
 test('an included owner is confirmed by one honest member even after t lying members', async () => {
-  const { sets, commitments, root } = await honestSets()
+  const w = await honestSets()
   // Liars (t = 2): the right root with a proof of another slot's leaf; her leaf against another root.
   const other = inputBatchTree([{ slot: 0, owner: owners[0]!.address, commitment: keccak256('0x66') }])
-  const liars: Answer[] = [() => ({ status: 200, body: sets.proof(spec, 2) }), () => ({ status: 200, body: { root: other.root, proof: [] } })]
+  const liars: Answer[] = [() => ({ status: 200, body: w.sets.proof(spec, 2) }), () => ({ status: 200, body: { root: other.root, proof: [] } })]
   // Slot 0 asks member 0 first: members 0 and 1 lie, member 2 is honest, 3 and 4 are not ready.
-  const net = await serve([...liars, honest(sets), notReady, notReady])
-  try {
-    assert.equal(await proofFromMembers(net.apis, 2, { taskId: spec.taskId, slot: 0, owner: owners[0]!.address, commitment: commitments[0]!, root, timeoutMs: 300 }), 'included')
-    // The same liars and no honest member that saw the root: not confirmed, but not pushed out either.
-    const net2 = await serve([...liars, notReady, notReady, notReady])
-    try {
-      assert.equal(await proofFromMembers(net2.apis, 2, { taskId: spec.taskId, slot: 0, owner: owners[0]!.address, commitment: commitments[0]!, root, timeoutMs: 300 }), 'unknown')
-    } finally { await net2.close() }
-  } finally { await net.close() }
+  assert.equal(await check([...liars, honest(w.sets), notReady, notReady], 0, w), 'included')
+  // The same liars and no honest member that saw the root: not confirmed, but not pushed out either.
+  assert.equal(await check([...liars, notReady, notReady, notReady], 0, w), 'unknown')
 })
 
 test('t lying members cannot push an included owner out; t + 1 honest answers without her leaf do', async () => {
-  const { sets, commitments, root } = await honestSets()
+  const w = await honestSets()
   // Liars answer the right root with an empty proof ("you are not in"): two of them are only t.
-  const liar: Answer = () => ({ status: 200, body: { root, proof: [] } })
-  const net = await serve([liar, liar, notReady, notReady, honest(sets)])
-  try {
-    // Slot 1 asks members 1, 2, 3, 4, 0: one liar, three not ready, the honest member 4 proves it.
-    assert.equal(await proofFromMembers(net.apis, 2, { taskId: spec.taskId, slot: 1, owner: owners[1]!.address, commitment: commitments[1]!, root, timeoutMs: 300 }), 'included')
-    // Slot 0 asks 0, 1 (liars: 2 answers without her leaf = t), then not-ready members, then the honest one.
-    assert.equal(await proofFromMembers(net.apis, 2, { taskId: spec.taskId, slot: 0, owner: owners[0]!.address, commitment: commitments[0]!, root, timeoutMs: 300 }), 'included')
-  } finally { await net.close() }
+  const liar: Answer = () => ({ status: 200, body: { root: w.root, proof: [] } })
+  // Slot 1 asks members 1, 2, 3, 4, 0: one liar, two not ready, the honest member 4 proves it.
+  assert.equal(await check([liar, liar, notReady, notReady, honest(w.sets)], 1, w), 'included')
+  // Slot 0 asks 0, 1 (liars: 2 answers without her leaf = t), then not-ready members, then the honest one.
+  assert.equal(await check([liar, liar, notReady, notReady, honest(w.sets)], 0, w), 'included')
   // Slot 3 was left out of the root: three honest members (t + 1) have no proof for her.
-  const all = await serve([honest(sets), honest(sets), honest(sets), notReady, notReady])
-  try {
-    assert.equal(await proofFromMembers(all.apis, 2, { taskId: spec.taskId, slot: 3, owner: owners[3]!.address, commitment: commitments[3]!, root, timeoutMs: 300 }), 'excluded')
-    // A forged proof for her left-out leaf does not hash to the root either.
-    const forger: Answer = () => ({ status: 200, body: { root, proof: sets.proof(spec, 2)!.proof } })
-    const mixed = await serve([forger, forger, notReady, notReady, notReady])
-    try {
-      assert.equal(await proofFromMembers(mixed.apis, 2, { taskId: spec.taskId, slot: 3, owner: owners[3]!.address, commitment: commitments[3]!, root, timeoutMs: 300 }), 'unknown')
-    } finally { await mixed.close() }
-  } finally { await all.close() }
+  assert.equal(await check([honest(w.sets), honest(w.sets), honest(w.sets), notReady, notReady], 3, w), 'excluded')
+  // A forged proof for her left-out leaf does not hash to the root either.
+  const forger: Answer = () => ({ status: 200, body: { root: w.root, proof: w.sets.proof(spec, 2)!.proof } })
+  assert.equal(await check([forger, forger, notReady, notReady, notReady], 3, w), 'unknown')
 })
 
 test('a member that is down costs its timeout, and the next member answers', async () => {
-  const { sets, commitments, root } = await honestSets()
-  const net = await serve([honest(sets), honest(sets)])
-  try {
-    const down = 'http://127.0.0.1:9' // discard port: connection refused
-    // Slot 2 asks member 2 (down) first.
-    assert.equal(await proofFromMembers([...net.apis, down], 1, { taskId: spec.taskId, slot: 2, owner: owners[2]!.address, commitment: commitments[2]!, root, timeoutMs: 300 }), 'included')
-  } finally { await net.close() }
+  const w = await honestSets()
+  // Slot 2 asks member 2 first: down (the discard port refuses connections).
+  assert.equal(await check([honest(w.sets), honest(w.sets)], 2, w, 1, ['http://127.0.0.1:9']), 'included')
 })
