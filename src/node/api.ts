@@ -6,6 +6,7 @@
  *   POST /v1/tasks/{taskId}/inputs/{slot}      body {"envelope": "0x…", "signature"?: "0x…", "batch"?: {"envelopeHashes": ["0x…"], "signature": "0x…"}}
  *   GET  /v1/tasks/{taskId}/input-batch        batched inputs: the leaves this node verified, and the committed root's
  *   POST /v1/tasks/{taskId}/input-batch        body {"leaves": [{"slot", "owner", "commitment"}]}: this node's root signature
+ *   GET  /v1/tasks/{taskId}/input-batch/proof/{slotIndex}   the committed root, the slot's leaf in it (if any) and its proof
  *   GET  /v1/tasks/{taskId}/outputs/{name}     this node's share of a revealTo output, encrypted
  *   POST /v1/records/{recordId}/shares, GET /v1/records/{recordId}[/uses/{taskId}/{slot}]   custody (custody-api.ts)
  *   GET  /metrics                              Prometheus text format
@@ -28,7 +29,7 @@ import type { NodeMetrics } from './metrics.ts'
 import { applyCors, DEFAULT_CORS_ORIGINS, type CorsOrigins } from './cors.ts'
 import { CustodyError, type CustodyService } from './custody.ts'
 import { handleCustodyRoute } from './custody-api.ts'
-import { parseBatchSubmission, parseLeaves } from './input-batch-api.ts'
+import { parseBatchSubmission, parseLeaves, parseSlotIndex } from './input-batch-api.ts'
 
 export interface ApiInit {
   readonly runner: TaskRunner
@@ -178,6 +179,12 @@ export class ApiServer {
         const ctype = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
         if (ctype !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json')
         return this.#json(res, 200, await this.#init.runner.signInputRoot(id, parseLeaves(await this.#body(req))))
+      }
+      if (parts.length === 6 && parts[3] === 'input-batch' && parts[4] === 'proof') {
+        route = 'input-batch-proof'; this.#only(req, 'GET')
+        const proof = await this.#init.runner.inputBatchProof(id, parseSlotIndex(parts[5]!))
+        if (!proof) throw new HttpError(404, 'NOT_READY', 'no committed input root whose leaves this node saw (yet)')
+        return this.#json(res, 200, proof)
       }
       if (parts.length === 5 && parts[3] === 'outputs') {
         route = 'output'; this.#only(req, 'GET')

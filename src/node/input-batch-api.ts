@@ -46,3 +46,9 @@ export function parseLeaves(text: string): InputLeaf[] {
     return { slot, owner: owner.toLowerCase() as Hex, commitment: commitment.toLowerCase() as Hex }
   })
 }
+
+/** A slot index in a URL path (`…/input-batch/proof/{slot}`). */
+export function parseSlotIndex(text: string): number {
+  if (!/^(0|[1-9][0-9]{0,3})$/.test(text) || Number(text) >= MAX_SLOTS) throw bad(`slot must be an index 0..${MAX_SLOTS - 1}`)
+  return Number(text)
+}

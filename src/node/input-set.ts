@@ -30,6 +30,8 @@ interface TaskInputs {
   readonly book: InputBatchBook
   readonly proposals: Map<string, InputLeaf[]>
   root?: { root: Hex; count: number }
+  /** The committed root's tree, built once for the owners' proof requests (200 owners ask each). */
+  committedTree?: ReturnType<typeof inputBatchTree>
   /** Direct fills on the controller: slot index → commitment, and whether it came before the root. */
   readonly direct: Map<number, { commitment: Hex; beforeRoot: boolean }>
   /** Slot → commitment of the envelope this member stored (the first one it accepted). */
@@ -96,6 +98,22 @@ export class InputSets {
   committed(spec: TaskSpec): { root: Hex; leaves?: InputLeaf[] } | undefined {
     const t = this.#of(spec)
     return t.root ? { root: t.root.root, leaves: t.proposals.get(t.root.root) } : undefined
+  }
+
+  /**
+   * An owner's check of her slot (issue #14, e2e): the committed root, the leaf this member saw for the
+   * slot in that root's proposal (none: the slot is not in it) and its Merkle proof. Undefined while no
+   * root is on chain or this member did not see its proposal. The owner checks the proof against the
+   * root on chain herself: a member cannot make her believe she is in.
+   */
+  proof(spec: TaskSpec, slot: number): { root: Hex; leaf?: InputLeaf; proof: Hex[] } | undefined {
+    const t = this.#of(spec)
+    if (!t.root) return undefined
+    const leaves = t.proposals.get(t.root.root)
+    if (!leaves) return undefined
+    t.committedTree ??= inputBatchTree(leaves)
+    const leaf = t.committedTree.leaves.find((l) => l.slot === slot)
+    return { root: t.root.root, ...(leaf ? { leaf } : {}), proof: t.committedTree.proof(slot) ?? [] }
   }
 
   /** Chain events, in chain order: the root and the direct fills. */

@@ -23,6 +23,7 @@ import { getField, type Field, type FieldVector } from '../field/index.ts'
 import { costOf, type Circuit } from '../circuit/index.ts'
 import { isEnigmaError } from '../common/errors.ts'
 import { openEnvelope, sealEnvelope, inputSubmissionMessage, EnvelopeError } from '../sharing/envelope.ts'
+import { nativeX25519 } from './x25519-native.ts'
 import { signAttestation } from './attestation.ts'
 import { DEFAULT_SKEW_SECONDS, type Attestation, type Hex, type ReceiptDomain, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from './task-source.ts'
 import { isEnded, type NodeStore, type ResultRecord, type TaskRecord, type TaskState } from './store.ts'
@@ -109,6 +110,11 @@ export class TaskRunner {
   #unsubscribe: (() => void) | undefined
   /** Batched tasks' owner-signed commitments, root proposals and chain input events (input-set.ts). */
   readonly #inputSets = new InputSets()
+  /** This node's X25519 through OpenSSL (x25519-native.ts), its key parsed once. */
+  #x25519Fn: ((peer: Uint8Array) => Uint8Array) | undefined
+  #x25519(): (peer: Uint8Array) => Uint8Array {
+    return (this.#x25519Fn ??= nativeX25519(this.#init.identity.encryptionSecretKey))
+  }
   #sweeper: ReturnType<typeof setInterval> | undefined
   #pruner: ReturnType<typeof setInterval> | undefined
   #stopped = false
@@ -453,6 +459,11 @@ export class TaskRunner {
     return { leaves: this.#inputSets.held(spec), committed: this.#inputSets.committed(spec) }
   }
 
+  /** An owner's proof of her slot in the committed input root (input-set.ts `proof`); undefined until this member can give one. */
+  async inputBatchProof(taskId: Hex, slot: number): Promise<{ root: Hex; leaf?: InputLeaf; proof: Hex[] } | undefined> {
+    return this.#inputSets.proof(await this.#batchedSpec(taskId), slot)
+  }
+
   /** Signs a proposed input root if this member verified every leaf (input-batch.ts `review`). */
   async signInputRoot(taskId: Hex, leaves: readonly InputLeaf[]): Promise<InputRootSignature> {
     const spec = await this.#batchedSpec(taskId)
@@ -494,7 +505,10 @@ export class TaskRunner {
       if (attemptOf(spec) > 0) throw new NodeError('NODE_TASK_STATE', `task ${taskId} is re-run (attempt ${attemptOf(spec)}): its inputs come from the previous committee`)
       const nodeIndex = this.#myIndex(spec)
       const ctx = { taskId, input: slot, nodeIndex }
-      if (slotSpec.owner.toLowerCase() !== ZERO_ADDRESS && !options.handedOff) {
+      // A batched task's owner signs her commitment instead (EIP-712 `Input`, checked by `accept` below
+      // before anything is stored): it binds this envelope's hash at this member's index, the task and
+      // the slot, so the per-envelope signature would be a second recovery of the same authorisation.
+      if (slotSpec.owner.toLowerCase() !== ZERO_ADDRESS && !options.handedOff && !(spec.inputBatch && options.batch)) {
         if (!signature) throw new NodeError('NODE_SHARE_INVALID', `slot '${slot}' belongs to ${slotSpec.owner}: a signature is required`)
         let ok = false
         try {
@@ -505,7 +519,7 @@ export class TaskRunner {
       const circuit = await this.#init.circuits.local(spec.codeHash)
       if (!circuit) throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `circuit ${spec.codeHash} not fetched yet; retry shortly`)
       const field = getField(circuit.field)
-      decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope) // throws NODE_SHARE_INVALID
+      decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope, this.#x25519()) // throws NODE_SHARE_INVALID
       if (spec.inputBatch && !options.handedOff) {
         if (!options.batch) throw new NodeError('NODE_SHARE_INVALID', `task ${taskId} batches its inputs: send envelopeHashes and the owner's Input signature`)
         await this.#inputSets.accept(spec, nodeIndex, spec.inputSlots.indexOf(slotSpec), envelope, options.batch, false)
@@ -670,7 +684,7 @@ export class TaskRunner {
       const share = await this.#init.store.getShare(spec.taskId, slot.name, attemptOf(spec))
       if (!share) throw new NodeError('NODE_TASK_STATE', `share for slot '${slot.name}' missing`)
       const ctx = { taskId: spec.taskId, input: slot.name, nodeIndex: self }
-      const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'))
+      const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'), this.#x25519())
       slots.push({ ...slotLayout(circuit, slot.name), shares })
     }
     return slots
@@ -749,11 +763,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * the computation, protocols `acceptDealt`).
  */
 export function decodeSlotShare(identity: NodeIdentity, field: Field, circuit: Circuit,
-  ctx: { taskId: Hex; input: string; nodeIndex: number }, envelope: Uint8Array): FieldVector {
+  ctx: { taskId: Hex; input: string; nodeIndex: number }, envelope: Uint8Array, x25519 = nativeX25519(identity.encryptionSecretKey)): FieldVector {
   const layout = slotLayout(circuit, ctx.input)
   let plain: Uint8Array
   try {
-    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx).expose()
+    plain = openEnvelope(identity.encryptionSecretKey, envelope, ctx, identity.encryptionPublicKey, x25519).expose()
   } catch (e) {
     if (e instanceof EnvelopeError) throw new NodeError('NODE_SHARE_INVALID', `share for '${ctx.input}' rejected: ${e.shortMessage}`, { meta: { reason: e.code } })
     throw e

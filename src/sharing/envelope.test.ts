@@ -67,6 +67,16 @@ test('tampering anywhere, or a different context or key, fails with ENVELOPE_DEC
   assert.throws(() => openEnvelope(generateEncryptionKeyPair().secretKey, env, ctx), { code: 'ENVELOPE_DECRYPT_FAILED' } as object)
 })
 
+test('a recipient public key passed in opens as the derived one does; a wrong one opens nothing', () => {
+  const kp = generateEncryptionKeyPair()
+  const env = sealEnvelope(kp.publicKey, plaintext, ctx)
+  assert.deepEqual(openEnvelope(kp.secretKey, env, ctx, kp.publicKey).expose(), plaintext)
+  // Another node's secret key with this recipient's public key (or the reverse): still no decryption.
+  const other = generateEncryptionKeyPair()
+  assert.throws(() => openEnvelope(kp.secretKey, env, ctx, other.publicKey), { code: 'ENVELOPE_DECRYPT_FAILED' } as object)
+  assert.throws(() => openEnvelope(other.secretKey, env, ctx, kp.publicKey), { code: 'ENVELOPE_DECRYPT_FAILED' } as object)
+})
+
 test('malformed envelopes are refused before any crypto', () => {
   const kp = generateEncryptionKeyPair()
   const env = sealEnvelope(kp.publicKey, plaintext, ctx)

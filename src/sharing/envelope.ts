@@ -145,18 +145,27 @@ export function parseEnvelopeHeader(envelope: Uint8Array): { header: Uint8Array;
   }
 }
 
-/** Decrypt and authenticate; any tampering (body, header, context, key) → ENVELOPE_DECRYPT_FAILED. */
-export function openEnvelope(recipientSecretKey: Secret<Uint8Array>, envelope: Uint8Array, ctx: EnvelopeContext): Secret<Uint8Array> {
+/**
+ * Decrypt and authenticate; any tampering (body, header, context, key) → ENVELOPE_DECRYPT_FAILED.
+ * `recipientPublicKey`: the secret key's public key when the caller holds it already (a node opening
+ * 200 envelopes of one task): deriving it is a base-point multiplication, a third of an opening's cost.
+ * A wrong one derives another HKDF key, so the envelope fails to authenticate: it cannot open anything
+ * the secret key alone could not. `sharedSecret`: X25519 of the secret key with a peer key by another
+ * implementation (the node's OpenSSL one, src/node/x25519-native.ts); it must throw where @noble does
+ * (a low-order key); this module stays free of node:* imports for browsers.
+ */
+export function openEnvelope(recipientSecretKey: Secret<Uint8Array>, envelope: Uint8Array, ctx: EnvelopeContext, recipientPublicKey?: Uint8Array,
+  sharedSecret?: (peerPublicKey: Uint8Array) => Uint8Array): Secret<Uint8Array> {
   const { header, ephPub, nonce, body } = parseEnvelopeHeader(envelope)
   const sk = recipientSecretKey.expose()
   let shared: Uint8Array
   try {
-    shared = x25519.getSharedSecret(sk, ephPub)
+    shared = sharedSecret ? sharedSecret(ephPub) : x25519.getSharedSecret(sk, ephPub)
   } catch {
     // noble rejects low-order points (all-zero shared secret): treat as a failed decryption.
     throw new EnvelopeError('ENVELOPE_DECRYPT_FAILED', 'envelope ephemeral key is invalid')
   }
-  const key = deriveEnvelopeKey(shared, ephPub, x25519.getPublicKey(sk))
+  const key = deriveEnvelopeKey(shared, ephPub, recipientPublicKey ?? x25519.getPublicKey(sk))
   const ad = concat([header, envelopeContextBytes(ctx)])
   try {
     return new Secret(chacha20poly1305(key, nonce, ad).decrypt(body), 'input share')

@@ -28,3 +28,8 @@ export async function getInputBatch(client: ControllerReadClient, params: GetInp
   ])
   return { root: b.root, count: Number(b.count), signers: Number(b.signers), committedAt: b.committedAt, cutoff }
 }
+
+/** Just a task's committed input root (zero until committed): one call, for an owner's check of her leaf. */
+export async function getInputRoot(client: ControllerReadClient, params: GetInputBatchParameters): Promise<Hex> {
+  return (await readInputs<{ root: Hex }>('getInputRoot', client, params.address, 'getBatch', [params.taskId])).root
+}

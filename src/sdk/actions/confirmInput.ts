@@ -1,11 +1,10 @@
 import type { Hex } from 'viem'
 import { getBlock } from 'viem/actions'
 import { fillInputSlot } from '../../chain/actions/fillInputSlot.ts'
-import { getInputBatch } from '../../chain/actions/getInputBatch.ts'
-import { isInputIncluded } from '../../chain/actions/isInputIncluded.ts'
-import { inputBatchTree } from '../../node/input-batch.ts'
+import { getInputBatch, getInputRoot } from '../../chain/actions/getInputBatch.ts'
 import { requireWallet, type EnigmaClient } from '../client.ts'
 import { SdkError } from '../errors.ts'
+import { proofFromMembers } from '../internal/input-proof.ts'
 import { taskInfo } from '../internal/task-info.ts'
 import { commitInputBatch, membersHeld } from './commitInputBatch.ts'
 
@@ -35,9 +34,10 @@ const ZERO: Hex = `0x${'00'.repeat(32)}`
 
 /**
  * The owner's side of the censorship escape (docs/controller.md "Input batches"): waits for the task's
- * input root, fetches her Merkle proof from any member and checks it on chain (`isIncluded`); if her
- * leaf is missing, or no root landed by the cut-off, she fills her slot directly on the controller
- * before the deadline, and the nodes use that.
+ * input root, fetches her Merkle proof from a member and checks it against the root on chain herself
+ * (what the contract's `isIncluded` computes, without a call per owner); if no member can prove her
+ * leaf, or no root landed by the cut-off, she fills her slot directly on the controller before the
+ * deadline, and the nodes use that.
  */
 export async function confirmInput(client: EnigmaClient, params: ConfirmInputParameters): Promise<ConfirmInputReturnType> {
   const wallet = requireWallet(client, 'confirmInput')
@@ -52,31 +52,31 @@ export async function confirmInput(client: EnigmaClient, params: ConfirmInputPar
     const r = await fillInputSlot(wallet, { address: client.controller, taskId: params.taskId, slot, owners: info.slots.map((s) => s.owner), commitment: params.commitment })
     return { path: 'escape', transactionHash: r.hash, gasUsed: r.gasUsed, rootGasUsed }
   }
-  for (let misses = 0; ; ) {
+  const pollMs = params.pollMs ?? 250
+  for (let missedSince: number | undefined; ; ) {
     params.signal?.throwIfAborted()
-    const batch = await getInputBatch(client.public, { address: inputs, taskId: params.taskId })
-    if (batch.root !== ZERO) {
-      const held = await membersHeld(client, params.taskId, { signal: params.signal })
-      const leaves = held.find((h) => h?.committed?.root.toLowerCase() === batch.root.toLowerCase() && h.committed.leaves)?.committed?.leaves
-      if (leaves) {
-        const tree = inputBatchTree(leaves)
-        const proof = tree.root === batch.root.toLowerCase() ? tree.proof(slot) : undefined
-        const mine = proof && await isInputIncluded(client.public, { address: inputs, taskId: params.taskId, slot, owner, commitment: params.commitment, proof })
-        return mine ? { path: 'batch', gasUsed: 0n, rootGasUsed } : escape()
-      }
-      // No member shows the root's leaves (yet): a few polls, then she cannot check her leaf and escapes.
-      if (++misses > 20) return escape()
+    const root = (await getInputRoot(client.public, { address: inputs, taskId: params.taskId })).toLowerCase() as Hex
+    if (root !== ZERO) {
+      const found = await proofFromMembers(info.committee.map((m) => client.nodeApi(m)), info.t, { taskId: params.taskId, slot, owner, commitment: params.commitment, root, signal: params.signal })
+      if (found === 'included') return { path: 'batch', gasUsed: 0n, rootGasUsed }
+      // t + 1 members saw the root's leaves and none could prove hers: at least one honest one, so she is not in it.
+      if (found === 'excluded') return escape()
+      // Too few members show the root's leaves (yet): a few polls' time, then she cannot check her leaf and escapes.
+      missedSince ??= Date.now()
+      if (Date.now() - missedSince > 20 * pollMs) return escape()
     } else {
+      const batch = await getInputBatch(client.public, { address: inputs, taskId: params.taskId })
       const now = (await getBlock(client.public, { blockTag: 'latest' })).timestamp
-      if (now >= batch.cutoff) return escape()
-      if (params.aggregate ?? true) {
+      if (batch.root === ZERO && now >= batch.cutoff) return escape()
+      if (batch.root === ZERO && (params.aggregate ?? true)) {
         const held = await membersHeld(client, params.taskId, { signal: params.signal })
         if (held.every((h) => h && h.leaves.length === info.slots.length)) {
           rootGasUsed += (await commitInputBatch(client, { taskId: params.taskId, signal: params.signal }).catch(() => ({ gasUsed: 0n }))).gasUsed
           continue
         }
       }
+      if (batch.root !== ZERO) continue
     }
-    await new Promise((r) => setTimeout(r, params.pollMs ?? 250))
+    await new Promise((r) => setTimeout(r, pollMs))
   }
 }

@@ -52,6 +52,7 @@ export interface SealedSlot {
   /** Hash of the slot's encoded values: a retry with a different value makes a new dealing. */
   readonly valueHash: Hex
   readonly envelopes: readonly Hex[]
+  /** The owner's signature of each envelope (direct path); empty on the batched path, which needs only `batchSignature`. */
   readonly signatures: readonly Hex[]
   /** Batched tasks: the owner's EIP-712 `Input` signature of the commitment (src/node/input-batch.ts). */
   readonly batchSignature?: Hex
@@ -113,12 +114,17 @@ export async function submitInput(client: EnigmaClient, params: SubmitInputParam
     const withPad = field.concat([field.fromBigInts(reduced), field.random(1)])
     const shares = split(field, withPad, info.n, info.t)
     const envelopes = info.committee.map((m, i) => sealEnvelope(hexBytes(m.encryptionKey), field.encode(shares[i]!), { taskId: params.taskId, input: params.slot, nodeIndex: i }))
-    const signatures = await Promise.all(envelopes.map((env, i) => signMessage(wallet, {
-      account: wallet.account, message: inputSubmissionMessage({ taskId: params.taskId, input: params.slot, nodeIndex: i }, env),
-    })))
-    sealed = { taskId: params.taskId, slot: params.slot, valueHash, envelopes: envelopes.map((e) => toHex(e)), signatures }
+    sealed = { taskId: params.taskId, slot: params.slot, valueHash, envelopes: envelopes.map((e) => toHex(e)), signatures: [] }
   }
   const batched = client.inputs !== undefined && (params.path ?? 'auto') === 'auto'
+  // The direct path's nodes check one owner signature per envelope; a batched task's nodes check her
+  // one signature of the commitment (which binds every envelope's hash) instead, so none is made there.
+  if (!batched && sealed.signatures.length !== info.n) {
+    const envelopes = sealed.envelopes
+    sealed = { ...sealed, signatures: await Promise.all(envelopes.map((env, i) => signMessage(wallet, {
+      account: wallet.account, message: inputSubmissionMessage({ taskId: params.taskId, input: params.slot, nodeIndex: i }, hexBytes(env)),
+    }))) }
+  }
   const envelopeHashes = sealed.envelopes.map((e) => keccak256(e))
   const commitment = envelopeCommitment(envelopeHashes)
   if (batched && !sealed.batchSignature) {
@@ -133,7 +139,7 @@ export async function submitInput(client: EnigmaClient, params: SubmitInputParam
   const started = Date.now()
   const delivered = await Promise.allSettled(info.committee.map((m, i) => nodeRequest({
     url: `${client.nodeApi(m)}/v1/tasks/${params.taskId}/inputs/${encodeURIComponent(params.slot)}`,
-    method: 'POST', body: { envelope: sealed.envelopes[i]!, signature: sealed.signatures[i]!, ...(batched ? { batch: { envelopeHashes, signature: sealed.batchSignature! } } : {}) },
+    method: 'POST', body: { envelope: sealed.envelopes[i]!, ...(batched ? { batch: { envelopeHashes, signature: sealed.batchSignature! } } : { signature: sealed.signatures[i]! }) },
     who: `node ${i} (${m.account})`, timeoutMs: params.timeoutMs, signal: params.signal,
   })))
   const failed = delivered.flatMap((d, i) => d.status === 'rejected' ? [{ i, reason: d.reason as unknown }] : [])
