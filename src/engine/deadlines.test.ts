@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url'
 import { Deadlines } from './deadlines.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Waits until `done()` (the machine may be loaded: timers fire late, never early). */
+async function until(done: () => boolean, maxMs = 20_000): Promise<void> {
+  for (const t0 = performance.now(); !done() && performance.now() - t0 < maxMs;) await sleep(10)
+}
 
 test('deadlines expire at their time, in order, whatever the order they were added in; cancelled ones never', async () => {
   const d = new Deadlines()
@@ -18,7 +22,8 @@ test('deadlines expire at their time, in order, whatever the order they were add
   d.cancel(c)
   d.cancel(c) // twice is harmless
   assert.equal(d.pending, 3)
-  await sleep(200)
+  await until(() => fired.length === 3)
+  await sleep(30) // a cancelled deadline would fire by now too
   assert.deepEqual(fired.map(([n]) => n), ['early', 'middle', 'late'])
   for (const [name, at] of fired) {
     const want = { early: 40, middle: 80, late: 120 }[name]!
@@ -31,7 +36,7 @@ test('an expiry may add a new deadline (two-stage timeouts) and clear() drops ev
   const d = new Deadlines()
   const fired: string[] = []
   d.add(10, () => { fired.push('first'); d.add(10, () => fired.push('second')) })
-  await sleep(80)
+  await until(() => fired.length === 2)
   assert.deepEqual(fired, ['first', 'second'])
   d.add(10, () => fired.push('never'))
   d.clear()

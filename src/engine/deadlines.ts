@@ -68,7 +68,9 @@ export class Deadlines {
     }
     for (const d of due) this.#pending.delete(d)
     if (next < Infinity) this.#arm(next)
-    // Bookkeeping first: an expiry may add or cancel deadlines.
+    // Bookkeeping first: an expiry may add or cancel deadlines. A late sweep (a loaded machine) still
+    // expires in deadline order, as separate timers would have.
+    due.sort((a, b) => a.at - b.at)
     for (const d of due) d.expire()
   }
 }
