@@ -58,3 +58,18 @@ test('a pending deadline keeps the process alive; with none pending the process 
   assert.equal(quick.out.trim(), 'done')
   assert.ok(quick.ms < 15_000, `the process waited ${quick.ms.toFixed(0)} ms for a cancelled deadline`)
 })
+
+test('an expiry that cancels another deadline due in the same sweep stops it', async () => {
+  const d = new Deadlines()
+  const fired: string[] = []
+  let second: ReturnType<Deadlines['add']> | undefined = undefined
+  d.add(5, () => { fired.push('first'); d.cancel(second!) })
+  second = d.add(6, () => fired.push('second'))
+  // Block the event loop past both deadlines, so one sweep finds both due.
+  const t0 = performance.now()
+  while (performance.now() - t0 < 30);
+  await until(() => fired.length >= 1)
+  await sleep(30)
+  assert.deepEqual(fired, ['first'])
+  assert.equal(d.pending, 0)
+})

@@ -39,7 +39,12 @@ export class Deadlines {
 
   /** Forgets `d` (a no-op once it expired or was cancelled). */
   cancel(d: Deadline): void {
-    if (this.#pending.delete(d) && this.#pending.size === 0) this.#timer?.unref()
+    if (this.#pending.delete(d)) this.#unrefIfIdle()
+  }
+
+  /** With nothing pending the timer must not keep the process alive. */
+  #unrefIfIdle(): void {
+    if (this.#pending.size === 0) this.#timer?.unref()
   }
 
   /** Cancels everything (transport closed). */
@@ -66,11 +71,14 @@ export class Deadlines {
       if (d.at <= now) due.push(d)
       else if (d.at < next) next = d.at
     }
-    for (const d of due) this.#pending.delete(d)
     if (next < Infinity) this.#arm(next)
-    // Bookkeeping first: an expiry may add or cancel deadlines. A late sweep (a loaded machine) still
-    // expires in deadline order, as separate timers would have.
+    // An expiry may add deadlines or cancel due ones (those then do not run). A late sweep (a loaded
+    // machine) still expires in deadline order, as separate timers would have.
     due.sort((a, b) => a.at - b.at)
-    for (const d of due) d.expire()
+    for (const d of due) {
+      if (!this.#pending.delete(d)) continue
+      this.#unrefIfIdle()
+      d.expire()
+    }
   }
 }
