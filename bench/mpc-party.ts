@@ -37,6 +37,8 @@ export interface CaseTiming {
   readonly prepMs: number[]
   readonly rounds: number[]
   readonly bytesSent: number[]
+  /** This party's process CPU time (user + system, ms) over the timed part of each repetition. */
+  readonly cpuMs: number[]
   /** This party's peak memory over all repetitions (mpc-memory.ts). */
   memory?: MemoryPeak
 }
@@ -57,17 +59,24 @@ export const ROUND_CHAIN = 200
  * for the previous (x ← x·y), after a warm-up chain; the figure is total time / rounds. With PRSS
  * (n = 2t + 1 ≤ 7) a one-element multiplication is exactly one all-to-all round.
  */
-async function runRoundChain(s: MpcSession, x: Shared, y: Shared): Promise<{ totalMs: number; prepMs: number; rounds: number }> {
+async function runRoundChain(s: MpcSession, x: Shared, y: Shared): Promise<{ totalMs: number; prepMs: number; rounds: number; cpuMs: number }> {
   let z = x
   for (let i = 0; i < 20; i++) z = await mul(s, z, y)
   await preprocess(s, { doubles: (s.malicious ? 2 : 1) * ROUND_CHAIN })
   const rounds0 = s.stats.rounds
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   for (let i = 0; i < ROUND_CHAIN; i++) z = await mul(s, z, y)
-  return { totalMs: performance.now() - t0, prepMs: 0, rounds: s.stats.rounds - rounds0 }
+  return { totalMs: performance.now() - t0, prepMs: 0, rounds: s.stats.rounds - rounds0, cpuMs: cpuMsSince(cpu0) }
 }
 
-async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number): Promise<{ totalMs: number; prepMs: number; rounds: number; bytesSent: number }> {
+/** Process CPU time (user + system) since `from`, in ms. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from)
+  return (d.user + d.system) / 1000
+}
+
+async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number): Promise<{ totalMs: number; prepMs: number; rounds: number; bytesSent: number; cpuMs: number }> {
   const { transport, n, args } = ctx
   const s = createSession({ field: getField(c.field), n, t: args.t, transport, security: args.security, labelPrefix: `${c.op}-${c.batch}-${rep}/`, timeoutMs: 600_000 })
   const N = c.batch
@@ -83,6 +92,7 @@ async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number):
   }
   const rounds0 = s.stats.rounds
   const bytes0 = transport.stats.bytesSent
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const isMul = c.op === 'mul' || c.op === 'mul1'
   const width = c.op === 'lt64' ? 64 : 32
@@ -95,13 +105,13 @@ async function runCase(ctx: PartyContext<BenchArgs>, c: BenchCase, rep: number):
   else await lt(s, x!, y!, { bits: width })
   await verify(s)
   const t2 = performance.now()
-  return { totalMs: t2 - t0, prepMs: t1 - t0, rounds: s.stats.rounds - rounds0, bytesSent: transport.stats.bytesSent - bytes0 }
+  return { totalMs: t2 - t0, prepMs: t1 - t0, rounds: s.stats.rounds - rounds0, bytesSent: transport.stats.bytesSent - bytes0, cpuMs: cpuMsSince(cpu0) }
 }
 
 export async function party(ctx: PartyContext<BenchArgs>): Promise<CaseTiming[]> {
   const out: CaseTiming[] = []
   for (const c of ctx.args.cases) {
-    const timing: CaseTiming = { op: c.op, batch: c.batch, field: c.field, totalMs: [], prepMs: [], rounds: [], bytesSent: [] }
+    const timing: CaseTiming = { op: c.op, batch: c.batch, field: c.field, totalMs: [], prepMs: [], rounds: [], bytesSent: [], cpuMs: [] }
     const stopTracking = trackMemory()
     for (let rep = 0; rep < c.reps; rep++) {
       const r = await runCase(ctx, c, rep)
@@ -109,6 +119,7 @@ export async function party(ctx: PartyContext<BenchArgs>): Promise<CaseTiming[]>
       timing.prepMs.push(r.prepMs)
       timing.rounds.push(r.rounds)
       timing.bytesSent.push(r.bytesSent)
+      timing.cpuMs.push(r.cpuMs)
     }
     timing.memory = stopTracking()
     if (ctx.args.progress !== undefined && ctx.self === 0) {

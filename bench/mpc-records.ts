@@ -20,6 +20,11 @@ export interface MpcRecord {
   rounds: number
   bytesPerPartyPerOp: number
   runs: number
+  /**
+   * CPU time (µs, user + system) of all parties together per op (per round for `round`), median of
+   * runs: what an A/B comparison on a loaded machine can trust (docs/performance.md).
+   */
+  cpuUsPerOp?: number
   /** Each party's peak memory during this measurement (index = party; mpc-memory.ts), when measured. */
   memory?: { [K in keyof MemoryPeak]: number[] }
 }
@@ -36,10 +41,12 @@ export function toMpcRecords(n: number, t: number, security: SecurityMode, resul
     // `round`: a chain of rounds; the figures are per round (its latency, rounds per second).
     const per = c.op === 'round' ? Math.max(1, median(c.rounds)) : 1
     const ms = median(total) / per
+    const cpu = Array.from({ length: runs }, (_, r) => results.reduce((a, p) => a + (p[k]!.cpuMs?.[r] ?? Number.NaN), 0))
     return {
       parties: n, threshold: t, security, field: c.field, op: c.op, batch: c.batch,
       opsPerSec: Math.round((c.batch / ms) * 1000), latencyMs: Number(ms.toFixed(3)), prepMs: Number(median(prep).toFixed(3)),
       rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / per / c.batch).toFixed(1)), runs,
+      ...(cpu.every(Number.isFinite) ? { cpuUsPerOp: Number(((1000 * median(cpu)) / per / c.batch).toFixed(2)) } : {}),
       ...(results.every((p) => p[k]!.memory) ? { memory: memoryByParty(results.map((p) => p[k]!.memory!)) } : {}),
     }
   })

@@ -6,7 +6,9 @@
  *
  * Writes bench/results/nodes.json: records shaped like mpc.json plus `transport: 'libp2p' | 'tcp'`,
  * and `op: 'auction'` records with `bidders`. Options: --quick, --parties 3,5, --security
- * semi-honest,malicious, --ops mul,lt32,lt32x1,mul1,round, --bidders 5,50,200, --skip-auction, --skip-ops.
+ * semi-honest,malicious, --ops mul,lt32,lt32x1,mul1,round, --bidders 5,50,200, --skip-auction, --skip-ops,
+ * --cpu-prof DIR (every party process writes a V8 CPU profile into DIR). Every row also has the CPU
+ * time of all parties per op (`cpuUsPerOp`, for A/B comparisons on a loaded machine).
  *
  * This file is also the libp2p party process (`--child`): it starts a libp2p host, reports its
  * address over IPC, receives the committee, and runs bench/mpc-party.ts's `party` over a
@@ -30,6 +32,9 @@ function arg(name: string): string | undefined {
 
 type OpRecord = MpcRecord & { transport: 'libp2p' | 'tcp' }
 
+/** Node flags of every party process; `--cpu-prof DIR` makes each write a V8 CPU profile into DIR. */
+const partyExecArgv = ['--max-old-space-size=8192', ...(arg('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${arg('cpu-prof')}`] : [])]
+
 interface AuctionRecord {
   transport: 'libp2p'
   parties: number
@@ -49,7 +54,7 @@ async function runLibp2p(n: number, args: BenchArgs): Promise<CaseTiming[][]> {
   const cpuMs: number[] = []
   try {
     const ready = await Promise.all(Array.from({ length: n }, () => new Promise<any>((resolve, reject) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', '--import', './src/common/polyfill.mjs', '--max-old-space-size=8192', self, '--child'], {
+      const c = spawn(process.execPath, ['--import', 'tsx', '--import', './src/common/polyfill.mjs', ...partyExecArgv, self, '--child'], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced',
       })
       children.push(c)
@@ -80,7 +85,7 @@ async function runLibp2p(n: number, args: BenchArgs): Promise<CaseTiming[][]> {
 async function runTcp(n: number, args: BenchArgs): Promise<CaseTiming[][]> {
   const { launchParties } = await import('../src/engine/launch-parties.ts')
   const partyModule = fileURLToPath(new URL('./mpc-party.ts', import.meta.url))
-  return launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: ['--max-old-space-size=8192'] })
+  return launchParties<CaseTiming[]>({ n, module: partyModule, args, timeoutMs: 3_600_000, receiveTimeoutMs: 600_000, copyOnSend: false, execArgv: partyExecArgv })
 }
 
 
@@ -168,11 +173,11 @@ async function main(): Promise<void> {
   const outUrl = new URL(quick ? './results/nodes.quick.json' : './results/nodes.json', import.meta.url)
   writeFileSync(outUrl, JSON.stringify([...ops, ...auctionRecords], null, 2) + '\n')
 
-  const header = ['parties', 'security', 'op', 'batch', 'tcp ops/s', 'libp2p ops/s', 'ratio', 'libp2p rounds']
+  const header = ['parties', 'security', 'op', 'batch', 'tcp ops/s', 'libp2p ops/s', 'ratio', 'libp2p rounds', 'CPU µs/op tcp', 'CPU µs/op libp2p']
   const rows: string[][] = []
   for (const r of ops.filter((x) => x.transport === 'libp2p')) {
     const tcp = ops.find((x) => x.transport === 'tcp' && x.parties === r.parties && x.security === r.security && x.op === r.op && x.batch === r.batch)!
-    rows.push([r.parties, r.security, r.op, r.batch, tcp.opsPerSec, r.opsPerSec, (r.opsPerSec / tcp.opsPerSec).toFixed(2), r.rounds].map(String))
+    rows.push([r.parties, r.security, r.op, r.batch, tcp.opsPerSec, r.opsPerSec, (r.opsPerSec / tcp.opsPerSec).toFixed(2), r.rounds, tcp.cpuUsPerOp ?? '-', r.cpuUsPerOp ?? '-'].map(String))
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   console.log(header.map((h, i) => h.padStart(widths[i]!)).join('  '))

@@ -15,11 +15,12 @@
 import type { ReceiveOptions, TransportStats } from '../protocols/transport.ts'
 import { MpcTimeoutError, TransportClosedError } from '../protocols/transport.ts'
 import { bufferedFrameCost, type ReceiveBudget } from './frame-budget.ts'
+import { Deadlines, type Deadline } from './deadlines.ts'
 
 interface Waiter {
   resolve(payload: Uint8Array): void
   reject(error: unknown): void
-  timer: ReturnType<typeof setTimeout> | undefined
+  deadline: Deadline | undefined
   signal: AbortSignal | undefined
   onAbort: (() => void) | undefined
 }
@@ -34,6 +35,8 @@ export class Inbox {
   readonly #failures: (PeerFailure | undefined)[] = []
   readonly #defaultTimeoutMs: number
   readonly #budget: ReceiveBudget | undefined
+  /** One timer for every pending receive's deadline (deadlines.ts). */
+  readonly #deadlines = new Deadlines()
   #closedReason: string | undefined
 
   constructor(n: number, defaultTimeoutMs: number, budget?: ReceiveBudget) {
@@ -68,7 +71,7 @@ export class Inbox {
       this.stats.bytesReceived += payload.byteLength
       const w = queue.shift()!
       if (queue.length === 0) waiters.delete(label)
-      settle(w)
+      this.#settle(w)
       w.resolve(payload)
       return undefined
     }
@@ -103,7 +106,7 @@ export class Inbox {
 
     const timeoutMs = options.timeoutMs ?? this.#defaultTimeoutMs
     return new Promise<Uint8Array>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, timer: undefined, signal, onAbort: undefined }
+      const w: Waiter = { resolve, reject, deadline: undefined, signal, onAbort: undefined }
       const waiters = this.#waiters[from]!
       const drop = (): void => {
         const queue = waiters.get(label)
@@ -112,15 +115,15 @@ export class Inbox {
         if (i >= 0) queue.splice(i, 1)
         if (queue.length === 0) waiters.delete(label)
       }
-      w.timer = setTimeout(() => {
+      w.deadline = this.#deadlines.add(timeoutMs, () => {
         drop()
-        settle(w)
+        this.#settle(w)
         reject(new MpcTimeoutError(from, label, timeoutMs))
-      }, timeoutMs)
+      })
       if (signal !== undefined) {
         w.onAbort = () => {
           drop()
-          settle(w)
+          this.#settle(w)
           reject(signal.reason)
         }
         signal.addEventListener('abort', w.onAbort, { once: true })
@@ -141,7 +144,7 @@ export class Inbox {
     const waiters = this.#waiters[from]!
     for (const [label, queue] of waiters) {
       for (const w of queue) {
-        settle(w)
+        this.#settle(w)
         w.reject(failure(label))
       }
     }
@@ -155,12 +158,13 @@ export class Inbox {
     for (const waiters of this.#waiters) {
       for (const queue of waiters.values()) {
         for (const w of queue) {
-          settle(w)
+          this.#settle(w)
           w.reject(new TransportClosedError(reason))
         }
       }
       waiters.clear()
     }
+    this.#deadlines.clear()
     this.#frames.forEach((frames, from) => {
       if (this.#budget !== undefined) {
         for (const [label, q] of frames) for (const p of q) this.#budget.release(from, bufferedFrameCost(label.length, p.byteLength))
@@ -174,15 +178,15 @@ export class Inbox {
     return this.#budget?.used ?? 0
   }
 
+  #settle(w: Waiter): void {
+    if (w.deadline !== undefined) this.#deadlines.cancel(w.deadline)
+    if (w.onAbort !== undefined) w.signal!.removeEventListener('abort', w.onAbort)
+  }
+
   /** Number of frames received but not yet consumed (for tests and leak checks). */
   get buffered(): number {
     let count = 0
     for (const frames of this.#frames) for (const q of frames.values()) count += q.length
     return count
   }
-}
-
-function settle(w: Waiter): void {
-  if (w.timer !== undefined) clearTimeout(w.timer)
-  if (w.onAbort !== undefined) w.signal!.removeEventListener('abort', w.onAbort)
 }

@@ -212,3 +212,24 @@ test('without WebAssembly the default kernel is plain JS, and asking for wasm fa
     globalThis.WebAssembly = saved
   }
 })
+
+test('powS and invS: the power-of-two shortcuts agree with plain modular arithmetic at every exponent', () => {
+  const modPow = (a: bigint, e: bigint, p: bigint): bigint => {
+    let r = 1n
+    for (let b = a % p, k = e; k > 0n; k >>= 1n, b = (b * b) % p) if (k & 1n) r = (r * b) % p
+    return r
+  }
+  for (const R of [referenceP61, referenceP127]) {
+    const p = R.p
+    for (let e = 0n; e <= BigInt(R.bits) + 2n; e++) {
+      assert.equal(R.powS(2n, e), modPow(2n, e, p), `${R.name}: 2^${e}`)
+      const x = modPow(2n, e, p)
+      assert.equal(R.invS(x), modPow(x, p - 2n, p), `${R.name}: (2^${e})^−1`)
+      assert.equal(R.mulS(R.invS(x), x), 1n)
+    }
+    // Non-powers of two and unreduced arguments still take the general path.
+    for (const x of [3n, p - 1n, p + 2n, -2n, (1n << 40n) + 1n]) assert.equal(R.invS(x), modPow(((x % p) + p) % p, p - 2n, p), `${R.name}: ${x}^−1`)
+    assert.equal(R.powS(3n, 5n), 243n)
+    assert.equal(R.powS(2n, -1n), 1n)
+  }
+})

@@ -37,6 +37,7 @@ import type { NodeHost } from './host.ts'
 import { ByteLedger, DEFAULT_RECEIVE_LIMITS, ReceiveBudget, type ReceiveLimits } from '../engine/frame-budget.ts'
 import { DEFAULT_LIMBO_LIMITS, Limbo, type LimboLimits } from './mpc-limbo.ts'
 import { validateCommitteeMembers } from './committee-members.ts'
+import { Deadlines } from '../engine/deadlines.ts'
 
 export const MPC_PROTOCOL = '/enigma/mpc/1.0.0'
 const textEncoder = new TextEncoder()
@@ -231,6 +232,8 @@ export class MpcNetwork {
   #sweeper: ReturnType<typeof setInterval> | undefined
   #started = false
   readonly #stop = new AbortController()
+  /** Every pending receive's deadline, on one timer. */
+  readonly #deadlines = new Deadlines()
   readonly totals = { bytesSent: 0, bytesReceived: 0, framesSent: 0, framesReceived: 0, refused: 0 }
 
   constructor(host: NodeHost, init: MpcNetworkInit = {}) {
@@ -308,6 +311,7 @@ export class MpcNetwork {
     if (this.#sweeper) clearInterval(this.#sweeper)
     for (const s of this.#sessions.values()) s.close(new TransportClosedError('MPC network stopped'))
     this.#sessions.clear()
+    this.#deadlines.clear()
     this.#memberOf.clear()
     await this.#host.unhandle(MPC_PROTOCOL).catch(() => {})
     for (const link of this.#links.values()) {
@@ -638,7 +642,8 @@ export class MpcNetwork {
     if (state.waiters.has(key)) return Promise.reject(new InvalidArgumentError('receive', `already waiting for party ${from} '${label}'`))
     if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise<Uint8Array>((resolve, reject) => {
-      const cleanup = () => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort) }
+      // Deadlines share one timer per network (engine/deadlines.ts), not a setTimeout per receive.
+      const cleanup = () => { this.#deadlines.cancel(deadline); signal?.removeEventListener('abort', onAbort) }
       // On a timeout, wait a short grace for the silent party's own "closed the session" notice before
       // naming it: when a member crashes, a survivor that was waiting on the crashed one times out at
       // about the same moment as the others time out waiting on *it*, and the notice carries the real
@@ -646,14 +651,14 @@ export class MpcNetwork {
       // Past the deadline (in the grace), a disconnect still names the cause, but says the frame was
       // already overdue: first-hand evidence that the peer was silent (src/node/evidence.ts, issue #12).
       let overdue = false
-      let timer = setTimeout(() => {
+      let deadline = this.#deadlines.add(timeoutMs, () => {
         overdue = true
-        timer = setTimeout(() => {
+        deadline = this.#deadlines.add(Math.min(TIMEOUT_GRACE_MS, timeoutMs), () => {
           state.waiters.delete(key)
           cleanup()
           reject(new MpcTimeoutError(from, label, timeoutMs))
-        }, Math.min(TIMEOUT_GRACE_MS, timeoutMs))
-      }, timeoutMs)
+        })
+      })
       const onAbort = () => { state.waiters.delete(key); cleanup(); reject(signal!.reason) }
       signal?.addEventListener('abort', onAbort, { once: true })
       state.waiters.set(key, {

@@ -10,9 +10,9 @@ import { mul, mulRaw } from './mul.ts'
 import { assertCheckPassed, ensureMacKey, oneTimeCheckShare, ONE_TIME_CHECK_RANDOMS, recordForCheck } from './mac.ts'
 import { CheatingDetectedError } from './errors.ts'
 import { isEnigmaError } from '../common/errors.ts'
-import { keyVector, concat, slice, mulPublic, addPublic, add } from './linear.ts'
+import { keyVector, concat, slice, mulPublic, addPublic, add, gather, gatherRows } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
-import { composePairs, leafPairRows, type AffineLeaves } from './paired-leaves.ts'
+import { composePairs, leafPairRows, type AffineLeaves, type StackedNodes } from './paired-leaves.ts'
 
 /**
  * Elements per block of `powVector`: the ~60 squarings of a random-bit square root run on one
@@ -123,7 +123,7 @@ export async function randomBitsWithPairs(s: MpcSession, rows: number, N: number
     ({ a, squares, pairs: rawPairs } = await verifiedSquares(s, raw, N, pairs))
   }
   const roots = powVector(f, squares, (f.p + 1n) / 4n)
-  const half = f.invS(2n)
+  const half = f.invS(2n) // (p + 1)/2: a shift, not an exponentiation (field/reference.ts)
   const coef = f.scale(invertRoots(f, roots, squares), half)
   s.stats.randomBits += count
   const bits = {
@@ -135,7 +135,7 @@ export async function randomBitsWithPairs(s: MpcSession, rows: number, N: number
 
 /** Rows i (left) and rows j (right) of the pairs, each concatenated pair-major. */
 function pairOperands(f: Field, v: FieldVector, N: number, pairs: RowPairs): [FieldVector, FieldVector] {
-  return [f.concat(pairs.map(([i]) => f.view(v, i * N, (i + 1) * N))), f.concat(pairs.map(([, j]) => f.view(v, j * N, (j + 1) * N)))]
+  return [gatherRows(f, v, pairs.map(([i]) => i), N), gatherRows(f, v, pairs.map(([, j]) => j), N)]
 }
 
 /**
@@ -272,25 +272,32 @@ export async function bitLessThanPublic(s: MpcSession, c: Uint8Array, r: Shared,
   return carryTree(s, composePairs(s, leaves, r, prods, N), N)
 }
 
-/** Composes the (g, e) nodes from least to most significant, one multiplication round per level. */
-async function carryTree(s: MpcSession, leaves: { g: Shared; e: Shared }[], N: number): Promise<Shared> {
-  let nodes = leaves
-  while (nodes.length > 1) {
-    const pairs = Math.floor(nodes.length / 2)
-    const last = nodes.length === 2
-    const lo = Array.from({ length: pairs }, (_, j) => nodes[2 * j]!)
-    const hi = Array.from({ length: pairs }, (_, j) => nodes[2 * j + 1]!)
-    const left = concat(s, last ? hi.map((h) => h.e) : [...hi.map((h) => h.e), ...hi.map((h) => h.e)])
-    const right = concat(s, last ? lo.map((l) => l.g) : [...lo.map((l) => l.g), ...lo.map((l) => l.e)])
+/**
+ * Composes the (g, e) nodes from least to most significant, one multiplication round per level. The
+ * nodes are stacked (paired-leaves.ts): a level gathers its high and low nodes' rows into the two
+ * operands of one multiplication, (g, e) = (g_hi + e_hi·g_lo, e_hi·e_lo), an odd top node moving up
+ * as it is.
+ */
+async function carryTree(s: MpcSession, leaves: StackedNodes, N: number): Promise<Shared> {
+  let { g, e, count } = leaves
+  while (count > 1) {
+    const pairs = Math.floor(count / 2)
+    const last = count === 2
+    const lo = Array.from({ length: pairs }, (_, j) => 2 * j)
+    const hi = Array.from({ length: pairs }, (_, j) => 2 * j + 1)
+    // The last level needs only g: e_hi·g_lo. Below it, e_hi·(g_lo, e_lo) in one product.
+    const left = gather(s, e, last ? hi : [...hi, ...hi], N)
+    const right = last ? gather(s, g, lo, N) : concat(s, [gather(s, g, lo, N), gather(s, e, lo, N)])
     const prod = await mul(s, left, right)
-    const next = hi.map((h, j) => ({
-      g: add(s, h.g, slice(s, prod, j * N, (j + 1) * N)),
-      e: last ? h.e : slice(s, prod, (pairs + j) * N, (pairs + j + 1) * N),
-    }))
-    if (nodes.length % 2 === 1) next.push(nodes[nodes.length - 1]!)
-    nodes = next
+    let nextG = add(s, gather(s, g, hi, N), slice(s, prod, 0, pairs * N))
+    let nextE = last ? gather(s, e, hi, N) : slice(s, prod, pairs * N, 2 * pairs * N)
+    if (count % 2 === 1) {
+      nextG = concat(s, [nextG, slice(s, g, (count - 1) * N, count * N)])
+      nextE = concat(s, [nextE, slice(s, e, (count - 1) * N, count * N)])
+    }
+    ;[g, e, count] = [nextG, nextE, Math.ceil(count / 2)]
   }
-  return nodes[0]!.g
+  return g
 }
 
 /** [c_i = r_i] for public bits c (as field elements) and shared bits r: c ? r : 1 − r = r·(2c − 1) + (1 − c). */
@@ -317,18 +324,20 @@ export async function allBitsEqualPublic(s: MpcSession, c: Uint8Array, r: Shared
   const oneMinusC = f.sub(one, cf)
   const e1 = f.sub(f.add(cf, cf), one)
   const leaves: AffineLeaves = { rows: Array.from({ length: L }, (_, i) => i), g0: oneMinusC, g1: e1, e0: oneMinusC, e1 }
-  return productOf(s, composePairs(s, leaves, r, prods, N, false).map((node) => node.e), N)
+  const nodes = composePairs(s, leaves, r, prods, N, false)
+  return productOf(s, nodes.e, nodes.count, N)
 }
 
-/** Π_i factors_i for shared vectors of N elements, by a balanced tree: ⌈log₂ count⌉ rounds. */
-async function productOf(s: MpcSession, factors: Shared[], N: number): Promise<Shared> {
+/** Π_i factors_i for `count` stacked shared factors of N elements each, by a balanced tree: ⌈log₂ count⌉ rounds. */
+async function productOf(s: MpcSession, factors: Shared, count: number, N: number): Promise<Shared> {
   let nodes = factors
-  while (nodes.length > 1) {
-    const pairs = Math.floor(nodes.length / 2)
-    const prod = await mul(s, concat(s, nodes.slice(0, pairs)), concat(s, nodes.slice(pairs, 2 * pairs)))
-    const next = Array.from({ length: pairs }, (_, j) => slice(s, prod, j * N, (j + 1) * N))
-    if (nodes.length % 2 === 1) next.push(nodes[nodes.length - 1]!)
-    nodes = next
+  let k = count
+  while (k > 1) {
+    const pairs = Math.floor(k / 2)
+    // Node j times node j + pairs: the two halves are contiguous, so the operands are views.
+    const prod = await mul(s, slice(s, nodes, 0, pairs * N), slice(s, nodes, pairs * N, 2 * pairs * N))
+    nodes = k % 2 === 1 ? concat(s, [prod, slice(s, nodes, (k - 1) * N, k * N)]) : prod
+    k = Math.ceil(k / 2)
   }
-  return nodes[0]!
+  return nodes
 }

@@ -24,7 +24,7 @@ import { randomBitsWithPairs, randomBitsNeeds, bitLessThanPublic, publicBits, bi
 import { preprocess, type PreprocessRequest } from './pools.ts'
 import { mask, openMasked } from './open.ts'
 import { ensureMacKey } from './mac.ts'
-import { addPublic, concat, lincomb, mulPublic, publicSub, slice, sub, length } from './linear.ts'
+import { concat, mulPublic, publicSub, slice, sub, length, weighted } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
 
 export interface CompareOptions {
@@ -65,9 +65,7 @@ async function maskAndOpen(s: MpcSession, a: Shared, pairs: RowPairs): Promise<{
   await ensureMacKey(s)
   await preprocess(s, comparisonNeeds(s, N))
   const { bits, pairs: prods } = await randomBitsWithPairs(s, L, N, pairs)
-  const parts = Array.from({ length: L }, (_, i) => slice(s, bits, i * N, (i + 1) * N))
-  const r = lincomb(s, parts.map((_, i) => f.powS(2n, BigInt(i))), parts)
-  const c = await openMasked(s, mask(s, a, r))
+  const c = await openMasked(s, mask(s, a, weighted(s, bits, 0, L, N)))
   return { bits, prods, cBits: publicBits(f, c, L), L, N }
 }
 

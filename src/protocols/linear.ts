@@ -5,7 +5,7 @@
  * (Chida et al. 2018, §3).
  */
 import { check } from '../common/errors.ts'
-import type { FieldVector } from '../field/types.ts'
+import type { Field, FieldVector } from '../field/types.ts'
 import type { MpcSession, Shared } from './session.ts'
 import { UnsupportedOperationError } from './errors.ts'
 
@@ -100,4 +100,58 @@ export function lincomb(s: MpcSession, coeffs: readonly bigint[], parts: readonl
     v: f.lincomb(coeffs, parts.map((p) => p.v)),
     m: withMac ? f.lincomb(coeffs, parts.map((p) => p.m!)) : undefined,
   }
+}
+
+/**
+ * Rows `rows` of a row-major matrix of `N`-element rows (a bit matrix, a stack of tree nodes), copied
+ * into one new vector in that order. One allocation whatever the row count: round-bound programs
+ * gather dozens of one-element rows per comparison, where a view per row plus a concat cost more
+ * than the arithmetic (issue #14). Short rows are copied as 32-bit words (no BigInt per element).
+ */
+export function gatherRows(f: Field, v: FieldVector, rows: readonly number[], N: number): FieldVector {
+  const words = N * f.limbs
+  const out = new BigUint64Array(rows.length * words)
+  if (words <= 8) {
+    const src = new Uint32Array(v.buffer, v.byteOffset, v.length * 2)
+    const dst = new Uint32Array(out.buffer)
+    const w2 = 2 * words
+    for (let k = 0; k < rows.length; k++) {
+      const from = rows[k]! * w2
+      if (from + w2 > src.length) check(false, 'gatherRows', `row ${rows[k]} is outside a vector of ${f.len(v)} elements`)
+      for (let i = 0, to = k * w2; i < w2; i++) dst[to + i] = src[from + i]!
+    }
+    return out
+  }
+  const bytes = 8 * words
+  const src = new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+  const dst = new Uint8Array(out.buffer)
+  for (let k = 0; k < rows.length; k++) {
+    const from = rows[k]! * bytes
+    if (from + bytes > src.length) check(false, 'gatherRows', `row ${rows[k]} is outside a vector of ${f.len(v)} elements`)
+    dst.set(src.subarray(from, from + bytes), k * bytes)
+  }
+  return out
+}
+
+/** Rows `rows` of a shared row-major matrix of `N`-element rows (gatherRows), with their MACs. */
+export function gather(s: MpcSession, a: Shared, rows: readonly number[], N: number): Shared {
+  const f = s.field
+  return { v: gatherRows(f, a.v, rows, N), m: a.m ? gatherRows(f, a.m, rows, N) : undefined }
+}
+
+/**
+ * Σ_{i ∈ [from, to)} 2^(i − from)·row_i of a bit-major shared matrix of N-element rows (the integer a
+ * vector of shared bits stands for). One value (N = 1) is one dot product with the session's bit
+ * weights instead of a lincomb over one-element rows.
+ */
+export function weighted(s: MpcSession, bits: Shared, from: number, to: number, N: number): Shared {
+  const f = s.field
+  const k = to - from
+  if (N === 1 && k <= f.bits) {
+    const w = f.view((s.bitWeights ??= f.fromBigInts(Array.from({ length: f.bits }, (_, i) => f.powS(2n, BigInt(i))))), 0, k)
+    const dot = (v: FieldVector): FieldVector => f.fromBigInts([f.dot(f.view(v, from, to), w)])
+    return { v: dot(bits.v), m: bits.m ? dot(bits.m) : undefined }
+  }
+  const rows = Array.from({ length: k }, (_, i) => slice(s, bits, (from + i) * N, (from + i + 1) * N))
+  return lincomb(s, rows.map((_, i) => f.powS(2n, BigInt(i))), rows)
 }

@@ -18,9 +18,9 @@
  * level of the tree. For L = 61 bits plus the XOR leaf, 62 leaves become 31 nodes: 5 rounds instead
  * of 6; for L = 127, 128 become 64: 6 instead of 7.
  */
-import type { Field, FieldVector } from '../field/types.ts'
+import type { FieldVector } from '../field/types.ts'
 import type { RowPairs } from './bits.ts'
-import { add, addPublic, concat, mulPublic, slice } from './linear.ts'
+import { concat, gather, gatherRows, keyVector } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
 
 /**
@@ -35,10 +35,16 @@ export interface AffineLeaves {
   readonly e1: FieldVector
 }
 
-/** A node of the tree: g = [c < r] and e = [c = r] on its bit segment (as in prefix.ts). */
-export interface PairedNode {
+/**
+ * `count` nodes of the tree, stacked: node k (g = [c < r] and e = [c = r] on its bit segment, as in
+ * prefix.ts) is elements [k·N, (k+1)·N) of `g` and `e`. One vector per level instead of one per node:
+ * the trees of a one-value comparison handle dozens of one-element nodes, and per-node vectors cost
+ * more than the arithmetic (issue #14).
+ */
+export interface StackedNodes {
   readonly g: Shared
   readonly e: Shared
+  readonly count: number
 }
 
 /** The row pairs whose products `composePairs` needs for leaves on these rows: (2j, 2j + 1), low first. */
@@ -46,19 +52,15 @@ export function leafPairRows(rows: readonly number[]): RowPairs {
   return Array.from({ length: Math.floor(rows.length / 2) }, (_, j) => [rows[2 * j]!, rows[2 * j + 1]!] as const)
 }
 
-function pick(f: Field, v: FieldVector, ks: readonly number[], N: number): FieldVector {
-  return f.concat(ks.map((k) => f.view(v, k * N, (k + 1) * N)))
-}
-
-function rowsOf(s: MpcSession, bits: Shared, rows: readonly number[], N: number): Shared {
-  return concat(s, rows.map((r) => slice(s, bits, r * N, (r + 1) * N)))
-}
-
-/** c + Σ x_k·coef_k for shared x_k and public vectors. */
+/** c + Σ x_k·coef_k for shared x_k and public vectors c, coef_k (with MACs: c·[r] + Σ coef_k·[r·x_k]). */
 function affine(s: MpcSession, c: FieldVector, terms: readonly (readonly [Shared, FieldVector])[]): Shared {
-  let acc = mulPublic(s, terms[0]![0], terms[0]![1])
-  for (const [x, k] of terms.slice(1)) acc = add(s, acc, mulPublic(s, x, k))
-  return addPublic(s, acc, c)
+  const f = s.field
+  const v = f.slice(c, 0)
+  for (const [x, k] of terms) f.muladd(x.v, k, v, v)
+  if (!terms.every(([x]) => x.m)) return { v, m: undefined }
+  const m = f.mul(c, keyVector(s, f.len(c)))
+  for (const [x, k] of terms) f.muladd(x.m!, k, m, m)
+  return { v, m }
 }
 
 /**
@@ -66,31 +68,31 @@ function affine(s: MpcSession, c: FieldVector, terms: readonly (readonly [Shared
  * `leafPairRows` order), the last leaf of an odd count as it is: ⌈count/2⌉ nodes, low to high. With
  * needG false only e is computed (product trees: Π e_i), and g is returned as e.
  */
-export function composePairs(s: MpcSession, leaves: AffineLeaves, bits: Shared, prods: Shared, N: number, needG = true): PairedNode[] {
+export function composePairs(s: MpcSession, leaves: AffineLeaves, bits: Shared, prods: Shared, N: number, needG = true): StackedNodes {
   const f = s.field
   const count = leaves.rows.length
   const pairs = Math.floor(count / 2)
-  const nodes: PairedNode[] = []
-  if (pairs > 0) {
-    const lo = Array.from({ length: pairs }, (_, j) => 2 * j)
-    const hi = Array.from({ length: pairs }, (_, j) => 2 * j + 1)
-    const xl = rowsOf(s, bits, lo.map((k) => leaves.rows[k]!), N)
-    const xh = rowsOf(s, bits, hi.map((k) => leaves.rows[k]!), N)
-    const [e0h, e1h, e0l, e1l] = [pick(f, leaves.e0, hi, N), pick(f, leaves.e1, hi, N), pick(f, leaves.e0, lo, N), pick(f, leaves.e1, lo, N)]
-    const e = affine(s, f.mul(e0h, e0l), [[xh, f.mul(e1h, e0l)], [xl, f.mul(e0h, e1l)], [prods, f.mul(e1h, e1l)]])
-    let g = e
-    if (needG) {
-      const [g0h, g1h, g0l, g1l] = [pick(f, leaves.g0, hi, N), pick(f, leaves.g1, hi, N), pick(f, leaves.g0, lo, N), pick(f, leaves.g1, lo, N)]
-      g = affine(s, f.muladd(e0h, g0l, g0h), [[xh, f.muladd(e1h, g0l, g1h)], [xl, f.mul(e0h, g1l)], [prods, f.mul(e1h, g1l)]])
-    }
-    for (let j = 0; j < pairs; j++) nodes.push({ g: slice(s, g, j * N, (j + 1) * N), e: slice(s, e, j * N, (j + 1) * N) })
+  const lo = Array.from({ length: pairs }, (_, j) => 2 * j)
+  const hi = Array.from({ length: pairs }, (_, j) => 2 * j + 1)
+  const pick = (v: FieldVector, ks: readonly number[]): FieldVector => gatherRows(f, v, ks, N)
+  const xl = gather(s, bits, lo.map((k) => leaves.rows[k]!), N)
+  const xh = gather(s, bits, hi.map((k) => leaves.rows[k]!), N)
+  const [e0h, e1h, e0l, e1l] = [pick(leaves.e0, hi), pick(leaves.e1, hi), pick(leaves.e0, lo), pick(leaves.e1, lo)]
+  let e = affine(s, f.mul(e0h, e0l), [[xh, f.mul(e1h, e0l)], [xl, f.mul(e0h, e1l)], [prods, f.mul(e1h, e1l)]])
+  let g = e
+  if (needG) {
+    const [g0h, g1h, g0l, g1l] = [pick(leaves.g0, hi), pick(leaves.g1, hi), pick(leaves.g0, lo), pick(leaves.g1, lo)]
+    g = affine(s, f.muladd(e0h, g0l, g0h), [[xh, f.muladd(e1h, g0l, g1h)], [xl, f.mul(e0h, g1l)], [prods, f.mul(e1h, g1l)]])
   }
   if (count % 2 === 1) {
+    // The last leaf of an odd count stays a node of its own, on top.
     const k = count - 1
-    const x = rowsOf(s, bits, [leaves.rows[k]!], N)
+    const x = gather(s, bits, [leaves.rows[k]!], N)
     const at = (v: FieldVector) => f.view(v, k * N, (k + 1) * N)
-    const e = affine(s, at(leaves.e0), [[x, at(leaves.e1)]])
-    nodes.push({ g: needG ? affine(s, at(leaves.g0), [[x, at(leaves.g1)]]) : e, e })
+    const eOdd = affine(s, at(leaves.e0), [[x, at(leaves.e1)]])
+    const gOdd = needG ? affine(s, at(leaves.g0), [[x, at(leaves.g1)]]) : eOdd
+    e = concat(s, [e, eOdd])
+    g = needG ? concat(s, [g, gOdd]) : e
   }
-  return nodes
+  return { g, e, count: Math.ceil(count / 2) }
 }

@@ -28,7 +28,7 @@ import { randomBits, randomBitsNeeds, bitsToField } from './bits.ts'
 import { preprocess } from './pools.ts'
 import { mul } from './mul.ts'
 import { ensureMacKey } from './mac.ts'
-import { add, addPublic, concat, lincomb, mulPublic, slice } from './linear.ts'
+import { add, addPublic, concat, lincomb, mulPublic, slice, weighted } from './linear.ts'
 import type { MpcSession, Shared } from './session.ts'
 
 /** One round's multiplications: pairs of equal-length shared vectors. */
@@ -167,12 +167,8 @@ export async function maskBits(s: MpcSession, N: number, rows = s.field.bits): P
   return { bits, r: weighted(s, bits, 0, rows, N) }
 }
 
-/** Σ_{i ∈ [from, to)} 2^(i − from)·row_i of a bit-major shared matrix. */
-export function weighted(s: MpcSession, bits: Shared, from: number, to: number, N: number): Shared {
-  const f = s.field
-  const rows = Array.from({ length: to - from }, (_, i) => slice(s, bits, (from + i) * N, (from + i + 1) * N))
-  return lincomb(s, rows.map((_, i) => f.powS(2n, BigInt(i))), rows)
-}
+/** Σ 2^i·row_i of a bit-major shared matrix (linear.ts; re-exported for trunc.ts and division.ts). */
+export { weighted }
 
 /** c mod 2^m for public canonical c (m ≤ field bits), read from 32-bit words without BigInt. */
 export function publicLowBits(f: Field, c: FieldVector, m: number): FieldVector {

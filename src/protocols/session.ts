@@ -81,6 +81,8 @@ export class MpcSession {
   pairStreams: Map<string, RandomSource> | undefined
   /** Lagrange coefficients at 0 for parties 0..2t (degree-2t products, mul.ts), once computed. */
   productLagrange: readonly bigint[] | undefined
+  /** 1, 2, 4, …, 2^(bits−1) as a field vector (linear.ts `weighted`), once computed. */
+  bitWeights: FieldVector | undefined
   /** PRSS keys (prss.ts), set up with the pair streams for committees that use them. */
   prss: PrssState | undefined
   /** Malicious mode: this party's share of the MAC key r, once generated. */
