@@ -1,10 +1,11 @@
 /**
  * The soak in the default suite (issue #12, item 6: "a 3-minute run of it belongs in npm test"):
- * `npm run soak -- --minutes 3` as a separate process, a fixed seed, its JSON report checked: tasks
+ * `npm run soak -- --minutes 3 --seed 12` as a separate process, its JSON report checked: tasks
  * completed correctly, faults injected and every detectable one detected, and the figures that must be
- * zero are zero (wrong outputs accepted, honest nodes slashed, inputs lost). It adds the devnet's
- * start-up plus the minutes plus the last task (≈ 4–5 min); ENIGMA_SOAK_MINUTES tunes the minutes
- * (fractions allowed). The helpers are tested first, on their own.
+ * zero are zero (wrong outputs accepted, honest nodes slashed, inputs lost). The 3 minutes hold every
+ * task (a task starts only if it is expected to end inside them); the devnet's start-up comes on top.
+ * `npm run test:soak` is the longer run (ENIGMA_SOAK_MINUTES, fractions allowed; ENIGMA_SOAK_SEED).
+ * The helpers are tested first, on their own.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -19,6 +20,7 @@ import { sameOutputs } from './soak-check.ts'
 import { soakTable } from './soak-table.ts'
 
 const MINUTES = process.env.ENIGMA_SOAK_MINUTES ?? '3'
+const SEED = process.env.ENIGMA_SOAK_SEED ?? '12'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 test('soak helpers: a seed replays its schedule; a faulty task\'s spare; percentiles; outputs compared exactly (fixed point to one unit); ports pinned on restart', () => {
@@ -53,17 +55,13 @@ test('soak helpers: a seed replays its schedule; a faulty task\'s spare; percent
   assert.equal(soakViolations({ ...zero, wrongAccepted: 1, inputsLost: 2 }).length, 2)
 })
 
-// The whole soak runs in `npm run test:soak` (ENIGMA_TEST_SOAK=1), not yet in the default suite. Its two
-// defects are fixed (a crash's re-run found no sixth active node to draw; "inputs lost" read only the
-// current attempt), and it passed at load 46–78, but it has not yet passed three runs in a row on the
-// loaded development machine, and there it takes 10–15 min, not the ≈ 200 s the default suite allows
-// (docs/faults.md "Soak").
-const SOAK = process.env.ENIGMA_TEST_SOAK === '1'
-test(`npm run soak -- --minutes ${MINUTES}: tasks complete correctly, faults are detected, no wrong output, no honest node slashed, no input lost`, { timeout: (Number(MINUTES) * 60 + 900) * 1000, skip: SOAK ? false : 'the whole soak runs in npm run test:soak (issue #12: see docs/faults.md "Soak")' }, async (t) => {
+// Generous deadline: on the loaded development machine the devnet alone took 240–330 s to start.
+test(`npm run soak -- --minutes ${MINUTES} --seed ${SEED}: tasks complete correctly, faults are detected, no wrong output, no honest node slashed, no input lost`, { timeout: (Number(MINUTES) * 60 + 900) * 1000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'enigma-soak-test-'))
+  let passed = false
   try {
     const json = join(dir, 'soak.json')
-    const child = spawn(process.execPath, ['--conditions=enigma-source', '--import', 'tsx', '--import', './src/common/polyfill.mjs', 'src/devnet/soak-main.ts', '--minutes', MINUTES, '--seed', '12', '--json', json, '--dir', join(dir, 'run')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--conditions=enigma-source', '--import', 'tsx', '--import', './src/common/polyfill.mjs', 'src/devnet/soak-main.ts', '--minutes', MINUTES, '--seed', SEED, '--json', json, '--dir', join(dir, 'run')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (d: Buffer) => { output += d })
     child.stderr.on('data', (d: Buffer) => { output += d })
@@ -77,7 +75,12 @@ test(`npm run soak -- --minutes ${MINUTES}: tasks complete correctly, faults are
     assert.equal(r.detected, r.detectable, output)
     // The printed table is the report's.
     for (const line of soakTable(r).slice(2, 6)) assert.ok(output.includes(line), line)
+    // A run with an honest node suspended or a task without a result passes (neither is a must-be-0
+    // figure: docs/faults.md "Limits of the evidence") but keeps its logs like a failed one.
+    passed = r.honestSuspended === 0 && r.failed === 0
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    // A failed run keeps its devnet folder (every node's node.log) for the post-mortem.
+    if (passed) await rm(dir, { recursive: true, force: true })
+    else t.diagnostic(`soak folder kept: ${dir}`)
   }
 })

@@ -56,10 +56,10 @@ export interface AttestationGossipOptions {
   readonly republishMs?: readonly number[]
   /** Distinct signatures kept per member and task (default 4; more are ignored). */
   readonly maxPerSigner?: number
-  /** Unix seconds now (default: the wall clock); only used to drop tasks long past their deadline. */
+  /** Unix seconds now (default: the wall clock); only used to forget tasks long past their deadline or closed. */
   readonly now?: () => number
   readonly log?: Logger
-  /** Where a member's two conflicting attestations go (default: nowhere; the filter still refuses nothing for it). */
+  /** Where a member's two conflicting attestations go (default: none; the pair is only logged). */
   readonly equivocations?: EquivocationReporter
 }
 

@@ -5,6 +5,8 @@
  * different receipts, the second one after the receipt landed, and the controller slashes that member
  * on the node's own `proveEquivocation`; a later member sends nothing. Red team on chain: colluders
  * holding an honest member's real statements (of this task and of another) cannot make a proof of them.
+ * Runs in `npm run test:soak` (≈ 15 CPU-s, 44 s wall at load 10–15: over the default suite's budget);
+ * the same logic and red team in process, without a chain: src/node/attestation-gossip-evidence.test.ts.
  */
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
