@@ -594,7 +594,7 @@ export class TaskRunner {
       this.#passed.add(spec.taskId)
       const computing = await this.#withLock(spec.taskId, async () => {
         const cur = await this.#init.store.getTask(spec.taskId)
-        if (!cur || cur.state !== 'waiting-inputs' || ac.signal.aborted) return undefined
+        if (!cur || !sameAttempt(cur, spec) || cur.state !== 'waiting-inputs' || ac.signal.aborted) return undefined
         const next: TaskRecord = { ...cur, state: 'computing', updatedAt: Date.now() }
         await this.#init.store.putTask(next)
         return next
@@ -630,8 +630,10 @@ export class TaskRunner {
       // Tell the other members why first, so they report the cause rather than blame us.
       this.#init.net.closeSession(computeSession(spec), reason)
       await this.#withLock(spec.taskId, async () => {
+        // Only this attempt's record: a re-run's next attempt may own the task's record already (this
+        // computation was superseded and aborted), and ending that would fail the re-run before it starts.
         const now = await this.#init.store.getTask(spec.taskId)
-        if (now && !isEnded(now.state)) await this.#end(now, 'failed', reason)
+        if (now && sameAttempt(now, spec) && !isEnded(now.state)) await this.#end(now, 'failed', reason)
       }).catch((err: unknown) => { if (!this.#stopped) this.#log.error('recording the failure failed', { err }) })
     } finally {
       this.#atBarrier.delete(spec.taskId)
@@ -647,7 +649,7 @@ export class TaskRunner {
    */
   async #signAndStore(spec: TaskSpec, unsigned: Omit<ResultRecord, 'attestation'>, ac: AbortController): Promise<ResultRecord | undefined> {
     const cur = await this.#init.store.getTask(spec.taskId)
-    if (!cur || cur.state !== 'computing' || ac.signal.aborted) return undefined
+    if (!cur || !sameAttempt(cur, spec) || cur.state !== 'computing' || ac.signal.aborted) return undefined
     const earlier = await this.#init.store.getSigned(spec.taskId)
     if (earlier && (earlier.outputHash !== unsigned.outputHash || earlier.publicOutputs !== unsigned.publicOutputs)) {
       throw new NodeError('NODE_TASK_STATE', `refusing to sign a second, different result for this task (signed ${earlier.outputHash} before)`)
@@ -733,6 +735,9 @@ export class TaskRunner {
     this.#init.onTaskEnd?.(rec.spec.taskId, state, reason)
   }
 }
+
+/** The record is the one of this spec's attempt (a re-run writes the next attempt over the task's record). */
+const sameAttempt = (rec: TaskRecord, spec: TaskSpec): boolean => attemptOf(rec.spec) === attemptOf(spec)
 
 const sameMembers = (a: readonly { peerId: string }[], b: readonly { peerId: string }[]): boolean =>
   a.length === b.length && a.every((m, i) => m.peerId === b[i]!.peerId)
