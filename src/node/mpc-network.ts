@@ -570,8 +570,8 @@ export class MpcNetwork {
   async #streamFor(link: Link): Promise<Stream | undefined> {
     for (;;) {
       if (!this.#started) return undefined
-      const live = liveStream(link)
-      if (live) return live
+      const live = link.streams.find((s) => s.status === 'open' && s.writeStatus === 'writable')
+      if (live) { link.firstWaitAt = undefined; return live }
       link.firstWaitAt ??= Date.now()
       const waited = Date.now() - link.firstWaitAt
       if (this.#self < link.peer || waited >= this.#init.fallbackDialMs) {
@@ -590,9 +590,7 @@ export class MpcNetwork {
   async #flush(link: Link): Promise<void> {
     try {
       while (link.queue.length > 0 && this.#started) {
-        // A live stream is taken without awaiting #streamFor: the usual case, and then a round's
-        // flush runs to its `send` synchronously (the await cost microtask hops per flush, issue #14).
-        const stream = liveStream(link) ?? await this.#streamFor(link)
+        const stream = await this.#streamFor(link)
         if (!stream) break
         const batch = takeBatch(link, this.#init.batchBytes)
         try {
@@ -681,13 +679,6 @@ function closeFrame(reason: string): Uint8Array {
 function closeReason(payload: Uint8Array): string {
   const text = new TextDecoder().decode(payload.subarray(1, 201)).replace(/[^\x20-\x7e]/g, '?')
   return text ? `closed the session (${text})` : 'closed the session'
-}
-
-/** An open, writable stream of the link, if any (and the link stops waiting for one). */
-function liveStream(link: Link): Stream | undefined {
-  const live = link.streams.find((s) => s.status === 'open' && s.writeStatus === 'writable')
-  if (live) link.firstWaitAt = undefined
-  return live
 }
 
 function takeBatch(link: Link, max: number): Uint8Array {
