@@ -20,8 +20,12 @@ export interface MemoryPeak {
 const MiB = 1024 * 1024
 const SAMPLE_MS = 5
 
-/** Starts sampling; the returned function stops and gives the peaks. */
-export function trackMemory(): () => MemoryPeak {
+/**
+ * Starts sampling every `sampleMs` (default SAMPLE_MS); the returned function stops and gives the
+ * peaks. Latency cases pass a longer interval: their peak is the process's baseline, and a sampling
+ * timer every few milliseconds lands between the rounds it is meant not to disturb.
+ */
+export function trackMemory(sampleMs = SAMPLE_MS): () => MemoryPeak {
   let rss = 0
   let heap = 0
   let buffers = 0
@@ -32,7 +36,7 @@ export function trackMemory(): () => MemoryPeak {
     buffers = Math.max(buffers, m.arrayBuffers)
   }
   sample()
-  const timer = setInterval(sample, SAMPLE_MS)
+  const timer = setInterval(sample, sampleMs)
   timer.unref()
   return () => {
     clearInterval(timer)

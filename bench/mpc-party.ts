@@ -112,7 +112,7 @@ export async function party(ctx: PartyContext<BenchArgs>): Promise<CaseTiming[]>
   const out: CaseTiming[] = []
   for (const c of ctx.args.cases) {
     const timing: CaseTiming = { op: c.op, batch: c.batch, field: c.field, totalMs: [], prepMs: [], rounds: [], bytesSent: [], cpuMs: [] }
-    const stopTracking = trackMemory()
+    const stopTracking = trackMemory(c.batch > 1 ? undefined : 100)
     for (let rep = 0; rep < c.reps; rep++) {
       const r = await runCase(ctx, c, rep)
       timing.totalMs.push(r.totalMs)

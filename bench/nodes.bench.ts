@@ -6,8 +6,8 @@
  *
  * Writes bench/results/nodes.json: records shaped like mpc.json plus `transport: 'libp2p' | 'tcp'`,
  * and `op: 'auction'` records with `bidders`. Options: --quick, --parties 3,5, --security
- * semi-honest,malicious, --ops mul,lt32,lt32x1,mul1,round, --bidders 5,50,200, --skip-auction, --skip-ops,
- * --cpu-prof DIR (every party process writes a V8 CPU profile into DIR). Every row also has the CPU
+ * semi-honest,malicious, --ops mul,lt32,lt32x1,mul1,round, --bidders 5,50,200, --skip-auction, --skip-ops, --out FILE,
+ * --latency-reps N (mul1 / lt32x1 repetitions, `round` runs N/3 chains), --cpu-prof DIR (every party process writes a V8 CPU profile into DIR). Every row also has the CPU
  * time of all parties per op (`cpuUsPerOp`, for A/B comparisons on a loaded machine).
  *
  * This file is also the libp2p party process (`--child`): it starts a libp2p host, reports its
@@ -145,14 +145,15 @@ async function main(): Promise<void> {
   const modes = (arg('security') ?? 'semi-honest,malicious').split(',') as SecurityMode[]
   const bidderCounts = (arg('bidders') ?? '5,50,200').split(',').map(Number)
   const reps = quick ? 1 : 3
+  const latReps = arg('latency-reps') !== undefined ? Number(arg('latency-reps')) : undefined
   const opNames = (arg('ops') ?? 'mul,lt32,lt32x1,round').split(',')
   const cases: BenchCase[] = ([
     { op: 'mul', batch: quick ? 10_000 : 100_000, field: 'p61', reps },
     { op: 'lt32', batch: quick ? 1_000 : 10_000, field: 'p61', reps },
-    { op: 'mul1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
-    { op: 'lt32x1', batch: 1, field: 'p61', reps: quick ? 5 : 15 },
+    { op: 'mul1', batch: 1, field: 'p61', reps: latReps ?? (quick ? 5 : 15) },
+    { op: 'lt32x1', batch: 1, field: 'p61', reps: latReps ?? (quick ? 5 : 15) },
     // One communication round (a chain of one-element multiplications; figures per round, mpc-records.ts).
-    { op: 'round', batch: 1, field: 'p61', reps: quick ? 3 : 5 },
+    { op: 'round', batch: 1, field: 'p61', reps: latReps !== undefined ? Math.ceil(latReps / 3) : quick ? 3 : 5 },
   ] as BenchCase[]).filter((c) => opNames.includes(c.op))
   const ops: OpRecord[] = []
   if (!process.argv.includes('--skip-ops')) {
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
   const auctionRecords = process.argv.includes('--skip-auction') ? [] : await auctions(modes, bidderCounts)
 
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
-  const outUrl = new URL(quick ? './results/nodes.quick.json' : './results/nodes.json', import.meta.url)
+  const outUrl = arg('out') ? new URL(arg('out')!, `file://${process.cwd()}/`) : new URL(quick ? './results/nodes.quick.json' : './results/nodes.json', import.meta.url)
   writeFileSync(outUrl, JSON.stringify([...ops, ...auctionRecords], null, 2) + '\n')
 
   const header = ['parties', 'security', 'op', 'batch', 'tcp ops/s', 'libp2p ops/s', 'ratio', 'libp2p rounds', 'CPU µs/op tcp', 'CPU µs/op libp2p']
