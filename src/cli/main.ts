@@ -3,7 +3,7 @@
  * registered here. Errors are one clear line on stderr and a non-zero exit; no stack traces unless
  * ENIGMA_DEBUG=1.
  */
-import { isEnigmaError } from '../common/errors.ts'
+import { printCommandError } from './command-error.ts'
 import { ownPackageJson } from './version.ts'
 
 export interface Command {
@@ -60,10 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest)
   } catch (e) {
-    if (process.env.ENIGMA_DEBUG === '1') console.error(e)
-    else if (isEnigmaError(e) && e.code === 'CLI_USAGE') console.error(`enigma ${name}: ${e.toLine()} (see \`enigma ${name} --help\`)`)
-    else if (isEnigmaError(e)) console.error(`enigma ${name}: ${e.toLine()}`)
-    else console.error(`enigma ${name}: ${e instanceof Error ? e.message : String(e)}`)
+    printCommandError(name, e)
     return 1
   }
 }

@@ -6,14 +6,12 @@
  * bin/enigma.mjs a node process loads TypeScript under tsx's hooks, ≈ 5.6 CPU-s to its ready line at
  * load 21; the bundle ≈ 1 CPU-s. Tests only.
  */
-import { isEnigmaError } from '../../common/errors.ts'
+import { printCommandError } from '../command-error.ts'
 import { nodeCommand } from '../commands/node.ts'
 
 try {
   process.exitCode = await nodeCommand.run(process.argv.slice(2))
 } catch (e) {
-  if (process.env.ENIGMA_DEBUG === '1') console.error(e)
-  else if (isEnigmaError(e) && e.code === 'CLI_USAGE') console.error(`enigma node: ${e.toLine()} (see \`enigma node --help\`)`)
-  else console.error(`enigma node: ${isEnigmaError(e) ? e.toLine() : e instanceof Error ? e.message : String(e)}`)
+  printCommandError('node', e)
   process.exitCode = 1
 }
