@@ -24,6 +24,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const roots = ['src', 'examples', 'scripts', 'test'].map((d) => join(root, d)).filter((d) => existsSync(d))
 const timesDir = join(root, '.test-times')
 const SLOWEST_SHOWN = 20
+const FAILED_OUTPUT_LINES = 120
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -89,7 +90,7 @@ function runFile(file, index) {
       const ok = code === 0
       process.stdout.write(`\n▶ ${file}\n${output}`)
       console.log(`${ok ? '✔' : '✖'} ${file} — ${(wallMs / 1000).toFixed(1)} s wall${cpu ? `, ${(cpu.cpuMs / 1000).toFixed(1)} s CPU` : ''}${ok ? '' : ` (exit ${code ?? signal})`}`)
-      results.push({ file, ok, exit: code ?? signal, wallMs, ...(cpu ?? {}), ...counts })
+      results.push({ file, ok, exit: code ?? signal, wallMs, ...(cpu ?? {}), ...counts, ...(ok ? {} : { output }) })
       resolve()
     })
   })
@@ -156,10 +157,17 @@ function report() {
       (cpuBusy === undefined ? '' : `; machine CPU ${(cpuBusy * 100).toFixed(0)} % busy`) +
       `; load ${loadStart.map((l) => l.toFixed(1)).join(' ')} → ${summary.loadavgEnd.map((l) => l.toFixed(1)).join(' ')}`,
   )
+  // A CI log is often shown by its tail only: each failed file's own output is repeated here, so the
+  // reason of a failure is never lost among the passing files' output printed after it.
+  for (const r of failed) {
+    const lines = r.output.split('\n').filter((l) => !/^\s+at /.test(l))
+    const shown = lines.slice(-FAILED_OUTPUT_LINES)
+    console.log(`\n── ${r.file}, failed: its output${shown.length < lines.length ? ` (last ${shown.length} lines, stack frames left out)` : ' (stack frames left out)'} ──\n${shown.join('\n')}`)
+  }
   for (const r of failed) console.log(`✖ failed: ${r.file} (exit ${r.exit})`)
   try {
     mkdirSync(timesDir, { recursive: true })
-    const record = { ...summary, results: slowest }
+    const record = { ...summary, results: slowest.map(({ output, ...r }) => r) }
     writeFileSync(join(timesDir, fileArgs.length > 0 ? 'last-partial.json' : 'last.json'), JSON.stringify(record, null, 1) + '\n')
     console.log(`per-file times: ${relative(root, timesDir)}/${fileArgs.length > 0 ? 'last-partial.json' : 'last.json'}`)
   } catch (err) {
