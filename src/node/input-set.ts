@@ -21,7 +21,13 @@ export interface BatchSubmission {
   readonly signature: Hex
 }
 
-const HANDED_OFF: Hex = '0xhanded-off'
+/**
+ * What covers a slot: the commitment of an owner's envelope, or a record's hand-off (its shares came
+ * from the record's custodians, checked on chain by record-handoff.ts; there is no owner commitment).
+ * Not a `Hex`, so it can never be taken for a commitment.
+ */
+export type SlotCover = Hex | typeof HANDED_OFF
+const HANDED_OFF = 'handed-off'
 
 /** Most proposals a task keeps (a hostile aggregator could send many). */
 const MAX_PROPOSALS = 16
@@ -33,9 +39,9 @@ interface TaskInputs {
   /** The committed root's tree, built once for the owners' proof requests (200 owners ask each). */
   committedTree?: ReturnType<typeof inputBatchTree>
   /** Direct fills on the controller: slot index → commitment, and whether it came before the root. */
-  readonly direct: Map<number, { commitment: Hex; beforeRoot: boolean }>
+  readonly direct: Map<number, { commitment: SlotCover; beforeRoot: boolean }>
   /** Slot → commitment of the envelope this member stored (the first one it accepted). */
-  readonly stored: Map<number, Hex>
+  readonly stored: Map<number, SlotCover>
 }
 
 export class InputSets {
@@ -131,7 +137,7 @@ export class InputSets {
    * The commitment each slot uses, once every slot is covered and this member holds the matching
    * envelope of each; otherwise what is missing (for logs).
    */
-  inputSet(spec: TaskSpec): { ready: true; commitments: Hex[] } | { ready: false; missing: string } {
+  inputSet(spec: TaskSpec): { ready: true; commitments: SlotCover[] } | { ready: false; missing: string } {
     const t = this.#of(spec)
     const fromRoot = new Map<number, Hex>()
     if (t.root) {
@@ -139,7 +145,7 @@ export class InputSets {
       if (!leaves) return { ready: false, missing: `the leaves of root ${t.root.root} (no proposal seen)` }
       for (const l of leaves) fromRoot.set(l.slot, l.commitment)
     }
-    const commitments: Hex[] = []
+    const commitments: SlotCover[] = []
     for (let slot = 0; slot < spec.inputSlots.length; slot++) {
       const direct = t.direct.get(slot)
       const leaf = fromRoot.get(slot)
