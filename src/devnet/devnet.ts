@@ -10,7 +10,8 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { createPublicClient, createWalletClient, http, parseEther, toHex, type Account, type Chain, type PublicClient, type Transport, type WalletClient } from 'viem'
+import { createPublicClient, createWalletClient, parseEther, toHex, type Account, type Chain, type PublicClient, type Transport, type WalletClient } from 'viem'
+import { writeTransport } from '../sdk/internal/write-transport.ts'
 import { sendTransaction, waitForTransactionReceipt } from 'viem/actions'
 import { privateKeyToAccount } from 'viem/accounts'
 import { startHardhatNode, hardhatAccount, HARDHAT_ACCOUNT_COUNT, type HardhatNode } from '../chain/testing/hardhat-node.ts'
@@ -137,8 +138,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     await writeMarker(dir, [chainPid])
     step('chain', true, `${chain.url} (chain id ${chain.chainId}${options.blockTimeMs ? `, a block every ${options.blockTimeMs} ms` : ''})`)
     const evm = evmChain(chain.chainId, chain.url)
-    // A loaded machine's Hardhat can take more than viem's default 10 s to answer: a long deadline, no retries.
-    const transport = http(chain.url, { retryCount: 0, timeout: 60_000 })
+    // A loaded machine's Hardhat can take more than viem's default 10 s to answer: a long deadline; only a
+    // request that got no answer is retried (the SDK's write transport: a revert is never retried).
+    const transport = writeTransport(chain.url, { timeoutMs: 60_000 })
     const publicClient = createPublicClient({ chain: evm, transport, pollingInterval: 50 })
     const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
     const wallet = (i: number) => {

@@ -12,6 +12,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts'
 import type { CommitteeMember } from '../node/task-source.ts'
 import { SdkError } from './errors.ts'
+import { writeTransport } from './internal/write-transport.ts'
 
 /** Where a member's client API lives: a map keyed by peer id or account (any case), or a function. */
 export type NodeApiResolver = Readonly<Record<string, string>> | ((member: CommitteeMember) => string | undefined)
@@ -61,9 +62,10 @@ export function createEnigmaClient(config: EnigmaClientConfig): EnigmaClient {
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [config.rpcUrl] } },
   })
   const pollingIntervalMs = config.pollingIntervalMs ?? 250
-  // Writes: retryCount 0, a revert is an answer, and a resent transaction is not. Reads (the many
-  // polls of a task) retry a dropped connection: a busy local node closes sockets under load.
-  const transport = http(config.rpcUrl, { retryCount: 0 })
+  // Writes retry only a request that got no answer, and resend a transaction only as the same bytes
+  // (write-transport.ts): a revert is an answer. Reads (the many polls of a task) retry a dropped
+  // connection too: a busy node closes sockets under load.
+  const transport = writeTransport(config.rpcUrl)
   const readTransport = http(config.rpcUrl, { retryCount: 2 })
   const account = typeof config.account === 'string' ? privateKeyToAccount(config.account) : config.account
   const resolver = config.nodeApis
