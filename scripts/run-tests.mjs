@@ -159,10 +159,15 @@ function report() {
   )
   // A CI log is often shown by its tail only: each failed file's own output is repeated here, so the
   // reason of a failure is never lost among the passing files' output printed after it.
+  // From node:test's "failing tests" summary when there is one (the first lines of each error say the
+  // most; a viem error's tail is pages of ABI), else the output's tail; long lines cut.
   for (const r of failed) {
-    const lines = r.output.split('\n').filter((l) => !/^\s+at /.test(l))
-    const shown = lines.slice(-FAILED_OUTPUT_LINES)
-    console.log(`\n── ${r.file}, failed: its output${shown.length < lines.length ? ` (last ${shown.length} lines, stack frames left out)` : ' (stack frames left out)'} ──\n${shown.join('\n')}`)
+    const lines = r.output.split('\n').filter((l) => !/^\s+at /.test(l)).map((l) => (l.length > 300 ? `${l.slice(0, 300)} …` : l))
+    const from = lines.lastIndexOf('✖ failing tests:')
+    // The tests' own diagnostics (t.diagnostic: phases reached, timings) say how far a test got.
+    const notes = lines.filter((l) => /^\s*ℹ /.test(l) && !/^\s*ℹ (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(l)).slice(-20)
+    const shown = [...notes, ...(from >= 0 ? lines.slice(from, from + FAILED_OUTPUT_LINES) : lines.slice(-FAILED_OUTPUT_LINES))]
+    console.log(`\n── ${r.file}, failed: ${from >= 0 ? 'its failing tests' : 'the end of its output'} (${shown.length} of ${lines.length} lines; stack frames left out) ──\n${shown.join('\n')}`)
   }
   for (const r of failed) console.log(`✖ failed: ${r.file} (exit ${r.exit})`)
   try {
