@@ -181,6 +181,22 @@ export class EvidenceCollector {
     }
   }
 
+  /**
+   * Vote that member `accused` is unresponsive: after this node's attempt failed, its own probes found
+   * the member gone (src/node/rerun-liveness.ts: up to t members killed at once, each must be voted out
+   * by every survivor, while its failure named only one of them).
+   */
+  async unreachable(taskId: Hex, accused: Hex): Promise<void> {
+    try {
+      const spec = await this.#init.task(taskId)
+      const me = this.#init.account.address.toLowerCase()
+      if (!spec?.domain || accused.toLowerCase() === me || !spec.committee.some((m) => m.account.toLowerCase() === accused.toLowerCase())) return
+      await this.#vote(spec, accused, UNRESPONSIVE_REASON)
+    } catch (err) {
+      this.#log.warn('voting against an unreachable member failed', { taskId, accused, err })
+    }
+  }
+
   async #checkReceipts(spec: TaskSpec): Promise<void> {
     const ours = await this.#init.signed(spec.taskId)
     const theirs = this.#receipts.get(spec.taskId.toLowerCase())
