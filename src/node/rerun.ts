@@ -78,6 +78,18 @@ export function expectHandoff(net: MpcNetwork, spec: TaskSpec): void {
   if (spec.committee.some((m) => m.peerId === net.peerId)) net.expect(`${handoffSession(spec)}/pad`, spec.committee)
 }
 
+/**
+ * The previous attempt as a survivor that is also on the new committee knows it after a restart mid
+ * hand-off: its record already holds the new attempt (written before the hand-off), so the previous
+ * attempt's spec is rebuilt from `rerun.previousCommittee`; its shares of that attempt are still stored
+ * under that attempt's keys (store.ts `shareKey`), which is all the dealing needs.
+ */
+export function resumedFrom(spec: TaskSpec): { readonly spec: TaskSpec } | undefined {
+  if (!spec.rerun) return undefined
+  const { rerun: _rerun, ...rest } = spec
+  return { spec: { ...rest, attempt: attemptOf(spec) - 1, committee: spec.rerun.previousCommittee } }
+}
+
 export interface InputHandoff {
   readonly net: MpcNetwork
   readonly self: string
