@@ -20,30 +20,15 @@ import millionaires from '../../examples/millionaires.ts'
 import { SecretNode } from './secret-node.ts'
 import { checkConfig } from './config.ts'
 import { createLogger } from './log.ts'
-import { loadOrCreateIdentity, publicIdentity } from './identity.ts'
 import { engineCompute } from './engine-adapter.ts'
 import { MpcNetwork } from './mpc-network.ts'
 import { handoffSession } from './rerun.ts'
-import { makeTaskSpec, newOwner, slotSubmissions, post } from './testing/client.ts'
-import type { CommitteeMember, TaskEvent, TaskSource, TaskSpec } from './task-source.ts'
+import { newOwner, slotSubmissions, post } from './testing/client.ts'
+import { PushSource, rerunAttempts, until } from './testing/rerun-attempts.ts'
 
 const compiled = compileContract(millionaires, {})
 const field = getField(compiled.circuit.field)
 const owner = newOwner()
-
-/** A task source the test drives; `openTasks` lists what a chain source lists after a restart: the current attempt. */
-class PushSource implements TaskSource {
-  readonly #handlers = new Set<(e: TaskEvent) => void>()
-  readonly #open = new Map<string, TaskSpec>()
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  subscribe(handler: (e: TaskEvent) => void): () => void { this.#handlers.add(handler); return () => this.#handlers.delete(handler) }
-  async openTasks(): Promise<TaskSpec[]> { return [...this.#open.values()] }
-  emit(task: TaskSpec): void {
-    this.#open.set(task.taskId, task)
-    for (const h of this.#handlers) h({ kind: 'created', task })
-  }
-}
 
 /** Every dealing frame of a re-run hand-off any node of this process queues: (session, to, bytes). */
 const dealt: { session: string; to: number; bytes: string }[] = []
@@ -61,25 +46,12 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true })
 })
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 test('a survivor on the new committee, restarted mid hand-off, deals again: the same dealing to the same members', async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-rerun-restart-'))
   await writeFile(join(root, 'millionaires.json'), compiled.encoding)
   const dataDir = join(root, 'node')
-  const member = async (dir: string) => publicIdentity((await loadOrCreateIdentity(dir)).identity)
-  const ids = [await member(dataDir), ...(await Promise.all([0, 1, 2].map((i) => member(join(root, `ghost${i}`)))))]
-  const committee0: CommitteeMember[] = ids.slice(0, 3).map((m, index) => ({ index, ...m, multiaddrs: [] }))
   // Attempt 1: ghost 2 (the culprit) replaced by ghost 3; this node, a survivor, is on the new committee too.
-  const committee1: CommitteeMember[] = [ids[0]!, ids[1]!, ids[3]!].map((m, index) => ({ index, ...m, multiaddrs: [] }))
-  const attempt0 = makeTaskSpec({ codeHash: compiled.codeHash, committee: committee0, t: 1, security: 'semi-honest', slots: [{ name: 'alice', owner: owner.address }, { name: 'bob', owner: owner.address }] })
-  const attempt1: TaskSpec = { ...attempt0, committee: committee1, attempt: 1, rerun: { previousCommittee: committee0, culprit: ids[2]!.account } }
+  const { attempt0, attempt1 } = await rerunAttempts(root, dataDir, compiled, owner)
   const session = handoffSession(attempt1)
   // The ghosts never deal: the hand-off waits its whole deadline, and the node is "killed" before that.
   const config = checkConfig({ dataDir, circuitDirs: [root], mpcStartTimeoutMs: 4_000 })
@@ -91,13 +63,13 @@ test('a survivor on the new committee, restarted mid hand-off, deals again: the 
   const api = `http://127.0.0.1:${node.api.port}`
   const first = node
   source.emit(attempt0)
-  await until('attempt 0 accepted', async () => (await first.runner.getTask(attempt0.taskId))?.state === 'waiting-inputs')
+  await until('attempt 0 accepted', async () => (await first.runner.getTask(attempt0.taskId))?.state === 'waiting-inputs', 10_000)
   for (const [slot, v] of [['alice', 5n], ['bob', 9n]] as const) {
     const [mine] = await slotSubmissions(field, attempt0, slot, [v], owner, [api, 'http://ghost1', 'http://ghost2'])
     assert.equal((await post(mine!)).status, 200)
   }
   source.emit(attempt1)
-  await until('the first life dealt to the two other new members', () => dealt.filter((d) => d.session === session).length === 2)
+  await until('the first life dealt to the two other new members', () => dealt.filter((d) => d.session === session).length === 2, 10_000)
   const firstLife = dealt.filter((d) => d.session === session).map((d) => `${d.to}:${d.bytes}`).sort()
   const rec = await first.runner.getTask(attempt0.taskId)
   assert.equal(rec?.spec.attempt, 1)
@@ -110,7 +82,7 @@ test('a survivor on the new committee, restarted mid hand-off, deals again: the 
   source2.emit(attempt1)
   node = new SecretNode(config, { log: createLogger({ level: 'error' }), source: source2, compute: engineCompute })
   await node.start()
-  await until('the second life dealt again', () => dealt.filter((d) => d.session === session).length === 2)
+  await until('the second life dealt again', () => dealt.filter((d) => d.session === session).length === 2, 10_000)
   const secondLife = dealt.filter((d) => d.session === session).map((d) => `${d.to}:${d.bytes}`).sort()
   assert.deepEqual(secondLife, firstLife, 'the second life\'s dealing differs from the first\'s')
 })
