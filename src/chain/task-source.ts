@@ -23,6 +23,7 @@ import { decodeTaskParams } from './params.ts'
 import { slotRoot } from './merkle.ts'
 import { readController } from './internal/read.ts'
 import { getCommitteeMembers } from './actions/getCommitteeMembers.ts'
+import { excludedAtDraw } from './rerun-excluded.ts'
 import { getTask } from './actions/getTask.ts'
 import { submitReceipt } from './actions/submitReceipt.ts'
 import type { ControllerReadClient, ControllerWalletClient } from './internal/write.ts'
@@ -243,7 +244,12 @@ export class ChainTaskSource implements TaskSource {
         const committee: CommitteeMember[] = await getCommitteeMembers(this.#options.client, {
           address: this.#options.address, committee: a.committee, blockNumber: log.blockNumber ?? undefined,
         })
-        const spec: TaskSpec = { ...pending.spec, committee }
+        const rerun = pending.spec.rerun
+        // A re-run's hand-off leaves out every old member suspended at this draw (rerun-excluded.ts).
+        const excluded = rerun && log.blockNumber != null
+          ? await excludedAtDraw(this.#options.client, this.#options.address, rerun.previousCommittee.map((m) => m.account), log.blockNumber)
+          : undefined
+        const spec: TaskSpec = { ...pending.spec, committee, ...(rerun && excluded ? { rerun: { ...rerun, excluded } } : {}) }
         this.#tasks.set(a.taskId, { spec, open: true, votes: new Map(), submitting: false })
         this.#emit({ kind: 'created', task: spec })
         break

@@ -143,6 +143,24 @@ test('red team: t = 2 colluders vote an honest member out, forge a third vote, v
   } finally { c.stop() }
 })
 
+test('two members killed at once: every survivor votes against both (the second after its liveness probe), both are submitted though the first vote was republished', async () => {
+  const c = committee(5)
+  try {
+    const vote = (i: number, accused: number) => signAccusation(c.accounts[i]!, domain, { taskId: c.spec.taskId, accused: c.accounts[accused]!.address, reason: UNRESPONSIVE_REASON })
+    for (const i of [0, 1, 2]) await c.collectors[i]!.taskEnded(c.spec.taskId, 'failed', timeoutOf(4))
+    // The republish schedule (0, 1, 3, 6, 12 s): four more copies of each first vote. They used to use up
+    // the signer's quota of four votes per task, so its second vote was ignored by every other member.
+    for (const i of [0, 1, 2]) {
+      const bytes = new TextEncoder().encode(JSON.stringify(await vote(i, 4)))
+      for (let k = 0; k < 4; k++) await c.bus[i]!.publish(ACCUSATION_TOPIC, bytes)
+    }
+    for (const i of [0, 1, 2]) await c.collectors[i]!.unreachable(c.spec.taskId, c.accounts[3]!.address)
+    await until(() => c.submitted.length >= 2)
+    await sleep(200)
+    assert.deepEqual(c.submitted.map((x) => [x.by, x.accused, x.votes]).sort(), [[0, c.accounts[3]!.address, 3], [0, c.accounts[4]!.address, 3]].sort())
+  } finally { c.stop() }
+})
+
 // ---- red team: t colluders shape the timeouts and notices an honest member sees ----
 
 /** The reason an honest member's runner records, as mpc-network.ts and task-runner.ts write it. */

@@ -41,7 +41,14 @@ export const UNRESPONSIVE_REASON: Hex = keccak256(stringToHex('enigma.accuse.unr
 export const WRONG_RECEIPT_REASON: Hex = keccak256(stringToHex('enigma.accuse.wrong-receipt.v1'))
 const REASONS = new Set([UNRESPONSIVE_REASON, WRONG_RECEIPT_REASON])
 const MAX_MESSAGE_BYTES = 1024
+/** Distinct votes (accused, reason) per signer and task: up to t members killed at once are one vote each. */
 const MAX_VOTES_PER_SIGNER = 4
+/**
+ * Messages per signer and task: each vote is published again on a schedule (`republishMs`, 5 times), and
+ * those copies must not use up the signer's distinct votes — with one quota for both, a second vote (a
+ * second killed member, found by the liveness probe seconds after the first) was ignored by everyone.
+ */
+const MAX_MESSAGES_PER_SIGNER = MAX_VOTES_PER_SIGNER * 6
 /** Entries kept per table (tallies, receipts, signer counts, own votes): the oldest go first. */
 const MAX_TRACKED = 4_096
 
@@ -133,7 +140,8 @@ export class EvidenceCollector {
   readonly #init: EvidenceInit
   readonly #log: Logger
   readonly #tallies = new Map<string, Tally>()
-  readonly #perSigner = new Map<string, number>()
+  /** Per task and signer: its verified votes (`accused|reason` → signature) and how many messages it sent. */
+  readonly #perSigner = new Map<string, { readonly votes: Map<string, string>; messages: number }>()
   readonly #decoded = new WeakMap<Uint8Array, SignedAccusation>()
   /** Receipt hashes other members signed, per task (checked against ours once we have it). */
   readonly #receipts = new Map<string, Map<string, Hex>>()
@@ -178,6 +186,22 @@ export class EvidenceCollector {
       if (state === 'completed') await this.#checkReceipts(spec)
     } catch (err) {
       this.#log.warn('evidence after a task ended failed', { taskId, err })
+    }
+  }
+
+  /**
+   * Vote that member `accused` is unresponsive: after this node's attempt failed, its own probes found
+   * the member gone (src/node/rerun-liveness.ts: up to t members killed at once, each must be voted out
+   * by every survivor, while its failure named only one of them).
+   */
+  async unreachable(taskId: Hex, accused: Hex): Promise<void> {
+    try {
+      const spec = await this.#init.task(taskId)
+      const me = this.#init.account.address.toLowerCase()
+      if (!spec?.domain || accused.toLowerCase() === me || !spec.committee.some((m) => m.account.toLowerCase() === accused.toLowerCase())) return
+      await this.#vote(spec, accused, UNRESPONSIVE_REASON)
+    } catch (err) {
+      this.#log.warn('voting against an unreachable member failed', { taskId, accused, err })
     }
   }
 
@@ -254,9 +278,16 @@ export class EvidenceCollector {
       const accused = spec.committee.find((m) => m.account.toLowerCase() === v.accused.toLowerCase())
       if (!signer || !accused || signer === accused || signer.peerId !== msg.from.toString()) return TopicValidatorResult.Reject
       const per = `${v.taskId}|${v.signer}`.toLowerCase()
-      if ((this.#perSigner.get(per) ?? 0) >= MAX_VOTES_PER_SIGNER) return TopicValidatorResult.Ignore
-      if (!(await verifyAccusation(spec.domain, v))) return TopicValidatorResult.Reject
-      this.#perSigner.set(per, (this.#perSigner.get(per) ?? 0) + 1)
+      const seen = this.#perSigner.get(per) ?? { votes: new Map<string, string>(), messages: 0 }
+      const vote = `${v.accused}|${v.reason}`.toLowerCase()
+      const known = seen.votes.get(vote)
+      if (seen.messages >= MAX_MESSAGES_PER_SIGNER || (known === undefined && seen.votes.size >= MAX_VOTES_PER_SIGNER)) return TopicValidatorResult.Ignore
+      // A copy of a vote already verified (a republish) is not verified again; another signature for it is ignored.
+      if (known !== undefined && known !== v.signature.toLowerCase()) return TopicValidatorResult.Ignore
+      if (known === undefined && !(await verifyAccusation(spec.domain, v))) return TopicValidatorResult.Reject
+      seen.votes.set(vote, v.signature.toLowerCase())
+      seen.messages++
+      this.#perSigner.set(per, seen)
       trim(this.#perSigner)
       this.#decoded.set(msg.data, v)
       return TopicValidatorResult.Accept

@@ -30,11 +30,16 @@ interface Run {
   /** Parties that run nothing (crashed). */
   readonly dead?: readonly number[]
   readonly timeoutMs?: number
+  /** The exclusion list old member 4 itself passes (default `excluded`): a member that deals anyway. */
+  readonly dealer4Excludes?: readonly number[]
+  /** The new committee (default NEW). */
+  readonly newMembers?: readonly number[]
 }
 
 async function handOff(r: Run): Promise<PromiseSettledResult<FieldVector | null>[]> {
   const shares = split(f, secret, OLD.length, 2)
-  const transports = createMemoryNetwork(6, { timeoutMs: r.timeoutMs ?? 3_000 })
+  const newMembers = r.newMembers ?? NEW
+  const transports = createMemoryNetwork(Math.max(...OLD, ...newMembers) + 1, { timeoutMs: r.timeoutMs ?? 3_000 })
   const results = await Promise.allSettled(transports.map(async (inner) => {
     if (r.dead?.includes(inner.self)) return null
     const transport = r.wrap ? r.wrap(inner.self, inner) : inner
@@ -42,8 +47,8 @@ async function handOff(r: Run): Promise<PromiseSettledResult<FieldVector | null>
     try {
       return await reshare({
         field: f, transport, security: r.security, length: f.len(secret), timeoutMs: r.timeoutMs ?? 3_000,
-        oldMembers: OLD, oldT: 2, newMembers: NEW, newT: 2, share: oldPos >= 0 ? shares[oldPos]! : null,
-        ...(r.excluded ? { excludedOld: r.excluded } : {}),
+        oldMembers: OLD, oldT: 2, newMembers, newT: 2, share: oldPos >= 0 ? shares[oldPos]! : null,
+        ...(r.excluded ? { excludedOld: inner.self === 4 && r.dealer4Excludes ? r.dealer4Excludes : r.excluded } : {}),
       })
     } finally {
       await inner.close()
@@ -52,8 +57,8 @@ async function handOff(r: Run): Promise<PromiseSettledResult<FieldVector | null>
   return results
 }
 
-function newShares(results: PromiseSettledResult<FieldVector | null>[]): FieldVector[] {
-  return NEW.map((m) => {
+function newShares(results: PromiseSettledResult<FieldVector | null>[], newMembers: readonly number[] = NEW): FieldVector[] {
+  return newMembers.map((m) => {
     const r = results[m]!
     if (r.status === 'rejected') throw r.reason
     assert.ok(r.value)
@@ -88,6 +93,42 @@ test('a crashed culprit is not waited for: the hand-off ends well before the rec
   const fresh = newShares(await handOff({ security: 'malicious', excluded: [CULPRIT], dead: [CULPRIT], timeoutMs: 20_000 }))
   assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`)
   assert.deepEqual(f.toBigInts(reconstruct(f, fresh.slice(1, 4), [1, 2, 3], 2)), f.toBigInts(secret))
+})
+
+// t = 2 of 5 killed at once (issue #12 item 4): both suspended before the re-run, both left out at the
+// attempt's draw block (`rerun.excluded`), the new committee is the 3 survivors and 2 fresh nodes.
+const TWO_DEAD = [3, 4]
+const NEW_WITHOUT_BOTH = [0, 1, 2, 5, 6]
+for (const security of ['malicious', 'semi-honest'] as SecurityMode[]) {
+  test(`${security}: two old members killed and left out, the 3 survivors' dealings suffice (max(t+1, 2t+1−2) = 3), not waited for`, async () => {
+    const started = Date.now()
+    const fresh = newShares(await handOff({ security, excluded: TWO_DEAD, dead: TWO_DEAD, newMembers: NEW_WITHOUT_BOTH, timeoutMs: 20_000 }), NEW_WITHOUT_BOTH)
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`)
+    assert.deepEqual(f.toBigInts(reconstruct(f, fresh.slice(0, 3), [0, 1, 2], 2)), f.toBigInts(secret))
+    assert.deepEqual(f.toBigInts(reconstruct(f, fresh.slice(2), [2, 3, 4], 2)), f.toBigInts(secret))
+  })
+}
+
+/** Old member 4 came back (restarted, or only slow) and deals, but its dealing misses new member 5. */
+const dealsPartly = (party: number, t: Transport): Transport => party !== 4 ? t : {
+  n: t.n, self: t.self, get stats() { return t.stats },
+  send: (to, label, payload) => { if (to !== 5 || !label.endsWith('deal')) t.send(to, label, payload) },
+  receive: (from, label, o) => t.receive(from, label, o),
+  close: () => t.close(),
+}
+
+test('malicious: a suspended old member that deals to some new members only is harmless when every member leaves it out, fatal when only the culprit is', async () => {
+  // Every member read the same list at the draw block (both suspended): member 4's dealing is ignored.
+  const left = newShares(await handOff({ security: 'malicious', excluded: TWO_DEAD, dead: [3], dealer4Excludes: [3], wrap: dealsPartly, newMembers: NEW_WITHOUT_BOTH }), NEW_WITHOUT_BOTH)
+  assert.deepEqual(f.toBigInts(reconstruct(f, left.slice(0, 3), [0, 1, 2], 2)), f.toBigInts(secret))
+  // Only the named culprit left out: member 4's dealing is missed by one new member (≤ t, so not proven
+  // faulty) and is not held by all, so 2t + 1 − 1 = 4 dealers are needed and only the 3 survivors remain.
+  const results = await handOff({ security: 'malicious', excluded: [3], dead: [3], wrap: dealsPartly, newMembers: NEW_WITHOUT_BOTH, timeoutMs: 2_000 })
+  for (const m of NEW_WITHOUT_BOTH) {
+    const r = results[m]!
+    assert.equal(r.status, 'rejected', `new member ${m}`)
+    assert.ok(isEnigmaError((r as PromiseRejectedResult).reason, 'MPC_RESHARE_QUORUM'), String((r as PromiseRejectedResult).reason))
+  }
 })
 
 test('bad-input-reshare: a survivor that deals wrong shares is caught by the check; no new member keeps a share', async () => {

@@ -95,3 +95,28 @@ test('a member suspended for something else than what failed this attempt (a wro
   k.stop()
   assert.deepEqual(chain.calls, [])
 })
+
+test('two culprits (t members killed at once): the re-run waits until both are suspended, then runs once', async () => {
+  // Members 3 and 4 are gone; member 3's votes land first. A re-run then would leave member 4 active (the
+  // next draw could pick it) and its votes could no longer land: the keeper waits for member 4's too.
+  const chain = new ModelChain(spec().committee.map((m) => m.account), [acct(3)])
+  const keepers = [0, 1, 2].map((i) => new RerunKeeper({ chain: chain.for(acct(i)), account: acct(i), fallbackMs: 100, pollMs: 10, settleMs: 60_000 }))
+  keepers.forEach((k, i) => k.watch(spec(), i === 1 ? [acct(4), acct(3)] : [acct(3), acct(4)]))
+  await new Promise((r) => setTimeout(r, 400))
+  assert.deepEqual(chain.calls, [], 're-run before the second culprit was suspended')
+  chain.view = { ...chain.view, suspended: [acct(3), acct(4)] }
+  await until(() => chain.view.status === 'open' && chain.view.committee[3] === acct(4), 5_000)
+  await new Promise((r) => setTimeout(r, 400))
+  for (const k of keepers) k.stop()
+  assert.deepEqual(chain.calls, [{ step: 'rerun', by: acct(0) }, { step: 'draw', by: acct(0) }])
+})
+
+test('two culprits, the second never suspended: the re-run goes ahead settleMs after the first suspension', async () => {
+  const chain = new ModelChain(spec().committee.map((m) => m.account), [acct(3)])
+  const started = Date.now()
+  const k = new RerunKeeper({ chain: chain.for(acct(0)), account: acct(0), fallbackMs: 100, pollMs: 10, settleMs: 300 })
+  k.watch(spec(), [acct(3), acct(4)])
+  await until(() => chain.calls.some((c) => c.step === 'rerun'), 5_000)
+  k.stop()
+  assert.ok(Date.now() - started >= 300, 'did not wait for the second culprit')
+})

@@ -13,6 +13,15 @@
  * `fallbackMs` apart after it (as evidence.ts's submitters), each checking the chain again first so a
  * late one sends nothing. The node layer does not import the chain: the chain reads and transactions
  * come through `RerunChain` (src/devnet/chain-keeper.ts implements it).
+ *
+ * Several culprits (up to t members killed at once, issue #12 item 4): a node's failure names one, and its
+ * liveness probe (rerun-liveness.ts) may find more that are unreachable; it votes against each and watches
+ * the task for all of them. The re-run waits until every one of them is suspended (or `settleMs` after the
+ * first one was), because the controller takes votes only while the committee is drawn: a `rerunTask`
+ * sent after the first suspension would leave the second culprit active, the next draw could pick it, and
+ * its votes could no longer land. One `rerunTask` (one of MAX_RERUNS) then serves all of them: the draw
+ * skips every suspended node, and the hand-off leaves out every old member suspended at the draw
+ * (`TaskSpec.rerun.excluded`).
  */
 import { setTimeout } from 'node:timers/promises'
 import { silentLogger, type Logger } from './log.ts'
@@ -51,6 +60,11 @@ export interface RerunKeeperInit {
   readonly fallbackMs?: number
   /** How often a watched task is read from the chain (ms, default 1 000). */
   readonly pollMs?: number
+  /**
+   * With several culprits: how long after the first one's suspension was seen the re-run waits for the
+   * others' (ms, default 45 000: their votes come after the liveness probe, plus gossip and fallbacks).
+   */
+  readonly settleMs?: number
   /** Unix seconds now, as the task source judges deadlines (chain time). */
   readonly now?: () => number
   readonly log?: Logger
@@ -73,15 +87,19 @@ export class RerunKeeper {
     this.#stop.abort()
   }
 
-  /** An attempt of `spec` failed on this node because of `culprit`: watch the task until it is re-run, drawn again, or closed. */
-  watch(spec: TaskSpec, culprit: Hex): void {
+  /**
+   * An attempt of `spec` failed on this node because of `culprits` (the one its failure named first, then
+   * any other it found unreachable): watch the task until it is re-run, drawn again, or closed.
+   */
+  watch(spec: TaskSpec, culprits: Hex | readonly Hex[]): void {
     const key = spec.taskId.toLowerCase()
     if (this.#watching.has(key) || this.#stop.signal.aborted) return
     this.#watching.add(key)
-    void this.#watch(spec, culprit.toLowerCase()).finally(() => this.#watching.delete(key))
+    const named = (typeof culprits === 'string' ? [culprits] : culprits).map((a) => a.toLowerCase())
+    void this.#watch(spec, named).finally(() => this.#watching.delete(key))
   }
 
-  async #watch(spec: TaskSpec, culprit: string): Promise<void> {
+  async #watch(spec: TaskSpec, culprits: readonly string[]): Promise<void> {
     const { chain } = this.#init
     const me = this.#init.account.toLowerCase()
     const members = spec.committee.map((m) => m.account.toLowerCase())
@@ -90,10 +108,11 @@ export class RerunKeeper {
     const since = new Map<string, number>()
     /** Members seen suspended or slashed (a pending task lists no committee, so remember them). */
     const suspended = new Set<string>()
-    const due = (step: string, rank: number) => {
+    const waited = (step: string, ms: number) => {
       if (!since.has(step)) since.set(step, Date.now())
-      return rank >= 0 && Date.now() - since.get(step)! >= rank * (this.#init.fallbackMs ?? 5_000)
+      return Date.now() - since.get(step)! >= ms
     }
+    const due = (step: string, rank: number) => rank >= 0 && waited(step, rank * (this.#init.fallbackMs ?? 5_000))
     while (!this.#stop.signal.aborted && now() <= spec.deadline) {
       try {
         const v = await chain.view(spec.taskId)
@@ -103,8 +122,10 @@ export class RerunKeeper {
         if (v.status === 'open') {
           // Another committee runs it now: a later attempt, whose own members keep it.
           if (v.committee.length !== members.length || v.committee.some((a, i) => a.toLowerCase() !== members[i])) return
-          const suspendedCulprit = v.suspended.find((a) => a.toLowerCase() === culprit)
-          if (suspendedCulprit && due('rerun', rank)) {
+          const suspendedCulprit = v.suspended.find((a) => culprits.includes(a.toLowerCase()))
+          // Every culprit suspended, or the others' votes given `settleMs` after the first suspension.
+          const settled = suspendedCulprit !== undefined && (culprits.every((c) => suspended.has(c)) || waited('settle', this.#init.settleMs ?? 45_000))
+          if (settled && due('rerun', rank)) {
             this.#log.warn('re-running the task without its suspended member', { taskId: spec.taskId, culprit: suspendedCulprit })
             await chain.rerun(spec.taskId, suspendedCulprit)
             this.#init.onEvent?.({ kind: 'rerun', taskId: spec.taskId, culprit: suspendedCulprit })

@@ -16,28 +16,13 @@ import millionaires from '../../examples/millionaires.ts'
 import { SecretNode } from './secret-node.ts'
 import { checkConfig } from './config.ts'
 import { createLogger } from './log.ts'
-import { loadOrCreateIdentity, publicIdentity } from './identity.ts'
 import { engineCompute } from './engine-adapter.ts'
-import { makeTaskSpec, newOwner, slotSubmissions, post } from './testing/client.ts'
-import type { CommitteeMember, TaskEvent, TaskSource, TaskSpec } from './task-source.ts'
+import { newOwner, slotSubmissions, post } from './testing/client.ts'
+import { PushSource, rerunAttempts, until } from './testing/rerun-attempts.ts'
 
 const compiled = compileContract(millionaires, {})
 const field = getField(compiled.circuit.field)
 const owner = newOwner()
-
-/** A task source the test drives: it emits the events it is handed (the re-run's attempt has the task's id). */
-class PushSource implements TaskSource {
-  readonly #handlers = new Set<(e: TaskEvent) => void>()
-  readonly #open: TaskSpec[] = []
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  subscribe(handler: (e: TaskEvent) => void): () => void { this.#handlers.add(handler); return () => this.#handlers.delete(handler) }
-  async openTasks(): Promise<TaskSpec[]> { return [...this.#open] }
-  emit(task: TaskSpec): void {
-    this.#open.push(task)
-    for (const h of this.#handlers) h({ kind: 'created', task })
-  }
-}
 
 let root = ''
 let node: SecretNode | undefined
@@ -46,25 +31,12 @@ after(async () => {
   if (root) await rm(root, { recursive: true, force: true })
 })
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 4_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 test('a superseded attempt\'s failing computation leaves the re-run\'s next attempt waiting for its inputs', async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-supersede-'))
   await writeFile(join(root, 'millionaires.json'), compiled.encoding)
   const dataDir = join(root, 'node')
-  const member = async (dir: string) => publicIdentity((await loadOrCreateIdentity(dir)).identity)
-  const ids = [await member(dataDir), ...(await Promise.all([0, 1, 2].map((i) => member(join(root, `ghost${i}`)))))]
-  const committee0: CommitteeMember[] = ids.slice(0, 3).map((m, index) => ({ index, ...m, multiaddrs: [] }))
   // Attempt 1: ghost 2 (the culprit) replaced by ghost 3; this node stays on the committee.
-  const committee1: CommitteeMember[] = [ids[0]!, ids[1]!, ids[3]!].map((m, index) => ({ index, ...m, multiaddrs: [] }))
-  const attempt0 = makeTaskSpec({ codeHash: compiled.codeHash, committee: committee0, t: 1, security: 'semi-honest', slots: [{ name: 'alice', owner: owner.address }, { name: 'bob', owner: owner.address }] })
-  const attempt1: TaskSpec = { ...attempt0, committee: committee1, attempt: 1, rerun: { previousCommittee: committee0, culprit: ids[2]!.account } }
+  const { attempt0, attempt1 } = await rerunAttempts(root, dataDir, compiled, owner)
 
   const lines: string[] = []
   const source = new PushSource()

@@ -9,7 +9,9 @@
  * One hand-off per attempt moves ALL the task's input shares: every slot's `length + 1` elements (the
  * wires, then the pad of the batch degree-t check), concatenated in slot order into one vector. The
  * culprit named by the re-run keeps its sharing position but deals nothing that counts (`excludedOld`):
- * it is suspended, so nobody waits for it, and a dealing it sends anyway is ignored. In malicious mode the
+ * it is suspended, so nobody waits for it, and a dealing it sends anyway is ignored. So does every other
+ * old member suspended or slashed at the attempt's draw block (`rerun.excluded`: up to t members killed at
+ * once; with e old members left out, malicious mode needs max(t+1, 2t+1−e) dealers, reshare.ts). In malicious mode the
  * hand-off's check catches a survivor that deals a wrong share (`bad-input-reshare`) — it aborts naming
  * nobody (which of dealer or checker lied is not evident), so that attempt fails and nothing wrong is
  * computed.
@@ -52,11 +54,21 @@ export function handoffSession(spec: Pick<TaskSpec, 'taskId' | 'attempt'>): stri
 /** Whether this node takes part in a re-run's hand-off: a member of the new committee, or a survivor of the previous one. */
 export function inHandoff(spec: TaskSpec, peerId: string): boolean {
   if (!spec.rerun) return false
-  return spec.committee.some((m) => m.peerId === peerId) || spec.rerun.previousCommittee.some((m) => m.peerId === peerId && !isCulprit(spec, m.account))
+  return spec.committee.some((m) => m.peerId === peerId) || spec.rerun.previousCommittee.some((m) => m.peerId === peerId && !isExcluded(spec, m.account))
 }
 
-function isCulprit(spec: TaskSpec, account: Hex): boolean {
-  return spec.rerun !== undefined && account.toLowerCase() === spec.rerun.culprit.toLowerCase()
+/**
+ * An old member the hand-off leaves out: the culprit the re-run named, or any other member of the previous
+ * committee suspended or slashed at this attempt's draw (`rerun.excluded`; up to t members killed at once).
+ */
+function isExcluded(spec: TaskSpec, account: Hex): boolean {
+  const a = account.toLowerCase()
+  return spec.rerun !== undefined && (a === spec.rerun.culprit.toLowerCase() || (spec.rerun.excluded ?? []).some((x) => x.toLowerCase() === a))
+}
+
+/** Positions in the previous committee of the old members the hand-off leaves out (same list at every member). */
+export function excludedPositions(spec: TaskSpec): number[] {
+  return (spec.rerun?.previousCommittee ?? []).flatMap((m, k) => (isExcluded(spec, m.account) ? [k] : []))
 }
 
 /** Tell the network early who the hand-off's peers are, so their first frames wait for us in the limbo. */
@@ -64,6 +76,18 @@ export function expectHandoff(net: MpcNetwork, spec: TaskSpec): void {
   if (!spec.rerun) return
   net.expect(handoffSession(spec), handoffMembers(spec.rerun.previousCommittee, spec.committee).members)
   if (spec.committee.some((m) => m.peerId === net.peerId)) net.expect(`${handoffSession(spec)}/pad`, spec.committee)
+}
+
+/**
+ * The previous attempt as a survivor that is also on the new committee knows it after a restart mid
+ * hand-off: its record already holds the new attempt (written before the hand-off), so the previous
+ * attempt's spec is rebuilt from `rerun.previousCommittee`; its shares of that attempt are still stored
+ * under that attempt's keys (store.ts `shareKey`), which is all the dealing needs.
+ */
+export function resumedFrom(spec: TaskSpec): { readonly spec: TaskSpec } | undefined {
+  if (!spec.rerun) return undefined
+  const { rerun: _rerun, ...rest } = spec
+  return { spec: { ...rest, attempt: attemptOf(spec) - 1, committee: spec.rerun.previousCommittee } }
 }
 
 export interface InputHandoff {
@@ -100,9 +124,9 @@ export async function handOffInputs(h: InputHandoff): Promise<FieldVector[] | nu
   if (!rerun) throw new NodeError('NODE_TASK_STATE', `task ${spec.taskId}: attempt ${attemptOf(spec)} names no previous committee`)
   const lengths = spec.inputSlots.map((s) => slotLayout(h.circuit, s.name).length + 1)
   const total = lengths.reduce((a, b) => a + b, 0)
-  const culprit = rerun.previousCommittee.findIndex((m) => isCulprit(spec, m.account))
+  const excluded = excludedPositions(spec)
   const oldPos = rerun.previousCommittee.findIndex((m) => m.peerId === h.self)
-  const dealer = oldPos >= 0 && oldPos !== culprit
+  const dealer = oldPos >= 0 && !excluded.includes(oldPos)
   if (dealer && !h.oldShares) throw new NodeError('NODE_TASK_STATE', `task ${spec.taskId}: this node was on attempt ${attemptOf(spec) - 1}'s committee but holds no input shares of it`)
   const share = dealer ? field.concat(h.oldShares!) : null
   if (share && field.len(share) !== total) throw new NodeError('NODE_TASK_STATE', `task ${spec.taskId}: old shares hold ${field.len(share)} elements, expected ${total}`)
@@ -113,7 +137,7 @@ export async function handOffInputs(h: InputHandoff): Promise<FieldVector[] | nu
     // One session = one hand-off of these fixed shares: the same randomness never masks two values.
     dealRandom: dealingRandom(h.dealingKey, 'rerun', handoffSession(spec)),
     ...(h.signal ? { signal: h.signal } : {}),
-    ...(culprit >= 0 ? { excludedOld: [culprit] } : {}),
+    ...(excluded.length > 0 ? { excludedOld: excluded } : {}),
     ...(h.wrap ? { wrapTransport: (t: Transport) => h.wrap!(t, field) } : {}),
   })
   if (!vector) return null

@@ -34,6 +34,7 @@ import { RecordHandoff } from './record-handoff.ts'
 import { CustodyHandoffService } from './custody-handoff.ts'
 import type { HandoffSource } from './custody-handoff-source.ts'
 import { RerunKeeper, type RerunChain } from './rerun-keeper.ts'
+import { pingProbe, unreachablePeers } from './rerun-liveness.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -94,6 +95,8 @@ export class SecretNode {
   evidence: EvidenceCollector | undefined
   keeper: RerunKeeper | undefined
   #started = false
+  /** Aborted by `stop()`: ends this node's background probes. */
+  readonly #stopping = new AbortController()
 
   constructor(config: NodeConfig, options: SecretNodeOptions = {}) {
     this.config = config
@@ -153,7 +156,7 @@ export class SecretNode {
         this.#announce(taskId, state, reason)
         void this.evidence?.taskEnded(taskId, state, reason)
         const culprit = state === 'failed' ? culpritOf(reason) : undefined
-        if (culprit !== undefined && this.keeper) void this.store.getTask(taskId).then((r) => { const c = r?.spec.committee[culprit]; if (c) this.keeper?.watch(r.spec, c.account) }, () => {})
+        if (culprit !== undefined) void this.#witnessFailure(taskId, culprit)
       },
     })
     if (this.#options.accusations) {
@@ -220,6 +223,28 @@ export class SecretNode {
     await rename(`${path}.tmp`, path)
   }
 
+  /**
+   * An attempt failed here because of committee member `culprit` (first-hand, evidence.ts `culpritOf`).
+   * Up to t members may have gone at once: probe the others (rerun-liveness.ts), vote against every one
+   * found unreachable too, and let the keeper re-run the task once all of them are suspended.
+   */
+  async #witnessFailure(taskId: Hex, culprit: number): Promise<void> {
+    if (!this.evidence && !this.keeper) return
+    try {
+      const spec = (await this.store.getTask(taskId))?.spec
+      const named = spec?.committee[culprit]
+      if (!spec || !named) return
+      const others = spec.committee.filter((m) => m !== named && m.peerId !== this.identity.peerId)
+      const gone = new Set(await unreachablePeers(pingProbe(this.host), others.map((m) => m.peerId), { signal: this.#stopping.signal }))
+      const also = others.filter((m) => gone.has(m.peerId)).map((m) => m.account)
+      if (also.length > 0) this.log.warn('other committee members unreachable after the failure', { taskId, members: also })
+      for (const a of also) await this.evidence?.unreachable(taskId, a)
+      if (!this.#stopping.signal.aborted) this.keeper?.watch(spec, [named.account, ...also])
+    } catch (err) {
+      this.log.warn('witnessing a failure failed', { taskId, err })
+    }
+  }
+
   #announce(taskId: string, state: TaskState, reason?: string): void {
     const msg = new TextEncoder().encode(JSON.stringify({ taskId, state, reason, peerId: this.identity.peerId }))
     this.host.services.pubsub.publish(ANNOUNCE_TOPIC, msg).catch(() => { /* no peers in the mesh yet */ })
@@ -250,6 +275,7 @@ export class SecretNode {
       ['store', async () => { if (this.store) await this.store.close() }],
     ]
     this.#started = false
+    this.#stopping.abort()
     for (const [name, fn] of steps) {
       try { await fn() } catch (e) { this.log.warn('stop step failed', { step: name, err: e }) }
     }

@@ -42,7 +42,7 @@ import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } fr
 import type { PausePoint, TestHooks } from './test-hooks.ts'
 import type { MemberState, StateKeeper } from './state-handoff.ts'
 import type { Transport } from '../protocols/transport.ts'
-import { attemptOf, computeSession, expectHandoff, handOffInputs, handoffSession, inHandoff, sealAttemptShares } from './rerun.ts'
+import { attemptOf, computeSession, expectHandoff, handOffInputs, handoffSession, inHandoff, resumedFrom, sealAttemptShares } from './rerun.ts'
 import { InputSets, type BatchSubmission } from './input-set.ts'
 import type { InputLeaf, InputRootSignature } from './input-batch.ts'
 
@@ -296,7 +296,10 @@ export class TaskRunner {
     if (this.#stopped) return
     try {
       if (e.kind === 'created') {
-        if (attemptOf(e.task) > 0) return await this.#onAttempt(e.task)
+        // Not awaited: a re-run's hand-off lasts up to its deadline, and start-up replays the open tasks'
+        // events (a restarted node would serve nothing meanwhile). Its record steps take the task's lock
+        // at once, so later events of the task still come after them.
+        if (attemptOf(e.task) > 0) { this.#onAttempt(e.task).catch((err: unknown) => this.#log.error('re-run attempt failed', { taskId: e.task.taskId, err })); return }
         if (this.#myIndex(e.task) < 0) return
         // A task already past its deadline (a late node, a pruned task listed again) is not taken on.
         if (this.clock.now() > e.task.deadline + this.clock.skewSeconds) return
@@ -363,6 +366,10 @@ export class TaskRunner {
     const member = this.#myIndex(spec) >= 0
     const prev = await this.#withLock(spec.taskId, async () => {
       const cur = await this.#init.store.getTask(spec.taskId)
+      // This attempt's record without its shares, and no hand-off in this process: a survivor on the new
+      // committee restarted mid hand-off. It must deal again (the same dealing, dealing-random.ts), and take
+      // its own part again if the others' dealings still reach it (rerun.ts `resumedFrom`).
+      if (cur && member && attemptOf(cur.spec) === attemptOf(spec) && cur.state === 'waiting-inputs' && cur.inputs.length === 0) return { ended: resumedFrom(spec) }
       if (cur && attemptOf(cur.spec) >= attemptOf(spec)) return null // this attempt is known here already
       if (cur && !isEnded(cur.state)) await this.#end(cur, 'failed', `superseded by attempt ${attemptOf(spec)}`)
       const ended = cur ? await this.#init.store.getTask(spec.taskId) : undefined

@@ -68,7 +68,16 @@ export interface TaskSpec {
    * (src/node/rerun.ts).
    */
   readonly attempt?: number
-  readonly rerun?: { readonly previousCommittee: readonly CommitteeMember[]; readonly culprit: Hex }
+  readonly rerun?: {
+    readonly previousCommittee: readonly CommitteeMember[]
+    readonly culprit: Hex
+    /**
+     * Members of the previous committee suspended or slashed as of this attempt's draw block (the culprit
+     * among them): the hand-off leaves them all out. Read at that fixed block, so every member of the
+     * hand-off passes the same list (reshare `excludedOld`), whenever it reads the chain.
+     */
+    readonly excluded?: readonly Hex[]
+  }
   /**
    * Input batches (issue #14 §5, contracts/EnigmaInputs.sol): present when the source has an inputs
    * contract. Owners sign their slot's commitment under `domain`; the task's input set is then the

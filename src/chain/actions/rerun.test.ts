@@ -55,6 +55,7 @@ test('rerunTask: a suspended member sends the task back to a fresh draw without 
   await assertRefused(rerunTask(keeper, { address: fx.address, taskId: task.taskId, culprit: outsider }), 'NotCommitteeMember')
   await assertRefused(rerunTask(keeper, { address: fx.address, taskId: keccak256('0x01'), culprit: committee[0]! }), 'UnknownTask')
   const excluded: Address[] = []
+  const committees: (readonly Address[])[] = [committee]
   for (let rerun = 1; rerun <= 2; rerun++) {
     const culprit = committee[1]!
     await suspend(task.taskId, committee, culprit)
@@ -66,12 +67,16 @@ test('rerunTask: a suspended member sends the task back to a fresh draw without 
     // Pending: a second re-run waits for the draw.
     await assertRefused(rerunTask(keeper, { address: fx.address, taskId: task.taskId, culprit }), 'TaskNotOpen')
     committee = await redraw(task.taskId, ev!.args.drawBlock!)
+    committees.push(committee)
     assert.equal(committee.length, 5)
     for (const x of excluded) assert.ok(!committee.includes(x), `the new committee holds the suspended ${x}`)
     assert.equal((await getTask(fx.publicClient, { address: fx.address, taskId: task.taskId })).status, 'open')
   }
-  await suspend(task.taskId, committee, committee[0]!)
-  await assertRefused(rerunTask(keeper, { address: fx.address, taskId: task.taskId, culprit: committee[0]! }), 'TooManyReruns')
+  // A member of attempts 1 and 2 (of 10 nodes, 4 of attempt 1's non-culprits and 5 of 8 for attempt 2: they
+  // share one at least), suspended after attempt 2's draw: not left out of attempt 2's hand-off (below).
+  const late = committee.find((a) => committees[1]!.includes(a))!
+  await suspend(task.taskId, committee, late)
+  await assertRefused(rerunTask(keeper, { address: fx.address, taskId: task.taskId, culprit: late }), 'TooManyReruns')
   // The chain task source (a node started now scans from the deployment block) reports every draw as an
   // attempt of the same task: attempt k names attempt k−1's committee and the culprit left out.
   const source = new ChainTaskSource({ client: fx.publicClient, address: fx.address, pollingIntervalMs: 50 })
@@ -84,6 +89,9 @@ test('rerunTask: a suspended member sends the task back to a fresh draw without 
     for (let k = 1; k < attempts.length; k++) {
       assert.deepEqual(attempts[k]!.rerun!.previousCommittee.map((m) => m.account), attempts[k - 1]!.committee.map((m) => m.account))
       assert.equal(attempts[k]!.rerun!.culprit, excluded[k - 1])
+      // The old members the hand-off leaves out, read at the draw block (src/chain/rerun-excluded.ts): the
+      // culprit only — not attempt 2's member suspended after that draw, though the scan runs after it.
+      assert.deepEqual(attempts[k]!.rerun!.excluded, [excluded[k - 1]])
       assert.ok(!attempts[k]!.committee.some((m) => m.account === excluded[k - 1]))
     }
     assert.deepEqual((await source.openTasks()).filter((x) => x.taskId === task.taskId).map((x) => x.attempt), [2])
