@@ -38,7 +38,8 @@ import { checkSlotsCover, slotLayout } from './slots.ts'
 import { checkDeclaredCost, checkRecipients } from './task-spec-check.ts'
 import { encodePublicOutputs } from './typed-outputs.ts'
 import { withUsableCommittee } from './committee-check.ts'
-import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
+import { failureReason, errText } from './failure-reason.ts'
+import { READY, PASSED, NOT_YET, endedAnswer, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
 import type { MemberState, StateKeeper } from './state-handoff.ts'
 import type { Transport } from '../protocols/transport.ts'
@@ -288,7 +289,7 @@ export class TaskRunner {
     const members = this.#atBarrier.get(id)
     if (members) return members.has(peer) ? (this.#passed.has(id) ? PASSED : READY) : NOT_YET
     const rec = await this.#init.store.getTask(id).catch(() => undefined)
-    if (rec && isEnded(rec.state) && rec.spec.committee.some((m) => m.peerId === peer)) return ENDED
+    if (rec && isEnded(rec.state) && rec.spec.committee.some((m) => m.peerId === peer)) return endedAnswer(rec.state, rec.reason)
     return NOT_YET
   }
 
@@ -402,7 +403,7 @@ export class TaskRunner {
       if (!member) return
       await this.#withLock(spec.taskId, async () => {
         const cur = await this.#init.store.getTask(spec.taskId)
-        if (cur && attemptOf(cur.spec) === attemptOf(spec) && !isEnded(cur.state)) await this.#end(cur, 'failed', `input hand-off failed: ${this.#reason(e, () => '?')}`)
+        if (cur && attemptOf(cur.spec) === attemptOf(spec) && !isEnded(cur.state)) await this.#end(cur, 'failed', `input hand-off failed: ${failureReason(e, () => '?')}`)
       })
     }
   }
@@ -590,7 +591,8 @@ export class TaskRunner {
       await this.#pause('barrier', spec.taskId)
       this.#atBarrier.set(spec.taskId, new Set(spec.committee.map((m) => m.peerId)))
       log.info('at the ready barrier', { self, ms: barrierMs })
-      await this.#init.barrier.wait(spec.taskId, spec.committee.map((m) => m.peerId), self, barrierMs, AbortSignal.any([ac.signal, this.#stop.signal]))
+      // A member that answers but is late gets a bounded grace past `barrierMs`, never past the task's time (ready-barrier.ts).
+      await this.#init.barrier.wait(spec.taskId, spec.committee.map((m) => m.peerId), self, barrierMs, AbortSignal.any([ac.signal, this.#stop.signal]), this.#msLeft(spec))
       this.#passed.add(spec.taskId)
       const computing = await this.#withLock(spec.taskId, async () => {
         const cur = await this.#init.store.getTask(spec.taskId)
@@ -625,7 +627,7 @@ export class TaskRunner {
       this.#init.onTaskEnd?.(spec.taskId, 'completed')
     } catch (e) {
       if (this.#stopped) return
-      const reason = this.#reason(e, peerOf)
+      const reason = failureReason(e, peerOf)
       log.warn('task failed', { reason })
       // Tell the other members why first, so they report the cause rather than blame us.
       this.#init.net.closeSession(computeSession(spec), reason)
@@ -664,20 +666,6 @@ export class TaskRunner {
   #stateFor(spec: TaskSpec, circuit: Circuit): Promise<MemberState> {
     if (!this.#init.state) return Promise.reject(new NodeError('NODE_STATE_UNAVAILABLE', 'this node keeps no contract state (no state source wired in)'))
     return this.#init.state.forTask(spec, circuit, AbortSignal.any([this.#stop.signal, AbortSignal.timeout(Math.max(1, this.#msLeft(spec)))]))
-  }
-
-  /** A failure reason that names the guilty party without leaking anything secret. */
-  #reason(e: unknown, peerOf: (party: number) => string): string {
-    if (isEnigmaError(e)) {
-      const party = typeof e.meta.party === 'number' ? e.meta.party : undefined
-      const who = party !== undefined ? ` (party ${party}, peer ${peerOf(party)})` : ''
-      if (e.code === 'MPC_TIMEOUT') return `timeout: ${e.shortMessage}${who}`
-      if (e.code === 'MPC_PEER_DISCONNECTED') return `peer disconnected: ${e.shortMessage}${who}`
-      if (e.code === 'NODE_TASK_STATE' && e.shortMessage.startsWith('timeout:')) return e.shortMessage
-      return `${e.code}: ${e.shortMessage}${who}`
-    }
-    if (e instanceof DOMException && e.name === 'TimeoutError') return 'timeout: computation exceeded its time limit'
-    return `error: ${errText(e)}`
   }
 
   async #gatherInputs(spec: TaskSpec, circuit: Circuit, field: Field, self: number): Promise<DealtSlot[]> {
@@ -746,11 +734,6 @@ const LOCAL_CLOCK: SourceClock = { now: () => Date.now() / 1000, skewSeconds: DE
 
 function failNoState(): never {
   throw new NodeError('NODE_STATE_UNAVAILABLE', 'the engine returned no next state for a stateful circuit')
-}
-
-function errText(e: unknown): string {
-  if (isEnigmaError(e)) return e.shortMessage
-  return e instanceof Error ? e.message.split('\n')[0]! : String(e)
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
