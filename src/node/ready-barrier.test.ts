@@ -152,10 +152,18 @@ test('the grace never runs past the task\'s own time (maxMs), nor below the dead
   assert.ok(Date.now() - c.t0 < 400)
 })
 
-test('a member that answered once and then stalls (no answer for a while) keeps its grace', async () => {
-  // An honest member whose event loop stalls: it answered NOT_YET, then nothing for 1.5 deadlines, then READY.
-  const b = new Timed((peer, ms) => (peer !== 'm1' ? READY : ms < 50 ? NOT_YET : ms < 350 ? NO_ANSWER : READY))
+test('a member that answers, stalls across the deadline for less than a deadline, then answers again keeps its grace', async () => {
+  // An honest member whose event loop stalls: NOT_YET, nothing from 150 to 320 ms (the deadline is at 200), NOT_YET, READY.
+  const b = new Timed((peer, ms) => (peer !== 'm1' ? READY : ms < 150 ? NOT_YET : ms < 320 ? NO_ANSWER : ms < 450 ? NOT_YET : READY))
   await b.wait(TASK, members, 0, 200, new AbortController().signal)
+  assert.ok(Date.now() - b.t0 >= 450)
+})
+
+test('a member that answered NOT_YET and then says nothing for a whole deadline (crashed) is named then, not at the end of the grace', async () => {
+  const b = new Timed((peer, ms) => (peer !== 'm1' ? READY : ms < 100 ? NOT_YET : NO_ANSWER))
+  await assert.rejects(b.wait(TASK, members, 0, 200, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 1)
+  const took = Date.now() - b.t0
+  assert.ok(took >= 280 && took < 200 * LATE_FACTOR - 100, `named after ${took} ms`)
 })
 
 test('ENDED names the member that ended on its own; ENDED_ELSEWHERE (it ended because of another member) is a messenger: no vote', async () => {

@@ -23,7 +23,9 @@
  * timeout is evidence of (a suspension vote, src/node/evidence.ts) is a member that answers nothing at
  * all. So at the deadline a pending member that never answered during this wait is named, as before;
  * one that did answer gets a bounded grace, up to `lateFactor` × the deadline (3×, and never past the
- * task's own time), and only then is named the same way. A corrupt member answering `NOT_YET` for ever
+ * task's own time), and only then is named the same way. The grace lasts while it keeps answering: one
+ * that then says nothing for a whole deadline (it crashed after answering NOT_YET) is named at that
+ * point, so a kill costs the others at most one deadline after the member's last answer. A corrupt member answering `NOT_YET` for ever
  * therefore delays the task by at most (lateFactor − 1) × the deadline and is still voted out; it cannot
  * escape. An honest member that is slow (its inputs arrived late, its machine is loaded) but reaches the
  * barrier within the grace is not named (`ready-barrier.test.ts`, "late is not silent").
@@ -166,8 +168,8 @@ export class ReadyBarrier {
     const until = started + timeoutMs
     // The grace of a member that answered: at least the deadline itself, never past the task's time.
     const lateUntil = started + Math.max(timeoutMs, Math.min(timeoutMs * (this.#init.lateFactor ?? LATE_FACTOR), maxMs))
-    /** Members that answered at least once during this wait (alive, whatever they said). */
-    const answered = new Set<number>()
+    /** When each member last answered during this wait (alive, whatever it said). */
+    const answered = new Map<number, number>()
     const every = this.#init.pollMs ?? 250
     // A question that timed out is asked again with twice the time (up to 8×): on a loaded machine a
     // first dial + Noise handshake can take longer than one question's deadline, and cutting it off at
@@ -199,7 +201,7 @@ export class ReadyBarrier {
           const ms = Math.min(base * 2 ** k, Math.max(base, lateUntil - asked))
           const question = this.ask(members[j]!, taskId, asking, ms).then((a) => {
             inflight.delete(j)
-            if (a !== NO_ANSWER) answered.add(j)
+            if (a !== NO_ANSWER) answered.set(j, Date.now())
             if (a !== NOT_YET && a !== NO_ANSWER) slow.delete(j)
             else if (Date.now() - asked >= ms - 50) slow.set(j, Math.min(k + 1, 3))
             if (a === READY) pending.delete(j)
@@ -225,9 +227,10 @@ export class ReadyBarrier {
         signal.throwIfAborted()
         const now = Date.now()
         if (now >= until) {
-          // At the deadline only the members that gave no sign of life are named; the ones that answered
-          // (late, not silent) are named at the end of their grace, the same way.
-          const silent = [...pending].filter((j) => !answered.has(j))
+          // From the deadline on, a member that gave no sign of life for a whole deadline is named (one
+          // that never answered, or one that stopped: it crashed after answering NOT_YET); the ones that
+          // keep answering (late, not silent) are named at the end of their grace, the same way.
+          const silent = [...pending].filter((j) => now - (answered.get(j) ?? -Infinity) > timeoutMs)
           if (silent.length > 0) throw new MpcTimeoutError(Math.min(...silent), READY_LABEL, timeoutMs)
           if (now >= lateUntil) throw new MpcTimeoutError(Math.min(...pending), READY_LABEL, lateUntil - started)
         }
