@@ -16,9 +16,8 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { compileContract } from '../lang/index.ts'
+import { compileContract, defineContract, reveal, uint32 } from '../lang/index.ts'
 import { getField } from '../field/index.ts'
-import millionaires from '../../examples/millionaires.ts'
 import { SecretNode } from './secret-node.ts'
 import { checkConfig } from './config.ts'
 import { silentLogger } from './log.ts'
@@ -30,7 +29,11 @@ import { LATE_FACTOR } from './ready-barrier.ts'
 import { culpritOf } from './evidence.ts'
 import type { CommitteeMember, TaskSpec } from './task-source.ts'
 
-const compiled = compileContract(millionaires, {})
+const compiled = compileContract(defineContract({
+  name: 'late-millionaires',
+  inputs: { alice: uint32, bob: uint32 },
+  compute: ({ alice, bob }) => ({ aliceRicher: reveal(alice.gt(bob)) }),
+}), {})
 const field = getField(compiled.circuit.field)
 const owner = newOwner()
 const BARRIER_MS = 2_000
@@ -54,7 +57,7 @@ async function ended(node: SecretNode, spec: TaskSpec, ms: number) {
 
 test('a member late to the ready barrier by more than its deadline is waited for, not named; one that answers NOT_YET for ever is named at the bound', async () => {
   root = await mkdtemp(join(tmpdir(), 'enigma-late-'))
-  await writeFile(join(root, 'millionaires.json'), compiled.encoding)
+  await writeFile(join(root, 'late-millionaires.json'), compiled.encoding)
   const sources = [0, 1, 2].map(() => new PushSource())
   for (const [i, source] of sources.entries()) {
     const node = new SecretNode(checkConfig({ dataDir: join(root, `n${i}`), circuitDirs: [root], mpcStartTimeoutMs: BARRIER_MS, mpcTimeoutMs: 10_000 }), {

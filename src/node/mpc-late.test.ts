@@ -40,7 +40,7 @@ const committee = [a!.member, b!.member, c!.member]
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** A's receive from B: the error (or undefined) and how long it took. */
 async function receiveAtA(session: string, label: string): Promise<{ err: any; ms: number }> {
-  const t = a!.net.openSession({ session, committee, timeoutMs: T })
+  const t = a!.net.openSession({ session, committee, timeoutMs: T, lateFactor: LATE_FACTOR })
   const t0 = Date.now()
   const err = await t.receive(1, label).then(() => undefined, (e: unknown) => e)
   return { err, ms: Date.now() - t0 }

@@ -35,7 +35,9 @@
  * - `HERE_WAITING` (it waits on a frame itself: a messenger of someone else's lateness, whose own
  *   deadline and close notice will say who) or `HERE_BEHIND` (it has not opened the session yet), or **no
  *   answer** (its event loop is stalled, or it is cut off or restarting — from here these look the same):
- *   the receive is given more time, one deadline at a time, up to `lateFactor` × the deadline in all.
+ *   the receive is given more time, one deadline at a time, up to `lateFactor` × the deadline in all
+ *   (a computation's session: 3, `LATE_FACTOR`; sessions with long deadlines already, such as a re-run's
+ *   hand-off, keep 1 and are named at the deadline + grace as before).
  * At that bound it is named as before, whatever it answers: a corrupt member that says "waiting" for
  * ever, or never answers, delays the task by at most (lateFactor − 1) deadlines and cannot escape. An
  * honest member whose event loop stalls for longer than the deadline but less than the bound is not named.
@@ -91,9 +93,8 @@ export interface MpcNetworkInit {
    */
   readonly undeliverableMs?: number
   /**
-   * A member whose frame is overdue but that is not idle (it answers that it waits on a frame itself or
-   * has not opened the session, or does not answer at all) is given up to this many receive deadlines
-   * in all before it is named (default `LATE_FACTOR`, 3). See the file comment.
+   * Sessions' default for `OpenSessionOptions.lateFactor` (1: a member is named at the deadline + grace,
+   * as before; the task runner opens its computations with `LATE_FACTOR`).
    */
   readonly lateFactor?: number
   /** Called for observability (metrics/logs); never given payloads. */
@@ -113,6 +114,14 @@ export interface OpenSessionOptions {
   readonly committee: readonly MpcMember[]
   /** Receive deadline for this session's frames (ms). */
   readonly timeoutMs?: number
+  /**
+   * A member whose frame is overdue but that is not idle (it answers that it waits on a frame itself or
+   * has not opened the session, or does not answer at all) is given up to this many receive deadlines
+   * in all before it is named (the computation: `LATE_FACTOR`, 3; see the file comment). Default: the
+   * network's (1). Sessions whose deadline is already long (a re-run's hand-off waits `mpcStartTimeoutMs`)
+   * keep 1.
+   */
+  readonly lateFactor?: number
 }
 
 interface Waiter {
@@ -137,6 +146,8 @@ class SessionState {
   readonly refused = new Set<number>()
   /** Whether this node opened its transport (only then does a lost peer fail receives). */
   opened = false
+  /** Receive deadlines a member that may be late gets in all (`OpenSessionOptions.lateFactor`). */
+  lateFactor = 1
   /** When this node last sent or asked for a frame in the session (its own progress, for `HERE_IDLE`). */
   lastActivity = Date.now()
   /** The latest answer of each member asked where it is: when it came and its code. */
@@ -279,7 +290,7 @@ export class MpcNetwork {
       peerBytes: init.peerBytes ?? 256 * 1024 * 1024,
       totalBytes: init.totalBytes ?? 1024 * 1024 * 1024,
       maxStreamsPerPeer: init.maxStreamsPerPeer ?? 4,
-      lateFactor: Math.max(1, init.lateFactor ?? LATE_FACTOR),
+      lateFactor: Math.max(1, init.lateFactor ?? 1),
       onEvent: init.onEvent,
     }
     this.#receiveLimits = { ...DEFAULT_RECEIVE_LIMITS, ...init.receiveLimits }
@@ -401,6 +412,7 @@ export class MpcNetwork {
     const state = this.#sessions.get(options.session)!
     const self = state.indexOf.get(this.#self)!
     state.opened = true
+    state.lateFactor = Math.max(1, options.lateFactor ?? this.#init.lateFactor)
     // A peer whose streams are all gone right now is not yet "gone": it may still dial us.
     for (const m of state.members) {
       if (m.peerId !== this.#self && this.#self < m.peerId) this.#ensureStream(this.#link(m.peerId))
@@ -717,7 +729,7 @@ export class MpcNetwork {
       // At the deadline the party is also asked where it is; unless it answers that it is idle, it is
       // given another deadline, up to `lateFactor` deadlines in all (late is not silent: file comment).
       let overdue = false
-      const lateEnd = Date.now() + timeoutMs * this.#init.lateFactor
+      const lateEnd = Date.now() + timeoutMs * state.lateFactor
       const onDeadline = () => {
         overdue = true
         const firedAt = Date.now()
@@ -755,7 +767,7 @@ export class MpcNetwork {
  * reasons name parties, labels and error codes only. Capped at 200 bytes.
  */
 const TIMEOUT_GRACE_MS = 2_000
-/** Default bound of a late member's receive, in receive deadlines (see the file comment). */
+/** The bound of a late member's receive in a computation, in receive deadlines (see the file comment). */
 export const LATE_FACTOR = 3
 /** Answers to "where are you?" (`CONTROL_HERE`, src/node/frames.ts). */
 export const HERE_IDLE = 0

@@ -27,7 +27,7 @@ import { nativeX25519 } from './x25519-native.ts'
 import { signAttestation } from './attestation.ts'
 import { DEFAULT_SKEW_SECONDS, type Attestation, type Hex, type ReceiptDomain, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from './task-source.ts'
 import { isEnded, type NodeStore, type ResultRecord, type TaskRecord, type TaskState } from './store.ts'
-import type { MpcNetwork, Libp2pSessionTransport } from './mpc-network.ts'
+import { LATE_FACTOR, type MpcNetwork, type Libp2pSessionTransport } from './mpc-network.ts'
 import type { CircuitProvider } from './circuits.ts'
 import type { ComputeFn, DealtSlot } from './compute.ts'
 import type { NodeIdentity } from './identity.ts'
@@ -603,7 +603,8 @@ export class TaskRunner {
       })
       if (!computing) { log.info('task ended while at the ready barrier'); return }
       log.info('computation starting', { self, gates: circuit.gates.length })
-      const transport = this.#init.net.openSession({ session: computeSession(spec), committee: spec.committee, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000 }) as Libp2pSessionTransport
+      // A member late past a receive deadline is asked where it is and may get up to LATE_FACTOR deadlines (mpc-network.ts).
+      const transport = this.#init.net.openSession({ session: computeSession(spec), committee: spec.committee, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000, lateFactor: LATE_FACTOR }) as Libp2pSessionTransport
       await this.#pause('computing', spec.taskId)
       const limit = Math.max(1, Math.min(this.#init.computeTimeoutMs ?? 600_000, this.#msLeft(spec)))
       const signal = AbortSignal.any([ac.signal, this.#stop.signal, AbortSignal.timeout(limit)])
