@@ -47,22 +47,20 @@ async function receiveAtA(session: string, label: string): Promise<{ err: any; m
 }
 
 suite('late is not silent (receive deadlines)', { concurrency: true }, () => {
-  test('a member that has not opened the session yet and sends after two deadlines is waited for', async () => {
-    b!.net.expect('behind', committee)
-    const got = receiveAtA('behind', 'open#1')
-    await sleep(2 * T + GRACE + 50)
-    b!.net.openSession({ session: 'behind', committee, timeoutMs: T }).send(0, 'open#1', Uint8Array.of(7))
-    const r = await got
-    assert.equal(r.err, undefined, `A named B: ${r.err}`)
-  })
-
-  test('a member that does not answer at all (stalled: its network does not know the session yet) is waited for, within the bound', async () => {
-    const got = receiveAtA('stalled', 'open#1')
-    await sleep(2 * T + GRACE + 50)
-    b!.net.openSession({ session: 'stalled', committee, timeoutMs: T }).send(0, 'open#1', Uint8Array.of(7))
-    const r = await got
-    assert.equal(r.err, undefined, `A named B: ${r.err}`)
-  })
+  const late = [
+    ['behind', 'a member that has not opened the session yet (it answers HERE_BEHIND)'],
+    ['stalled', 'a member that does not answer at all (stalled: its network does not know the session yet)'],
+  ] as const
+  for (const [session, who] of late) {
+    test(`${who} and sends after two deadlines is waited for, within the bound`, async () => {
+      if (session === 'behind') b!.net.expect(session, committee)
+      const got = receiveAtA(session, 'open#1')
+      await sleep(2 * T + GRACE + 50)
+      b!.net.openSession({ session, committee, timeoutMs: T }).send(0, 'open#1', Uint8Array.of(7))
+      const r = await got
+      assert.equal(r.err, undefined, `A named B: ${r.err}`)
+    })
+  }
 
   test('a member that answers it is idle (alive, sends nothing: the injected `silent`) is named at the deadline + grace, as before', async () => {
     b!.net.openSession({ session: 'idle', committee, timeoutMs: T })

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ReadyBarrier, READY, PASSED, NOT_YET, ENDED, type ReadyAnswer } from './ready-barrier.ts'
+import { ReadyBarrier, READY, PASSED, NOT_YET, ENDED, NO_ANSWER, type ReadyAnswer } from './ready-barrier.ts'
 import type { NodeHost } from './host.ts'
 import type { Hex } from './task-source.ts'
 
@@ -15,10 +15,10 @@ const members = ['m0', 'm1', 'm2', 'm3']
 
 class Scripted extends ReadyBarrier {
   asked = 0
-  constructor(readonly script: (peer: string, round: number) => ReadyAnswer, readonly slowMs: (peer: string) => number = () => 0) {
+  constructor(readonly script: (peer: string, round: number) => ReadyAnswer | typeof NO_ANSWER, readonly slowMs: (peer: string) => number = () => 0) {
     super(undefined as unknown as NodeHost, { answer: async () => NOT_YET, pollMs: 10 })
   }
-  override async ask(peer: string): Promise<ReadyAnswer> {
+  override async ask(peer: string): Promise<ReadyAnswer | typeof NO_ANSWER> {
     const ms = this.slowMs(peer)
     if (ms > 0) await new Promise((r) => setTimeout(r, ms))
     return this.script(peer, this.asked++)
@@ -37,7 +37,8 @@ test('a crashed member that never answered, but a peer that already PASSED: star
 })
 
 test('without a PASSED peer, a silent member is named at the barrier deadline', async () => {
-  const b = new Scripted((peer) => (peer === 'm3' ? NOT_YET : READY))
+  // Silent: no answer at all (a member that answers NOT_YET is late, not silent: the grace below).
+  const b = new Scripted((peer) => (peer === 'm3' ? NO_ANSWER : READY))
   await assert.rejects(b.wait(TASK, members, 0, 200, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 3)
 })
 
@@ -94,7 +95,7 @@ test('a peer that answered READY and then ended (it gave up on the silent member
   // deadline on m3 and name m3.
   const seen = new Set<string>()
   const b = new Scripted((peer) => {
-    if (peer === 'm3') return NOT_YET
+    if (peer === 'm3') return NO_ANSWER
     if (peer === 'm1' && seen.has(peer)) return ENDED
     seen.add(peer)
     return READY
@@ -103,7 +104,7 @@ test('a peer that answered READY and then ended (it gave up on the silent member
 })
 
 // ---- late is not silent (issue #12: an honest member > 20 s late at the barrier was voted out) ----
-import { NO_ANSWER, ENDED_ELSEWHERE, LATE_FACTOR, PeerEndedError, endedAnswer } from './ready-barrier.ts'
+import { ENDED_ELSEWHERE, LATE_FACTOR, PeerEndedError, endedAnswer } from './ready-barrier.ts'
 import { culpritOf } from './evidence.ts'
 
 /** A scripted committee whose answers depend on the time since the wait started. */
