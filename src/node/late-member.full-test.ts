@@ -36,7 +36,7 @@ const compiled = compileContract(defineContract({
 }), {})
 const field = getField(compiled.circuit.field)
 const owner = newOwner()
-const BARRIER_MS = 2_000
+const BARRIER_MS = 4_000
 
 let root = ''
 const nodes: SecretNode[] = []
