@@ -733,7 +733,7 @@ export class MpcNetwork {
       const onDeadline = () => {
         overdue = true
         const firedAt = Date.now()
-        this.#askWhere(state, from)
+        if (state.lateFactor > 1) this.#askWhere(state, from)
         deadline = this.#deadlines.add(Math.min(TIMEOUT_GRACE_MS, timeoutMs), () => {
           const left = lateEnd - Date.now()
           if (left > 0 && this.#mayBeLate(state, from, firedAt)) {
