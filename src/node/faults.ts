@@ -28,6 +28,10 @@
  *   all-to-all, so every honest member waits for it and witnesses the silence first-hand (a
  *   multiplication share goes to the king only: one witness; src/node/evidence.ts).
  * - `crash`: at its first opening the process exits (`onCrash`; the test entry uses SIGKILL).
+ * - `stall`: not a fault — an *honest* member whose event loop stops for two receive deadlines at its
+ *   first opening (a loaded machine, a long GC pause), then computes on. What the others must not
+ *   punish (issue #12, "late is not silent": src/node/mpc-network.ts gives a member that does not
+ *   answer up to three deadlines before naming it).
  */
 import type { Field, FieldVector } from '../field/index.ts'
 import type { ReceiveOptions, Transport } from '../protocols/transport.ts'
@@ -35,7 +39,7 @@ import type { ComputeFn, ComputeResult } from './compute.ts'
 import { NodeError } from './errors.ts'
 
 export const FAULT_BEHAVIOURS = [
-  'alter-mul', 'alter-open', 'equivocate', 'bad-input-reshare', 'wrong-output-share', 'wrong-receipt', 'silent', 'crash',
+  'alter-mul', 'alter-open', 'equivocate', 'bad-input-reshare', 'wrong-output-share', 'wrong-receipt', 'silent', 'crash', 'stall',
 ] as const
 export type FaultBehaviour = (typeof FAULT_BEHAVIOURS)[number]
 
@@ -88,14 +92,17 @@ export class FaultyTransport implements Transport {
   readonly #field: Field
   readonly #behaviour: FaultBehaviour
   readonly #o: FaultInjection
+  readonly #stallMs: number
   #acted = false
   #mute = false
 
-  constructor(inner: Transport, field: Field, behaviour: FaultBehaviour, o: FaultInjection) {
+  /** `stallMs`: how long `stall` blocks the event loop (the caller gives two receive deadlines). */
+  constructor(inner: Transport, field: Field, behaviour: FaultBehaviour, o: FaultInjection, stallMs = 0) {
     this.#inner = inner
     this.#field = field
     this.#behaviour = behaviour
     this.#o = o
+    this.#stallMs = stallMs
   }
 
   get n(): number { return this.#inner.n }
@@ -145,6 +152,12 @@ export class FaultyTransport implements Transport {
         this.#act()
         this.#mute = true
         return null
+      case 'stall':
+        if (this.#acted || !OPEN_TAGS.has(tag)) return payload
+        this.#act()
+        // Blocks this thread (timers, sockets, everything), as a starved or pausing process does.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, this.#stallMs)
+        return payload
       case 'crash':
         if (!OPEN_TAGS.has(tag)) return payload
         this.#act()
@@ -177,7 +190,7 @@ export function withFault(compute: ComputeFn, o: FaultInjection): ComputeFn {
   return async (req): Promise<ComputeResult> => {
     const behaviour = await o.behaviour()
     if (!behaviour) return compute(req)
-    const out = await compute({ ...req, transport: new FaultyTransport(req.transport, req.field, behaviour, o) })
+    const out = await compute({ ...req, transport: new FaultyTransport(req.transport, req.field, behaviour, o, 2 * req.timeoutMs) })
     if (behaviour === 'wrong-output-share' && out.privateShares.size > 0) {
       o.onInject?.(behaviour)
       return { ...out, privateShares: new Map([...out.privateShares].map(([k, v]) => [k, plusOne(req.field, v)])) }

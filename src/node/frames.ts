@@ -50,6 +50,10 @@ export function encodeFrame(session: string, label: string, payload: Uint8Array)
 }
 
 export const CONTROL_SESSION_CLOSED = 1
+/** "Where are you in this session?" — asked of a member whose frame is overdue (src/node/mpc-network.ts). */
+export const CONTROL_WHERE = 2
+/** The answer: `[CONTROL_HERE, code]`, code one of mpc-network.ts `HERE_*`. */
+export const CONTROL_HERE = 3
 
 export function checkedName(what: string, value: string): Uint8Array {
   const b = enc.encode(value)

@@ -24,6 +24,24 @@
  *
  * Back-pressure: `send` queues; a per-peer flush loop batches queued frames into one `stream.send`
  * (≤ `batchBytes`) and awaits `onDrain()` when the stream's buffer is full.
+ *
+ * Late is not silent (issue #12: on 2 busy cores an honest member a few seconds behind was named at the
+ * receive deadline, the same first-hand evidence a silent member gives). When a receive's deadline
+ * passes, this node asks the late member "where are you in this session?" (a `CONTROL_WHERE` frame on the
+ * same Noise-authenticated stream; nothing on the fast path). The answer decides what the deadline means:
+ * - `HERE_IDLE`: its transport is open, it waits on nobody and has done nothing in the session for a
+ *   while — it is alive and chose not to send (the injected `silent`, src/node/faults.ts): named at the
+ *   deadline (and grace) exactly as before;
+ * - `HERE_WAITING` (it waits on a frame itself: a messenger of someone else's lateness, whose own
+ *   deadline and close notice will say who) or `HERE_BEHIND` (it has not opened the session yet), or **no
+ *   answer** (its event loop is stalled, or it is cut off or restarting — from here these look the same):
+ *   the receive is given more time, one deadline at a time, up to `lateFactor` × the deadline in all
+ *   (a computation's session: 3, `LATE_FACTOR`; sessions with long deadlines already, such as a re-run's
+ *   hand-off, keep 1 and are named at the deadline + grace as before).
+ * At that bound it is named as before, whatever it answers: a corrupt member that says "waiting" for
+ * ever, or never answers, delays the task by at most (lateFactor − 1) deadlines and cannot escape. An
+ * honest member whose event loop stalls for longer than the deadline but less than the bound is not named.
+ * A dropped connection still fails the receive at once.
  */
 import type { Stream, Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -32,7 +50,7 @@ import { EnigmaError, InvalidArgumentError } from '../common/errors.ts'
 import { MpcTimeoutError, TransportClosedError, type ReceiveOptions, type Transport, type TransportStats } from '../protocols/transport.ts'
 import { PeerDisconnectedError } from '../engine/transport-errors.ts'
 import { checkLabel, checkPayload, checkPeer, checkTimeout } from '../engine/transport-checks.ts'
-import { checkedName, encodedFrameLength, writeFrame, FrameDecoder, DEFAULT_MAX_FRAME_BYTES, CONTROL_SESSION_CLOSED, type Frame } from './frames.ts'
+import { checkedName, encodedFrameLength, writeFrame, FrameDecoder, DEFAULT_MAX_FRAME_BYTES, CONTROL_SESSION_CLOSED, CONTROL_WHERE, CONTROL_HERE, type Frame } from './frames.ts'
 import type { NodeHost } from './host.ts'
 import { ByteLedger, DEFAULT_RECEIVE_LIMITS, ReceiveBudget, type ReceiveLimits } from '../engine/frame-budget.ts'
 import { DEFAULT_LIMBO_LIMITS, Limbo, type LimboLimits } from './mpc-limbo.ts'
@@ -74,6 +92,11 @@ export interface MpcNetworkInit {
    * dialled for ever (a close notice to a crashed member would otherwise keep its link busy).
    */
   readonly undeliverableMs?: number
+  /**
+   * Sessions' default for `OpenSessionOptions.lateFactor` (1: a member is named at the deadline + grace,
+   * as before; the task runner opens its computations with `LATE_FACTOR`).
+   */
+  readonly lateFactor?: number
   /** Called for observability (metrics/logs); never given payloads. */
   readonly onEvent?: (event: MpcNetworkEvent) => void
 }
@@ -91,6 +114,14 @@ export interface OpenSessionOptions {
   readonly committee: readonly MpcMember[]
   /** Receive deadline for this session's frames (ms). */
   readonly timeoutMs?: number
+  /**
+   * A member whose frame is overdue but that is not idle (it answers that it waits on a frame itself or
+   * has not opened the session, or does not answer at all) is given up to this many receive deadlines
+   * in all before it is named (the computation: `LATE_FACTOR`, 3; see the file comment). Default: the
+   * network's (1). Sessions whose deadline is already long (a re-run's hand-off waits `mpcStartTimeoutMs`)
+   * keep 1.
+   */
+  readonly lateFactor?: number
 }
 
 interface Waiter {
@@ -115,6 +146,15 @@ class SessionState {
   readonly refused = new Set<number>()
   /** Whether this node opened its transport (only then does a lost peer fail receives). */
   opened = false
+  /** Receive deadlines a member that may be late gets in all (`OpenSessionOptions.lateFactor`). */
+  lateFactor = 1
+  /** When this node last sent or asked for a frame in the session (its own progress, for `HERE_IDLE`). */
+  lastActivity = Date.now()
+  /** The latest answer of each member asked where it is: when it came and its code. */
+  readonly here = new Map<number, { at: number; code: number }>()
+  /** When each member was last asked / last answered by us (at most one question or answer per grace). */
+  readonly askedAt = new Map<number, number>()
+  readonly answeredAt = new Map<number, number>()
 
   constructor(id: string, members: readonly MpcMember[], limits: ReceiveLimits, outer: (from: number) => readonly ByteLedger[]) {
     this.id = id
@@ -250,6 +290,7 @@ export class MpcNetwork {
       peerBytes: init.peerBytes ?? 256 * 1024 * 1024,
       totalBytes: init.totalBytes ?? 1024 * 1024 * 1024,
       maxStreamsPerPeer: init.maxStreamsPerPeer ?? 4,
+      lateFactor: Math.max(1, init.lateFactor ?? 1),
       onEvent: init.onEvent,
     }
     this.#receiveLimits = { ...DEFAULT_RECEIVE_LIMITS, ...init.receiveLimits }
@@ -371,6 +412,7 @@ export class MpcNetwork {
     const state = this.#sessions.get(options.session)!
     const self = state.indexOf.get(this.#self)!
     state.opened = true
+    state.lateFactor = Math.max(1, options.lateFactor ?? this.#init.lateFactor)
     // A peer whose streams are all gone right now is not yet "gone": it may still dial us.
     for (const m of state.members) {
       if (m.peerId !== this.#self && this.#self < m.peerId) this.#ensureStream(this.#link(m.peerId))
@@ -413,6 +455,7 @@ export class MpcNetwork {
 
   /** @internal used by the session transport */
   enqueue(state: SessionState, to: number, label: string, payload: Uint8Array): void {
+    state.lastActivity = Date.now()
     const labelBytes = textEncoder.encode(label)
     state.budget.note(label)
     state.stats.framesSent++
@@ -523,7 +566,10 @@ export class MpcNetwork {
 
   #deliver(state: SessionState, from: number, peer: string, frame: Frame): void {
     if (frame.label === '') {
-      if (frame.payload[0] === CONTROL_SESSION_CLOSED) state.markGone(from, closeReason(frame.payload))
+      const kind = frame.payload[0]
+      if (kind === CONTROL_SESSION_CLOSED) state.markGone(from, closeReason(frame.payload))
+      else if (kind === CONTROL_WHERE) this.#answerWhere(state, peer, from)
+      else if (kind === CONTROL_HERE && frame.payload.length >= 2) state.here.set(from, { at: Date.now(), code: frame.payload[1]! })
       return
     }
     const refused = state.deliver(from, frame.label, frame.payload)
@@ -535,6 +581,35 @@ export class MpcNetwork {
     state.refused.add(from)
     state.markGone(from, `refused: ${refused}`)
     state.dropFrom(from)
+  }
+
+  /** Answer a member's "where are you?" (at most once per grace per member; members only: `#route`). */
+  #answerWhere(state: SessionState, peer: string, from: number): void {
+    const now = Date.now()
+    if (now - (state.answeredAt.get(from) ?? -Infinity) < ANSWER_EVERY_MS) return
+    state.answeredAt.set(from, now)
+    const code = !state.opened ? HERE_BEHIND
+      : state.waiters.size > 0 ? HERE_WAITING
+      : now - state.lastActivity >= IDLE_MS ? HERE_IDLE : HERE_WAITING
+    this.#enqueueRaw(peer, state.idBytes, new Uint8Array(0), Uint8Array.of(CONTROL_HERE, code))
+  }
+
+  /** Ask `from` where it is in the session (once per grace). */
+  #askWhere(state: SessionState, from: number): void {
+    const now = Date.now()
+    if (now - (state.askedAt.get(from) ?? -Infinity) < ANSWER_EVERY_MS) return
+    state.askedAt.set(from, now)
+    this.#enqueueRaw(state.members[from]!.peerId, state.idBytes, new Uint8Array(0), Uint8Array.of(CONTROL_WHERE))
+  }
+
+  /**
+   * Whether an overdue member may be late rather than silent: it answered, since the deadline passed,
+   * that it waits on a frame itself or has not opened the session, or it did not answer at all (stalled,
+   * cut off, restarting). Only an answer of `HERE_IDLE` says it is alive and chose not to send.
+   */
+  #mayBeLate(state: SessionState, from: number, since: number): boolean {
+    const h = state.here.get(from)
+    return !h || h.at < since || h.code !== HERE_IDLE
   }
 
   /** Aborts every stream of `peer`; a stranger is also refused new streams for a while. */
@@ -641,6 +716,7 @@ export class MpcNetwork {
     if (gone !== undefined) return Promise.reject(new PeerDisconnectedError(from, label, gone))
     if (state.waiters.has(key)) return Promise.reject(new InvalidArgumentError('receive', `already waiting for party ${from} '${label}'`))
     if (signal?.aborted) return Promise.reject(signal.reason)
+    state.lastActivity = Date.now()
     return new Promise<Uint8Array>((resolve, reject) => {
       // Deadlines share one timer per network (engine/deadlines.ts), not a setTimeout per receive.
       const cleanup = () => { this.#deadlines.cancel(deadline); signal?.removeEventListener('abort', onAbort) }
@@ -650,15 +726,26 @@ export class MpcNetwork {
       // cause (the crashed party) instead of blaming the honest messenger (faults.test.ts).
       // Past the deadline (in the grace), a disconnect still names the cause, but says the frame was
       // already overdue: first-hand evidence that the peer was silent (src/node/evidence.ts, issue #12).
+      // At the deadline the party is also asked where it is; unless it answers that it is idle, it is
+      // given another deadline, up to `lateFactor` deadlines in all (late is not silent: file comment).
       let overdue = false
-      let deadline = this.#deadlines.add(timeoutMs, () => {
+      const lateEnd = Date.now() + timeoutMs * state.lateFactor
+      const onDeadline = () => {
         overdue = true
+        const firedAt = Date.now()
+        if (state.lateFactor > 1) this.#askWhere(state, from)
         deadline = this.#deadlines.add(Math.min(TIMEOUT_GRACE_MS, timeoutMs), () => {
+          const left = lateEnd - Date.now()
+          if (left > 0 && this.#mayBeLate(state, from, firedAt)) {
+            deadline = this.#deadlines.add(Math.min(timeoutMs, left), onDeadline)
+            return
+          }
           state.waiters.delete(key)
           cleanup()
           reject(new MpcTimeoutError(from, label, timeoutMs))
         })
-      })
+      }
+      let deadline = this.#deadlines.add(timeoutMs, onDeadline)
       const onAbort = () => { state.waiters.delete(key); cleanup(); reject(signal!.reason) }
       signal?.addEventListener('abort', onAbort, { once: true })
       state.waiters.set(key, {
@@ -680,6 +767,16 @@ export class MpcNetwork {
  * reasons name parties, labels and error codes only. Capped at 200 bytes.
  */
 const TIMEOUT_GRACE_MS = 2_000
+/** The bound of a late member's receive in a computation, in receive deadlines (see the file comment). */
+export const LATE_FACTOR = 3
+/** Answers to "where are you?" (`CONTROL_HERE`, src/node/frames.ts). */
+export const HERE_IDLE = 0
+export const HERE_WAITING = 1
+export const HERE_BEHIND = 2
+/** No receive pending and nothing sent or asked for this long: idle (a receive follows a send at once). */
+const IDLE_MS = 1_000
+/** At most one question to, and one answer for, a member per this long. */
+const ANSWER_EVERY_MS = 250
 /** Marks a disconnect that came after the receive deadline had passed (see `receiveFrom`). */
 export const OVERDUE = 'no frame within'
 

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ReadyBarrier, READY, PASSED, NOT_YET, ENDED, type ReadyAnswer } from './ready-barrier.ts'
+import { ReadyBarrier, READY, PASSED, NOT_YET, ENDED, NO_ANSWER, type ReadyAnswer } from './ready-barrier.ts'
 import type { NodeHost } from './host.ts'
 import type { Hex } from './task-source.ts'
 
@@ -15,10 +15,10 @@ const members = ['m0', 'm1', 'm2', 'm3']
 
 class Scripted extends ReadyBarrier {
   asked = 0
-  constructor(readonly script: (peer: string, round: number) => ReadyAnswer, readonly slowMs: (peer: string) => number = () => 0) {
+  constructor(readonly script: (peer: string, round: number) => ReadyAnswer | typeof NO_ANSWER, readonly slowMs: (peer: string) => number = () => 0) {
     super(undefined as unknown as NodeHost, { answer: async () => NOT_YET, pollMs: 10 })
   }
-  override async ask(peer: string): Promise<ReadyAnswer> {
+  override async ask(peer: string): Promise<ReadyAnswer | typeof NO_ANSWER> {
     const ms = this.slowMs(peer)
     if (ms > 0) await new Promise((r) => setTimeout(r, ms))
     return this.script(peer, this.asked++)
@@ -37,7 +37,8 @@ test('a crashed member that never answered, but a peer that already PASSED: star
 })
 
 test('without a PASSED peer, a silent member is named at the barrier deadline', async () => {
-  const b = new Scripted((peer) => (peer === 'm3' ? NOT_YET : READY))
+  // Silent: no answer at all (a member that answers NOT_YET is late, not silent: the grace below).
+  const b = new Scripted((peer) => (peer === 'm3' ? NO_ANSWER : READY))
   await assert.rejects(b.wait(TASK, members, 0, 200, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 3)
 })
 
@@ -94,10 +95,94 @@ test('a peer that answered READY and then ended (it gave up on the silent member
   // deadline on m3 and name m3.
   const seen = new Set<string>()
   const b = new Scripted((peer) => {
-    if (peer === 'm3') return NOT_YET
+    if (peer === 'm3') return NO_ANSWER
     if (peer === 'm1' && seen.has(peer)) return ENDED
     seen.add(peer)
     return READY
   })
   await assert.rejects(b.wait(TASK, members, 0, 300, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 3)
+})
+
+// ---- late is not silent (issue #12: an honest member > 20 s late at the barrier was voted out) ----
+import { ENDED_ELSEWHERE, LATE_FACTOR, PeerEndedError, endedAnswer } from './ready-barrier.ts'
+import { culpritOf } from './evidence.ts'
+
+/** A scripted committee whose answers depend on the time since the wait started. */
+class Timed extends ReadyBarrier {
+  t0 = Date.now()
+  constructor(readonly script: (peer: string, ms: number) => ReadyAnswer | typeof NO_ANSWER, init: { lateFactor?: number } = {}) {
+    super(undefined as unknown as NodeHost, { answer: async () => NOT_YET, pollMs: 10, ...init })
+  }
+  override async ask(peer: string): Promise<ReadyAnswer | typeof NO_ANSWER> {
+    return this.script(peer, Date.now() - this.t0)
+  }
+}
+
+test('late is not silent: a member that answers NOT_YET past the deadline and arrives within the grace is waited for, not named', async () => {
+  // m3's inputs arrived 2 deadlines after the others' (the observed case, at load 18–54). Before the
+  // grace, the barrier named it at the deadline: a suspension vote against an honest member.
+  const b = new Timed((peer, ms) => (peer !== 'm3' ? READY : ms < 400 ? NOT_YET : READY))
+  await b.wait(TASK, members, 0, 200, new AbortController().signal)
+  assert.ok(Date.now() - b.t0 >= 400)
+})
+
+test('a member that never answers is named at the deadline, not given the grace (even while another is late)', async () => {
+  const b = new Timed((peer) => (peer === 'm3' ? NO_ANSWER : peer === 'm2' ? NOT_YET : READY))
+  await assert.rejects(b.wait(TASK, members, 0, 200, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 3)
+  assert.ok(Date.now() - b.t0 < 200 * LATE_FACTOR - 50, `named after ${Date.now() - b.t0} ms`)
+})
+
+test('red team: a member that answers NOT_YET for ever is named at lateFactor × the deadline — a bounded delay, no escape', async () => {
+  const b = new Timed((peer) => (peer === 'm2' ? NOT_YET : READY))
+  let err: any
+  await b.wait(TASK, members, 0, 200, new AbortController().signal).catch((e: unknown) => { err = e })
+  const took = Date.now() - b.t0
+  assert.equal(err?.code, 'MPC_TIMEOUT')
+  assert.equal(err.meta.party, 2)
+  assert.ok(took >= 200 * LATE_FACTOR && took < 200 * LATE_FACTOR + 400, `named after ${took} ms`)
+  // The reason the runner records is first-hand evidence, exactly as a silent member's.
+  assert.equal(culpritOf(`timeout: ${err.shortMessage} (party 2, peer m2)`, 0), 2)
+})
+
+test('the grace never runs past the task\'s own time (maxMs), nor below the deadline', async () => {
+  const b = new Timed((peer) => (peer === 'm2' ? NOT_YET : READY))
+  await assert.rejects(b.wait(TASK, members, 0, 200, new AbortController().signal, 300), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 2)
+  assert.ok(Date.now() - b.t0 < 500, `named after ${Date.now() - b.t0} ms`)
+  const c = new Timed((peer) => (peer === 'm2' ? NOT_YET : READY), { lateFactor: 1 })
+  await assert.rejects(c.wait(TASK, members, 0, 200, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 2)
+  assert.ok(Date.now() - c.t0 < 400)
+})
+
+test('a member that answers, stalls across the deadline for less than a deadline, then answers again keeps its grace', async () => {
+  // An honest member whose event loop stalls: NOT_YET, nothing from 150 to 320 ms (the deadline is at 200), NOT_YET, READY.
+  const b = new Timed((peer, ms) => (peer !== 'm1' ? READY : ms < 150 ? NOT_YET : ms < 320 ? NO_ANSWER : ms < 450 ? NOT_YET : READY))
+  await b.wait(TASK, members, 0, 200, new AbortController().signal)
+  assert.ok(Date.now() - b.t0 >= 450)
+})
+
+test('a member that answered NOT_YET and then says nothing for a whole deadline (crashed) is named then, not at the end of the grace', async () => {
+  let lastAnswer = 0
+  const b = new Timed((peer, ms) => {
+    if (peer !== 'm1') return READY
+    if (ms >= 100) return NO_ANSWER
+    lastAnswer = ms
+    return NOT_YET
+  })
+  await assert.rejects(b.wait(TASK, members, 0, 200, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 1)
+  const took = Date.now() - b.t0
+  assert.ok(took >= Math.max(200, lastAnswer + 200) - 2 && took < 200 * LATE_FACTOR - 100, `named after ${took} ms (last answer at ${lastAnswer} ms)`)
+})
+
+test('ENDED names the member that ended on its own; ENDED_ELSEWHERE (it ended because of another member) is a messenger: no vote', async () => {
+  const own = await new Timed((peer) => (peer === 'm2' ? ENDED : READY)).wait(TASK, members, 0, 1_000, new AbortController().signal).catch((e: unknown) => e as PeerEndedError)
+  const relayed = await new Timed((peer) => (peer === 'm2' ? ENDED_ELSEWHERE : READY)).wait(TASK, members, 0, 1_000, new AbortController().signal).catch((e: unknown) => e as PeerEndedError)
+  assert.ok(own instanceof PeerEndedError && relayed instanceof PeerEndedError)
+  assert.equal(culpritOf(`peer disconnected: ${own.shortMessage} (party 2, peer m2)`, 0), 2)
+  assert.equal(culpritOf(`peer disconnected: ${relayed.shortMessage} (party 2, peer m2)`, 0), undefined)
+  // Which answer a node gives for a task that ended on it (task-runner.ts `readyAnswer`).
+  assert.equal(endedAnswer('failed', `timeout: party 3 sent nothing for 'node-ready' within 20000 ms (party 3, peer x)`), ENDED_ELSEWHERE)
+  assert.equal(endedAnswer('failed', `peer disconnected: party 1 ended the task before the computation started (party 1, peer x)`), ENDED_ELSEWHERE)
+  assert.equal(endedAnswer('failed', 'interrupted: the node stopped during the computation'), ENDED)
+  assert.equal(endedAnswer('failed', 'MPC_CHEATING_DETECTED: MAC check failed'), ENDED)
+  assert.equal(endedAnswer('cancelled', 'superseded by attempt 1'), ENDED)
 })

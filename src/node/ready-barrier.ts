@@ -16,6 +16,27 @@
  * running the barrier protocol version with `PASSED` reads it as `NOT_YET`.)
  * Only committee members of the task get a real answer (the remote peer id is authenticated by
  * Noise); anyone else gets `NOT_YET` and learns nothing.
+ *
+ * **Late is not silent** (issue #12: at load 18–54 an honest member more than 20 s late here was voted
+ * out and suspended). A member that *answers* — even `NOT_YET` — is alive: its answer came over a
+ * Noise-authenticated stream from its own peer id, so nobody else can give it for it. What the barrier's
+ * timeout is evidence of (a suspension vote, src/node/evidence.ts) is a member that answers nothing at
+ * all. So at the deadline a pending member that never answered during this wait is named, as before;
+ * one that did answer gets a bounded grace, up to `lateFactor` × the deadline (3×, and never past the
+ * task's own time), and only then is named the same way. The grace lasts while it keeps answering: one
+ * that then says nothing for a whole deadline (it crashed after answering NOT_YET) is named at that
+ * point, so a kill costs the others at most one deadline after the member's last answer. A corrupt member answering `NOT_YET` for ever
+ * therefore delays the task by at most (lateFactor − 1) × the deadline and is still voted out; it cannot
+ * escape. An honest member that is slow (its inputs arrived late, its machine is loaded) but reaches the
+ * barrier within the grace is not named (`ready-barrier.test.ts`, "late is not silent").
+ *
+ * **Ended because of someone else** (`ENDED_ELSEWHERE`): a member whose task failed because of another
+ * member (a timeout on it, its dropped connection, its notice) answers this instead of `ENDED`. Before,
+ * one corrupt member could get an honest one suspended: it answered `ENDED` to the honest member H that
+ * reached the barrier last, H stopped (naming it), and the honest members still waiting on H then got
+ * H's `ENDED` and voted H out — with the corrupt member's vote, a majority. A pending member that ended
+ * elsewhere stops the barrier too (waiting is pointless) but as a messenger: no vote (`culpritOf`).
+ * Its own `ENDED` (interrupted by a crash and restarted, cancelled) still names it first-hand.
  */
 import type { Stream, Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -31,7 +52,23 @@ export const READY = 1
 export const NOT_YET = 0
 export const ENDED = 2
 export const PASSED = 3
-export type ReadyAnswer = typeof READY | typeof NOT_YET | typeof ENDED | typeof PASSED
+/** Ended here because of another member (its failure names or relays another member): a messenger. */
+export const ENDED_ELSEWHERE = 4
+/** Not on the wire: the question got no answer (dial refused, stream reset, timeout). */
+export const NO_ANSWER = -1
+export type ReadyAnswer = typeof READY | typeof NOT_YET | typeof ENDED | typeof PASSED | typeof ENDED_ELSEWHERE
+/** Default grace of a member that answers but is not yet at the barrier: this many barrier deadlines in all. */
+export const LATE_FACTOR = 3
+
+/**
+ * This node's answer for a task that ended here. A failure caused by another member (the runner's
+ * reason starts with `timeout: party …` or `peer disconnected: party …`) is `ENDED_ELSEWHERE`, so those
+ * still waiting on us do not take us for the cause; anything else (completed, cancelled, interrupted by
+ * a restart, a detection of our own) is `ENDED`.
+ */
+export function endedAnswer(state: string, reason: string | undefined): typeof ENDED | typeof ENDED_ELSEWHERE {
+  return state === 'failed' && reason !== undefined && /^(?:timeout|peer disconnected): party \d+ /.test(reason) ? ENDED_ELSEWHERE : ENDED
+}
 
 export interface ReadyBarrierInit {
   /** This node's answer for `taskId` to committee member `peer` (NOT_YET for strangers). */
@@ -40,13 +77,20 @@ export interface ReadyBarrierInit {
   readonly pollMs?: number
   /** Deadline of one question (dial + answer), ms. */
   readonly requestTimeoutMs?: number
+  /** A member that answered gets up to this many barrier deadlines in all (default `LATE_FACTOR`). */
+  readonly lateFactor?: number
 }
 
-/** A peer said the task ended on its side. */
+/**
+ * A peer said the task ended on its side. Its own end (`ENDED`) names it; one caused by another member
+ * (`ENDED_ELSEWHERE`) reads as a messenger's notice (`closed the session (…)`: no vote, `culpritOf`).
+ */
 export class PeerEndedError extends EnigmaError {
   override name = 'PeerEndedError'
-  constructor(party: number) {
-    super('MPC_PEER_DISCONNECTED', `party ${party} ended the task before the computation started`, { meta: { party, label: READY_LABEL } })
+  constructor(party: number, elsewhere = false) {
+    super('MPC_PEER_DISCONNECTED', elsewhere
+      ? `party ${party} ended the task before the computation started: closed the session (because of another member)`
+      : `party ${party} ended the task before the computation started`, { meta: { party, label: READY_LABEL } })
   }
 }
 
@@ -84,8 +128,11 @@ export class ReadyBarrier {
     }
   }
 
-  /** Ask one peer once. Any failure (dial refused, peer restarting, timeout) counts as "not yet". */
-  async ask(peer: string, taskId: Hex, signal: AbortSignal, timeoutMs = this.#init.requestTimeoutMs ?? 3_000): Promise<ReadyAnswer> {
+  /**
+   * Ask one peer once. Any failure (dial refused, peer restarting, timeout) is `NO_ANSWER`: not yet
+   * there, and no sign of life either.
+   */
+  async ask(peer: string, taskId: Hex, signal: AbortSignal, timeoutMs = this.#init.requestTimeoutMs ?? 3_000): Promise<ReadyAnswer | typeof NO_ANSWER> {
     let stream: Stream | undefined
     const s = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
     const onAbort = () => stream?.abort(new Error('ready request aborted'))
@@ -96,11 +143,11 @@ export class ReadyBarrier {
       stream.send(Buffer.from(taskId.slice(2), 'hex'))
       for await (const c of stream) {
         const u = c instanceof Uint8Array ? c : c.subarray()
-        if (u.length > 0) return u[0] === READY ? READY : u[0] === PASSED ? PASSED : u[0] === ENDED ? ENDED : NOT_YET
+        if (u.length > 0) return u[0] === READY || u[0] === PASSED || u[0] === ENDED || u[0] === ENDED_ELSEWHERE ? u[0] : NOT_YET
       }
-      return NOT_YET
+      return NO_ANSWER
     } catch {
-      return NOT_YET
+      return NO_ANSWER
     } finally {
       s.removeEventListener('abort', onAbort)
       stream?.abort(new Error('done'))
@@ -109,13 +156,20 @@ export class ReadyBarrier {
 
   /**
    * Wait until every other member answered READY, or one answered PASSED. Throws `MpcTimeoutError(party, 'node-ready')` for
-   * the first member still missing at `timeoutMs`, `PeerEndedError` if a member ended the task, or
-   * the signal's reason.
+   * the first member still missing — at `timeoutMs` for a member that never answered during this wait,
+   * at `lateFactor` × `timeoutMs` (capped by `maxMs`, the task's own time) for one that answered but is
+   * not here yet (see the file comment) — `PeerEndedError` if a member ended the task, or the signal's
+   * reason.
    */
-  async wait(taskId: Hex, members: readonly string[], self: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  async wait(taskId: Hex, members: readonly string[], self: number, timeoutMs: number, signal: AbortSignal, maxMs = Infinity): Promise<void> {
     const others = members.map((_, i) => i).filter((i) => i !== self)
     const pending = new Set(others)
-    const until = Date.now() + timeoutMs
+    const started = Date.now()
+    const until = started + timeoutMs
+    // The grace of a member that answered: at least the deadline itself, never past the task's time.
+    const lateUntil = started + Math.max(timeoutMs, Math.min(timeoutMs * (this.#init.lateFactor ?? LATE_FACTOR), maxMs))
+    /** When each member last answered during this wait (alive, whatever it said). */
+    const answered = new Map<number, number>()
     const every = this.#init.pollMs ?? 250
     // A question that timed out is asked again with twice the time (up to 8×): on a loaded machine a
     // first dial + Noise handshake can take longer than one question's deadline, and cutting it off at
@@ -124,10 +178,10 @@ export class ReadyBarrier {
     const base = this.#init.requestTimeoutMs ?? 3_000
     const slow = new Map<number, number>()
     const inflight = new Set<number>()
-    let decided: 'passed' | { ended: number } | undefined
+    let decided: 'passed' | { ended: number; elsewhere: boolean } | undefined
     let wake: (() => void) | undefined
     const stopAll = new AbortController()
-    const asking = AbortSignal.any([signal, stopAll.signal, AbortSignal.timeout(Math.max(1, timeoutMs))])
+    const asking = AbortSignal.any([signal, stopAll.signal, AbortSignal.timeout(Math.max(1, lateUntil - started))])
     try {
       while (pending.size > 0) {
         signal.throwIfAborted()
@@ -144,10 +198,11 @@ export class ReadyBarrier {
           inflight.add(j)
           const k = slow.get(j) ?? 0
           const asked = Date.now()
-          const ms = Math.min(base * 2 ** k, Math.max(base, until - asked))
-          const answered = this.ask(members[j]!, taskId, asking, ms).then((a) => {
+          const ms = Math.min(base * 2 ** k, Math.max(base, lateUntil - asked))
+          const question = this.ask(members[j]!, taskId, asking, ms).then((a) => {
             inflight.delete(j)
-            if (a !== NOT_YET) slow.delete(j)
+            if (a !== NO_ANSWER) answered.set(j, Date.now())
+            if (a !== NOT_YET && a !== NO_ANSWER) slow.delete(j)
             else if (Date.now() - asked >= ms - 50) slow.set(j, Math.min(k + 1, 3))
             if (a === READY) pending.delete(j)
             else if (a === PASSED) decided ??= 'passed'
@@ -155,10 +210,10 @@ export class ReadyBarrier {
             // ended since gave up on someone else (typically the member we are all still missing): we
             // reach our own deadline on that member and name it first-hand, instead of naming the
             // messenger (faults.test.ts, "a silent committee member").
-            else if (a === ENDED && pending.has(j)) decided ??= { ended: j }
+            else if ((a === ENDED || a === ENDED_ELSEWHERE) && pending.has(j)) decided ??= { ended: j, elsewhere: a === ENDED_ELSEWHERE }
             wake?.()
           })
-          if (k === 0) round.push(answered)
+          if (k === 0) round.push(question)
         }
         await new Promise<void>((resolve) => {
           wake = () => { if (decided || pending.size === 0) resolve() }
@@ -167,12 +222,20 @@ export class ReadyBarrier {
         })
         wake = undefined
         if (decided === 'passed') return
-        if (decided) throw new PeerEndedError(decided.ended)
+        if (decided) throw new PeerEndedError(decided.ended, decided.elsewhere)
         if (pending.size === 0) return
         signal.throwIfAborted()
-        if (Date.now() >= until) throw new MpcTimeoutError(Math.min(...pending), READY_LABEL, timeoutMs)
+        const now = Date.now()
+        if (now >= until) {
+          // From the deadline on, a member that gave no sign of life for a whole deadline is named (one
+          // that never answered, or one that stopped: it crashed after answering NOT_YET); the ones that
+          // keep answering (late, not silent) are named at the end of their grace, the same way.
+          const silent = [...pending].filter((j) => now - (answered.get(j) ?? -Infinity) > timeoutMs)
+          if (silent.length > 0) throw new MpcTimeoutError(Math.min(...silent), READY_LABEL, timeoutMs)
+          if (now >= lateUntil) throw new MpcTimeoutError(Math.min(...pending), READY_LABEL, lateUntil - started)
+        }
         await new Promise<void>((resolve) => {
-          const t = setTimeout(done, Math.min(every, Math.max(1, until - Date.now())))
+          const t = setTimeout(done, Math.min(every, Math.max(1, (now < until ? until : lateUntil) - Date.now())))
           function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
           signal.addEventListener('abort', done, { once: true })
         })

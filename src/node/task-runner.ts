@@ -27,7 +27,7 @@ import { nativeX25519 } from './x25519-native.ts'
 import { signAttestation } from './attestation.ts'
 import { DEFAULT_SKEW_SECONDS, type Attestation, type Hex, type ReceiptDomain, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from './task-source.ts'
 import { isEnded, type NodeStore, type ResultRecord, type TaskRecord, type TaskState } from './store.ts'
-import type { MpcNetwork, Libp2pSessionTransport } from './mpc-network.ts'
+import { LATE_FACTOR, type MpcNetwork, type Libp2pSessionTransport } from './mpc-network.ts'
 import type { CircuitProvider } from './circuits.ts'
 import type { ComputeFn, DealtSlot } from './compute.ts'
 import type { NodeIdentity } from './identity.ts'
@@ -38,7 +38,8 @@ import { checkSlotsCover, slotLayout } from './slots.ts'
 import { checkDeclaredCost, checkRecipients } from './task-spec-check.ts'
 import { encodePublicOutputs } from './typed-outputs.ts'
 import { withUsableCommittee } from './committee-check.ts'
-import { READY, PASSED, ENDED, NOT_YET, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
+import { failureReason, errText } from './failure-reason.ts'
+import { READY, PASSED, NOT_YET, endedAnswer, type ReadyAnswer, type ReadyBarrier } from './ready-barrier.ts'
 import type { PausePoint, TestHooks } from './test-hooks.ts'
 import type { MemberState, StateKeeper } from './state-handoff.ts'
 import type { Transport } from '../protocols/transport.ts'
@@ -288,7 +289,7 @@ export class TaskRunner {
     const members = this.#atBarrier.get(id)
     if (members) return members.has(peer) ? (this.#passed.has(id) ? PASSED : READY) : NOT_YET
     const rec = await this.#init.store.getTask(id).catch(() => undefined)
-    if (rec && isEnded(rec.state) && rec.spec.committee.some((m) => m.peerId === peer)) return ENDED
+    if (rec && isEnded(rec.state) && rec.spec.committee.some((m) => m.peerId === peer)) return endedAnswer(rec.state, rec.reason)
     return NOT_YET
   }
 
@@ -409,7 +410,7 @@ export class TaskRunner {
       if (!member) return
       await this.#withLock(spec.taskId, async () => {
         const cur = await this.#init.store.getTask(spec.taskId)
-        if (cur && attemptOf(cur.spec) === attemptOf(spec) && !isEnded(cur.state)) await this.#end(cur, 'failed', `input hand-off failed: ${this.#reason(e, () => '?')}`)
+        if (cur && attemptOf(cur.spec) === attemptOf(spec) && !isEnded(cur.state)) await this.#end(cur, 'failed', `input hand-off failed: ${failureReason(e, () => '?')}`)
       })
     }
   }
@@ -597,7 +598,8 @@ export class TaskRunner {
       await this.#pause('barrier', spec.taskId)
       this.#atBarrier.set(spec.taskId, new Set(spec.committee.map((m) => m.peerId)))
       log.info('at the ready barrier', { self, ms: barrierMs })
-      await this.#init.barrier.wait(spec.taskId, spec.committee.map((m) => m.peerId), self, barrierMs, AbortSignal.any([ac.signal, this.#stop.signal]))
+      // A member that answers but is late gets a bounded grace past `barrierMs`, never past the task's time (ready-barrier.ts).
+      await this.#init.barrier.wait(spec.taskId, spec.committee.map((m) => m.peerId), self, barrierMs, AbortSignal.any([ac.signal, this.#stop.signal]), this.#msLeft(spec))
       this.#passed.add(spec.taskId)
       const computing = await this.#withLock(spec.taskId, async () => {
         const cur = await this.#init.store.getTask(spec.taskId)
@@ -608,7 +610,8 @@ export class TaskRunner {
       })
       if (!computing) { log.info('task ended while at the ready barrier'); return }
       log.info('computation starting', { self, gates: circuit.gates.length })
-      const transport = this.#init.net.openSession({ session: computeSession(spec), committee: spec.committee, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000 }) as Libp2pSessionTransport
+      // A member late past a receive deadline is asked where it is and may get up to LATE_FACTOR deadlines (mpc-network.ts).
+      const transport = this.#init.net.openSession({ session: computeSession(spec), committee: spec.committee, timeoutMs: this.#init.mpcTimeoutMs ?? 30_000, lateFactor: LATE_FACTOR }) as Libp2pSessionTransport
       await this.#pause('computing', spec.taskId)
       const limit = Math.max(1, Math.min(this.#init.computeTimeoutMs ?? 600_000, this.#msLeft(spec)))
       const signal = AbortSignal.any([ac.signal, this.#stop.signal, AbortSignal.timeout(limit)])
@@ -632,7 +635,7 @@ export class TaskRunner {
       this.#init.onTaskEnd?.(spec.taskId, 'completed')
     } catch (e) {
       if (this.#stopped) return
-      const reason = this.#reason(e, peerOf)
+      const reason = failureReason(e, peerOf)
       log.warn('task failed', { reason })
       // Tell the other members why first, so they report the cause rather than blame us.
       this.#init.net.closeSession(computeSession(spec), reason)
@@ -671,20 +674,6 @@ export class TaskRunner {
   #stateFor(spec: TaskSpec, circuit: Circuit): Promise<MemberState> {
     if (!this.#init.state) return Promise.reject(new NodeError('NODE_STATE_UNAVAILABLE', 'this node keeps no contract state (no state source wired in)'))
     return this.#init.state.forTask(spec, circuit, AbortSignal.any([this.#stop.signal, AbortSignal.timeout(Math.max(1, this.#msLeft(spec)))]))
-  }
-
-  /** A failure reason that names the guilty party without leaking anything secret. */
-  #reason(e: unknown, peerOf: (party: number) => string): string {
-    if (isEnigmaError(e)) {
-      const party = typeof e.meta.party === 'number' ? e.meta.party : undefined
-      const who = party !== undefined ? ` (party ${party}, peer ${peerOf(party)})` : ''
-      if (e.code === 'MPC_TIMEOUT') return `timeout: ${e.shortMessage}${who}`
-      if (e.code === 'MPC_PEER_DISCONNECTED') return `peer disconnected: ${e.shortMessage}${who}`
-      if (e.code === 'NODE_TASK_STATE' && e.shortMessage.startsWith('timeout:')) return e.shortMessage
-      return `${e.code}: ${e.shortMessage}${who}`
-    }
-    if (e instanceof DOMException && e.name === 'TimeoutError') return 'timeout: computation exceeded its time limit'
-    return `error: ${errText(e)}`
   }
 
   async #gatherInputs(spec: TaskSpec, circuit: Circuit, field: Field, self: number): Promise<DealtSlot[]> {
@@ -753,11 +742,6 @@ const LOCAL_CLOCK: SourceClock = { now: () => Date.now() / 1000, skewSeconds: DE
 
 function failNoState(): never {
   throw new NodeError('NODE_STATE_UNAVAILABLE', 'the engine returned no next state for a stateful circuit')
-}
-
-function errText(e: unknown): string {
-  if (isEnigmaError(e)) return e.shortMessage
-  return e instanceof Error ? e.message.split('\n')[0]! : String(e)
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
