@@ -20,6 +20,7 @@ import { deployRecords } from '../chain/actions/deployRecords.ts'
 import { deployState } from '../chain/actions/deployState.ts'
 import { deployInputs } from '../chain/actions/deployInputs.ts'
 import { startCustodyEpoch } from './custody-epoch.ts'
+import { rpcFetch } from '../chain/rpc-fetch.ts'
 import { registerNode } from '../chain/actions/registerNode.ts'
 import { setActive } from '../chain/actions/setActive.ts'
 import { loadOrCreateIdentity, type NodeIdentity } from '../node/identity.ts'
@@ -138,7 +139,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     step('chain', true, `${chain.url} (chain id ${chain.chainId}${options.blockTimeMs ? `, a block every ${options.blockTimeMs} ms` : ''})`)
     const evm = evmChain(chain.chainId, chain.url)
     // A loaded machine's Hardhat can take more than viem's default 10 s to answer: a long deadline, no retries.
-    const transport = http(chain.url, { retryCount: 0, timeout: 60_000 })
+    const transport = http(chain.url, { retryCount: 0, timeout: 60_000, fetchFn: rpcFetch() })
     const publicClient = createPublicClient({ chain: evm, transport, pollingInterval: 50 })
     const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
     const wallet = (i: number) => {
