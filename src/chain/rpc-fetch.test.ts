@@ -62,7 +62,27 @@ test('a kept-alive socket the server closed: the request that found it closed go
   try {
     const client = createPublicClient({ transport: http(s.url, { retryCount: 0, fetchFn: rpcFetch() }) })
     for (let i = 0; i < 4; i++) assert.equal(await getBlockNumber(client, { cacheTime: 0 }), 1n)
-    assert.equal(s.connections(), 4, 'requests 2, 3 and 4 each found their socket dropped and went out again on a new one')
+    assert.equal(s.connections(), 4, 'requests 2 and 4 found their socket dropped and went out again on new connections')
+  } finally {
+    await s.close()
+  }
+})
+
+test('an idle socket is closed by the client before the server would close it', async () => {
+  let closed = 0
+  const s = await rpcServer((b, res) => {
+    res.socket!.once('close', () => { closed++ })
+    json(res, 200, { jsonrpc: '2.0', id: b.id, result: '0x1' })
+  }, 60_000)
+  try {
+    const client = createPublicClient({ transport: http(s.url, { retryCount: 0, fetchFn: rpcFetch({ idleMs: 100 }) }) })
+    assert.equal(await getBlockNumber(client, { cacheTime: 0 }), 1n)
+    assert.equal(await getBlockNumber(client, { cacheTime: 0 }), 1n)
+    assert.equal(s.connections(), 1, 'back to back: one socket')
+    await new Promise((r) => setTimeout(r, 400))
+    assert.ok(closed >= 1, 'the client closed the idle socket (the server keeps them 60 s)')
+    assert.equal(await getBlockNumber(client, { cacheTime: 0 }), 1n)
+    assert.equal(s.connections(), 2)
   } finally {
     await s.close()
   }

@@ -8,23 +8,33 @@
  *
  * What viem reads of the answer (src/utils/rpc/http.ts in viem): `ok`, `status`, `statusText`,
  * `headers.get`, and the body through `text()` when `body` is null. A request that viem's timeout
- * aborts destroys its socket. A kept-alive socket that the server closed while idle fails the next
- * request on it with ECONNRESET before the server read it: that request is sent again once on a new
- * socket (Node's documented `reusedSocket` check), any other failure is viem's to report.
+ * aborts destroys its socket. Idle sockets are closed after IDLE_MS, before a server's usual 5 s
+ * keep-alive timeout (Node's, Hardhat's) closes them, or after the server's `Keep-Alive: timeout=`
+ * hint if that is shorter (Node's agent reads it). A kept-alive socket that the server closed anyway
+ * fails the next request on it with ECONNRESET before the server read it: that request is sent again
+ * once on a new connection (Node's documented `reusedSocket` check; seen under load 20 when the idle
+ * sockets were kept open), any other failure is viem's to report.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
+/** How long a socket stays open without a request. */
+const IDLE_MS = 4_000
+
 /** A fetch with its own keep-alive agents (one per client, so its sockets end with it). */
-export function rpcFetch(): typeof fetch {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) }
+export function rpcFetch(o: { readonly idleMs?: number } = {}): typeof fetch {
+  // `timeout` on a keep-alive agent ends idle sockets only: an active request's wait is viem's timeout.
+  const timeout = o.idleMs ?? IDLE_MS
+  const agents = { http: new HttpAgent({ keepAlive: true, timeout }), https: new HttpsAgent({ keepAlive: true, timeout }) }
   const fetchFn = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
     const send = (retry: boolean): Promise<Response> => new Promise((resolve, reject) => {
       const secure = url.protocol === 'https:'
       const body = typeof init.body === 'string' ? init.body : ''
       const headers = { ...(init.headers as Record<string, string> | undefined), 'content-length': String(Buffer.byteLength(body)) }
-      const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'POST', headers, agent: secure ? agents.https : agents.http }, (res) => {
+      // The second attempt takes a new connection (`agent: false`), not another pooled socket.
+      const agent = !retry ? false : secure ? agents.https : agents.http
+      const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method ?? 'POST', headers, agent }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('error', reject)
