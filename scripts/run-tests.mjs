@@ -18,7 +18,7 @@ import { join, relative } from 'node:path'
 import { tmpdir, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
-import { readWeights, orderLongestFirst } from './test-schedule.mjs'
+import { readProfiles, orderLongestFirst, cpuShare, pickNext } from './test-schedule.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const roots = ['src', 'examples', 'scripts', 'test'].map((d) => join(root, d)).filter((d) => existsSync(d))
@@ -50,6 +50,9 @@ if (files.length === 0) {
 // waiting on block times, barriers and deadlines, not on the CPU, so two overlap well even on two cores
 // (Node's default on a 2-core machine is one). ENIGMA_TEST_CONCURRENCY (or --test-concurrency=N) overrides.
 const concurrency = Math.max(1, Number(concurrencyFlag?.split('=')[1] ?? process.env.ENIGMA_TEST_CONCURRENCY ?? 2) || 1)
+// And one file more while the running files' expected CPU shares leave room for it (test-schedule.mjs
+// `pickNext`): the quiet full run at two files kept the CPU 88 % busy. ENIGMA_TEST_OVERLAP=0 turns it off.
+const extra = concurrency > 1 && process.env.ENIGMA_TEST_OVERLAP !== '0' ? 1 : 0
 const nodeArgs = ['--conditions=enigma-source', '--import', 'tsx', '--import', './src/common/polyfill.mjs', '--test-reporter=spec', ...flagArgs]
 // GNU time gives a file's CPU time including the processes it started (devnet nodes, chains); optional.
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined
@@ -60,7 +63,9 @@ const TYPECHECK = 'typecheck (tsc --noEmit -p tsconfig.json)'
 const jobArgv = (name) => name === TYPECHECK
   ? [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']
   : [...nodeArgs, name]
-const queue = orderLongestFirst(typecheck ? [...files, TYPECHECK] : files, readWeights(root, timesDir))
+const profiles = readProfiles(root, timesDir)
+const shareOf = (file) => cpuShare(profiles.get(file))
+const queue = orderLongestFirst(typecheck ? [...files, TYPECHECK] : files, new Map([...profiles].map(([f, p]) => [f, p.wall])))
 const jobCount = queue.length
 const results = []
 const running = new Map()
@@ -68,7 +73,7 @@ const startedAt = Date.now()
 const cpuStart = readCpuStat()
 const loadStart = loadavg()
 
-function runFile(file, index) {
+function runFile(file, index, overlapped) {
   return new Promise((resolve) => {
     const t0 = Date.now()
     const timeOut = join(scratch, `${index}.time`)
@@ -90,17 +95,25 @@ function runFile(file, index) {
       const ok = code === 0
       process.stdout.write(`\n▶ ${file}\n${output}`)
       console.log(`${ok ? '✔' : '✖'} ${file} — ${(wallMs / 1000).toFixed(1)} s wall${cpu ? `, ${(cpu.cpuMs / 1000).toFixed(1)} s CPU` : ''}${ok ? '' : ` (exit ${code ?? signal})`}`)
-      results.push({ file, ok, exit: code ?? signal, wallMs, ...(cpu ?? {}), ...counts, ...(ok ? {} : { output }) })
+      results.push({ file, ok, exit: code ?? signal, wallMs, ...(cpu ?? {}), ...counts, ...(overlapped ? { overlapped } : {}), ...(ok ? {} : { output }) })
       resolve()
     })
   })
 }
 
-async function worker() {
-  while (queue.length > 0) {
-    const file = queue.shift()
-    await runFile(file, jobCount - queue.length)
-  }
+// Starts files as pickNext allows, again whenever one ends; resolves when the queue is empty and all ended.
+function runAll() {
+  let started = 0
+  return new Promise((resolve) => {
+    const fill = () => {
+      for (let i; (i = pickNext(queue, [...running.keys()], { concurrency, extra, shareOf })) >= 0;) {
+        const [file] = queue.splice(i, 1)
+        const overlapped = running.size >= concurrency
+        runFile(file, ++started, overlapped).then(() => (queue.length === 0 && running.size === 0 ? resolve() : fill()))
+      }
+    }
+    fill()
+  })
 }
 
 // A line now and then, so a long silent stretch in a CI log still shows what is running.
@@ -120,7 +133,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-await Promise.all(Array.from({ length: Math.min(concurrency, jobCount) }, worker))
+await runAll()
 clearInterval(progress)
 rmSync(scratch, { recursive: true, force: true })
 report()
@@ -140,6 +153,7 @@ function report() {
     startedAt: new Date(startedAt).toISOString(),
     wallMs,
     concurrency,
+    extra,
     files: results.length,
     tests: total('tests'),
     pass: total('pass'),
@@ -153,7 +167,7 @@ function report() {
   }
   console.log(
     `\n${results.length} files, ${summary.tests} tests, ${summary.pass} pass, ${summary.fail} fail, ${summary.skipped} skipped` +
-      ` in ${(wallMs / 1000).toFixed(1)} s at concurrency ${concurrency}` +
+      ` in ${(wallMs / 1000).toFixed(1)} s at concurrency ${concurrency}${extra ? ` (+${extra} while CPU shares allow: ${results.filter((r) => r.overlapped).length} files)` : ''}` +
       (cpuBusy === undefined ? '' : `; machine CPU ${(cpuBusy * 100).toFixed(0)} % busy`) +
       `; load ${loadStart.map((l) => l.toFixed(1)).join(' ')} → ${summary.loadavgEnd.map((l) => l.toFixed(1)).join(' ')}`,
   )

@@ -6,7 +6,7 @@
  * own account. chain-node.ts wires it in; the node layer never imports this file.
  */
 import { getAbiItem, type Address, type Hex } from 'viem'
-import { getBlock, getBlockNumber, getLogs } from 'viem/actions'
+import { getBlock, getLogs } from 'viem/actions'
 import { enigmaRecordsAbi } from './generated/EnigmaRecords.ts'
 import { toChainError } from './errors.ts'
 import { readRecords } from './internal/records.ts'
@@ -14,13 +14,15 @@ import type { ControllerReadClient, ControllerWalletClient } from './internal/wr
 import { getCustodyEpoch } from './actions/getCustodyEpoch.ts'
 import { getNode } from './actions/getNode.ts'
 import { confirmCustodyHandoff } from './actions/confirmCustodyHandoff.ts'
-import { chainRecordSource } from './record-source.ts'
+import { chainRecordSource, type ChainSourceOptions } from './record-source.ts'
+import { headBlockNumber } from './internal/head.ts'
 import type { ChainRecord } from '../node/record-source.ts'
 import type { CustodyEpochView, HandoffClock, HandoffSource } from '../node/custody-handoff-source.ts'
 
-export function chainHandoffSource(client: ControllerReadClient, submitter: ControllerWalletClient, address: Address): HandoffSource {
-  const records = chainRecordSource(client, address)
-  const read = <T>(name: string, args: readonly unknown[] = []) => readRecords<T>('handoffSource', client, address, name, args)
+export function chainHandoffSource(client: ControllerReadClient, submitter: ControllerWalletClient, address: Address, options: ChainSourceOptions = {}): HandoffSource {
+  const records = chainRecordSource(client, address, options)
+  const head = () => headBlockNumber(client, options.headCacheMs ?? 0)
+  const read = <T>(name: string, args: readonly unknown[] = [], blockNumber?: bigint) => readRecords<T>('handoffSource', client, address, name, args, blockNumber)
   let fixed: Promise<{ controller: Address; slotSeconds: bigint; deployment: bigint }> | undefined
   const constants = () => fixed ??= (async () => {
     const [controller, slot, deployment] = await Promise.all([read<Address>('controller'), read<bigint>('handoffSlot'), read<bigint>('deploymentBlock')])
@@ -31,6 +33,10 @@ export function chainHandoffSource(client: ControllerReadClient, submitter: Cont
   const live = new Set<Hex>()
   const deleted = new Set<Hex>()
   let cursor: bigint | undefined
+  // Chain state changes only with a block: the hand-off loop's passes between two blocks (it runs every
+  // 500 ms on a devnet) get the answer read at the head they find, without reading it again.
+  let clockAt: { block: bigint; clock: HandoffClock } | undefined
+  let liveAt: { block: bigint; records: readonly ChainRecord[] } | undefined
 
   const epoch = async (e: bigint): Promise<CustodyEpochView> => {
     const cached = epochs.get(e)
@@ -48,18 +54,24 @@ export function chainHandoffSource(client: ControllerReadClient, submitter: Cont
 
   return {
     async current(): Promise<HandoffClock> {
+      const latest = await head().catch((e) => { throw toChainError('handoffSource.current', e) })
+      if (clockAt && latest <= clockAt.block) return clockAt.clock
       const [{ slotSeconds }, current, block] = await Promise.all([
-        constants(), read<bigint>('currentEpoch'),
-        getBlock(client, { blockTag: 'latest' }).catch((e) => { throw toChainError('handoffSource.current', e) }),
+        constants(), read<bigint>('currentEpoch', [], latest),
+        getBlock(client, { blockNumber: latest }).catch((e) => { throw toChainError('handoffSource.current', e) }),
       ])
-      return { epoch: BigInt(current) === 0n ? undefined : await epoch(BigInt(current)), now: block.timestamp, slotSeconds }
+      const clock = { epoch: BigInt(current) === 0n ? undefined : await epoch(BigInt(current)), now: block.timestamp, slotSeconds }
+      clockAt = { block: latest, clock }
+      return clock
     },
     epoch,
     async liveRecords(): Promise<readonly ChainRecord[]> {
       const { deployment } = await constants()
+      let latest: bigint
       try {
         const from = cursor ?? deployment
-        const latest = await getBlockNumber(client, { cacheTime: 0 })
+        latest = await head()
+        if (liveAt && latest <= liveAt.block) return liveAt.records
         if (latest >= from) {
           const [stored, gone] = await Promise.all([
             getLogs(client, { address, event: getAbiItem({ abi: enigmaRecordsAbi, name: 'RecordStored' }), fromBlock: from, toBlock: latest }),
@@ -74,7 +86,9 @@ export function chainHandoffSource(client: ControllerReadClient, submitter: Cont
         throw toChainError('handoffSource.liveRecords', e)
       }
       const all = await Promise.all([...live].map((id) => records.getRecord(id)))
-      return all.filter((r): r is ChainRecord => r !== undefined && r.deletedAt === 0n)
+      const found = all.filter((r): r is ChainRecord => r !== undefined && r.deletedAt === 0n)
+      liveAt = { block: latest, records: found }
+      return found
     },
     async confirm(e, items) {
       await confirmCustodyHandoff(submitter, { address, epoch: e, items })

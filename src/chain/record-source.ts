@@ -4,17 +4,23 @@
  * `SecretNode` (`records` option); the node layer never imports this file.
  */
 import { encodeAbiParameters, getAbiItem, keccak256, zeroHash, type Address, type Hex } from 'viem'
-import { getBlock, getBlockNumber, getLogs } from 'viem/actions'
+import { getBlock, getLogs } from 'viem/actions'
 import { enigmaRecordsAbi } from './generated/EnigmaRecords.ts'
 import { toChainError } from './errors.ts'
 import { RecordRefusedError } from './record-errors.ts'
 import { readRecords } from './internal/records.ts'
 import type { ControllerReadClient } from './internal/write.ts'
+import { headBlockNumber } from './internal/head.ts'
 import { getRecord } from './actions/getRecord.ts'
 import { getNode } from './actions/getNode.ts'
 import type { ChainGrant, ChainRecord, ChainRecordUse, NodePeer, RecordSource } from '../node/record-source.ts'
 
-export function chainRecordSource(client: ControllerReadClient, address: Address): RecordSource {
+export interface ChainSourceOptions {
+  /** How old a block number the event reads may take from the client's cache (ms, default 0: always asked; internal/head.ts). */
+  readonly headCacheMs?: number
+}
+
+export function chainRecordSource(client: ControllerReadClient, address: Address, options: ChainSourceOptions = {}): RecordSource {
   let deployment: bigint | undefined
   const deploymentBlock = async () => deployment ??= BigInt(await readRecords<bigint>('recordSource', client, address, 'deploymentBlock', []))
   let controller: Address | undefined
@@ -22,7 +28,7 @@ export function chainRecordSource(client: ControllerReadClient, address: Address
   /** The block range to read events from: `fromBlock` (default: deployment) to the latest, or none yet. */
   const rangeSince = async (fromBlock: bigint | undefined) => {
     const from = fromBlock ?? await deploymentBlock()
-    const latest = await getBlockNumber(client, { cacheTime: 0 })
+    const latest = await headBlockNumber(client, options.headCacheMs ?? 0)
     return { from, latest }
   }
   return {

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { keccak256, stringToHex, parseEther, hexToBigInt, type Address, type Hex } from 'viem'
+import { createPublicClient, custom, keccak256, stringToHex, parseEther, hexToBigInt, type Address, type EIP1193RequestFn, type Hex } from 'viem'
 import { startControllerFixture, registerActiveNodes, fakeIdentity, createDrawnTask, type ControllerFixture } from './testing/fixture.ts'
 import { hardhatAccount } from './testing/hardhat-node.ts'
 import { registerSecretContract } from './actions/registerSecretContract.ts'
@@ -225,6 +225,41 @@ test('revealTo recipients travel in TaskCreated into the TaskSpec; the controlle
     assert.ok(source.invalidTasks.includes(twiceId))
     assert.ok(!events.some((e) => e.kind === 'created' && e.task.taskId === twiceId))
     assert.match(String((errors.at(-1) as Error).message), /recipient twice/)
+  } finally {
+    await source.stop()
+  }
+})
+
+test('between blocks the polling loop reads only the shared block number; a new block brings the events and the clock as before', async () => {
+  // A client that counts the RPC methods the source asks (its own client: viem's block-number cache is per client).
+  const asked = new Map<string, number>()
+  const request = (async (args: { method: string }) => {
+    asked.set(args.method, (asked.get(args.method) ?? 0) + 1)
+    return fx.publicClient.request(args as never)
+  }) as EIP1193RequestFn
+  const client = createPublicClient({ chain: fx.publicClient.chain, transport: custom({ request }, { retryCount: 0 }) })
+  const source = new ChainTaskSource({ client, address: fx.address, pollingIntervalMs: 50, headCacheMs: 50 })
+  const events: TaskEvent[] = []
+  source.subscribe((e) => events.push(e))
+  await source.start()
+  try {
+    // The fixture mines only with transactions: ≈ 20 polls of an unchanged head.
+    asked.clear()
+    await new Promise((r) => setTimeout(r, 1_000))
+    assert.ok((asked.get('eth_blockNumber') ?? 0) >= 5, `polled: ${JSON.stringify([...asked])}`)
+    assert.deepEqual([...asked.keys()], ['eth_blockNumber'], `an idle poll asks nothing but the head: ${JSON.stringify([...asked])}`)
+    // The clock is still the head's timestamp plus the local time since the last poll.
+    const chainNow = Number(await fx.now())
+    assert.ok(Math.abs(source.clock.now() - chainNow) <= source.clock.skewSeconds + 2, `clock ${source.clock.now()} vs chain ${chainNow}`)
+
+    // A new block: its events arrive through the same loop, and the head's block is read once.
+    asked.clear()
+    const { taskId } = await createDrawnTask(fx, fx.wallet(14), {
+      address: fx.address, codeHash, params: { bidders: 1, bits: 8 }, n: 3, t: 1, security: 'semi-honest', multiplications: 5n, rounds: 1,
+      inputSlots: [{ name: 'x', owner: fx.wallet(10).account.address }], deadline: (await fx.now()) + 3600n, fee: parseEther('0.1'),
+    })
+    await waitFor(events, (e) => e.kind === 'created' && e.task.taskId === taskId)
+    assert.ok((asked.get('eth_getLogs') ?? 0) >= 1 && (asked.get('eth_getBlockByNumber') ?? 0) >= 1, JSON.stringify([...asked]))
   } finally {
     await source.stop()
   }

@@ -11,7 +11,7 @@
  * controller gives the fee's indivisible remainder to the submitter; gas is not otherwise refunded.
  */
 import { hexToBigInt, keccak256, type Address, type Hex, type Log } from 'viem'
-import { getBlock, getBlockNumber, getChainId, getContractEvents } from 'viem/actions'
+import { getBlock, getChainId, getContractEvents } from 'viem/actions'
 import { DEFAULT_SKEW_SECONDS, type Attestation, type CommitteeMember, type ReceiptDomain, type SourceClock, type SourceTaskStatus, type TaskEvent, type TaskSource, type TaskSpec } from '../node/task-source.ts'
 import { verifyAttestation } from '../node/attestation.ts'
 import { EnigmaError } from '../common/errors.ts'
@@ -22,6 +22,7 @@ import { ChainDataError, ControllerRevertError } from './errors.ts'
 import { decodeTaskParams } from './params.ts'
 import { slotRoot } from './merkle.ts'
 import { readController } from './internal/read.ts'
+import { headBlockNumber } from './internal/head.ts'
 import { getCommitteeMembers } from './actions/getCommitteeMembers.ts'
 import { excludedAtDraw } from './rerun-excluded.ts'
 import { getTask } from './actions/getTask.ts'
@@ -57,6 +58,12 @@ export interface ChainTaskSourceOptions {
   readonly skewSeconds?: number
   /** The inputs contract (contracts/EnigmaInputs.sol): with it tasks carry `inputBatch` and roots arrive as 'input-root'. */
   readonly inputs?: Address
+  /**
+   * How old a block number the polling loop may take from viem's per-client cache (ms, default 0: always
+   * asked). The sources of one node share their client, so with this set they share one `eth_blockNumber`
+   * per interval instead of one each per poll (see `headBlockNumber`). An explicit `poll()` always asks.
+   */
+  readonly headCacheMs?: number
 }
 
 /** A created task whose committee is not drawn yet (TaskSpec needs the committee). */
@@ -91,6 +98,8 @@ export class ChainTaskSource implements TaskSource {
 
   /** The newest block's timestamp seen by a poll, and the local time of that poll (ms). */
   #chainTime: { seconds: number; atMs: number } | undefined
+  /** The newest block a poll read, so a poll that finds the head where it was does not read it again. */
+  #head: { number: bigint; timestamp: bigint } | undefined
 
   /**
    * Chain time for deadlines (issue #15, defect 7): the last polled block's timestamp plus the local
@@ -144,7 +153,11 @@ export class ChainTaskSource implements TaskSource {
 
   /** Reads new controller events up to the latest block (also run by the polling loop). Serialized. */
   poll(): Promise<void> {
-    const run = (this.#polling ?? Promise.resolve()).catch(() => undefined).then(() => this.#pollOnce())
+    return this.#serialized(0)
+  }
+
+  #serialized(headCacheMs: number): Promise<void> {
+    const run = (this.#polling ?? Promise.resolve()).catch(() => undefined).then(() => this.#pollOnce(headCacheMs))
     this.#polling = run
     return run
   }
@@ -152,7 +165,7 @@ export class ChainTaskSource implements TaskSource {
   #schedule(): void {
     if (!this.#running) return
     this.#timer = setTimeout(() => {
-      this.poll().catch((e) => this.#options.onError?.(e)).finally(() => this.#schedule())
+      this.#serialized(this.#options.headCacheMs ?? 0).catch((e) => this.#options.onError?.(e)).finally(() => this.#schedule())
     }, this.#options.pollingIntervalMs ?? 500)
   }
 
@@ -167,14 +180,14 @@ export class ChainTaskSource implements TaskSource {
     return 'closed'
   }
 
-  async #pollOnce(): Promise<void> {
+  async #pollOnce(headCacheMs: number): Promise<void> {
     const { client, address } = this.#options
     this.#domain ??= { chainId: await getChainId(client), verifyingContract: address }
     const inputs = this.#options.inputs
     if (inputs) this.#escapeWindow ??= Number(await readInputs<bigint>('ChainTaskSource', client, inputs, 'escapeWindow', []))
     let cursor: bigint = this.#cursor ?? (await readController<bigint>('ChainTaskSource', client, { address }, 'deploymentBlock', [])) - 1n
     this.#cursor = cursor
-    const latest = await getBlockNumber(client, { cacheTime: 0 })
+    const latest = await headBlockNumber(client, headCacheMs)
     const range = this.#options.maxBlockRange ?? 2_000n
     // Bounded ranges; the cursor moves past a range once its logs are handled, whatever they held.
     while (latest > cursor) {
@@ -190,8 +203,11 @@ export class ChainTaskSource implements TaskSource {
       for (const log of logs) await this.#onLogSafely(log as unknown as DecodedLog)
       this.#cursor = cursor = to
     }
+    // Between blocks (a devnet mines one a second, the loop polls every 250 ms) the head is the block the
+    // last poll read: its timestamp is known, so an idle poll costs one shared eth_blockNumber, no more.
+    if (this.#head === undefined || latest > this.#head.number) this.#head = { number: latest, timestamp: (await getBlock(client, { blockNumber: latest })).timestamp }
     // Open tasks whose deadline passed can no longer complete: tell the node now, not at refund time.
-    const now = (await getBlock(client, { blockNumber: latest })).timestamp
+    const now = this.#head.timestamp
     this.#chainTime = { seconds: Number(now), atMs: Date.now() }
     for (const t of this.#tasks.values()) {
       if (t.open && BigInt(t.spec.deadline) < now) this.#close(t, { kind: 'cancelled', taskId: t.spec.taskId, reason: 'deadline passed' })

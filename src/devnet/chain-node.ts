@@ -58,9 +58,14 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
   const { identity } = await loadOrCreateIdentity(o.config.dataDir)
   const submitter = createWalletClient({ chain, transport, account: identity.account, pollingInterval: 100 })
   let node: SecretNode | undefined
+  // The node's chain loops (tasks every poll, record uses and deletions, custody hand-offs every 2 polls)
+  // share one eth_blockNumber per polling interval and read nothing more until a block comes (internal/
+  // head.ts). Below the hand-off sweep's period, so a pass after a confirmation's receipt sees its block.
+  const pollingIntervalMs = o.pollingIntervalMs ?? 1_000
+  const head = { headCacheMs: pollingIntervalMs }
   const chainSource = new ChainTaskSource({
     client: publicClient, address: o.controller, submitter, fromBlock: o.fromBlock,
-    pollingIntervalMs: o.pollingIntervalMs ?? 1_000, fallbackDelayMs: 5_000, inputs: o.inputs,
+    pollingIntervalMs, fallbackDelayMs: 5_000, inputs: o.inputs, ...head,
     onError: (e) => node?.log.warn('chain source', { err: e }),
   })
   // Two conflicting receipts of one member, seen on gossip, become `proveEquivocation` (a slash, no vote).
@@ -78,8 +83,8 @@ export async function startChainNode(o: ChainNodeOptions): Promise<ChainNode> {
     rerunChain: chainKeeper(publicClient, submitter, o.controller),
     // The test-only fault acts in every hand-off (`bad-input-reshare`: a custodian or a re-run's survivor dealing wrong shares).
     handoffWrap: handoffFault(fault, { onInject: (b) => node?.log.warn('injected fault acting', { fault: b }) }),
-    ...(o.stateContract ? { state: chainStateSource(publicClient, { state: o.stateContract, controller: o.controller }), statePollMs: o.pollingIntervalMs ?? 1_000 } : {}),
-    ...(o.records ? { records: chainRecordSource(publicClient, o.records), handoffs: chainHandoffSource(publicClient, submitter, o.records), custodySweepMs: Math.max(500, 2 * (o.pollingIntervalMs ?? 1_000)) } : {}),
+    ...(o.stateContract ? { state: chainStateSource(publicClient, { state: o.stateContract, controller: o.controller }), statePollMs: pollingIntervalMs } : {}),
+    ...(o.records ? { records: chainRecordSource(publicClient, o.records, head), handoffs: chainHandoffSource(publicClient, submitter, o.records, head), custodySweepMs: Math.max(500, 2 * pollingIntervalMs) } : {}),
   })
   try {
     await node.start()

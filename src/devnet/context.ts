@@ -16,6 +16,7 @@ import { createEnigmaClient, type EnigmaClient } from '../sdk/index.ts'
 import { readState, type DevnetState } from './state.ts'
 import { nodeApis } from './devnet.ts'
 import { connectChain } from './evm-chain.ts'
+import { rpcFetch } from '../chain/rpc-fetch.ts'
 import type { ChainFlags } from './chain-flags.ts'
 
 export interface CliContext {
@@ -65,6 +66,7 @@ export async function cliContext(f: ChainFlags, needAccount: boolean): Promise<C
     stateContract: (f.stateContract ?? process.env.ENIGMA_STATE_CONTRACT ?? state?.stateContract) as Address | undefined,
     account: key, nodeApis: { ...(state ? nodeApis(state) : {}), ...f.nodeApis },
     fromBlock: state?.fromBlock !== undefined ? BigInt(state.fromBlock) : undefined,
+    fetchFn: rpcFetch(),
   })
   return { client, state, circuitsDir: f.circuits ?? state?.circuitsDir }
 }

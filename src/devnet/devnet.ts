@@ -21,6 +21,7 @@ import { deployRecords } from '../chain/actions/deployRecords.ts'
 import { deployState } from '../chain/actions/deployState.ts'
 import { deployInputs } from '../chain/actions/deployInputs.ts'
 import { startCustodyEpoch } from './custody-epoch.ts'
+import { rpcFetch } from '../chain/rpc-fetch.ts'
 import { registerNode } from '../chain/actions/registerNode.ts'
 import { setActive } from '../chain/actions/setActive.ts'
 import { loadOrCreateIdentity, type NodeIdentity } from '../node/identity.ts'
@@ -140,7 +141,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     const evm = evmChain(chain.chainId, chain.url)
     // A loaded machine's Hardhat can take more than viem's default 10 s to answer: a long deadline; only a
     // request that got no answer is retried (the SDK's write transport: a revert is never retried).
-    const transport = writeTransport(chain.url, { timeoutMs: 60_000 })
+    const transport = writeTransport(chain.url, { timeoutMs: 60_000, fetchFn: rpcFetch() })
     const publicClient = createPublicClient({ chain: evm, transport, pollingInterval: 50 })
     const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
     const wallet = (i: number) => {

@@ -6,6 +6,7 @@
 import { createPublicClient, defineChain, http, type Chain, type HttpTransport, type PublicClient } from 'viem'
 import { getChainId } from 'viem/actions'
 import { EnigmaError } from '../common/errors.ts'
+import { rpcFetch } from '../chain/rpc-fetch.ts'
 
 /** A viem chain for `chainId` served at `rpcUrl`. */
 export function evmChain(chainId: number, rpcUrl: string): Chain {
@@ -36,7 +37,8 @@ export async function connectChain(o: ConnectChainOptions): Promise<ConnectedCha
   try { url = new URL(o.rpcUrl) } catch { throw new EnigmaError('CLI_USAGE', `--rpc must be an http(s) URL, got '${o.rpcUrl}'`) }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EnigmaError('CLI_USAGE', `--rpc must be an http(s) URL, got '${o.rpcUrl}'`)
   if (o.chainId !== undefined && (!Number.isSafeInteger(o.chainId) || o.chainId < 1)) throw new EnigmaError('CLI_USAGE', `--chain-id must be a positive integer, got ${o.chainId}`)
-  const transport = http(o.rpcUrl, { retryCount: o.retryCount ?? 2, timeout: 30_000 })
+  // A node polls for as long as it runs: kept-alive sockets, not the global fetch (chain/rpc-fetch.ts).
+  const transport = http(o.rpcUrl, { retryCount: o.retryCount ?? 2, timeout: 30_000, fetchFn: rpcFetch() })
   let chainId: number
   try {
     chainId = await getChainId(createPublicClient({ transport }))

@@ -35,6 +35,11 @@ export interface EnigmaClientConfig {
   readonly pollingIntervalMs?: number
   /** First block to scan for task events (default 0). */
   readonly fromBlock?: bigint
+  /**
+   * The `fetch` the RPC requests go through (default: the global one). Node programs that poll a lot
+   * can pass one over kept-alive sockets (the devnet's clients pass src/chain/rpc-fetch.ts).
+   */
+  readonly fetchFn?: typeof fetch
 }
 
 export interface EnigmaClient {
@@ -65,8 +70,9 @@ export function createEnigmaClient(config: EnigmaClientConfig): EnigmaClient {
   // Writes retry only a request that got no answer, and resend a transaction only as the same bytes
   // (write-transport.ts): a revert is an answer. Reads (the many polls of a task) retry a dropped
   // connection too: a busy node closes sockets under load.
-  const transport = writeTransport(config.rpcUrl)
-  const readTransport = http(config.rpcUrl, { retryCount: 2 })
+  const fetchFn = config.fetchFn ? { fetchFn: config.fetchFn } : {}
+  const transport = writeTransport(config.rpcUrl, fetchFn)
+  const readTransport = http(config.rpcUrl, { retryCount: 2, ...fetchFn })
   const account = typeof config.account === 'string' ? privateKeyToAccount(config.account) : config.account
   const resolver = config.nodeApis
   if (config.records !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(config.records)) throw new SdkError('SDK_CONFIG_INVALID', `createEnigmaClient: records is not an address: ${String(config.records)}`)

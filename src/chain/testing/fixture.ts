@@ -18,6 +18,7 @@ import { createTask, type CreateTaskParameters, type CreateTaskReturnType } from
 import { drawCommittee } from '../actions/drawCommittee.ts'
 import type { ReceiptDomain } from '../../node/task-source.ts'
 import { LOCAL_CONTROLLER_CONFIG } from './local-config.ts'
+import { rpcFetch } from '../rpc-fetch.ts'
 
 export type FixtureWallet = WalletClient<Transport, Chain, Account>
 
@@ -50,7 +51,7 @@ export async function startControllerFixture(options: StartControllerFixtureOpti
   const chainNode = await startHardhatNode(options)
   try {
     // retryCount 0: a revert is an answer, not a transient failure.
-    const transport = http(chainNode.url, { retryCount: 0 })
+    const transport = http(chainNode.url, { retryCount: 0, fetchFn: rpcFetch() })
     const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 })
     const testClient = createTestClient({ chain: hardhat, mode: 'hardhat', transport })
     const wallets = new Map<number, FixtureWallet>()

@@ -25,6 +25,8 @@ export interface WriteTransportOptions {
   readonly retryDelayMs?: number
   /** Per-request timeout (ms); viem's default when absent. */
   readonly timeoutMs?: number
+  /** The fetch under viem's http transport (default: the global fetch). */
+  readonly fetchFn?: typeof fetch
 }
 
 /** Whether `e` says the request got no HTTP answer at all (connection refused, reset or timed out). */
@@ -33,7 +35,7 @@ export function isUnanswered(e: unknown): boolean {
 }
 
 export function writeTransport(url: string, o: WriteTransportOptions = {}): Transport {
-  const base: HttpTransport = http(url, { retryCount: 0, ...(o.timeoutMs !== undefined ? { timeout: o.timeoutMs } : {}) })
+  const base: HttpTransport = http(url, { retryCount: 0, ...(o.timeoutMs !== undefined ? { timeout: o.timeoutMs } : {}), ...(o.fetchFn ? { fetchFn: o.fetchFn } : {}) })
   const retries = o.retries ?? 2
   const delayMs = o.retryDelayMs ?? 150
   return (config) => {
