@@ -71,7 +71,11 @@ export function suspendVotes(n: number): number {
  * party i disconnected before sending 'L': <why> (party i, peer P)` where <why> is the dropped
  * connection (first-hand), `closed the session (<its cause>)` (a messenger: no vote), or
  * `no frame within T ms, then closed the session (<its cause>)` (the frame was already overdue when
- * the notice came, src/node/mpc-network.ts `receiveFrom`).
+ * the notice came, src/node/mpc-network.ts `receiveFrom`). At the ready barrier: `peer disconnected:
+ * party i ended the task before the computation started` (its own end: first-hand), or the same with
+ * `: closed the session (because of another member)` (`ENDED_ELSEWHERE`, src/node/ready-barrier.ts: a
+ * messenger, no vote). A timeout reaches here only after the late member's grace (ready-barrier.ts,
+ * mpc-network.ts: "late is not silent"), so it means the same first-hand silence it always did.
  *
  * An overdue notice is blame only when its cause does not explain the lateness (issue #12, the
  * evidence cascade; logs of the semi-honest `silent` and malicious `alter-mul` runs, docs/faults.md):
