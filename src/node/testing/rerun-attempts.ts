@@ -7,21 +7,11 @@ import { join } from 'node:path'
 import type { PrivateKeyAccount } from 'viem'
 import { loadOrCreateIdentity, publicIdentity } from '../identity.ts'
 import { makeTaskSpec } from './client.ts'
-import type { CommitteeMember, TaskEvent, TaskSource, TaskSpec } from '../task-source.ts'
+import type { CommitteeMember, TaskSpec } from '../task-source.ts'
+import { PushSource } from './push-source.ts'
 
-/** A task source the test drives; `openTasks` lists the latest spec of each task, as a chain source does after a restart. */
-export class PushSource implements TaskSource {
-  readonly #handlers = new Set<(e: TaskEvent) => void>()
-  readonly #open = new Map<string, TaskSpec>()
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  subscribe(handler: (e: TaskEvent) => void): () => void { this.#handlers.add(handler); return () => this.#handlers.delete(handler) }
-  async openTasks(): Promise<TaskSpec[]> { return [...this.#open.values()] }
-  emit(task: TaskSpec): void {
-    this.#open.set(task.taskId, task)
-    for (const h of this.#handlers) h({ kind: 'created', task })
-  }
-}
+/** The task source the test drives (`openTasks` lists the latest spec of each task, as a chain source does after a restart). */
+export { PushSource }
 
 export async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 4_000): Promise<void> {
   const end = Date.now() + ms
