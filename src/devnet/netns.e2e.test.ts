@@ -45,6 +45,10 @@ const SKIP = support.ok ? false : `skipped: ${support.reason}`
 const FULL = process.env.ENIGMA_TEST_NETNS_FULL === '1'
 const NODES = 5
 
+/** Someone else's namespace and link (names outside the topology's `enigma-<id>-` / `enbr<id>` shapes). */
+const DECOY_NETNS = `enigma-other-${process.pid}`
+const DECOY_LINK = `enoth${process.pid % 10_000_000}`
+
 const roots: string[] = []
 const devnets: Devnet[] = []
 const topologies: NetnsTopology[] = []
@@ -52,6 +56,10 @@ after(async () => {
   await Promise.all(devnets.map((d) => d.stop()))
   await Promise.all(topologies.map((t) => t.close()))
   await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })))
+  if (support.ok) {
+    await run('ip', ['netns', 'del', DECOY_NETNS]).catch(() => {})
+    await run('ip', ['link', 'del', DECOY_LINK]).catch(() => {})
+  }
 })
 
 /** Thrown by a `waitFor` probe that knows the awaited state can no longer come (a fetch error only means "not yet"). */
@@ -94,7 +102,11 @@ async function example(name: string, inputs: Record<string, unknown>): Promise<E
 test('separate hosts: a namespace per node, addresses only through the bridge; a task completes; a partitioned member is named, voted out and suspended, and (test:netns) the task completes through a re-run without it', { skip: SKIP }, async (t) => {
   const t0 = Date.now()
   const lap = (what: string) => t.diagnostic(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-  const before = await netState()
+  // Someone else's namespace and link, made here so that their survival is certain: comparing with
+  // whatever namespaces existed before was racy, since another run (or netns.test.ts's sweep of a
+  // SIGKILLed run, beside this file in `npm run test:netns`) may rightly remove its own meanwhile.
+  await run('ip', ['netns', 'add', DECOY_NETNS])
+  await run('ip', ['link', 'add', DECOY_LINK, 'type', 'bridge'])
   const root = await mkdtemp(join(tmpdir(), 'enigma-netns-'))
   roots.push(root)
   const topo = await createNetnsTopology({ nodes: NODES, wildcardListen: [0] })
@@ -238,5 +250,6 @@ test('separate hosts: a namespace per node, addresses only through the bridge; a
   const now = await netState()
   assert.deepEqual(now.netns.filter((n) => n.includes(topo.id)), [])
   assert.deepEqual(now.links.filter((l) => l.includes(topo.id)), [])
-  for (const n of before.netns) assert.ok(now.netns.includes(n), `namespace ${n} of someone else is untouched`)
+  assert.ok(now.netns.includes(DECOY_NETNS), `namespace ${DECOY_NETNS} of someone else is untouched`)
+  assert.ok(now.links.includes(DECOY_LINK), `link ${DECOY_LINK} of someone else is untouched`)
 })
