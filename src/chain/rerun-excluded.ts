@@ -17,7 +17,7 @@ import type { ControllerReadClient } from './internal/write.ts'
 
 export async function excludedAtDraw(client: ControllerReadClient, controller: Address, previous: readonly Address[], blockNumber: bigint): Promise<Hex[]> {
   const [block, nodes] = await Promise.all([
-    getBlock(client as never, { blockNumber }),
+    getBlock(client, { blockNumber }),
     Promise.all(previous.map((node) => getNode(client, { address: controller, node, blockNumber }))),
   ])
   return previous.filter((_, i) => nodes[i]!.slashed || nodes[i]!.suspendedUntil > block.timestamp) as Hex[]
