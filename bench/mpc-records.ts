@@ -3,6 +3,7 @@
  * per-party timings of one launch become records: the slowest party decides when a result exists, so
  * each run takes the maximum over parties; bytes are averaged over parties; figures are medians of runs.
  */
+import { loadavg } from 'node:os'
 import type { CaseTiming } from './mpc-party.ts'
 import type { MemoryPeak } from './mpc-memory.ts'
 import type { SecurityMode } from '../src/protocols/session.ts'
@@ -27,12 +28,17 @@ export interface MpcRecord {
   cpuUsPerOp?: number
   /** Each party's peak memory during this measurement (index = party; mpc-memory.ts), when measured. */
   memory?: { [K in keyof MemoryPeak]: number[] }
+  /** 1-min load average when the launch ended (it covers the measurement), and when: each row states its load. */
+  load1m?: number
+  date?: string
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 /** Records from every party's timings (results[party][case]) of one launch. */
 export function toMpcRecords(n: number, t: number, security: SecurityMode, results: CaseTiming[][]): MpcRecord[] {
+  const load1m = Number(loadavg()[0]!.toFixed(2))
+  const date = new Date().toISOString()
   return results[0]!.map((c, k) => {
     const runs = c.totalMs.length
     const total = Array.from({ length: runs }, (_, r) => Math.max(...results.map((p) => p[k]!.totalMs[r]!)))
@@ -48,6 +54,7 @@ export function toMpcRecords(n: number, t: number, security: SecurityMode, resul
       rounds: median(c.rounds), bytesPerPartyPerOp: Number((median(bytes) / per / c.batch).toFixed(1)), runs,
       ...(cpu.every(Number.isFinite) ? { cpuUsPerOp: Number(((1000 * median(cpu)) / per / c.batch).toFixed(2)) } : {}),
       ...(results.every((p) => p[k]!.memory) ? { memory: memoryByParty(results.map((p) => p[k]!.memory!)) } : {}),
+      load1m, date,
     }
   })
 }

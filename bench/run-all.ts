@@ -20,4 +20,10 @@ for (const b of benches) {
 }
 console.log('\nbench        seconds  status  results')
 for (const s of summary) console.log(`${s.bench.padEnd(12)} ${String(s.seconds).padStart(7)}  ${String(s.status).padStart(6)}  bench/results/${s.bench}*.json`)
+// Issue #14's targets against what just ran (bench/targets.ts): the quick mode writes *.quick.json,
+// which the targets do not read, so they are evaluated after a full run only.
+if (!extra.includes('--quick')) {
+  console.log('\n=== bench:targets')
+  spawnSync(process.execPath, ['--import', 'tsx', '--import', './src/common/polyfill.mjs', 'bench/targets-report.ts'], { cwd: root, stdio: 'inherit' })
+}
 process.exit(summary.every((s) => s.status === 0) ? 0 : 1)

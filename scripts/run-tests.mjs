@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every `*.test.ts` under src/, examples/, scripts/ and test/ with node:test, TypeScript through tsx and
+// Runs every `*.test.ts` under src/, examples/, scripts/, test/ and bench/ with node:test, TypeScript through tsx and
 // the Node 20 polyfill loaded first.
 // Extra arguments are passed on (e.g. `npm run test:only -- --test-name-pattern=mul`), and plain
 // file paths narrow the run to those files. `--typecheck` (what `npm test` passes) adds the type check
@@ -21,7 +21,7 @@ import { createRequire } from 'node:module'
 import { readProfiles, orderLongestFirst, cpuShare, pickNext } from './test-schedule.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const roots = ['src', 'examples', 'scripts', 'test'].map((d) => join(root, d)).filter((d) => existsSync(d))
+const roots = ['src', 'examples', 'scripts', 'test', 'bench'].map((d) => join(root, d)).filter((d) => existsSync(d))
 const timesDir = join(root, '.test-times')
 const SLOWEST_SHOWN = 20
 const FAILED_OUTPUT_LINES = 120
