@@ -40,6 +40,7 @@
  */
 import type { Stream, Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { MpcTimeoutError } from '../protocols/transport.ts'
 import { EnigmaError } from '../common/errors.ts'
 import type { NodeHost } from './host.ts'
@@ -94,6 +95,9 @@ export class PeerEndedError extends EnigmaError {
   }
 }
 
+/** How long a warming dial may take (ms): it runs beside the input phase, nothing waits for it. */
+const WARM_DIAL_MS = 10_000
+
 export class ReadyBarrier {
   readonly #host: NodeHost
   readonly #init: ReadyBarrierInit
@@ -125,6 +129,24 @@ export class ReadyBarrier {
       stream.abort(e instanceof Error ? e : new Error(String(e)))
     } finally {
       clearTimeout(timer)
+    }
+  }
+
+  /**
+   * Connect to the task's other members while its inputs are collected (issue #14, night session:
+   * inputs), so the Noise handshakes and identify exchanges of the new connections are not made at the
+   * barrier, when every member starts the computation at once and they compete with it for the CPU.
+   * Only the smaller peer id of a pair dials (as `MpcNetwork` does), so a pair shares one connection.
+   * Best effort: a failure costs nothing but the old behaviour (the barrier and the session dial).
+   */
+  warm(members: readonly { readonly peerId: string; readonly multiaddrs?: readonly string[] }[], self: string, signal: AbortSignal): void {
+    for (const m of members) {
+      if (m.peerId === self || !(self < m.peerId)) continue
+      void (async () => {
+        const pid: PeerId = peerIdFromString(m.peerId)
+        if (m.multiaddrs?.length) await this.#host.peerStore.merge(pid, { multiaddrs: m.multiaddrs.map((a) => multiaddr(a)) })
+        await this.#host.dial(pid, { signal: AbortSignal.any([signal, AbortSignal.timeout(WARM_DIAL_MS)]) })
+      })().catch(() => {})
     }
   }
 
