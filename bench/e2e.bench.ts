@@ -7,7 +7,7 @@
  * Inputs (issue #14 §5): `batch` (default) hands signed envelopes to the committee off chain and commits
  * one root (contracts/EnigmaInputs.sol); `direct` is one `fillInputSlot` per bidder. Gas is deterministic.
  * `--profile DIR`: also where the time goes (bench/e2e-profile.ts): CPU seconds of every process per
- * phase, every JSON-RPC / node-API call per phase and caller, the nodes' `--cpu-prof` files in DIR;
+ * phase, every JSON-RPC / node-API call per phase and caller, the nodes' `--cpu-prof` files and logs in DIR;
  * the report is DIR/profile-<bidders>.json and the row's `profile`.
  * `--block-ms N`: the devnet chain mines a block every N ms (default: the devnet's 1 s,
  * `DEVNET_BLOCK_INTERVAL_MS`), an L2-like chain, to show what the code costs apart from block time.
@@ -16,7 +16,7 @@
  * (docs/performance.md, "Issue #14, night session: inputs").
  * Writes bench/results/e2e.json (e2e-block-<N>ms.json with --block-ms; not with --profile). Not part of the test suite.
  */
-import { readFile, writeFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, readFile, writeFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { readdirSync } from 'node:fs'
@@ -92,6 +92,8 @@ try {
   }
 } finally {
   await devnet.stop()
+  // The nodes' logs (timestamped: when each noticed the root, reached the barrier, started computing).
+  if (profileDir) for (const n of devnet.nodes) await copyFile(n.logFile, join(profileDir, `node${n.index}.log`)).catch(() => {})
   await rm(root, { recursive: true, force: true })
 }
 if (profileDir) {
