@@ -101,6 +101,8 @@ const WARM_DIAL_MS = 10_000
 export class ReadyBarrier {
   readonly #host: NodeHost
   readonly #init: ReadyBarrierInit
+  /** The waits in progress, by task (lower-case id): each is told of every peer that asks about it. */
+  readonly #waiting = new Map<string, Set<(peer: string) => void>>()
 
   constructor(host: NodeHost, init: ReadyBarrierInit) {
     this.#host = host
@@ -124,6 +126,7 @@ export class ReadyBarrier {
       if (req.length !== 32) { stream.abort(new Error('bad ready request')); return }
       const taskId = `0x${req.toString('hex')}` as Hex
       stream.send(Uint8Array.of(await this.#init.answer(taskId, peer)))
+      this.askedBy(taskId, peer)
       await stream.close({ signal: AbortSignal.timeout(5_000) })
     } catch (e) {
       stream.abort(e instanceof Error ? e : new Error(String(e)))
@@ -148,6 +151,18 @@ export class ReadyBarrier {
         await this.#host.dial(pid, { signal: AbortSignal.any([signal, AbortSignal.timeout(WARM_DIAL_MS)]) })
       })().catch(() => {})
     }
+  }
+
+  /**
+   * A peer asked about a task: members ask only from `wait`, so it is at its barrier for the task now,
+   * which is what a READY answer from it would say (issue #14, night session: inputs). A wait in
+   * progress counts it as READY at once, instead of learning it on its next question (`pollMs`
+   * later, and a question of its own costs a stream under load): when the last member arrives, its
+   * questions start the others. A peer that is not a member of the waiting task is ignored; a member
+   * could as well answer READY falsely, so this gives it no power it did not have.
+   */
+  askedBy(taskId: Hex, peer: string): void {
+    for (const tell of this.#waiting.get(taskId.toLowerCase()) ?? []) tell(peer)
   }
 
   /**
@@ -204,6 +219,17 @@ export class ReadyBarrier {
     let wake: (() => void) | undefined
     const stopAll = new AbortController()
     const asking = AbortSignal.any([signal, stopAll.signal, AbortSignal.timeout(Math.max(1, lateUntil - started))])
+    const key = taskId.toLowerCase()
+    const tell = (peer: string) => {
+      const j = members.indexOf(peer)
+      if (j < 0 || j === self || !pending.has(j)) return
+      answered.set(j, Date.now())
+      pending.delete(j)
+      wake?.()
+    }
+    let told = this.#waiting.get(key)
+    if (!told) this.#waiting.set(key, (told = new Set()))
+    told.add(tell)
     try {
       while (pending.size > 0) {
         signal.throwIfAborted()
@@ -260,10 +286,15 @@ export class ReadyBarrier {
           const t = setTimeout(done, Math.min(every, Math.max(1, (now < until ? until : lateUntil) - Date.now())))
           function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
           signal.addEventListener('abort', done, { once: true })
+          // An answer still in flight, or a member's own question (`askedBy`), may settle it meanwhile.
+          wake = () => { if (decided || pending.size === 0) done() }
         })
+        wake = undefined
       }
     } finally {
       stopAll.abort()
+      told.delete(tell)
+      if (told.size === 0) this.#waiting.delete(key)
     }
   }
 }
