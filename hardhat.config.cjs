@@ -51,6 +51,10 @@ module.exports = {
       mining: process.env.ENIGMA_HARDHAT_INTERVAL_MS
         ? { auto: false, interval: Number(process.env.ENIGMA_HARDHAT_INTERVAL_MS) }
         : { auto: true, interval: 0 },
+      // Blocks faster than one a second (bench:e2e --block-ms): block timestamps are whole seconds,
+      // and without this each block would add a second, so the chain's clock (input deadline, escape
+      // window) would run ahead of the wall clock. With it, blocks of the same second share its timestamp.
+      allowBlocksWithSameTimestamp: Number(process.env.ENIGMA_HARDHAT_INTERVAL_MS || 1000) < 1000,
       accounts: devAccounts(ACCOUNT_COUNT),
       loggingEnabled: false,
     },

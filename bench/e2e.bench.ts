@@ -7,11 +7,16 @@
  * Inputs (issue #14 §5): `batch` (default) hands signed envelopes to the committee off chain and commits
  * one root (contracts/EnigmaInputs.sol); `direct` is one `fillInputSlot` per bidder. Gas is deterministic.
  * `--profile DIR`: also where the time goes (bench/e2e-profile.ts): CPU seconds of every process per
- * phase, every JSON-RPC / node-API call per phase and caller, the nodes' `--cpu-prof` files in DIR;
+ * phase, every JSON-RPC / node-API call per phase and caller, the nodes' `--cpu-prof` files and logs in DIR;
  * the report is DIR/profile-<bidders>.json and the row's `profile`.
- * Writes bench/results/e2e.json (not with --profile). Not part of the test suite.
+ * `--block-ms N`: the devnet chain mines a block every N ms (default: the devnet's 1 s,
+ * `DEVNET_BLOCK_INTERVAL_MS`), an L2-like chain, to show what the code costs apart from block time.
+ * Blocks of one second share its timestamp (hardhat.config.cjs), so every window set in seconds
+ * (input deadline, escape window) keeps its wall length; the draw delay stays 2 blocks
+ * (docs/performance.md, "Issue #14, night session: inputs").
+ * Writes bench/results/e2e.json (e2e-block-<N>ms.json with --block-ms; not with --profile). Not part of the test suite.
  */
-import { readFile, writeFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, readFile, writeFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { readdirSync } from 'node:fs'
@@ -20,7 +25,7 @@ import { parseEther, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { sendTransaction, waitForTransactionReceipt } from 'viem/actions'
 import { hardhat } from 'viem/chains'
-import { startDevnet } from '../src/devnet/devnet.ts'
+import { DEVNET_BLOCK_INTERVAL_MS, startDevnet } from '../src/devnet/devnet.ts'
 import { compileFile, contractPath, deployCompiled } from '../src/devnet/contracts.ts'
 import { clientFor, runTaskFlow } from '../src/devnet/flow.ts'
 import { PhaseClock, phaseReport, profilingTopology, readCallLogs, topFunctions } from './e2e-profile.ts'
@@ -33,6 +38,8 @@ const sizes = arg('--bidders', '5,50,200').split(',').map(Number)
 const security = arg('--security', 'malicious') as 'malicious' | 'semi-honest'
 const inputsMode = arg('--inputs', 'batch') as 'batch' | 'direct'
 const profileDir = process.argv.includes('--profile') ? resolve(arg('--profile', '')) : undefined
+const blockMs = process.argv.includes('--block-ms') ? Number(arg('--block-ms', '')) : undefined
+if (blockMs !== undefined && (!Number.isSafeInteger(blockMs) || blockMs < 1)) throw new Error(`--block-ms must be a positive integer (ms), got ${arg('--block-ms', '')}`)
 if (profileDir) {
   await mkdir(profileDir, { recursive: true })
   process.env.ENIGMA_E2E_CALL_LOG = profileDir
@@ -41,7 +48,7 @@ if (profileDir) {
 
 const root = await mkdtemp(join(tmpdir(), 'enigma-bench-e2e-'))
 const devnet = await startDevnet({
-  dir: join(root, 'devnet'), nodes: 5, threshold: 2, nodeConfig: { mpcTimeoutMs: 120_000 }, inputBatches: inputsMode === 'batch',
+  dir: join(root, 'devnet'), nodes: 5, threshold: 2, nodeConfig: { mpcTimeoutMs: 120_000 }, inputBatches: inputsMode === 'batch', blockTimeMs: blockMs,
   ...(profileDir ? { topology: profilingTopology(profileDir) } : {}),
 })
 const pids: Record<string, number> = { bench: process.pid, chain: devnet.chain.pid, ...Object.fromEntries(devnet.nodes.map((n) => [`node${n.index}`, n.pid])) }
@@ -71,7 +78,7 @@ try {
     const sorted = [...bids].sort((a, b) => b - a)
     const ok = bids[Number(r.result.outputs.winner)] === sorted[0] && r.result.outputs.price === sorted[1]
     const row = {
-      bidders, security, inputs: inputsMode, correct: ok, load: (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).trim(), multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds,
+      bidders, security, inputs: inputsMode, blockMs: blockMs ?? DEVNET_BLOCK_INTERVAL_MS, correct: ok, load: (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).trim(), multiplications: compiled.cost.totalMultiplications, rounds: compiled.cost.rounds,
       ms: { ...r.timing, chainTransactionsSum: r.timing.createMs + r.timing.inputChainMs },
       gas: {
         createTask: Number(r.gas.createTask), inputRoot: Number(r.gas.inputRoot), fillInputSlotTotal: Number(r.gas.inputs),
@@ -85,6 +92,8 @@ try {
   }
 } finally {
   await devnet.stop()
+  // The nodes' logs (timestamped: when each noticed the root, reached the barrier, started computing).
+  if (profileDir) for (const n of devnet.nodes) await copyFile(n.logFile, join(profileDir, `node${n.index}.log`)).catch(() => {})
   await rm(root, { recursive: true, force: true })
 }
 if (profileDir) {
@@ -105,9 +114,11 @@ if (profileDir) {
   process.exit(0)
 }
 await mkdir(new URL('./results/', import.meta.url), { recursive: true })
-await writeFile(new URL('./results/e2e.json', import.meta.url), JSON.stringify({
+// Another block interval is another chain: its rows go beside the default ones, not over them.
+const resultsFile = blockMs === undefined ? 'e2e.json' : `e2e-block-${blockMs}ms.json`
+await writeFile(new URL(`./results/${resultsFile}`, import.meta.url), JSON.stringify({
   bench: 'e2e', date: new Date().toISOString(), node: process.version, machine: 'shared 2-core development machine (load from other jobs; see notes)',
   notes: 'inputs batch: envelopes off chain, one root (inputRoot gas), owners confirm their leaf on chain (a view); perInput = (owners\' fills + root) / bidders. chainTransactionsSum = createTask + sum of fillInputSlot latencies (bidders submit 16 at a time, so sums exceed wall time); inputDeliveryMs = sum over bidders of the time to hand envelopes to all 5 nodes; inputsWallMs = wall time of the input phase (batched: delivery + the root; the owners\' leaf checks run beside the computation and their wall time is inputChainMs); computeMs = last input (or the root) on chain → first member reports completed; receiptMs = → receipt on chain; resultMs = createTask → receipt on chain (what the auction takes); totalMs = resultMs + waiting for the last owner\'s leaf check.',
   rows,
 }, null, 2) + '\n')
-console.log(`wrote bench/results/e2e.json (${rows.length} rows)`)
+console.log(`wrote bench/results/${resultsFile} (${rows.length} rows)`)

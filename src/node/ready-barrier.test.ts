@@ -186,3 +186,21 @@ test('ENDED names the member that ended on its own; ENDED_ELSEWHERE (it ended be
   assert.equal(endedAnswer('failed', 'MPC_CHEATING_DETECTED: MAC check failed'), ENDED)
   assert.equal(endedAnswer('cancelled', 'superseded by attempt 1'), ENDED)
 })
+
+test('a member that asks is at its barrier: a waiting member counts it as READY at once, not on its next question', async () => {
+  // m3 answers NOT_YET to every question (it reached the barrier after our last one); its own question
+  // to us says it is there now. Without `askedBy`, this member would wait for its next question.
+  const b = new Scripted((peer) => (peer === 'm3' ? NOT_YET : READY))
+  const t0 = Date.now()
+  const waiting = b.wait(TASK, members, 0, 1_000, new AbortController().signal)
+  // The id as the wire gives it (lower case) against one spelled in upper case: the same task.
+  setTimeout(() => b.askedBy(`0x${TASK.slice(2).toUpperCase()}` as Hex, 'm3'), 50)
+  await waiting
+  assert.ok(Date.now() - t0 < 900, `passed after ${Date.now() - t0} ms`)
+})
+
+test('a question from a stranger, or about another task, counts for nobody: the missing member is still named', async () => {
+  const b = new Scripted((peer) => (peer === 'm3' ? NO_ANSWER : READY))
+  setTimeout(() => { b.askedBy(TASK, 'mallory'); b.askedBy(`0x${'cd'.repeat(32)}` as Hex, 'm3'); b.askedBy(TASK, 'm0') }, 20)
+  await assert.rejects(b.wait(TASK, members, 0, 300, new AbortController().signal), (e: any) => e.code === 'MPC_TIMEOUT' && e.meta.party === 3)
+})

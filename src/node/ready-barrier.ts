@@ -40,6 +40,7 @@
  */
 import type { Stream, Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { MpcTimeoutError } from '../protocols/transport.ts'
 import { EnigmaError } from '../common/errors.ts'
 import type { NodeHost } from './host.ts'
@@ -94,9 +95,14 @@ export class PeerEndedError extends EnigmaError {
   }
 }
 
+/** How long a warming dial may take (ms): it runs beside the input phase, nothing waits for it. */
+const WARM_DIAL_MS = 10_000
+
 export class ReadyBarrier {
   readonly #host: NodeHost
   readonly #init: ReadyBarrierInit
+  /** The waits in progress, by task (lower-case id): each is told of every peer that asks about it. */
+  readonly #waiting = new Map<string, Set<(peer: string) => void>>()
 
   constructor(host: NodeHost, init: ReadyBarrierInit) {
     this.#host = host
@@ -120,12 +126,43 @@ export class ReadyBarrier {
       if (req.length !== 32) { stream.abort(new Error('bad ready request')); return }
       const taskId = `0x${req.toString('hex')}` as Hex
       stream.send(Uint8Array.of(await this.#init.answer(taskId, peer)))
+      this.askedBy(taskId, peer)
       await stream.close({ signal: AbortSignal.timeout(5_000) })
     } catch (e) {
       stream.abort(e instanceof Error ? e : new Error(String(e)))
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /**
+   * Connect to the task's other members while its inputs are collected (issue #14, night session:
+   * inputs), so the Noise handshakes and identify exchanges of the new connections are not made at the
+   * barrier, when every member starts the computation at once and they compete with it for the CPU.
+   * Only the smaller peer id of a pair dials (as `MpcNetwork` does), so a pair shares one connection.
+   * Best effort: a failure costs nothing but the old behaviour (the barrier and the session dial).
+   */
+  warm(members: readonly { readonly peerId: string; readonly multiaddrs?: readonly string[] }[], self: string, signal: AbortSignal): void {
+    for (const m of members) {
+      if (m.peerId === self || !(self < m.peerId)) continue
+      void (async () => {
+        const pid: PeerId = peerIdFromString(m.peerId)
+        if (m.multiaddrs?.length) await this.#host.peerStore.merge(pid, { multiaddrs: m.multiaddrs.map((a) => multiaddr(a)) })
+        await this.#host.dial(pid, { signal: AbortSignal.any([signal, AbortSignal.timeout(WARM_DIAL_MS)]) })
+      })().catch(() => {})
+    }
+  }
+
+  /**
+   * A peer asked about a task: members ask only from `wait`, so it is at its barrier for the task now,
+   * which is what a READY answer from it would say (issue #14, night session: inputs). A wait in
+   * progress counts it as READY at once, instead of learning it on its next question (`pollMs`
+   * later, and a question of its own costs a stream under load): when the last member arrives, its
+   * questions start the others. A peer that is not a member of the waiting task is ignored; a member
+   * could as well answer READY falsely, so this gives it no power it did not have.
+   */
+  askedBy(taskId: Hex, peer: string): void {
+    for (const tell of this.#waiting.get(taskId.toLowerCase()) ?? []) tell(peer)
   }
 
   /**
@@ -182,6 +219,17 @@ export class ReadyBarrier {
     let wake: (() => void) | undefined
     const stopAll = new AbortController()
     const asking = AbortSignal.any([signal, stopAll.signal, AbortSignal.timeout(Math.max(1, lateUntil - started))])
+    const key = taskId.toLowerCase()
+    const tell = (peer: string) => {
+      const j = members.indexOf(peer)
+      if (j < 0 || j === self || !pending.has(j)) return
+      answered.set(j, Date.now())
+      pending.delete(j)
+      wake?.()
+    }
+    let told = this.#waiting.get(key)
+    if (!told) this.#waiting.set(key, (told = new Set()))
+    told.add(tell)
     try {
       while (pending.size > 0) {
         signal.throwIfAborted()
@@ -238,10 +286,15 @@ export class ReadyBarrier {
           const t = setTimeout(done, Math.min(every, Math.max(1, (now < until ? until : lateUntil) - Date.now())))
           function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
           signal.addEventListener('abort', done, { once: true })
+          // An answer still in flight, or a member's own question (`askedBy`), may settle it meanwhile.
+          wake = () => { if (decided || pending.size === 0) done() }
         })
+        wake = undefined
       }
     } finally {
       stopAll.abort()
+      told.delete(tell)
+      if (told.size === 0) this.#waiting.delete(key)
     }
   }
 }

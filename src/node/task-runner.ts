@@ -111,6 +111,13 @@ export class TaskRunner {
   #unsubscribe: (() => void) | undefined
   /** Batched tasks' owner-signed commitments, root proposals and chain input events (input-set.ts). */
   readonly #inputSets = new InputSets()
+  /**
+   * Input shares of attempt 0 as decoded when their envelope was checked on receipt, by task and slot,
+   * with the envelope they came from: the gathering at compute start uses one only if the stored
+   * envelope is that same one (a memo of `decodeSlotShare`, not a second source of inputs), instead of
+   * opening every envelope again (issue #14, night session: inputs). Dropped when gathered or ended.
+   */
+  readonly #decoded = new Map<string, Map<string, { readonly envelope: Hex; readonly shares: FieldVector }>>()
   /** This node's X25519 through OpenSSL (x25519-native.ts), its key parsed once. */
   #x25519Fn: ((peer: Uint8Array) => Uint8Array) | undefined
   #x25519(): (peer: Uint8Array) => Uint8Array {
@@ -324,6 +331,8 @@ export class TaskRunner {
         })
         if (!fresh) return
         this.#init.net.expect(computeSession(fresh), fresh.committee)
+        // Connections to the other members now, not at the barrier (ready-barrier.ts `warm`).
+        this.#init.barrier.warm?.(fresh.committee, this.peerId, this.#stop.signal)
         void this.#prepare(fresh)
       } else if (e.kind === 'input' || e.kind === 'input-root') {
         const batched = await this.#withLock(e.taskId, async () => {
@@ -527,7 +536,7 @@ export class TaskRunner {
       const circuit = await this.#init.circuits.local(spec.codeHash)
       if (!circuit) throw new NodeError('NODE_CIRCUIT_UNAVAILABLE', `circuit ${spec.codeHash} not fetched yet; retry shortly`)
       const field = getField(circuit.field)
-      decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope, this.#x25519()) // throws NODE_SHARE_INVALID
+      const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, envelope, this.#x25519()) // throws NODE_SHARE_INVALID
       if (spec.inputBatch && !options.handedOff) {
         if (!options.batch) throw new NodeError('NODE_SHARE_INVALID', `task ${taskId} batches its inputs: send envelopeHashes and the owner's Input signature`)
         await this.#inputSets.accept(spec, nodeIndex, spec.inputSlots.indexOf(slotSpec), envelope, options.batch, false)
@@ -535,6 +544,12 @@ export class TaskRunner {
         this.#inputSets.handedOff(spec, spec.inputSlots.indexOf(slotSpec))
       }
       const stored = await this.#init.store.putShare({ taskId, slot, envelope: envelopeHex, receivedAt: Date.now() }, rec)
+      if (stored) {
+        const key = taskId.toLowerCase()
+        let task = this.#decoded.get(key)
+        if (!task) this.#decoded.set(key, (task = new Map()))
+        task.set(slot, { envelope: envelopeHex, shares })
+      }
       this.#init.metrics.sharesReceived.inc({ outcome: 'accepted' })
       await this.#pause('input-stored', taskId)
       return { accepted: stored, duplicate: !stored, received: rec.inputs.length + 1, expected: spec.inputSlots.length }
@@ -678,11 +693,17 @@ export class TaskRunner {
 
   async #gatherInputs(spec: TaskSpec, circuit: Circuit, field: Field, self: number): Promise<DealtSlot[]> {
     const slots: DealtSlot[] = []
+    // Attempt 0 only: a re-run's shares are this node's own envelopes, never seen on receipt.
+    const decoded = attemptOf(spec) === 0 ? this.#decoded.get(spec.taskId.toLowerCase()) : undefined
+    this.#decoded.delete(spec.taskId.toLowerCase())
     for (const slot of spec.inputSlots) {
       const share = await this.#init.store.getShare(spec.taskId, slot.name, attemptOf(spec))
       if (!share) throw new NodeError('NODE_TASK_STATE', `share for slot '${slot.name}' missing`)
+      const kept = decoded?.get(slot.name)
       const ctx = { taskId: spec.taskId, input: slot.name, nodeIndex: self }
-      const shares = decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'), this.#x25519())
+      const shares = kept && kept.envelope === share.envelope
+        ? kept.shares
+        : decodeSlotShare(this.#init.identity, field, circuit, ctx, Buffer.from(share.envelope.slice(2), 'hex'), this.#x25519())
       slots.push({ ...slotLayout(circuit, slot.name), shares })
     }
     return slots
@@ -724,6 +745,7 @@ export class TaskRunner {
   }
 
   async #end(rec: TaskRecord, state: TaskState, reason: string): Promise<void> {
+    this.#decoded.delete(rec.spec.taskId.toLowerCase())
     await this.#init.store.putTask({ ...rec, state, reason, updatedAt: Date.now() })
     this.#init.net.closeSession(computeSession(rec.spec), `task ${state}`)
     this.#running.get(rec.spec.taskId)?.abort(new NodeError('NODE_TASK_STATE', `task ${state}: ${reason}`))

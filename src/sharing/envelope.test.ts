@@ -1,11 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createPrivateKey, createPublicKey, diffieHellman, hkdfSync, createCipheriv } from 'node:crypto'
+import { createPrivateKey, createPublicKey, diffieHellman, hkdfSync, createCipheriv, createDecipheriv } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  sealEnvelope, sealEnvelopeWith, openEnvelope, generateEncryptionKeyPair, envelopeContextBytes, encryptionPublicKey,
+  sealEnvelope, sealEnvelopeAsync, sealEnvelopeWith, openEnvelope, generateEncryptionKeyPair, envelopeContextBytes, encryptionPublicKey,
   ENVELOPE_OVERHEAD, ENVELOPE_HKDF_SALT, type EnvelopeContext,
 } from './envelope.ts'
 import { Secret } from '../common/secret.ts'
@@ -116,4 +116,50 @@ test('the deterministic seal (fixed ephemeral key and nonce) is reachable from t
   const a = seal(recipientPub, plaintext, ctx, { ephemeralSecretKey: ephSk, nonce })
   const b = seal(recipientPub, plaintext, ctx, { ephemeralSecretKey: ephSk, nonce })
   assert.notEqual(hex(a.subarray(2, 46)), hex(b.subarray(2, 46)))
+})
+
+// Low-order points of Curve25519 (RFC 7748 §7; their shared secret is all zero): no envelope may be sealed to them.
+const LOW_ORDER = ['00'.repeat(32), '01' + '00'.repeat(31), 'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+  '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157', 'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f']
+
+test('WebCrypto seal (sealEnvelopeAsync): opens with @noble and node:crypto, fresh keys each time, bound to its context', async () => {
+  const kp = generateEncryptionKeyPair()
+  const a = await sealEnvelopeAsync(kp.publicKey, plaintext, ctx)
+  const b = await sealEnvelopeAsync(kp.publicKey, plaintext, ctx)
+  assert.equal(a.length, plaintext.length + ENVELOPE_OVERHEAD)
+  assert.notEqual(hex(a.subarray(2, 34)), hex(b.subarray(2, 34)), 'a fresh ephemeral key per envelope')
+  assert.notEqual(hex(a.subarray(34, 46)), hex(b.subarray(34, 46)), 'a fresh nonce per envelope')
+  assert.deepEqual(openEnvelope(kp.secretKey, a, ctx).expose(), plaintext)
+  // The independent node:crypto opening (same HKDF and AEAD as the known-answer test above).
+  const ephPub = a.subarray(2, 34)
+  const shared = diffieHellman({ privateKey: x25519Der(kp.secretKey.expose()), publicKey: createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), ephPub]), format: 'der', type: 'spki' }) })
+  const key = Buffer.from(hkdfSync('sha256', shared, ENVELOPE_HKDF_SALT, Buffer.concat([ephPub, kp.publicKey]), 32))
+  const d = createDecipheriv('chacha20-poly1305', key, a.subarray(34, 46), { authTagLength: 16 })
+  d.setAAD(Buffer.concat([a.subarray(0, 46), envelopeContextBytes(ctx)]), { plaintextLength: plaintext.length })
+  d.setAuthTag(a.subarray(a.length - 16))
+  assert.deepEqual(new Uint8Array(Buffer.concat([d.update(a.subarray(46, a.length - 16)), d.final()])), plaintext)
+  // Tampered or re-bound: refused exactly as a @noble seal is.
+  for (const i of [2, 34, 46, a.length - 1]) {
+    const bad = a.slice(); bad[i]! ^= 1
+    assert.throws(() => openEnvelope(kp.secretKey, bad, ctx), { code: 'ENVELOPE_DECRYPT_FAILED' } as object, `byte ${i}`)
+  }
+  assert.throws(() => openEnvelope(kp.secretKey, a, { ...ctx, nodeIndex: 3 }), { code: 'ENVELOPE_DECRYPT_FAILED' } as object)
+  assert.throws(() => openEnvelope(generateEncryptionKeyPair().secretKey, a, ctx), { code: 'ENVELOPE_DECRYPT_FAILED' } as object)
+})
+
+test('WebCrypto seal refuses low-order recipient keys as the @noble seal does; without WebCrypto X25519 it falls back to @noble', async () => {
+  for (const low of LOW_ORDER) {
+    assert.throws(() => sealEnvelope(unhex(low), plaintext, ctx), { code: 'INVALID_ARGUMENT' } as object, `noble ${low}`)
+    await assert.rejects(sealEnvelopeAsync(unhex(low), plaintext, ctx), { code: 'INVALID_ARGUMENT' } as object, `webcrypto ${low}`)
+  }
+  await assert.rejects(sealEnvelopeAsync(new Uint8Array(31), plaintext, ctx), { code: 'INVALID_ARGUMENT' } as object)
+  await assert.rejects(sealEnvelopeAsync(generateEncryptionKeyPair().publicKey, plaintext, { ...ctx, nodeIndex: -1 }), { code: 'INVALID_ARGUMENT' } as object)
+  // A platform without X25519 in WebCrypto (generateKey rejects), or without WebCrypto at all.
+  const kp = generateEncryptionKeyPair()
+  const noX25519 = { generateKey: () => Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError')) } as unknown as SubtleCrypto
+  for (const subtle of [noX25519, undefined]) {
+    const env = await sealEnvelopeAsync(kp.publicKey, plaintext, ctx, subtle)
+    assert.deepEqual(openEnvelope(kp.secretKey, env, ctx).expose(), plaintext)
+    await assert.rejects(sealEnvelopeAsync(unhex(LOW_ORDER[1]!), plaintext, ctx, subtle), { code: 'INVALID_ARGUMENT' } as object)
+  }
 })

@@ -123,13 +123,55 @@ export function sealEnvelopeWith(recipientPublicKey: Uint8Array, plaintext: Uint
   try {
     shared = x25519.getSharedSecret(ephemeralSecretKey, recipientPublicKey)
   } catch (e) {
-    throw new EnigmaError('INVALID_ARGUMENT', 'sealEnvelope: recipient key is not a usable X25519 key', { cause: e })
+    throw unusableRecipientKey(e)
   }
+  return sealWithShared(recipientPublicKey, plaintext, ctx, ephPub, shared, nonce)
+}
+
+function unusableRecipientKey(cause: unknown): EnigmaError {
+  return new EnigmaError('INVALID_ARGUMENT', 'sealEnvelope: recipient key is not a usable X25519 key', { cause })
+}
+
+/** The part of a seal after the key agreement (HKDF, ChaCha20-Poly1305): the same for every X25519 implementation. */
+function sealWithShared(recipientPublicKey: Uint8Array, plaintext: Uint8Array, ctx: EnvelopeContext, ephPub: Uint8Array, shared: Uint8Array, nonce: Uint8Array): Uint8Array {
   const key = deriveEnvelopeKey(shared, ephPub, recipientPublicKey)
   const header = concat([Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_SUITE_X25519_HKDF_CHACHA), ephPub, nonce])
   const ad = concat([header, envelopeContextBytes(ctx)])
   const sealed = chacha20poly1305(key, nonce, ad).encrypt(plaintext)
   return concat([header, sealed])
+}
+
+/**
+ * `sealEnvelope` with the key agreement done by WebCrypto's X25519 (`crypto.subtle`: Node ≥ 20,
+ * Chromium ≥ 133, Firefox ≥ 130, Safari ≥ 17), natively, ≈ 10× less CPU than @noble's JavaScript
+ * ladder (issue #14, night session: an owner seals one envelope per member, 1 000 for the
+ * 200-bidder auction). Same envelope format and RFC 7748 results; the ephemeral secret key is a
+ * non-extractable CryptoKey that never exists as bytes here. A low-order recipient key (all-zero
+ * shared secret) is refused as `sealEnvelope` refuses it (WebCrypto's `deriveBits` fails on it, as
+ * @noble does). Where the platform has no X25519 in WebCrypto, it falls back to `sealEnvelope`.
+ * `subtle`: for tests (the fallback); default `globalThis.crypto.subtle`.
+ */
+export async function sealEnvelopeAsync(recipientPublicKey: Uint8Array, plaintext: Uint8Array, ctx: EnvelopeContext,
+  subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle): Promise<Uint8Array> {
+  check(recipientPublicKey.length === 32, 'sealEnvelope', `recipient key must be 32 bytes, got ${recipientPublicKey.length}`)
+  envelopeContextBytes(ctx) // validates the context before any key is made
+  let eph: CryptoKeyPair | undefined
+  try {
+    eph = subtle ? await subtle.generateKey({ name: 'X25519' }, false, ['deriveBits']) as CryptoKeyPair : undefined
+  } catch {
+    eph = undefined // no X25519 in this platform's WebCrypto
+  }
+  if (!subtle || !eph) return sealEnvelope(recipientPublicKey, plaintext, ctx)
+  const ephPub = new Uint8Array(await subtle.exportKey('raw', eph.publicKey))
+  let shared: Uint8Array
+  try {
+    const recipient = await subtle.importKey('raw', new Uint8Array(recipientPublicKey), { name: 'X25519' }, false, [])
+    shared = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: recipient }, eph.privateKey, 256))
+  } catch (e) {
+    throw unusableRecipientKey(e)
+  }
+  check(ephPub.length === 32 && shared.length === 32, 'sealEnvelope', 'WebCrypto X25519 returned a key or secret that is not 32 bytes')
+  return sealWithShared(recipientPublicKey, plaintext, ctx, ephPub, shared, crypto.getRandomValues(new Uint8Array(12)))
 }
 
 /** Parsed fixed header; throws ENVELOPE_MALFORMED for a wrong version, suite or size. */

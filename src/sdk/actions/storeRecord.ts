@@ -4,7 +4,7 @@ import { encodeInputs } from '../../circuit/values.ts'
 import type { FieldName } from '../../field/types.ts'
 import { getField } from '../../field/create.ts'
 import { split } from '../../sharing/shamir.ts'
-import { sealEnvelope } from '../../sharing/envelope.ts'
+import { sealEnvelopeAsync } from '../../sharing/envelope.ts'
 import { getCustodyEpoch } from '../../chain/actions/getCustodyEpoch.ts'
 import { getNode } from '../../chain/actions/getNode.ts'
 import { storeRecord as chainStoreRecord } from '../../chain/actions/storeRecord.ts'
@@ -84,7 +84,7 @@ export async function storeRecord(client: EnigmaClient, params: StoreRecordParam
   const recordId = recordIdOf({ chainId: client.chain.id, address, owner: wallet.account.address, salt })
   const field = getField(fieldName)
   const shares = split(field, field.concat([field.fromBigInts(values.map((v) => field.reduce(v))), field.random(1)]), members.length, epoch.t)
-  const envelopes = members.map((m, i) => toHex(sealEnvelope(hexToBytes(m.encryptionKey), field.encode(shares[i]!), { taskId: recordId, input: CUSTODY_INPUT, nodeIndex: i })))
+  const envelopes = (await Promise.all(members.map((m, i) => sealEnvelopeAsync(hexToBytes(m.encryptionKey), field.encode(shares[i]!), { taskId: recordId, input: CUSTODY_INPUT, nodeIndex: i })))).map((e) => toHex(e))
   const envelopeHashes = envelopes.map((e) => keccak256(e))
   const commitment = keccak256(concat(envelopeHashes))
   const typeHash = recordTypeHash({ type, field: fieldName })

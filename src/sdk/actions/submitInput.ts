@@ -7,7 +7,7 @@ import { fillInputSlot } from '../../chain/actions/fillInputSlot.ts'
 import type { ChainRequestError, ControllerRevertError } from '../../chain/errors.ts'
 import { getField } from '../../field/create.ts'
 import { split } from '../../sharing/shamir.ts'
-import { sealEnvelope, inputSubmissionMessage } from '../../sharing/envelope.ts'
+import { sealEnvelopeAsync, inputSubmissionMessage } from '../../sharing/envelope.ts'
 import { requireWallet, type EnigmaClient } from '../client.ts'
 import { SdkError } from '../errors.ts'
 import { taskInfo } from '../internal/task-info.ts'
@@ -113,7 +113,7 @@ export async function submitInput(client: EnigmaClient, params: SubmitInputParam
   } else {
     const withPad = field.concat([field.fromBigInts(reduced), field.random(1)])
     const shares = split(field, withPad, info.n, info.t)
-    const envelopes = info.committee.map((m, i) => sealEnvelope(hexBytes(m.encryptionKey), field.encode(shares[i]!), { taskId: params.taskId, input: params.slot, nodeIndex: i }))
+    const envelopes = await Promise.all(info.committee.map((m, i) => sealEnvelopeAsync(hexBytes(m.encryptionKey), field.encode(shares[i]!), { taskId: params.taskId, input: params.slot, nodeIndex: i })))
     sealed = { taskId: params.taskId, slot: params.slot, valueHash, envelopes: envelopes.map((e) => toHex(e)), signatures: [] }
   }
   const batched = client.inputs !== undefined && (params.path ?? 'auto') === 'auto'
