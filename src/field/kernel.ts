@@ -30,6 +30,13 @@ export interface VectorKernel {
    * vector on every kernel.
    */
   random(n: number, source: RandomSource): FieldVector
+  /**
+   * y += s·(the next n elements `random(n, source)` would return), consuming the source exactly as
+   * `random` does (so a seeded stream gives bit-identical results), without the intermediate vector.
+   */
+  randomAxpy(s: bigint, n: number, source: RandomSource, y: FieldVector): void
+  /** o = a^(2^k) element-wise (k squarings); o may alias a. */
+  sqrPow2k(a: FieldVector, k: number, o: FieldVector): void
   /** Index of the first element ≥ p (or with stray high bits), −1 when all are canonical. */
   firstInvalid(a: FieldVector): number
 }

@@ -21,8 +21,14 @@ import { composePairs, leafPairRows, type AffineLeaves, type StackedNodes } from
  */
 const POW_BLOCK = 2048
 
-/** x^e element-wise by square-and-multiply (e public), block by block (POW_BLOCK). */
+/**
+ * x^e element-wise (e public). A power of two, as the square-root exponent (p + 1)/4 = 2^(bits−2) of
+ * both Mersenne fields is, is one `sqrPow2k` call (every element stays in registers for all its
+ * squarings; issue #14: the 59 one-call-per-squaring passes were 23 % of a comparison batch's CPU);
+ * any other exponent goes by square-and-multiply, block by block (POW_BLOCK).
+ */
 export function powVector(f: Field, x: FieldVector, e: bigint): FieldVector {
+  if (e > 0n && (e & (e - 1n)) === 0n) return f.sqrPow2k(x, e.toString(2).length - 1)
   const n = f.len(x)
   if (n <= POW_BLOCK) return powBlock(f, x, e)
   const parts: FieldVector[] = []

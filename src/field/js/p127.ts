@@ -202,6 +202,12 @@ export function createJsP127Kernel(): VectorKernel {
       }
       return true
     },
+    randomAxpy: (s, n, source, y) => axpy(scalarWords(s), words32(randomJs(n, source)), words32(y)),
+    sqrPow2k: (a, k, o) => {
+      const O = words32(o)
+      if (o !== a) O.set(words32(a))
+      for (let i = 0; i < O.length; i += 4) for (let j = 0; j < k; j++) mulTo(O, i, O, i, O, i)
+    },
     random: (n, source) => randomJs(n, source),
     firstInvalid: (a) => {
       const A = words32(a)

@@ -135,6 +135,12 @@ export function createJsP61Kernel(): VectorKernel {
       }
       return true
     },
+    randomAxpy: (s, n, source, y) => axpy(lohi(s), words32(randomJs(n, source)), words32(y)),
+    sqrPow2k: (a, k, o) => {
+      const O = words32(o)
+      if (o !== a) O.set(words32(a))
+      for (let i = 0; i < O.length; i += 2) for (let j = 0; j < k; j++) mulAdd(O[i]!, O[i + 1]!, O[i]!, O[i + 1]!, 0, 0, O, i)
+    },
     random: (n, source) => randomJs(n, source),
     firstInvalid: (a) => {
       const A = words32(a)
