@@ -176,7 +176,7 @@ export function p61Wat(): string {
   ;; x^((p+1)/4) = x^(2^59)), four elements at a time so their dependency chains overlap.
   (func (export "sqrPow2k") (param $a i32) (param $o i32) (param $n i32) (param $k i32) ${laneLocals} ${L32}
     (local $quads i32) (local $c i32)
-    ${s('quads', `(i32.shr_u ${g('n')} (i32.const 2))`)}
+    ${s('quads', `(i32.div_u ${g('n')} (i32.const ${LANES.length}))`)}
     (block $qdone (loop $qnext
       (br_if $qdone (i32.eqz ${g('quads')}))
       ${LANES.map((r, j) => s(r, `(i64.load offset=${8 * j} ${g('a')})`)).join(' ')}
@@ -187,10 +187,10 @@ export function p61Wat(): string {
         ${s('c', `(i32.sub ${g('c')} (i32.const 1))`)}
         (br $snext)))
       ${LANES.map((r, j) => `${canon(r)} (i64.store offset=${8 * j} ${g('o')} ${g(r)})`).join(' ')}
-      ${s('a', `(i32.add ${g('a')} (i32.const 32))`)} ${s('o', `(i32.add ${g('o')} (i32.const 32))`)}
+      ${s('a', `(i32.add ${g('a')} (i32.const ${8 * LANES.length}))`)} ${s('o', `(i32.add ${g('o')} (i32.const ${8 * LANES.length}))`)}
       ${s('quads', `(i32.sub ${g('quads')} (i32.const 1))`)}
       (br $qnext)))
-    ${s('n', `(i32.and ${g('n')} (i32.const 3))`)}
+    ${s('n', `(i32.rem_u ${g('n')} (i32.const ${LANES.length}))`)}
     ${loop(['a', 'o'], 8, `${s('u', ld('a'))} ${s('c', g('k'))}
       (block $sdone (loop $snext
         (br_if $sdone (i32.eqz ${g('c')}))
