@@ -54,6 +54,10 @@ export const PRSS_MAX_DRAWS = 1 << 15
  */
 const PRSS_CHUNK = 1 << 16
 
+const bytesOf = (v: FieldVector): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+/** Zeroes a vector through a byte view (a BigUint64Array `fill(0n)` goes element by element through BigInt). */
+const zeroFill = (v: FieldVector): void => { bytesOf(v).fill(0) }
+
 function binomial(n: number, k: number): number {
   let r = 1
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i
@@ -144,23 +148,35 @@ export class PrssState {
 
   /** This party's shares of `len` fresh random degree-t sharings. */
   random(len: number): FieldVector {
-    const acc = this.#field.zeros(len)
-    this.#accumulate(acc, (k) => [k.coef])
-    return acc
+    const out = this.#field.zeros(len)
+    this.randomInto(out)
+    return out
+  }
+
+  /** As `random(len(out))`, written into `out` (e.g. straight into a preprocessing pool). */
+  randomInto(out: FieldVector): void {
+    zeroFill(out)
+    this.#accumulate(out, (k) => [k.coef])
+  }
+
+  /** This party's shares of `len` double sharings ([r]_t, [r]_2t). */
+  double(len: number): { t: FieldVector; t2: FieldVector } {
+    const d = { t: this.#field.zeros(len), t2: this.#field.zeros(len) }
+    this.doubleInto(d.t, d.t2)
+    return d
   }
 
   /**
-   * This party's shares of `len` double sharings ([r]_t, [r]_2t). [r]_2t = [r]_t + [0]_2t, with the
-   * zero sharing's terms added straight onto a copy of [r]_t. The zero sharing takes t stream elements
-   * per key per sharing, as in CDI05 §4 and MPyC's `pseudorandom_share_zero` (n·d PRF outputs per key,
-   * d = t): fewer do not suffice, since the term of the key K_C that the t corrupt parties lack must
-   * be uniform over the t-dimensional space of degree-2t polynomials vanishing at 0 and on C.
+   * As `double(len(t))`, written into `t` and `t2`. [r]_2t = [r]_t + [0]_2t, with the zero sharing's
+   * terms added straight onto a copy of [r]_t. The zero sharing takes t stream elements per key per
+   * sharing, as in CDI05 §4 and MPyC's `pseudorandom_share_zero` (n·d PRF outputs per key, d = t):
+   * fewer do not suffice, since the term of the key K_C that the t corrupt parties lack must be
+   * uniform over the t-dimensional space of degree-2t polynomials that vanish at 0 and on C.
    */
-  double(len: number): { t: FieldVector; t2: FieldVector } {
-    const t = this.random(len)
-    const t2 = this.#field.slice(t, 0)
+  doubleInto(t: FieldVector, t2: FieldVector): void {
+    this.randomInto(t)
+    bytesOf(t2).set(bytesOf(t))
     this.#accumulate(t2, (k) => k.zeroCoefs)
-    return { t, t2 }
   }
 
   /**
