@@ -46,3 +46,16 @@ export const words32 = (v: FieldVector): Uint32Array => new Uint32Array(v.buffer
 
 /** Bytes of a vector, sharing its memory. */
 export const bytesOf = (v: FieldVector): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+
+/**
+ * `sqrPow2k` for kernels without a fused one (plain JS): k in-place `mul` passes over cache-sized
+ * blocks of 2048 elements (measured faster in JS than squaring each element k times in a row).
+ */
+export function sqrPow2kByMul(mul: (a: FieldVector, b: FieldVector, o: FieldVector) => void, limbs: number, a: FieldVector, k: number, o: FieldVector): void {
+  if (o !== a) bytesOf(o).set(bytesOf(a))
+  const step = 2048 * limbs
+  for (let lo = 0; lo < o.length; lo += step) {
+    const blk = o.subarray(lo, Math.min(o.length, lo + step))
+    for (let j = 0; j < k; j++) mul(blk, blk, blk)
+  }
+}
