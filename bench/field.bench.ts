@@ -11,6 +11,7 @@
  *   FIELD_BENCH_N=100000 FIELD_BENCH_RUNS=3 npm run bench:field     (quicker)
  *   FIELD_BENCH_FIELDS=p61 FIELD_BENCH_KERNELS=wasm npm run bench:field (a subset)
  */
+import { createCipheriv } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -67,7 +68,26 @@ function benchField(F: Field, n: number, runs = RUNS): void {
   const s = F.get(c, 0)
   const enc = F.encode(a)
   const k = F.kernel
+  // A square root x^((p+1)/4) = x^(2^(bits−2)): one sqrPow2k pass, against the 2048-element blocks of
+  // bits − 2 `mul` calls each that powVector used before (issue #14). Both count one element per root.
+  const k2 = F.bits - 2
+  const blocks = Array.from({ length: Math.ceil(n / 2048) }, (_, i) => F.view(out, i * 2048, Math.min(n, (i + 1) * 2048)))
+  const sqrtByMul = (): void => {
+    out.set(a)
+    for (const blk of blocks) for (let j = 0; j < k2; j++) F.mul(blk, blk, blk)
+  }
+  // PRSS's sampling: a stream vector accumulated into y, fused (randomAxpy) and unfused (random + axpy),
+  // on an AES-256-CTR stream as PRSS uses (the PRG's own cost is in both).
+  const aes = createCipheriv('aes-256-ctr', new Uint8Array(32).fill(3), new Uint8Array(16))
+  const stream = (bytes: Uint8Array): void => {
+    bytes.fill(0)
+    bytes.set(aes.update(bytes))
+  }
   const ops: [string, () => void][] = [
+    ['sqrt(sqrPow2k)', () => F.sqrPow2k(a, k2, out)],
+    ['sqrt(mul×k)', sqrtByMul],
+    ['randomAxpy', () => F.randomAxpy(s, y, stream)],
+    ['random+axpy', () => F.axpy(s, F.random(n, stream), y)],
     ['add', () => F.add(a, b, out)],
     ['sub', () => F.sub(a, b, out)],
     ['mul', () => F.mul(a, b, out)],

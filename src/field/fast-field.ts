@@ -113,6 +113,13 @@ export function createFastField(name: FieldName, p: bigint, kernel: VectorKernel
       kernel.axpy(scalar('axpy', s), x, y)
       return y
     },
+    sqrPow2k: (a, k, out) => {
+      vec('sqrPow2k', 'a', a)
+      if (count('sqrPow2k', k) > 0x7fffffff) check(false, fn('sqrPow2k'), `k must be below 2^31, got ${k}`)
+      const o = output('sqrPow2k', out, a.length)
+      kernel.sqrPow2k(a, k, o)
+      return o
+    },
     lincomb: (coeffs, vs, out) => {
       if (!(Array.isArray(coeffs) && Array.isArray(vs) && coeffs.length === vs.length && vs.length > 0)) {
         check(false, fn('lincomb'), `need as many coefficients as vectors (≥ 1), got ${coeffs?.length} and ${vs?.length}`)
@@ -146,6 +153,12 @@ export function createFastField(name: FieldName, p: bigint, kernel: VectorKernel
     random: (n, source = defaultRandomSource) => {
       if (!(typeof source === 'function')) check(false, fn('random'), 'source must be a function filling a Uint8Array')
       return kernel.random(count('random', n), source)
+    },
+    randomAxpy: (s, y, source = defaultRandomSource) => {
+      if (!(typeof source === 'function')) check(false, fn('randomAxpy'), 'source must be a function filling a Uint8Array')
+      const v = vec('randomAxpy', 'y', y)
+      kernel.randomAxpy(scalar('randomAxpy', s), v.length / limbs, source, v)
+      return v
     },
     fromInt64: (xs) => {
       if (!(xs instanceof BigInt64Array)) check(false, fn('fromInt64'), 'xs must be a BigInt64Array')

@@ -30,6 +30,13 @@ export interface VectorKernel {
    * vector on every kernel.
    */
   random(n: number, source: RandomSource): FieldVector
+  /**
+   * y += s·(the next n elements `random(n, source)` would return), consuming the source exactly as
+   * `random` does (so a seeded stream gives bit-identical results), without the intermediate vector.
+   */
+  randomAxpy(s: bigint, n: number, source: RandomSource, y: FieldVector): void
+  /** o = a^(2^k) element-wise (k squarings); o may alias a. */
+  sqrPow2k(a: FieldVector, k: number, o: FieldVector): void
   /** Index of the first element ≥ p (or with stray high bits), −1 when all are canonical. */
   firstInvalid(a: FieldVector): number
 }
@@ -39,3 +46,16 @@ export const words32 = (v: FieldVector): Uint32Array => new Uint32Array(v.buffer
 
 /** Bytes of a vector, sharing its memory. */
 export const bytesOf = (v: FieldVector): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+
+/**
+ * `sqrPow2k` for kernels without a fused one (plain JS): k in-place `mul` passes over cache-sized
+ * blocks of 2048 elements (measured faster in JS than squaring each element k times in a row).
+ */
+export function sqrPow2kByMul(mul: (a: FieldVector, b: FieldVector, o: FieldVector) => void, limbs: number, a: FieldVector, k: number, o: FieldVector): void {
+  if (o !== a) bytesOf(o).set(bytesOf(a))
+  const step = 2048 * limbs
+  for (let lo = 0; lo < o.length; lo += step) {
+    const blk = o.subarray(lo, Math.min(o.length, lo + step))
+    for (let j = 0; j < k; j++) mul(blk, blk, blk)
+  }
+}

@@ -147,6 +147,13 @@ export function createReferenceField(name: FieldName, p: bigint): Field {
       for (let i = 0; i < n; i++) set(y, i, (get(y, i) + r * get(x, i)) % p)
       return y
     },
+    sqrPow2k: (a, k, out) => {
+      check(Number.isSafeInteger(k) && k >= 0, 'sqrPow2k', `k must be a non-negative integer, got ${k}`)
+      return map1((x) => {
+        for (let j = 0; j < k; j++) x = (x * x) % p
+        return x
+      })(a, out)
+    },
     lincomb: (coeffs, vs, out) => {
       check(coeffs.length === vs.length && vs.length > 0, 'lincomb', `need as many coefficients as vectors (≥ 1), got ${coeffs.length} and ${vs.length}`)
       const n = len(vs[0]!)
@@ -190,6 +197,7 @@ export function createReferenceField(name: FieldName, p: bigint): Field {
       }
       return v
     },
+    randomAxpy: (s, y, source = defaultRandomSource) => field.axpy(s, field.random(len(y), source), y),
     fromBigInts: (xs) => {
       const v = zeros(xs.length)
       xs.forEach((x, i) => set(v, i, reduce(x)))

@@ -76,6 +76,11 @@ export interface Field {
   addScalar(a: FieldVector, s: bigint, out?: FieldVector): FieldVector
   /** y += s * x, in place on y (axpy); returns y. The kernel of sharing and reconstruction. */
   axpy(s: bigint, x: FieldVector, y: FieldVector): FieldVector
+  /**
+   * a^(2^k) element-wise: k squarings of each element (one kernel pass instead of k; square roots in
+   * the Mersenne fields are x^((p+1)/4) = x^(2^(bits−2))).
+   */
+  sqrPow2k(a: FieldVector, k: number, out?: FieldVector): FieldVector
   /** Σ_j coeffs[j] * vs[j] (a linear combination of equal-length vectors). */
   lincomb(coeffs: readonly bigint[], vs: readonly FieldVector[], out?: FieldVector): FieldVector
   /** Σ_i a[i] * b[i]. */
@@ -91,6 +96,12 @@ export interface Field {
 
   /** n uniform elements (rejection sampling, no modular bias). Default source: crypto.getRandomValues. */
   random(n: number, source?: RandomSource): FieldVector
+  /**
+   * y += s · random(len(y), source), in place on y; returns y. Consumes the source exactly as `random`
+   * does (same candidates accepted in the same order), so it equals `axpy(s, random(len(y), source), y)`
+   * bit for bit on a seeded stream, without the intermediate vector and its second pass (PRSS).
+   */
+  randomAxpy(s: bigint, y: FieldVector, source?: RandomSource): FieldVector
 
   // --- conversions at the boundary ---
   fromBigInts(xs: readonly bigint[]): FieldVector

@@ -21,8 +21,14 @@ import { composePairs, leafPairRows, type AffineLeaves, type StackedNodes } from
  */
 const POW_BLOCK = 2048
 
-/** x^e element-wise by square-and-multiply (e public), block by block (POW_BLOCK). */
+/**
+ * x^e element-wise (e public). A power of two, as the square-root exponent (p + 1)/4 = 2^(bits−2) of
+ * both Mersenne fields is, is one `sqrPow2k` call (every element stays in registers for all its
+ * squarings; issue #14: the 59 one-call-per-squaring passes were 23 % of a comparison batch's CPU);
+ * any other exponent goes by square-and-multiply, block by block (POW_BLOCK).
+ */
 export function powVector(f: Field, x: FieldVector, e: bigint): FieldVector {
+  if (e > 0n && (e & (e - 1n)) === 0n) return f.sqrPow2k(x, e.toString(2).length - 1)
   const n = f.len(x)
   if (n <= POW_BLOCK) return powBlock(f, x, e)
   const parts: FieldVector[] = []
@@ -111,10 +117,12 @@ export async function randomBitsWithPairs(s: MpcSession, rows: number, N: number
     // a's sharing polynomial would reveal f up to sign, hence a and the bit (arith-bits.test.ts). The
     // pair products are DN07 multiplications in the same all-to-all opening.
     const z = await takeDoubles(s, count + P)
-    const masked = f.concat([
-      f.sub(f.muladd(raw, raw, f.view(z.t2, 0, count)), f.view(z.t, 0, count)),
-      f.muladd(left, right, f.view(z.t2, count)),
-    ])
+    // Written in place into one vector (these are L·N-element temporaries: 4 MB each for an 8 192-value
+    // comparison in p61, and their allocation and collection showed in the batch's profile).
+    const masked = f.zeros(count + P)
+    const squaresPart = f.view(masked, 0, count)
+    f.sub(f.muladd(raw, raw, f.view(z.t2, 0, count), squaresPart), f.view(z.t, 0, count), squaresPart)
+    f.muladd(left, right, f.view(z.t2, count), f.view(masked, count))
     const opened = await openRaw(s, masked, 2 * s.t, 'bits')
     squares = f.view(opened, 0, count)
     rawPairs = { v: f.sub(f.view(opened, count), f.view(z.t, count)), m: undefined }
@@ -124,7 +132,8 @@ export async function randomBitsWithPairs(s: MpcSession, rows: number, N: number
   }
   const roots = powVector(f, squares, (f.p + 1n) / 4n)
   const half = f.invS(2n) // (p + 1)/2: a shift, not an exponentiation (field/reference.ts)
-  const coef = f.scale(invertRoots(f, roots, squares), half)
+  const inverses = invertRoots(f, roots, squares)
+  const coef = f.scale(inverses, half, inverses)
   s.stats.randomBits += count
   const bits = {
     v: f.muladd(a.v, coef, f.fill(count, half)),
@@ -194,9 +203,10 @@ async function verifiedSquares(s: MpcSession, raw: FieldVector, N: number, pairs
  */
 function invertRoots(f: Field, roots: FieldVector, squares: FieldVector): FieldVector {
   const malformed = () => new CheatingDetectedError('randomBits', 'an opened square a² is zero or not a square: some party altered its share of a²')
-  if (!f.equal(f.mul(roots, roots), squares)) throw malformed()
+  const check = f.mul(roots, roots)
+  if (!f.equal(check, squares)) throw malformed()
   try {
-    return f.inv(roots)
+    return f.inv(roots, check) // the check's vector is free again: the inverses go there
   } catch (e) {
     if (isEnigmaError(e, 'FIELD_DIVISION_BY_ZERO')) throw malformed()
     throw e

@@ -119,9 +119,13 @@ export async function preprocess(s: MpcSession, req: PreprocessRequest): Promise
     t2v = regrow(s, s.doublePool?.t2, s.doublePool?.used ?? 0, freshD)[0]
   }
   for (const [r, d] of steps) {
-    const out = prss
-      ? { r: r > 0 ? prss.random(r) : undefined, ...(d > 0 ? prss.double(d) : {}) }
-      : await preprocessRound(s, r, d)
+    if (prss) {
+      // PRSS writes straight into the pools' fresh room: no block vectors to allocate and copy.
+      if (r > 0) { prss.randomInto(f.view(rv!, rAt, rAt + r)); rAt += r }
+      if (d > 0) { prss.doubleInto(f.view(tv!, dAt, dAt + d), f.view(t2v!, dAt, dAt + d)); dAt += d }
+      continue
+    }
+    const out = await preprocessRound(s, r, d)
     if (out.r) { copyInto(s, rv!, rAt, out.r); rAt += f.len(out.r) }
     if (out.t) { copyInto(s, tv!, dAt, out.t); copyInto(s, t2v!, dAt, out.t2!); dAt += f.len(out.t) }
   }

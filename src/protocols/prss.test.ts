@@ -14,7 +14,8 @@ import { reconstruct } from '../sharing/shamir.ts'
 import { runParties } from './harness.test-util.ts'
 import { preprocess, takeDoubles, takeRandom } from './pools.ts'
 import { SEED_ELEMENTS } from './pair-streams.ts'
-import { PRSS_KEY_ELEMENTS, prssKeysSent, prssSets, prssStream, usesPrss } from './prss.ts'
+import { PRSS_KEY_ELEMENTS, PrssState, prssCoefficient, prssKeysSent, prssSets, prssStream, usesPrss } from './prss.ts'
+import { pointOf } from '../sharing/params.ts'
 
 const all = (n: number) => Array.from({ length: n }, (_, i) => i)
 
@@ -110,6 +111,67 @@ for (const [n, t] of [[3, 1], [5, 2]] as const) {
       assert.ok(withC.has(ci))
       const full = f.add(partial, f.random(N, prssStream(withC.get(ci)!, C)))
       assert.ok(f.equal(full, r), 'all keys together give every random value')
+    }
+  })
+}
+
+/**
+ * The sampling before the fused kernel (a fresh `random` vector per key and term, added with `axpy`,
+ * chunks of 2^16 concatenated), kept here as the oracle: PrssState with `randomAxpy` must give every
+ * party bit-identical sharings, or parties of mixed versions (and the consistency of PRSS itself,
+ * which needs every holder of a key to draw the same values) would break.
+ */
+function unfusedPrss(f: Field, n: number, t: number, self: number, keys: ReadonlyMap<number, Uint8Array>) {
+  const CHUNK = 1 << 16
+  const held = prssSets(n, t).flatMap((set, k) => (set.includes(self) ? [] : [{ stream: prssStream(keys.get(k)!, set), coef: prssCoefficient(f, set, self) }]))
+  const powers = Array.from({ length: t }, (_, j) => f.powS(pointOf(self), BigInt(j + 1)))
+  const combine = (m: number, coefs: (k: (typeof held)[number]) => bigint[]): FieldVector => {
+    const acc = f.zeros(m)
+    for (const k of held) for (const c of coefs(k)) f.axpy(c, f.random(m, k.stream), acc)
+    return acc
+  }
+  const chunked = (len: number, make: (m: number) => FieldVector): FieldVector => {
+    if (len <= CHUNK) return make(len)
+    const parts: FieldVector[] = []
+    for (let off = 0; off < len; off += CHUNK) parts.push(make(Math.min(CHUNK, len - off)))
+    return f.concat(parts)
+  }
+  const random = (len: number): FieldVector => chunked(len, (m) => combine(m, (k) => [k.coef]))
+  return {
+    random,
+    double: (len: number) => {
+      const r = random(len)
+      const zero = chunked(len, (m) => combine(m, (k) => powers.map((pw) => f.mulS(pw, k.coef))))
+      return { t: r, t2: f.add(r, zero, zero) }
+    },
+  }
+}
+
+for (const f of [p61, p127] as Field[]) {
+  test(`${f.name}: fused PRSS sampling gives bit-identical sharings to the unfused path (n = 3, 5; chunk-crossing lengths)`, () => {
+    for (const [n, t] of [[3, 1], [5, 2]] as const) {
+      const keys = new Map(prssSets(n, t).map((_, k) => [k, new Uint8Array(32).fill(k + 1).map((b, i) => b ^ (i * 37))] as const))
+      for (const self of [0, n - 1]) {
+        const fused = new PrssState(f, n, t, self, keys)
+        const plain = unfusedPrss(f, n, t, self, keys)
+        // Interleaved requests of many sizes: every later request depends on where each stream stopped.
+        for (const [kind, len] of [['double', 300], ['random', 1], ['random', 0], ['double', 17], ['double', (1 << 16) + 5], ['random', 70_000], ['double', 1]] as const) {
+          // Odd lengths go through the *Into forms, into views of a buffer holding stale values (as a
+          // pool's room may): they must overwrite, not add to, what is there.
+          const into = len % 2 === 1
+          const stale = (): FieldVector => f.fill(len + 3, f.p - 1n)
+          if (kind === 'random') {
+            let got: FieldVector
+            if (into) { got = f.view(stale(), 2, 2 + len); fused.randomInto(got) } else got = fused.random(len)
+            assert.ok(f.equal(got, plain.random(len)), `${n}/${self}: random(${len})`)
+          } else {
+            let a: { t: FieldVector; t2: FieldVector }
+            if (into) { a = { t: f.view(stale(), 1, 1 + len), t2: f.view(stale(), 3, 3 + len) }; fused.doubleInto(a.t, a.t2) } else a = fused.double(len)
+            const b = plain.double(len)
+            assert.ok(f.equal(a.t, b.t) && f.equal(a.t2, b.t2), `${n}/${self}: double(${len})`)
+          }
+        }
+      }
     }
   })
 }

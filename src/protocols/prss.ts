@@ -46,8 +46,17 @@ export const PRSS_KEY_ELEMENTS = 4
  * (this many elements) stays below the price of the round it saves; bigger requests are dealt.
  */
 export const PRSS_MAX_DRAWS = 1 << 15
-/** Long requests are generated in chunks of this many elements (bounded temporary memory). */
+/**
+ * Long requests are generated in chunks of this many elements. The fused sampling (`randomAxpy`) needs
+ * no temporary per chunk any more; the chunks stay because they fix the order in which a key's stream
+ * is consumed when it feeds t > 1 zero-sharing terms (chunk by chunk, term by term), and every party
+ * must consume it in the same order.
+ */
 const PRSS_CHUNK = 1 << 16
+
+const bytesOf = (v: FieldVector): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+/** Zeroes a vector through a byte view (a BigUint64Array `fill(0n)` goes element by element through BigInt). */
+const zeroFill = (v: FieldVector): void => { bytesOf(v).fill(0) }
 
 function binomial(n: number, k: number): number {
   let r = 1
@@ -103,6 +112,8 @@ interface PrssKey {
   readonly stream: RandomSource
   /** f_A(x_self). */
   readonly coef: bigint
+  /** x_self^j · f_A(x_self) for j = 1..t: the coefficients of its PRZS terms (CDI05 §4). */
+  readonly zeroCoefs: readonly bigint[]
 }
 
 /** One party's PRSS keys for one session. */
@@ -110,21 +121,20 @@ export class PrssState {
   readonly #field: Field
   readonly #t: number
   readonly #keys: PrssKey[]
-  /** x_self^j for j = 1..t (the PRZS monomials). */
-  readonly #powers: bigint[]
 
   /** `keys` maps the index of each set A ∌ self (in prssSets order) to its key bytes. */
   constructor(field: Field, n: number, t: number, self: number, keys: ReadonlyMap<number, Uint8Array>) {
     this.#field = field
     this.#t = t
     const x = pointOf(self)
+    const powers = Array.from({ length: t }, (_, j) => field.powS(x, BigInt(j + 1)))
     this.#keys = prssSets(n, t).flatMap((set, k) => {
       if (set.includes(self)) return []
       const key = keys.get(k)
       if (key === undefined) throw new Error(`PrssState: no key for set ${k}`)
-      return [{ stream: prssStream(key, set), coef: prssCoefficient(field, set, self) }]
+      const coef = prssCoefficient(field, set, self)
+      return [{ stream: prssStream(key, set), coef, zeroCoefs: powers.map((pw) => field.mulS(pw, coef)) }]
     })
-    this.#powers = Array.from({ length: t }, (_, j) => field.powS(x, BigInt(j + 1)))
   }
 
   /**
@@ -138,29 +148,48 @@ export class PrssState {
 
   /** This party's shares of `len` fresh random degree-t sharings. */
   random(len: number): FieldVector {
-    return this.#chunked(len, (m) => this.#combine(m, (k) => [k.coef]))
+    const out = this.#field.zeros(len)
+    this.randomInto(out)
+    return out
+  }
+
+  /** As `random(len(out))`, written into `out` (e.g. straight into a preprocessing pool). */
+  randomInto(out: FieldVector): void {
+    zeroFill(out)
+    this.#accumulate(out, (k) => [k.coef])
   }
 
   /** This party's shares of `len` double sharings ([r]_t, [r]_2t). */
   double(len: number): { t: FieldVector; t2: FieldVector } {
-    const t = this.random(len)
-    const zero = this.#chunked(len, (m) => this.#combine(m, (k) => this.#powers.map((pw) => this.#field.mulS(pw, k.coef))))
-    return { t, t2: this.#field.add(t, zero, zero) }
+    const d = { t: this.#field.zeros(len), t2: this.#field.zeros(len) }
+    this.doubleInto(d.t, d.t2)
+    return d
   }
 
-  /** Σ over keys, in order, of Σ_j coefs(key)[j] · (next stream vector of m elements). */
-  #combine(m: number, coefs: (k: PrssKey) => bigint[]): FieldVector {
-    const f = this.#field
-    const acc = f.zeros(m)
-    for (const k of this.#keys) for (const c of coefs(k)) f.axpy(c, f.random(m, k.stream), acc)
-    return acc
+  /**
+   * As `double(len(t))`, written into `t` and `t2`. [r]_2t = [r]_t + [0]_2t, with the zero sharing's
+   * terms added straight onto a copy of [r]_t. The zero sharing takes t stream elements per key per
+   * sharing, as in CDI05 §4 and MPyC's `pseudorandom_share_zero` (n·d PRF outputs per key, d = t):
+   * fewer do not suffice, since the term of the key K_C that the t corrupt parties lack must be
+   * uniform over the t-dimensional space of degree-2t polynomials that vanish at 0 and on C.
+   */
+  doubleInto(t: FieldVector, t2: FieldVector): void {
+    this.randomInto(t)
+    bytesOf(t2).set(bytesOf(t))
+    this.#accumulate(t2, (k) => k.zeroCoefs)
   }
 
-  #chunked(len: number, make: (m: number) => FieldVector): FieldVector {
+  /**
+   * acc += Σ over keys, in order, of Σ_j coefs(key)[j] · (next stream vector), chunk by chunk
+   * (PRSS_CHUNK). Each stream vector is sampled and multiplied into acc in one pass (`randomAxpy`,
+   * which consumes the stream exactly as `random` does), with no intermediate vector.
+   */
+  #accumulate(acc: FieldVector, coefs: (k: PrssKey) => readonly bigint[]): void {
     const f = this.#field
-    if (len <= PRSS_CHUNK) return make(len)
-    const parts: FieldVector[] = []
-    for (let off = 0; off < len; off += PRSS_CHUNK) parts.push(make(Math.min(PRSS_CHUNK, len - off)))
-    return f.concat(parts)
+    const len = f.len(acc)
+    for (let off = 0; off < len; off += PRSS_CHUNK) {
+      const part = f.view(acc, off, Math.min(len, off + PRSS_CHUNK))
+      for (const k of this.#keys) for (const c of coefs(k)) f.randomAxpy(c, part, k.stream)
+    }
   }
 }

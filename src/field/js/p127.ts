@@ -11,7 +11,7 @@
  */
 import type { FieldVector, RandomSource } from '../types.ts'
 import type { VectorKernel } from '../kernel.ts'
-import { words32, bytesOf } from '../kernel.ts'
+import { words32, bytesOf, sqrPow2kByMul } from '../kernel.ts'
 
 const P = (1n << 127n) - 1n
 const M32 = 0xffffffff
@@ -128,6 +128,10 @@ export function createJsP127Kernel(): VectorKernel {
       add(R, 0, Yw, i, Yw, i)
     }
   }
+  const mul = (a: FieldVector, b: FieldVector, o: FieldVector): void => {
+    const A = words32(a), B = words32(b), O = words32(o)
+    for (let i = 0; i < A.length; i += 4) mulTo(A, i, B, i, O, i)
+  }
   return {
     kind: 'js',
     add: (a, b, o) => {
@@ -143,10 +147,7 @@ export function createJsP127Kernel(): VectorKernel {
       const Z = new Uint32Array(4)
       for (let i = 0; i < A.length; i += 4) sub(Z, 0, A, i, O, i)
     },
-    mul: (a, b, o) => {
-      const A = words32(a), B = words32(b), O = words32(o)
-      for (let i = 0; i < A.length; i += 4) mulTo(A, i, B, i, O, i)
-    },
+    mul,
     muladd: (a, b, c, o) => {
       const A = words32(a), B = words32(b), Cw = words32(c), O = words32(o)
       for (let i = 0; i < A.length; i += 4) {
@@ -202,6 +203,8 @@ export function createJsP127Kernel(): VectorKernel {
       }
       return true
     },
+    randomAxpy: (s, n, source, y) => axpy(scalarWords(s), words32(randomJs(n, source)), words32(y)),
+    sqrPow2k: (a, k, o) => sqrPow2kByMul(mul, 2, a, k, o),
     random: (n, source) => randomJs(n, source),
     firstInvalid: (a) => {
       const A = words32(a)

@@ -10,7 +10,7 @@
  */
 import type { FieldVector, RandomSource } from '../types.ts'
 import type { VectorKernel } from '../kernel.ts'
-import { words32, bytesOf } from '../kernel.ts'
+import { words32, bytesOf, sqrPow2kByMul } from '../kernel.ts'
 
 const P = (1n << 61n) - 1n
 const TWO21 = 2097152
@@ -62,6 +62,10 @@ export function createJsP61Kernel(): VectorKernel {
   const lohi = (s: bigint): [number, number] => [Number(s & 0xffffffffn), Number(s >> 32n)]
   const toBig = (W: Uint32Array): bigint => (BigInt(W[1]!) << 32n) | BigInt(W[0]!)
 
+  const mul = (a: FieldVector, b: FieldVector, o: FieldVector): void => {
+    const A = words32(a), B = words32(b), O = words32(o)
+    for (let i = 0; i < A.length; i += 2) mulAdd(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!, 0, 0, O, i)
+  }
   return {
     kind: 'js',
     add: (a, b, o) => {
@@ -77,10 +81,7 @@ export function createJsP61Kernel(): VectorKernel {
       const A = words32(a), O = words32(o)
       for (let i = 0; i < A.length; i += 2) canon(M32 - A[i]!, 0x1fffffff - A[i + 1]!, O, i)
     },
-    mul: (a, b, o) => {
-      const A = words32(a), B = words32(b), O = words32(o)
-      for (let i = 0; i < A.length; i += 2) mulAdd(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!, 0, 0, O, i)
-    },
+    mul,
     muladd: (a, b, c, o) => {
       const A = words32(a), B = words32(b), Cw = words32(c), O = words32(o)
       for (let i = 0; i < A.length; i += 2) mulAdd(A[i]!, A[i + 1]!, B[i]!, B[i + 1]!, Cw[i]!, Cw[i + 1]!, O, i)
@@ -135,6 +136,8 @@ export function createJsP61Kernel(): VectorKernel {
       }
       return true
     },
+    randomAxpy: (s, n, source, y) => axpy(lohi(s), words32(randomJs(n, source)), words32(y)),
+    sqrPow2k: (a, k, o) => sqrPow2kByMul(mul, 1, a, k, o),
     random: (n, source) => randomJs(n, source),
     firstInvalid: (a) => {
       const A = words32(a)

@@ -29,6 +29,9 @@ interface KernelExports {
   inv(a: Ptr, o: Ptr, t: Ptr, n: number): number
   sample(a: Ptr, o: Ptr, n: number): number
   firstInvalid(a: Ptr, n: number): number
+  sqrPow2k(a: Ptr, o: Ptr, n: number, k: number): void
+  /** p61: (s, a, o, n); p127: (sLo, sHi, a, o, n). Returns how many candidates were kept. */
+  sampleAxpy(s: bigint, a: Ptr | bigint, o: Ptr, n: number, m?: number): number
   /** p127 only: lazy linear-combination columns (see p127.wat.ts). */
   colAxpy?(sl: bigint, sh: bigint, a: Ptr, f: Ptr, n: number): void
   colFlush?(f: Ptr, o: Ptr, n: number, acc: number): void
@@ -83,8 +86,12 @@ export function createWasmKernel(name: FieldName): VectorKernel {
   const scaleAt = W === 1 ? (s: bigint, m: number) => x.scale(A, s, O, m) : (s: bigint, m: number) => x.scale(A, s & MASK64, s >> 64n, O, m)
   const addScalarAt = W === 1 ? (s: bigint, m: number) => x.addScalar(A, s, O, m) : (s: bigint, m: number) => x.addScalar(A, s & MASK64, s >> 64n, O, m)
   const axpyAt = W === 1 ? (s: bigint, m: number) => x.axpy(s, A, O, m) : (s: bigint, m: number) => x.axpy(s & MASK64, s >> 64n, A, O, m)
+  const sampleAxpyAt = W === 1 ? (s: bigint, m: number) => x.sampleAxpy(s, A, O, m) : (s: bigint, m: number) => x.sampleAxpy(s & MASK64, s >> 64n, A, O, m)
   const result = (r: bigint | undefined): bigint =>
     W === 1 ? BigInt.asUintN(64, r!) : mem[0]! | (mem[1]! << 64n)
+
+  /** randomAxpy's candidate buffer, reused between calls (undefined while a call holds it). */
+  let scratch: BigUint64Array | undefined = new BigUint64Array(CW)
 
   const each = (len: number, f: (lo: number, hi: number, m: number) => void): void => {
     for (let off = 0; off < len; off += CW) {
@@ -214,6 +221,31 @@ export function createWasmKernel(name: FieldName): VectorKernel {
         else take(o, lo, hi)
       })
       return ok
+    },
+    sqrPow2k: (a, k, o) =>
+      each(a.length, (lo, hi, m) => {
+        put(a, lo, hi, wA)
+        x.sqrPow2k(A, O, m, k)
+        take(o, lo, hi)
+      }),
+    randomAxpy: (s, n, source, y) => {
+      // As `random` below (same candidates, same requests to the source, so the same stream), but
+      // each kept candidate is multiplied into y at once instead of being written to a fresh vector.
+      const rnd = scratch === undefined ? new BigUint64Array(CW) : scratch
+      scratch = undefined // a re-entrant call (a source that uses this field) gets its own buffer
+      const rndBytes = new Uint8Array(rnd.buffer)
+      let filled = 0
+      while (filled < n) {
+        const want = Math.min(CH, n - filled)
+        const bytes = rndBytes.subarray(0, want * W * 8)
+        source(bytes)
+        memBytes.set(bytes, A)
+        put(y, filled * W, (filled + want) * W, wO)
+        const kept = sampleAxpyAt(s, want)
+        take(y, filled * W, (filled + kept) * W)
+        filled += kept
+      }
+      scratch = rnd
     },
     random: (n: number, source: RandomSource) => {
       const out = new BigUint64Array(n * W)

@@ -51,6 +51,28 @@ function columns(): string {
 }
 
 /**
+ * e0..e4 := the folded columns of a² from its limbs a0..a4: each cross product a_i·a_j (i < j) once,
+ * doubled, and the columns 5..8 times 8 as in `columns` (15 products instead of 25). Every term is
+ * < 16·2^52 = 2^56 and a column has at most three, so each e_k < 2^58 as in `columns`.
+ */
+function squareColumns(): string {
+  const e: string[] = []
+  for (let col = 0; col < 5; col++) {
+    const terms: string[] = []
+    for (let i = 0; i < 5; i++) {
+      for (let j = i; j < 5; j++) {
+        const weight = (i + j === col ? 1 : i + j === col + 5 ? 8 : 0) * (i === j ? 1 : 2)
+        if (weight === 0) continue
+        const shift = Math.log2(weight)
+        terms.push(shift === 0 ? prod(`a${i}`, `a${j}`) : `(i64.mul ${g(`a${i}`)} (i64.shl ${g(`a${j}`)} ${i64c(shift)}))`)
+      }
+    }
+    e.push(s(`e${col}`, sumOf(terms)))
+  }
+  return e.join('\n      ')
+}
+
+/**
  * (lo, hi) := Σ e_k·2^(26k) mod p for e_k < 2^63: one carry pass (the top carry has weight
  * 2^127 ≡ 1 and returns to e0, which stays < 2^38), pack into two words, `canon`.
  */
@@ -236,6 +258,31 @@ export function p127Wat(): string {
     (local $o0 i32) ${s('o0', g('o'))}
     ${loop(['a'], 16, `${s('lo', ld('a'))} ${s('hi', `(i64.and ${ld('a', 8)} ${M63})`)} ${st('o', 'lo', 'hi')}
       ${s('o', `(i32.add ${g('o')} (i32.shl (i32.eqz (i32.and (i64.eq ${g('lo')} ${ALL}) (i64.eq ${g('hi')} ${M63}))) (i32.const 4)))`)}`)}
+    (i32.shr_u (i32.sub ${g('o')} ${g('o0')}) (i32.const 4)))
+
+  ;; o[i] := a[i]^(2^k): k squarings per element kept in registers (square roots in p ≡ 3 mod 4 are
+  ;; x^((p+1)/4) = x^(2^125)); every squaring ends canonical, so its limbs unpack as in mul.
+  (func (export "sqrPow2k") (param $a i32) (param $o i32) (param $n i32) (param $k i32) ${L64} ${L32}
+    (local $cnt i32)
+    ${loop(['a', 'o'], 16, `${load('a', 'lo', 'hi')} ${s('cnt', g('k'))}
+      (block $sdone (loop $snext
+        (br_if $sdone (i32.eqz ${g('cnt')}))
+        ${unpack('a', 'lo', 'hi')} ${squareColumns()} ${reduceColumns('lo', 'hi')}
+        ${s('cnt', `(i32.sub ${g('cnt')} (i32.const 1))`)}
+        (br $snext)))
+      ${st('o', 'lo', 'hi')}`)})
+
+  ;; Fused rejection sampling and accumulation: for each random 16-byte element of a, masked to 127
+  ;; bits and kept when < p (exactly as "sample"), o[kept++] += c·x. Returns how many were kept.
+  (func (export "sampleAxpy") (param $yl i64) (param $yh i64) (param $a i32) (param $o i32) (param $n i32) (result i32) ${L64} ${L32}
+    (local $o0 i32) ${s('o0', g('o'))}
+    ${unpack('b', 'yl', 'yh')} ${eights()}
+    ${loop(['a'], 16, `${s('alo', ld('a'))} ${s('ahi', `(i64.and ${ld('a', 8)} ${M63})`)}
+      (if (i32.eqz (i32.and (i64.eq ${g('alo')} ${ALL}) (i64.eq ${g('ahi')} ${M63}))) (then
+        ${unpack('a', 'alo', 'ahi')}
+        ${mulLimbs('alo', 'ahi')} ${load('o', 'clo', 'chi')}
+        ${addInto('lo', 'hi', 'alo', 'ahi', 'clo', 'chi')} ${st('o', 'lo', 'hi')}
+        ${s('o', `(i32.add ${g('o')} (i32.const 16))`)}))`)}
     (i32.shr_u (i32.sub ${g('o')} ${g('o0')}) (i32.const 4)))
 
   ;; Index of the first element ≥ p, or −1.

@@ -46,6 +46,27 @@ const mulHalves = (r: string, x0: string, x1: string, y0: string, y1: string): s
 const mulFull = (r: string, x: string, y: string): string =>
   `${split(x, 'x0', 'x1')} ${split(y, 'y0', 'y1')} ${mulHalves(r, 'x0', 'x1', 'y0', 'y1')} ${fold(r)} ${canon(r)}`
 
+/**
+ * r := r² partially reduced, for r < 2^61 + 8 (so its high half is ≤ 2^29): the terms of mulHalves
+ * with x = y (one multiply fewer: mid = 2·r0·r1 < 2^62) sum below 2^63, and one fold leaves r ≤ p + 3,
+ * again < 2^61 + 8. Used by sqrPow2k, which `canon`s once after the last squaring.
+ * Uses locals <r>0, <r>1, <r>l, <r>m (one set per interleaved lane).
+ */
+const sqrPartial = (r: string): string => `
+      ${split(r, `${r}0`, `${r}1`)}
+      ${s(`${r}l`, `(i64.mul ${g(`${r}0`)} ${g(`${r}0`)})`)}
+      ${s(`${r}m`, `(i64.shl (i64.mul ${g(`${r}0`)} ${g(`${r}1`)}) (i64.const 1))`)}
+      ${s(r, `(i64.add
+        (i64.add (i64.and ${g(`${r}l`)} ${kP}) (i64.shr_u ${g(`${r}l`)} (i64.const 61)))
+        (i64.add (i64.shl (i64.mul ${g(`${r}1`)} ${g(`${r}1`)}) (i64.const 3))
+          (i64.add (i64.shr_u ${g(`${r}m`)} (i64.const 29))
+                   (i64.shl (i64.and ${g(`${r}m`)} (i64.const 0x1fffffff)) (i64.const 32)))))`)}
+      ${fold(r)}`
+
+/** Interleaved lanes of sqrPow2k: independent squaring chains the CPU overlaps (each is latency-bound). */
+const LANES = ['u', 'v', 'w', 'z'] as const
+const laneLocals = locals('i64', LANES.flatMap((r) => [r, `${r}0`, `${r}1`, `${r}l`, `${r}m`]))
+
 const L64 = locals('i64', ['x', 'y', 'z', 'x0', 'x1', 'y0', 'y1', 'll', 'mid', 'r', 'acc', 'inv'])
 const L32 = locals('i32', ['end', 'i', 'q'])
 const ld = (p: string): string => `(i64.load ${g(p)})`
@@ -149,6 +170,47 @@ export function p61Wat(): string {
     ${loop(['a'], 8, `
       ${s('x', `(i64.and ${ld('a')} ${kP})`)} ${st('o', g('x'))}
       ${s('o', `(i32.add ${g('o')} (i32.shl (i64.ne ${g('x')} ${kP}) (i32.const 3)))`)}`)}
+    (i32.shr_u (i32.sub ${g('o')} ${g('o0')}) (i32.const 3)))
+
+  ;; o[i] := a[i]^(2^k): k squarings per element kept in registers (square roots in p ≡ 3 mod 4 are
+  ;; x^((p+1)/4) = x^(2^59)), four elements at a time so their dependency chains overlap.
+  (func (export "sqrPow2k") (param $a i32) (param $o i32) (param $n i32) (param $k i32) ${laneLocals} ${L32}
+    (local $quads i32) (local $c i32)
+    ${s('quads', `(i32.div_u ${g('n')} (i32.const ${LANES.length}))`)}
+    (block $qdone (loop $qnext
+      (br_if $qdone (i32.eqz ${g('quads')}))
+      ${LANES.map((r, j) => s(r, `(i64.load offset=${8 * j} ${g('a')})`)).join(' ')}
+      ${s('c', g('k'))}
+      (block $sdone (loop $snext
+        (br_if $sdone (i32.eqz ${g('c')}))
+        ${LANES.map(sqrPartial).join('')}
+        ${s('c', `(i32.sub ${g('c')} (i32.const 1))`)}
+        (br $snext)))
+      ${LANES.map((r, j) => `${canon(r)} (i64.store offset=${8 * j} ${g('o')} ${g(r)})`).join(' ')}
+      ${s('a', `(i32.add ${g('a')} (i32.const ${8 * LANES.length}))`)} ${s('o', `(i32.add ${g('o')} (i32.const ${8 * LANES.length}))`)}
+      ${s('quads', `(i32.sub ${g('quads')} (i32.const 1))`)}
+      (br $qnext)))
+    ${s('n', `(i32.rem_u ${g('n')} (i32.const ${LANES.length}))`)}
+    ${loop(['a', 'o'], 8, `${s('u', ld('a'))} ${s('c', g('k'))}
+      (block $sdone (loop $snext
+        (br_if $sdone (i32.eqz ${g('c')}))
+        ${sqrPartial('u')}
+        ${s('c', `(i32.sub ${g('c')} (i32.const 1))`)}
+        (br $snext)))
+      ${canon('u')} ${st('o', g('u'))}`)})
+
+  ;; Fused rejection sampling and accumulation: for each random word of a, masked to 61 bits and kept
+  ;; when < p (exactly as "sample"), o[kept++] += c·x. Returns how many were kept; o[kept..) is untouched.
+  (func (export "sampleAxpy") (param $c i64) (param $a i32) (param $o i32) (param $n i32) (result i32) ${L64} ${L32}
+    (local $o0 i32) ${s('o0', g('o'))}
+    ${split('c', 'y0', 'y1')}
+    ${loop(['a'], 8, `
+      ${s('x', `(i64.and ${ld('a')} ${kP})`)}
+      (if (i64.ne ${g('x')} ${kP}) (then
+        ${split('x', 'x0', 'x1')}
+        ${mulHalves('r', 'x0', 'x1', 'y0', 'y1')} ${fold('r')}
+        ${s('r', `(i64.add ${g('r')} ${ld('o')})`)} ${fold('r')} ${canon('r')} ${st('o', g('r'))}
+        ${s('o', `(i32.add ${g('o')} (i32.const 8))`)}))`)}
     (i32.shr_u (i32.sub ${g('o')} ${g('o0')}) (i32.const 3)))
 
   ;; Index of the first element ≥ p, or −1.
