@@ -24,19 +24,18 @@ export async function exchange(s: MpcSession, tag: string, plan: RoundPlan): Pro
   const label = s.nextLabel(tag)
   s.stats.rounds++
   for (const [to, v] of plan.send) s.transport.send(to, label, bytesOf(v))
-  const receiving = Promise.all(
-    [...plan.receive].map(async ([from, len]) => {
-      const bytes = await s.transport.receive(from, label, { timeoutMs: s.timeoutMs, signal: s.signal })
-      if (bytes.length !== len * s.field.bytes) {
-        throw new CheatingDetectedError(label, `party ${from} sent ${bytes.length} bytes, expected ${len * s.field.bytes}`, [from])
-      }
-      try {
-        return [from, s.field.decode(bytes)] as const
-      } catch {
-        throw new CheatingDetectedError(label, `party ${from} sent a non-canonical field element`, [from])
-      }
-    }),
-  )
+  // One `then` per receive rather than an async closure each: a one-element round's hot path (issue #14).
+  const receives: Promise<readonly [number, FieldVector]>[] = []
+  for (const [from, len] of plan.receive) {
+    let received: Promise<Uint8Array>
+    try {
+      received = s.transport.receive(from, label, s.receiveOptions)
+    } catch (e) {
+      received = Promise.reject(e) // a transport that throws is treated as one that rejects
+    }
+    receives.push(received.then((bytes) => [from, decodeFrom(s, label, from, len, bytes)] as const))
+  }
+  const receiving = Promise.all(receives)
   if (s.malicious) return new Map(await receiving)
   // Semi-honest: a missed frame is complained about, so every honest party witnesses a silent one (complaints.ts).
   const complaints = complaintsOf(s)
@@ -47,6 +46,18 @@ export async function exchange(s: MpcSession, tag: string, plan: RoundPlan): Pro
     return await complaints.failed(e)
   } finally {
     complaints.ended()
+  }
+}
+
+/** `len` elements from `from`'s frame, or CheatingDetectedError naming it (wrong length, non-canonical). */
+function decodeFrom(s: MpcSession, label: string, from: number, len: number, bytes: Uint8Array): FieldVector {
+  if (bytes.length !== len * s.field.bytes) {
+    throw new CheatingDetectedError(label, `party ${from} sent ${bytes.length} bytes, expected ${len * s.field.bytes}`, [from])
+  }
+  try {
+    return s.field.decode(bytes)
+  } catch {
+    throw new CheatingDetectedError(label, `party ${from} sent a non-canonical field element`, [from])
   }
 }
 
