@@ -12,6 +12,7 @@
  * Arguments: `tcp-secure` | `tcp-plain` | `libp2p` | `memory`, the number of rounds (after 50 of
  * warm-up), optionally `malicious`. Prints CPU µs per round of all three parties.
  */
+import '../src/common/polyfill.mjs' // first: libp2p needs Promise.withResolvers (Node 20)
 import { loadavg } from 'node:os'
 import type { Transport } from '../src/protocols/transport.ts'
 import { getField } from '../src/field/index.ts'
