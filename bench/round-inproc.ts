@@ -5,12 +5,14 @@
  * process takes scheduling across processes out, so the CPU per round is what the code costs, and
  * under callgrind the instruction count is deterministic enough for A/B (issue #14, night session):
  *
- *     npx esbuild bench/round-inproc.ts --bundle --platform=node --format=esm --outfile=/tmp/round.mjs
- *     valgrind --tool=callgrind node --single-threaded /tmp/round.mjs tcp-secure 200   # and with 600:
- *     # (instructions at 600 − instructions at 200) / 400 = instructions per round, all parties
+ *     npx esbuild bench/round-inproc.ts --bundle --platform=node --format=esm --outfile=/tmp/round.mjs \
+ *       "--banner:js=import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+ *     valgrind --tool=callgrind node --single-threaded /tmp/round.mjs tcp-secure 100 semi-honest 1000
+ *     # and again with 600 rounds: (instructions at 600 − at 100) / 500 = instructions per round, all
+ *     # parties, after a warm-up (1000) long enough that the JIT's compilations fall outside the difference
  *
- * Arguments: `tcp-secure` | `tcp-plain` | `libp2p` | `memory`, the number of rounds (after 50 of
- * warm-up), optionally `malicious`. Prints CPU µs per round of all three parties.
+ * Arguments: `tcp-secure` | `tcp-plain` | `libp2p` | `memory`, the number of rounds, `semi-honest` or
+ * `malicious`, the rounds of warm-up (50). Prints CPU µs per round of all three parties.
  */
 import '../src/common/polyfill.mjs' // first: libp2p needs Promise.withResolvers (Node 20)
 import { loadavg } from 'node:os'
@@ -22,7 +24,7 @@ const kind = process.argv[2] ?? 'tcp-secure'
 const rounds = Number(process.argv[3] ?? 1000)
 const security: SecurityMode = process.argv[4] === 'malicious' ? 'malicious' : 'semi-honest'
 const n = 3
-const WARMUP = 50
+const WARMUP = Number(process.argv[5] ?? 50)
 
 async function transportsOf(kind: string): Promise<{ transports: Transport[]; stop: () => Promise<void> }> {
   if (kind === 'memory') {

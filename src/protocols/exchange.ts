@@ -12,6 +12,24 @@ function bytesOf(v: FieldVector): Uint8Array {
   return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
 }
 
+/** Vectors up to this many bytes are sent from the session's staging buffer (`bytesToSend`). */
+const STAGE_BYTES = 4096
+
+/**
+ * The bytes of `v` to hand to `send`. A short vector is copied into the session's staging buffer
+ * first: V8 keeps typed arrays of up to 64 bytes (a one-element vector) on its heap, and a byte view
+ * of one makes V8 move it into a fresh ArrayBuffer (measured ≈ 0.9 µs against 0.2 µs for the copy,
+ * plus the garbage). Reusing the buffer is safe because `send` copies what it keeps before it
+ * returns (the Transport contract, src/protocols/transport.ts; transport-contract-suite.ts checks it
+ * for every transport), and the staging and sends of one exchange run without a pause.
+ */
+function bytesToSend(s: MpcSession, v: FieldVector): Uint8Array {
+  if (v.byteLength > STAGE_BYTES) return bytesOf(v)
+  const stage = (s.sendStage ??= new BigUint64Array(new ArrayBuffer(STAGE_BYTES)))
+  stage.set(v)
+  return new Uint8Array(stage.buffer, 0, v.byteLength)
+}
+
 export interface RoundPlan {
   /** Vectors to send, by recipient. */
   readonly send: ReadonlyMap<number, FieldVector>
@@ -23,7 +41,12 @@ export interface RoundPlan {
 export async function exchange(s: MpcSession, tag: string, plan: RoundPlan): Promise<Map<number, FieldVector>> {
   const label = s.nextLabel(tag)
   s.stats.rounds++
-  for (const [to, v] of plan.send) s.transport.send(to, label, bytesOf(v))
+  let staged: FieldVector | undefined
+  let bytes: Uint8Array | undefined
+  for (const [to, v] of plan.send) {
+    if (v !== staged) { staged = v; bytes = bytesToSend(s, v) }
+    s.transport.send(to, label, bytes!)
+  }
   // One `then` per receive rather than an async closure each: a one-element round's hot path (issue #14).
   const receives: Promise<readonly [number, FieldVector]>[] = []
   for (const [from, len] of plan.receive) {

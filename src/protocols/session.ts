@@ -95,6 +95,8 @@ export class MpcSession {
   readonly macLog: { v: FieldVector; m: FieldVector }[] = []
   /** Set once the MAC key has been opened by a verification; later malicious operations re-key. */
   verified = false
+  /** Where exchange.ts stages short vectors for `send` (reused: the transport copies in `send`). */
+  sendStage: BigUint64Array | undefined
   /** Semi-honest: complaints about missing frames (complaints.ts), once a round has used them. */
   complaints: Complaints | undefined
 
