@@ -44,12 +44,26 @@ export function releaseAll(ledgers: readonly ByteLedger[], cost: number): void {
   for (const l of ledgers) { l.used -= cost; l.frames-- }
 }
 
-const PC_SUFFIX = /#(\d{1,15})$/
+const HASH = 0x23
+const DIGIT_0 = 0x30
 
-/** The program counter a protocol label ends with, or undefined for other labels. */
+/**
+ * The program counter a protocol label ends with (`#` and 1–15 decimal digits), or undefined for other
+ * labels. Read backwards by hand: it runs for every frame sent and received, where a regular
+ * expression was ≈ 2 % of a one-element round's CPU (issue #14).
+ */
 export function labelCounter(label: string): number | undefined {
-  const m = PC_SUFFIX.exec(label)
-  return m ? Number(m[1]) : undefined
+  let pc = 0
+  let scale = 1
+  for (let i = label.length - 1, digits = 0; i >= 0; i--, digits++) {
+    const c = label.charCodeAt(i)
+    if (c === HASH) return digits >= 1 ? pc : undefined
+    const d = c - DIGIT_0
+    if (d < 0 || d > 9 || digits === 15) return undefined
+    pc += d * scale
+    scale *= 10
+  }
+  return undefined
 }
 
 export interface ReceiveLimits {
@@ -76,6 +90,8 @@ export class ReceiveBudget {
   readonly #limits: ReceiveLimits
   readonly #outer: (from: number) => readonly ByteLedger[]
   #pc = 0
+  /** The label `note` saw last: a round notes one label per peer sent to and received from. */
+  #noted: string | undefined
 
   constructor(n: number, limits: ReceiveLimits = DEFAULT_RECEIVE_LIMITS, outer: (from: number) => readonly ByteLedger[] = () => []) {
     this.#senders = Array.from({ length: n }, () => new ByteLedger(limits.bytesPerSender))
@@ -96,6 +112,8 @@ export class ReceiveBudget {
 
   /** Our own progress: called with every label we send or wait for. */
   note(label: string): void {
+    if (label === this.#noted) return
+    this.#noted = label
     const pc = labelCounter(label)
     if (pc !== undefined && pc > this.#pc) this.#pc = pc
   }

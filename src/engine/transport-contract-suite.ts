@@ -114,6 +114,36 @@ export function transportContractSuite(name: string, make: NetworkFactory): void
     }
   })
 
+  test(`${name}: received frames keep their bytes: no two share memory, and later frames or the sender's reuse change none`, async () => {
+    // Frames travel through reused and pooled memory (the sender's buffer, pooled frame and record
+    // buffers, socket chunks several frames are views of): a payload handed to the protocol must stay
+    // its own (issue #14, night session).
+    const ts = await make(2, {})
+    try {
+      const [a, b] = ts as [Transport, Transport]
+      const sizes = Array.from({ length: 60 }, (_, i) => (i % 15 === 14 ? 70_000 + i : 1 + ((i * 7) % 40)))
+      const pattern = (i: number, len: number) => Uint8Array.from({ length: len }, (_, k) => (i * 13 + k) & 0xff)
+      const reused = new Uint8Array(80_000)
+      const got: Uint8Array[] = []
+      for (let i = 0; i < sizes.length; i++) {
+        const view = reused.subarray(0, sizes[i]!)
+        view.set(pattern(i, sizes[i]!))
+        a.send(1, `f#${i}`, view)
+        reused.fill(0xaa) // the caller reuses its buffer at once
+        if (i % 3 === 2) got.push(...await Promise.all([i - 2, i - 1, i].map((j) => b.receive(0, `f#${j}`))))
+      }
+      const expected = sizes.map((len, i) => Buffer.from(pattern(i, len)))
+      const intact = (j: number) => Buffer.from(got[j]!.buffer, got[j]!.byteOffset, got[j]!.byteLength).equals(expected[j]!)
+      got.forEach((_, i) => assert.ok(intact(i), `frame ${i} changed after it was received`))
+      for (let i = 0; i < got.length; i++) {
+        got[i]!.fill(0xee)
+        for (let j = i + 1; j < got.length; j++) assert.ok(intact(j), `writing frame ${i} changed frame ${j}`)
+      }
+    } finally {
+      await closeAll(ts)
+    }
+  })
+
   test(`${name}: a silent peer makes the receive reject with MPC_TIMEOUT naming it`, async () => {
     const ts = await make(3, { timeoutMs: 150 })
     try {

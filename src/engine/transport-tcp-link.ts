@@ -85,7 +85,9 @@ export class PeerLink {
   #write(frame: Buffer, done: WriteDone | undefined): void {
     if (!this.#corked) {
       this.#corked = true
-      this.#socket.cork()
+      // A secure link gathers the tick's frames itself and seals them into one record, written at
+      // once: corking the socket would only add the Writable's buffering to a single write.
+      if (this.#channel === undefined) this.#socket.cork()
       process.nextTick(this.#uncork)
     }
     if (this.#channel !== undefined) {
@@ -108,13 +110,17 @@ export class PeerLink {
     this.#plainBytes = 0
     for (const d of dones) d()
     if (this.#socket.destroyed) return
+    // Several records (a long tick) leave in one writev; one record (a round) in one write.
+    const many = records.length > 1
+    if (many) this.#socket.cork()
     for (const r of records) if (!this.#socket.write(r)) this.#blocked = true
+    if (many) this.#socket.uncork()
   }
 
   readonly #uncork = (): void => {
     this.#corked = false
     if (this.#channel !== undefined) this.#seal()
-    this.#socket.uncork()
+    else this.#socket.uncork()
   }
 
   readonly #onDrain = (): void => {

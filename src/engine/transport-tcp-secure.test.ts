@@ -6,6 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, connect, type Socket } from 'node:net'
+import { createCipheriv } from 'node:crypto'
 import { listenTcp, type TcpListener } from './transport-tcp.ts'
 import { generateCommitteeKeys, generatePartyKey, LoadedPartyKeys } from './transport-tcp-keys.ts'
 import { dialPeer, encodeHello } from './transport-tcp-handshake.ts'
@@ -163,4 +164,42 @@ test('a party that floods frames nobody asked for is cut off at its budget, name
   u0!.send(1, 'mul#9999', Uint8Array.of(1))
   await assert.rejects(waiting, (e) => isEnigmaError(e, 'MPC_PEER_DISCONNECTED') && /ahead/.test(e.message))
   await Promise.all([t0!.close(), t1!.close(), u0!.close(), u1!.close()])
+})
+
+test('record layer: the wire format is length | AES-256-GCM(counter nonce) | tag, in one buffer or in parts, and opens from any split of the stream', () => {
+  const key = Buffer.alloc(32, 7)
+  // Sizes on both sides of the one-buffer limit (16 KiB) and of a record (MAX_RECORD_BYTES): the nonce
+  // buffer is reused per record, so every record must still carry its own counter.
+  const sizes = [1, 21, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000, MAX_RECORD_BYTES + 3]
+  const payloads = sizes.map((n, k) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + k) & 0xff)))
+  const sealer = new RecordSealer(key)
+  const wire = Buffer.concat(payloads.flatMap((p) => sealer.seal([p.subarray(0, 7), p.subarray(7)])))
+  // Known answer: each record computed here with its own cipher object and a fresh nonce.
+  const expected: Buffer[] = []
+  let counter = 0
+  for (const p of payloads) {
+    for (let at = 0; at < p.length; at += MAX_RECORD_BYTES) {
+      const part = p.subarray(at, at + MAX_RECORD_BYTES)
+      const iv = Buffer.alloc(12); iv.writeUIntBE(counter++, 6, 6)
+      const c = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 })
+      const head = Buffer.alloc(4); head.writeUInt32BE(part.length)
+      expected.push(head, c.update(part), c.final(), c.getAuthTag())
+    }
+  }
+  assert.ok(wire.equals(Buffer.concat(expected)))
+  // Opened from chunks cut at arbitrary points (1-byte pieces at record boundaries included).
+  const all = Buffer.concat(payloads)
+  for (const seed of [1, 2, 3]) {
+    const opener = new RecordOpener(key)
+    const got: Buffer[] = []
+    let rng = seed
+    for (let at = 0; at < wire.length;) {
+      rng = (rng * 1103515245 + 12345) & 0x7fffffff
+      const cut = rng % 5 === 0 ? 1 : 1 + (rng % 40_000)
+      got.push(...opener.open(wire.subarray(at, at + cut)))
+      at += cut
+    }
+    assert.equal(opener.pendingBytes, 0)
+    assert.ok(Buffer.concat(got).equals(all), `seed ${seed}`)
+  }
 })

@@ -18,16 +18,32 @@ export const MAX_RECORD_BYTES = 1024 * 1024
 const TAG_BYTES = 16
 const CIPHER = 'aes-256-gcm'
 
-function nonce(counter: number): Buffer {
-  const n = Buffer.alloc(12)
-  n.writeUIntBE(counter, 6, 6)
-  return n
+/**
+ * Records up to this size leave as ONE buffer (length, ciphertext and tag copied together): a round's
+ * small record was three buffers (three write requests in the socket's writev); larger records keep
+ * their parts, where the copy would cost more than the buffers.
+ */
+const ONE_BUFFER_RECORD_BYTES = 16 * 1024
+
+/**
+ * The 96-bit nonce of record `counter` (a per-direction count), written into one reused buffer:
+ * `createCipheriv` copies the IV into the cipher context before it returns, so the buffer is free
+ * again at once (issue #14: one allocation less per record).
+ */
+class NonceCounter {
+  readonly #iv = Buffer.alloc(12)
+  #counter = 0
+
+  next(): Buffer {
+    this.#iv.writeUIntBE(this.#counter++, 6, 6)
+    return this.#iv
+  }
 }
 
 /** Seals outgoing bytes into records. */
 export class RecordSealer {
   readonly #key: Buffer
-  #counter = 0
+  readonly #nonce = new NonceCounter()
 
   constructor(key: Buffer) {
     this.#key = key
@@ -51,7 +67,17 @@ export class RecordSealer {
         if (offset === p.byteLength) { i++; offset = 0 }
       }
       if (len === 0) continue
-      const cipher = createCipheriv(CIPHER, this.#key, nonce(this.#counter++), { authTagLength: TAG_BYTES })
+      const cipher = createCipheriv(CIPHER, this.#key, this.#nonce.next(), { authTagLength: TAG_BYTES })
+      if (len <= ONE_BUFFER_RECORD_BYTES) {
+        const record = Buffer.allocUnsafe(4 + len + TAG_BYTES)
+        record.writeUInt32BE(len, 0)
+        let o = 4
+        for (const p of pieces) o += cipher.update(p).copy(record, o)
+        o += cipher.final().copy(record, o)
+        cipher.getAuthTag().copy(record, o)
+        out.push(record)
+        continue
+      }
       const head = Buffer.allocUnsafe(4)
       head.writeUInt32BE(len, 0)
       out.push(head)
@@ -67,8 +93,10 @@ export class RecordSealer {
 /** Opens incoming records; throws BadFrameError on anything that is not an authentic next record. */
 export class RecordOpener {
   readonly #key: Buffer
-  #counter = 0
+  readonly #nonce = new NonceCounter()
+  /** Unconsumed socket chunks; the first `#offset` bytes of the first one are consumed. */
   #chunks: Buffer[] = []
+  #offset = 0
   #buffered = 0
 
   constructor(key: Buffer) {
@@ -86,23 +114,32 @@ export class RecordOpener {
     const out: Buffer[] = []
     for (;;) {
       if (this.#buffered < 4) return out
-      const head = this.#peek(4)
-      const len = head.readUInt32BE(0)
+      const first = this.#chunks[0]!
+      const at = this.#offset
+      const len = first.length - at >= 4 ? first.readUInt32BE(at) : this.#peek(4).readUInt32BE(0)
       if (len === 0 || len > MAX_RECORD_BYTES) throw new BadFrameError(`record of ${len} bytes (limit ${MAX_RECORD_BYTES})`, { len })
-      if (this.#buffered < 4 + len + TAG_BYTES) return out
-      this.#skip(4)
-      const decipher = createDecipheriv(CIPHER, this.#key, nonce(this.#counter++), { authTagLength: TAG_BYTES })
+      const recordBytes = 4 + len + TAG_BYTES
+      if (this.#buffered < recordBytes) return out
+      const decipher = createDecipheriv(CIPHER, this.#key, this.#nonce.next(), { authTagLength: TAG_BYTES })
       const plain: Buffer[] = []
-      let need = len
-      while (need > 0) {
-        const c = this.#chunks[0]!
-        const take = Math.min(need, c.length)
-        plain.push(decipher.update(take === c.length ? c : c.subarray(0, take)))
-        this.#skip(take)
-        need -= take
+      if (first.length - at >= recordBytes) {
+        // The whole record in one socket chunk (a round's small records): no views but the two needed.
+        decipher.setAuthTag(first.subarray(at + 4 + len, at + recordBytes))
+        plain.push(decipher.update(first.subarray(at + 4, at + 4 + len)))
+        this.#skip(recordBytes)
+      } else {
+        this.#skip(4)
+        let need = len
+        while (need > 0) {
+          const c = this.#chunks[0]!
+          const take = Math.min(need, c.length - this.#offset)
+          plain.push(decipher.update(c.subarray(this.#offset, this.#offset + take)))
+          this.#skip(take)
+          need -= take
+        }
+        decipher.setAuthTag(this.#peek(TAG_BYTES))
+        this.#skip(TAG_BYTES)
       }
-      decipher.setAuthTag(this.#peek(TAG_BYTES))
-      this.#skip(TAG_BYTES)
       try {
         plain.push(decipher.final())
       } catch {
@@ -112,19 +149,23 @@ export class RecordOpener {
     }
   }
 
+  /** The next `n` buffered bytes (a view when they lie in the first chunk, else a copy). */
   #peek(n: number): Buffer {
     const first = this.#chunks[0]!
-    if (first.length >= n) return first.subarray(0, n)
-    return Buffer.concat(this.#chunks, Math.min(this.#buffered, Math.max(n, 0))).subarray(0, n)
+    if (first.length - this.#offset >= n) return first.subarray(this.#offset, this.#offset + n)
+    const all = Buffer.concat(this.#chunks, Math.min(this.#buffered + this.#offset, n + this.#offset))
+    return all.subarray(this.#offset, this.#offset + n)
   }
 
   #skip(n: number): void {
     this.#buffered -= n
     while (n > 0) {
       const first = this.#chunks[0]!
-      if (n < first.length) { this.#chunks[0] = first.subarray(n); return }
-      n -= first.length
+      const avail = first.length - this.#offset
+      if (n < avail) { this.#offset += n; return }
+      n -= avail
       this.#chunks.shift()
+      this.#offset = 0
     }
   }
 }

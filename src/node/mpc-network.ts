@@ -150,6 +150,9 @@ class SessionState {
   lateFactor = 1
   /** When this node last sent or asked for a frame in the session (its own progress, for `HERE_IDLE`). */
   lastActivity = Date.now()
+  /** The label sent last and its bytes (`MpcNetwork.enqueue`). */
+  sentLabel: string | undefined
+  sentLabelBytes = new Uint8Array(0)
   /** The latest answer of each member asked where it is: when it came and its code. */
   readonly here = new Map<number, { at: number; code: number }>()
   /** When each member was last asked / last answered by us (at most one question or answer per grace). */
@@ -456,7 +459,9 @@ export class MpcNetwork {
   /** @internal used by the session transport */
   enqueue(state: SessionState, to: number, label: string, payload: Uint8Array): void {
     state.lastActivity = Date.now()
-    const labelBytes = textEncoder.encode(label)
+    // A round sends one label to every peer: encode it once (issue #14).
+    if (label !== state.sentLabel) { state.sentLabel = label; state.sentLabelBytes = textEncoder.encode(label) }
+    const labelBytes = state.sentLabelBytes
     state.budget.note(label)
     state.stats.framesSent++
     state.stats.bytesSent += payload.length
@@ -465,7 +470,7 @@ export class MpcNetwork {
 
   #enqueueRaw(peer: string, sessionBytes: Uint8Array, labelBytes: Uint8Array, payload: Uint8Array): void {
     // Copy now: the caller may reuse its buffer right after send (Transport contract).
-    const frame = new Uint8Array(encodedFrameLength(sessionBytes, labelBytes, payload))
+    const frame = frameBuffer(encodedFrameLength(sessionBytes, labelBytes, payload))
     writeFrame(frame, 0, sessionBytes, labelBytes, payload)
     const link = this.#link(peer)
     link.queue.push(frame)
@@ -793,6 +798,17 @@ function closeReason(payload: Uint8Array): string {
   return text ? `closed the session (${text})` : 'closed the session'
 }
 
+/**
+ * An outgoing frame's memory, uninitialised (every byte is written before it is sent). Small frames
+ * come from Node's buffer pool: a `new Uint8Array` of a one-element round's ≈ 30 bytes lives on V8's
+ * heap, and the stream below (noise's cipher) then has to move it off-heap first. A plain Uint8Array
+ * view, not a Buffer, so no code below can take a Buffer's shared-memory `slice` for a copy.
+ */
+function frameBuffer(bytes: number): Uint8Array {
+  const b = Buffer.allocUnsafe(bytes)
+  return new Uint8Array(b.buffer, b.byteOffset, bytes)
+}
+
 function takeBatch(link: Link, max: number): Uint8Array {
   const first = link.queue[0]!
   if (first.length >= max || link.queue.length === 1) {
@@ -803,7 +819,7 @@ function takeBatch(link: Link, max: number): Uint8Array {
   let n = 0
   let k = 0
   while (k < link.queue.length && n + link.queue[k]!.length <= max) { n += link.queue[k]!.length; k++ }
-  const out = new Uint8Array(n)
+  const out = frameBuffer(n)
   let o = 0
   for (const f of link.queue.splice(0, k)) { out.set(f, o); o += f.length }
   link.queuedBytes -= n

@@ -60,6 +60,7 @@ export async function mulRawInto(s: MpcSession, xs: readonly FieldVector[], ys: 
     }
   }
   const step = Math.max(1, Math.floor(MUL_BLOCK / xs.length))
+  if (len <= step) return mulBlock(s, xs, ys, outs) // one block: the operands themselves, no views
   for (let off = 0; off < len; off += step) {
     const end = Math.min(len, off + step)
     const part = (vs: readonly FieldVector[]) => vs.map((v) => (off === 0 && end === len ? v : f.view(v, off, end)))
@@ -80,14 +81,18 @@ async function mulBlock(s: MpcSession, xs: readonly FieldVector[], ys: readonly 
   const deg = 2 * s.t
   let opened: FieldVector
   if (len < s.kingThreshold) {
-    const others = s.others()
-    const got = await exchange(s, 'mul', { send: new Map(others.map((p) => [p, d])), receive: new Map(others.map((p) => [p, len])) })
+    const send = new Map<number, FieldVector>()
+    const receive = new Map<number, number>()
+    for (const p of s.others()) { send.set(p, d); receive.set(p, len) }
+    const got = await exchange(s, 'mul', { send, receive })
     got.set(s.self, d)
     // Parties 0..2t always answer here (the exchange returns every sender or throws): their Lagrange
     // vector is computed once per session, which matters for the many one-element products of a
     // round-bound program (a per-call lookup was ~8 % of a one-element round's CPU, issue #14).
     const coeffs = (s.productLagrange ??= lagrangeCoefficients(f, Array.from({ length: deg + 1 }, (_, i) => i)))
-    opened = f.lincomb(coeffs, Array.from({ length: deg + 1 }, (_, p) => got.get(p)!), xs.length === 1 ? outs[0] : undefined)
+    const shares: FieldVector[] = []
+    for (let p = 0; p <= deg; p++) shares.push(got.get(p)!)
+    opened = f.lincomb(coeffs, shares, xs.length === 1 ? outs[0] : undefined)
   } else {
     const others = s.others()
     const [myStart, myEnd] = chunkBounds(len, s.n, s.self)

@@ -73,6 +73,10 @@ export class MpcSession {
 
   #pc = 0
   readonly #labelPrefix: string
+  /** `others()`, built once: it was rebuilt (Array.from + filter) on every round's hot path (issue #14). */
+  readonly #others: readonly number[]
+  /** The options of every protocol receive (exchange.ts), one object per session instead of one per receive. */
+  readonly receiveOptions: { readonly timeoutMs: number; readonly signal: AbortSignal | undefined }
   /** Preprocessed shares of random values (degree t), and MACs in malicious mode. */
   randomPool: { v: FieldVector; m: FieldVector | undefined; used: number } | undefined
   /** Preprocessed double sharings ([r]_t, [r]_2t) for DN07 multiplication. */
@@ -91,6 +95,8 @@ export class MpcSession {
   readonly macLog: { v: FieldVector; m: FieldVector }[] = []
   /** Set once the MAC key has been opened by a verification; later malicious operations re-key. */
   verified = false
+  /** Where exchange.ts stages short vectors for `send` (reused: the transport copies in `send`). */
+  sendStage: BigUint64Array | undefined
   /** Semi-honest: complaints about missing frames (complaints.ts), once a round has used them. */
   complaints: Complaints | undefined
 
@@ -109,6 +115,10 @@ export class MpcSession {
     this.random = options.random ?? freshRandomStream()
     this.kingThreshold = options.kingThreshold ?? 2048
     this.#labelPrefix = options.labelPrefix ?? ''
+    const others: number[] = []
+    for (let i = 0; i < this.n; i++) if (i !== this.self) others.push(i)
+    this.#others = Object.freeze(others)
+    this.receiveOptions = Object.freeze({ timeoutMs: this.timeoutMs, signal: this.signal })
   }
 
   get malicious(): boolean {
@@ -125,9 +135,9 @@ export class MpcSession {
     return this.#labelPrefix
   }
 
-  /** Parties other than this one. */
-  others(): number[] {
-    return Array.from({ length: this.n }, (_, i) => i).filter((i) => i !== this.self)
+  /** Parties other than this one, in increasing order (one shared, frozen array). */
+  others(): readonly number[] {
+    return this.#others
   }
 }
 

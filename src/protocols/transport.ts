@@ -7,6 +7,9 @@
  * Contract for implementations:
  * - `send` never blocks the caller: it queues the frame and the transport delivers it in order per
  *   peer, applying back-pressure internally. Sending to `self` is not allowed.
+ * - The payload is the caller's again when `send` returns: a transport copies what it keeps (the
+ *   protocols send short vectors from one reused buffer, src/protocols/exchange.ts). Only an explicit
+ *   option may waive this for large payloads (the TCP transport's `copyOnSend: false`, ≥ 64 KiB).
  * - `receive(from, label)` resolves with the frame `from` sent under `label`, whenever it arrives
  *   (before or after the call). Each (from, label) pair is received at most once. Frames under
  *   different labels may be consumed in any order.
