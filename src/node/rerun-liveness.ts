@@ -60,6 +60,28 @@ export async function unreachablePeers(probe: LivenessProbe, peers: readonly str
   return peers.filter((_, i) => gone[i])
 }
 
+/** A failure of the computation or the ready barrier that involves another member (not a refusal or a local error). */
+const MEMBER_FAILURE = /^(timeout|peer disconnected): party \d+ /
+
+/**
+ * Whom to probe after this node's attempt failed with `reason`: every other member except the one the
+ * failure names first-hand (`culprit`, already voted against), or undefined when the failure involves no
+ * other member. A *messenger's* failure (`culprit` undefined: it failed on another member's close notice,
+ * evidence.ts `culpritOf`) probes every other member too. Why: with a member SIGKILLed mid-computation,
+ * the first member to wait on it times out first-hand and closes its session; the others, waiting on that
+ * member for other frames, fail on its notice as messengers and cast no vote of their own, so the dead
+ * member got 2 of the 3 votes n = 5 needs and the task was refunded instead of re-run (faults.e2e
+ * "kill -9 of a member that acknowledged the inputs", 1 of 4 runs at load 9–15, 2026-11-30). The probe
+ * is the same first-hand witness as for a named culprit: a messenger votes only against a member that
+ * answered none of its own probes.
+ */
+export function membersToProbe<M extends { readonly peerId: string }>(committee: readonly M[], selfPeerId: string, reason: string | undefined, culprit: number | undefined): { named: M | undefined; probe: M[] } | undefined {
+  if (!reason || !MEMBER_FAILURE.test(reason)) return undefined
+  const named = culprit === undefined ? undefined : committee[culprit]
+  if (culprit !== undefined && !named) return undefined
+  return { named, probe: committee.filter((m) => m !== named && m.peerId !== selfPeerId) }
+}
+
 /** The node's probe: libp2p's ping protocol (a dial if needed, then one round trip). */
 export function pingProbe(host: NodeHost): LivenessProbe {
   return (peerId, signal) => host.services.ping.ping(peerIdFromString(peerId), { signal })

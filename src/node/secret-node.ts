@@ -34,7 +34,7 @@ import { RecordHandoff } from './record-handoff.ts'
 import { CustodyHandoffService } from './custody-handoff.ts'
 import type { HandoffSource } from './custody-handoff-source.ts'
 import { RerunKeeper, type RerunChain } from './rerun-keeper.ts'
-import { pingProbe, unreachablePeers } from './rerun-liveness.ts'
+import { membersToProbe, pingProbe, unreachablePeers } from './rerun-liveness.ts'
 
 export const ANNOUNCE_TOPIC = '/enigma/tasks/1.0.0'
 
@@ -155,8 +155,7 @@ export class SecretNode {
       onTaskEnd: (taskId, state, reason) => {
         this.#announce(taskId, state, reason)
         void this.evidence?.taskEnded(taskId, state, reason)
-        const culprit = state === 'failed' ? culpritOf(reason) : undefined
-        if (culprit !== undefined) void this.#witnessFailure(taskId, culprit)
+        if (state === 'failed') void this.#witnessFailure(taskId, reason)
       },
     })
     if (this.#options.accusations) {
@@ -224,22 +223,25 @@ export class SecretNode {
   }
 
   /**
-   * An attempt failed here because of committee member `culprit` (first-hand, evidence.ts `culpritOf`).
-   * Up to t members may have gone at once: probe the others (rerun-liveness.ts), vote against every one
-   * found unreachable too, and let the keeper re-run the task once all of them are suspended.
+   * An attempt failed here: because of committee member `culprit` (first-hand, evidence.ts `culpritOf`),
+   * or as a messenger of another member's failure. Up to t members may have gone at once: probe the
+   * others (rerun-liveness.ts `membersToProbe`), vote against every one found unreachable, and let the
+   * keeper re-run the task once all of them are suspended.
    */
-  async #witnessFailure(taskId: Hex, culprit: number): Promise<void> {
+  async #witnessFailure(taskId: Hex, reason: string | undefined): Promise<void> {
     if (!this.evidence && !this.keeper) return
     try {
       const spec = (await this.store.getTask(taskId))?.spec
-      const named = spec?.committee[culprit]
-      if (!spec || !named) return
-      const others = spec.committee.filter((m) => m !== named && m.peerId !== this.identity.peerId)
-      const gone = new Set(await unreachablePeers(pingProbe(this.host), others.map((m) => m.peerId), { signal: this.#stopping.signal }))
-      const also = others.filter((m) => gone.has(m.peerId)).map((m) => m.account)
-      if (also.length > 0) this.log.warn('other committee members unreachable after the failure', { taskId, members: also })
+      if (!spec) return
+      const self = spec.committee.findIndex((m) => m.peerId === this.identity.peerId)
+      const targets = membersToProbe(spec.committee, this.identity.peerId, reason, culpritOf(reason, self))
+      if (!targets) return
+      const gone = new Set(await unreachablePeers(pingProbe(this.host), targets.probe.map((m) => m.peerId), { signal: this.#stopping.signal }))
+      const also = targets.probe.filter((m) => gone.has(m.peerId)).map((m) => m.account)
+      if (also.length > 0) this.log.warn('committee members unreachable after the failure', { taskId, members: also, named: targets.named?.account ?? null })
       for (const a of also) await this.evidence?.unreachable(taskId, a)
-      if (!this.#stopping.signal.aborted) this.keeper?.watch(spec, [named.account, ...also])
+      const culprits = [...(targets.named ? [targets.named.account] : []), ...also]
+      if (culprits.length > 0 && !this.#stopping.signal.aborted) this.keeper?.watch(spec, culprits)
     } catch (err) {
       this.log.warn('witnessing a failure failed', { taskId, err })
     }
