@@ -14,12 +14,6 @@
  * sweeper walks these), `st:<state>:<id>` (counted once at open, then counts are kept in memory for
  * `/metrics`), and `ended:<ms>:<id>` in end-time order (pruning walks the oldest first).
  *
- * Inputs (issue #14): each accepted input is its own key (`share:<id>:<slot>`, a re-run's
- * `share:<id>:@<attempt>/<slot>`), written alone, so an input costs O(1) bytes however many slots the
- * task has; the task record no longer lists them (it was read and rewritten whole, spec and all, per
- * input: 12–18 % of a member's busy time at 200 slots). `TaskRecord.inputs` is read back from the
- * share keys of the record's attempt, so a node restarted mid-collection finds every input it acked.
- *
  * Signing (defect 5): a result and the node's signature over it are written in one batch with
  * `sync: true` *before* the attestation leaves the process, so a crash can never make the node
  * sign a second, different result for the same task (fixed-point outputs differ between runs).
@@ -36,10 +30,7 @@ export interface TaskRecord {
   readonly state: TaskState
   /** Why a task failed or was cancelled (no secrets). */
   readonly reason?: string
-  /**
-   * Slot names for which this node holds a verified envelope of the record's attempt: read from the
-   * share keys (slot order), never stored in the record (what a writer puts here is ignored).
-   */
+  /** Slot names for which this node holds a verified envelope. */
   readonly inputs: readonly string[]
   readonly createdAt: number
   readonly updatedAt: number
@@ -80,8 +71,6 @@ export function isEnded(state: TaskState): boolean {
 
 /** Attempt 0 keeps the original key; a re-run's shares sit beside it, under the same prefix (pruned with the task). */
 const shareKey = (taskId: Hex, slot: string, attempt: number): string => attempt > 0 ? `share:${taskId}:@${attempt}/${slot}` : `share:${taskId}:${slot}`
-/** Where an attempt's share keys start (slot names never start with `@`: slots.ts). */
-const sharePrefix = (taskId: Hex, attempt: number): string => attempt > 0 ? `share:${taskId}:@${attempt}/` : `share:${taskId}:`
 
 const pad = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(16, '0')
 
@@ -129,21 +118,8 @@ export class NodeStore {
     return (await this.#db.get(key)) as T | undefined
   }
 
-  async getTask(taskId: Hex): Promise<TaskRecord | undefined> {
-    const rec = await this.#get<TaskRecord>(`task:${taskId}`)
-    return rec && this.#withInputs(rec)
-  }
-
-  /** The record with `inputs` read from its attempt's share keys (a keys-only range scan). */
-  async #withInputs(rec: TaskRecord): Promise<TaskRecord> {
-    const prefix = sharePrefix(rec.spec.taskId, rec.spec.attempt ?? 0)
-    const upper = prefix.endsWith('/') ? `${prefix.slice(0, -1)}0` : `${prefix.slice(0, -1)};`
-    const inputs: string[] = []
-    for await (const k of this.#db.keys({ gte: prefix, lt: upper })) {
-      const slot = k.slice(prefix.length)
-      if (!slot.startsWith('@')) inputs.push(slot)
-    }
-    return { ...rec, inputs }
+  getTask(taskId: Hex): Promise<TaskRecord | undefined> {
+    return this.#get<TaskRecord>(`task:${taskId}`)
   }
 
   /** Index keys that move a task from `prev` (undefined: new) to `next`. */
@@ -172,7 +148,7 @@ export class NodeStore {
   async putTask(record: TaskRecord, extra: Op[] = [], sync = this.#sync): Promise<void> {
     const prev = await this.getTask(record.spec.taskId)
     await this.#db.batch([
-      { type: 'put', key: `task:${record.spec.taskId}`, value: { ...record, inputs: [] } },
+      { type: 'put', key: `task:${record.spec.taskId}`, value: record },
       ...this.#indexOps(prev, record), ...extra,
     ] as never, { sync })
     this.#count(prev, record)
@@ -182,25 +158,22 @@ export class NodeStore {
   async listOpenTasks(): Promise<TaskRecord[]> {
     const ids: string[] = []
     for await (const k of this.#db.keys({ gte: 'open:', lt: 'open;' })) ids.push(k.slice(5))
-    return this.#records(ids)
-  }
-
-  async #records(ids: readonly string[]): Promise<TaskRecord[]> {
     const recs = ids.length ? await this.#db.getMany(ids.map((id) => `task:${id}`)) : []
-    return Promise.all(recs.filter((r): r is TaskRecord => r !== undefined && typeof r === 'object' && 'spec' in r).map((r) => this.#withInputs(r)))
+    return recs.filter((r): r is TaskRecord => r !== undefined && typeof r === 'object' && 'spec' in r)
   }
 
   /** Tasks that ended at or after `sinceMs` (end-time index), oldest first. */
   async listEndedSince(sinceMs: number, limit = 10_000): Promise<TaskRecord[]> {
     const ids: string[] = []
     for await (const v of this.#db.values({ gte: `ended:${pad(sinceMs)}`, lt: 'ended;', limit })) ids.push(v as string)
-    return this.#records(ids)
+    const recs = ids.length ? await this.#db.getMany(ids.map((id) => `task:${id}`)) : []
+    return recs.filter((r): r is TaskRecord => r !== undefined && typeof r === 'object' && 'spec' in r)
   }
 
   /** Every task record (tests and tools only: O(all tasks)). */
   async listTasks(): Promise<TaskRecord[]> {
     const out: TaskRecord[] = []
-    for await (const v of this.#db.values({ gte: 'task:', lt: 'task;' })) out.push(await this.#withInputs(v as TaskRecord))
+    for await (const v of this.#db.values({ gte: 'task:', lt: 'task;' })) out.push(v as TaskRecord)
     return out
   }
 
@@ -229,14 +202,17 @@ export class NodeStore {
   }
 
   /**
-   * Store a verified envelope of attempt 0; its key is what marks the slot filled (one put of O(1)
-   * bytes, the task record untouched). Returns false (and writes nothing) if the slot already holds an
-   * envelope: a client cannot swap its share after the fact. Callers serialise per task (the runner's lock).
+   * Store a verified envelope and mark the slot filled in one atomic batch. Returns false (and writes
+   * nothing) if the slot already holds an envelope: a client cannot swap its share after the fact.
    */
-  async putShare(share: ShareRecord): Promise<boolean> {
-    const key = shareKey(share.taskId, share.slot, 0)
+  async putShare(share: ShareRecord, task: TaskRecord): Promise<boolean> {
+    const key = `share:${share.taskId}:${share.slot}`
     if (await this.#get(key)) return false
-    await this.#db.put(key, share, { sync: this.#sync })
+    const updated: TaskRecord = { ...task, inputs: [...task.inputs, share.slot], updatedAt: Date.now() }
+    await this.#db.batch([
+      { type: 'put', key, value: share as Value },
+      { type: 'put', key: `task:${task.spec.taskId}`, value: updated as Value },
+    ] as const, { sync: this.#sync })
     return true
   }
 
@@ -251,7 +227,7 @@ export class NodeStore {
    */
   async putAttemptShares(attempt: number, shares: readonly ShareRecord[], task: TaskRecord): Promise<void> {
     const extra: Op[] = shares.map((sh) => ({ type: 'put', key: shareKey(sh.taskId, sh.slot, attempt), value: sh }))
-    await this.putTask({ ...task, updatedAt: Date.now() }, extra, true)
+    await this.putTask({ ...task, inputs: shares.map((sh) => sh.slot), updatedAt: Date.now() }, extra, true)
   }
 
   /**

@@ -543,7 +543,7 @@ export class TaskRunner {
       } else if (spec.inputBatch) {
         this.#inputSets.handedOff(spec, spec.inputSlots.indexOf(slotSpec))
       }
-      const stored = await this.#init.store.putShare({ taskId, slot, envelope: envelopeHex, receivedAt: Date.now() })
+      const stored = await this.#init.store.putShare({ taskId, slot, envelope: envelopeHex, receivedAt: Date.now() }, rec)
       if (stored) {
         const key = taskId.toLowerCase()
         let task = this.#decoded.get(key)
