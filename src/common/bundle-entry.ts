@@ -19,9 +19,9 @@ import { isAbsolute, join } from 'node:path'
 /**
  * Packages of this repository's process entries that load files next to their own sources at run time,
  * so they stay outside a bundle: classic-level its native addon, pino and thread-stream the workers
- * they start from `__dirname`.
+ * they start from `__dirname`, tiny-secp256k1 its `secp256k1.wasm` (readFileSync beside `import.meta.url`).
  */
-export const FILE_LOADING_PACKAGES: readonly string[] = ['classic-level', 'pino', 'thread-stream']
+export const FILE_LOADING_PACKAGES: readonly string[] = ['classic-level', 'pino', 'thread-stream', 'tiny-secp256k1']
 
 export interface BundleEntryOptions {
   /** The TypeScript entry file (absolute). */

@@ -10,7 +10,8 @@
  */
 import { keccak256, type LocalAccount } from 'viem'
 import { NodeError } from './errors.ts'
-import { envelopeCommitment, InputBatchBook, inputBatchTree, signInputRoot, type InputLeaf, type InputRootSignature, type ReviewRefusal } from './input-batch.ts'
+import { envelopeCommitment, inputBatchTree, signInputRoot, type InputLeaf, type InputRootSignature } from './input-batch.ts'
+import { InputBatchBook, type ReviewRefusal } from './input-batch-book.ts'
 import type { Hex, TaskEvent, TaskSpec } from './task-source.ts'
 
 /** What an owner hands a member beside her envelope in a batched task. */

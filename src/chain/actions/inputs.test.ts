@@ -16,8 +16,9 @@ import { getInputBatch } from './getInputBatch.ts'
 import { isInputIncluded } from './isInputIncluded.ts'
 import { readInputs } from '../internal/inputs.ts'
 import {
-  envelopeCommitment, InputBatchBook, inputBatchTree, inputLeafHash, ownerInputDigest, signInputRoot, signOwnerInput, type InputLeaf,
+  envelopeCommitment, inputBatchTree, inputLeafHash, ownerInputDigest, signInputRoot, signOwnerInput, type InputLeaf,
 } from '../../node/input-batch.ts'
+import { InputBatchBook } from '../../node/input-batch-book.ts'
 import type { ReceiptDomain } from '../../node/task-source.ts'
 
 const NODE_ACCOUNTS = [2, 3, 4, 5, 6, 7]
