@@ -5,12 +5,10 @@
  */
 import { CheatingDetectedError } from './errors.ts'
 import type { FieldVector } from '../field/types.ts'
+import { bytesOf } from '../field/kernel.ts'
 import type { MpcSession } from './session.ts'
 import { complaintsOf } from './complaints.ts'
 
-function bytesOf(v: FieldVector): Uint8Array {
-  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
-}
 
 /** Vectors up to this many bytes are sent from the session's staging buffer (`bytesToSend`). */
 const STAGE_BYTES = 4096

@@ -32,6 +32,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Field, FieldVector, RandomSource } from '../field/types.ts'
+import { bytesOf } from '../field/kernel.ts'
 import { pointOf } from '../sharing/params.ts'
 import { aesCtrStream } from './prg.ts'
 
@@ -54,7 +55,6 @@ export const PRSS_MAX_DRAWS = 1 << 15
  */
 const PRSS_CHUNK = 1 << 16
 
-const bytesOf = (v: FieldVector): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
 /** Zeroes a vector through a byte view (a BigUint64Array `fill(0n)` goes element by element through BigInt). */
 const zeroFill = (v: FieldVector): void => { bytesOf(v).fill(0) }
 
